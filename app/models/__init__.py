@@ -1,0 +1,38 @@
+"""The domain model (DESIGN.md §3): typed SQLAlchemy tables and enums. No sessions, no Qt."""
+
+from __future__ import annotations
+
+from app.models.admin import AuditEvent, ExportRecord, RecentView, Setting, User
+from app.models.base import Base, Entity, utcnow
+from app.models.cases import Attachment, Case, Consent, Meeting, Need, Referral, Task
+from app.models.foreign import ConsularContact, DiscriminationReport, FamilyAbroad, ImmigrationRecord
+from app.models.people import Institution, Organisation, Person, Relationship
+from app.models.visits import ChildVisit, VisitAssessment
+
+__all__ = [
+    "Attachment",
+    "AuditEvent",
+    "Base",
+    "Case",
+    "ChildVisit",
+    "Consent",
+    "ConsularContact",
+    "DiscriminationReport",
+    "Entity",
+    "ExportRecord",
+    "FamilyAbroad",
+    "ImmigrationRecord",
+    "Institution",
+    "Meeting",
+    "Need",
+    "Organisation",
+    "Person",
+    "RecentView",
+    "Referral",
+    "Relationship",
+    "Setting",
+    "Task",
+    "User",
+    "VisitAssessment",
+    "utcnow",
+]

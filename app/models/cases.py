@@ -1,0 +1,178 @@
+"""Cases and what every case shares: needs, meetings, tasks, referrals, consent, attachments."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, deferred, mapped_column
+
+from app.models.base import Base, Entity, enum_type
+from app.models.enums import (
+    CaseKind,
+    CaseStatus,
+    CloseReason,
+    ConsentScope,
+    CustodyStatus,
+    LegalBasis,
+    MeetingKind,
+    NeedDomain,
+    NeedStatus,
+    OffenceCategory,
+    Priority,
+    ReferralSource,
+    ReferralStatus,
+)
+
+
+class Case(Entity, Base):
+    """One piece of support work for one client.
+
+    ``reference`` (``HW-2026-0042``) is unique; ``reference_year`` and ``reference_seq`` make
+    the next number cheap to find. ``last_activity_at`` is kept by the services (any meeting,
+    need, task or status change) so the case list can sort on an indexed column.
+    ``offence_category`` is restricted (GDPR Art. 10).
+    """
+
+    __tablename__ = "cases"
+
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    reference_year: Mapped[int]
+    reference_seq: Mapped[int]
+    kind: Mapped[CaseKind] = mapped_column(enum_type(CaseKind))
+    status: Mapped[CaseStatus] = mapped_column(enum_type(CaseStatus), default=CaseStatus.REFERRAL)
+    client_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("people.id"), index=True)
+    worker_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    volunteer_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    institution_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("institutions.id"))
+    opened_on: Mapped[date]
+    closed_on: Mapped[date | None]
+    close_reason: Mapped[CloseReason | None] = mapped_column(enum_type(CloseReason))
+    priority: Mapped[Priority] = mapped_column(enum_type(Priority), default=Priority.NORMAL)
+    referral_source: Mapped[ReferralSource | None] = mapped_column(enum_type(ReferralSource))
+    custody_status: Mapped[CustodyStatus | None] = mapped_column(enum_type(CustodyStatus))
+    sentence_start: Mapped[date | None]
+    expected_release: Mapped[date | None]
+    actual_release: Mapped[date | None]
+    offence_category: Mapped[OffenceCategory | None] = mapped_column(enum_type(OffenceCategory))
+    summary: Mapped[str | None] = mapped_column(Text)
+    last_activity_at: Mapped[datetime]
+
+    __table_args__ = (
+        UniqueConstraint("reference_year", "reference_seq", name="uq_cases_reference_number"),
+        Index("ix_cases_status_kind", "status", "kind"),
+        Index("ix_cases_worker", "worker_id"),
+        Index("ix_cases_volunteer", "volunteer_id"),
+        Index("ix_cases_institution", "institution_id"),
+        Index("ix_cases_last_activity", "last_activity_at"),
+        Index("ix_cases_expected_release", "expected_release"),
+        Index("ix_cases_opened_closed", "opened_on", "closed_on"),
+    )
+
+
+class Need(Entity, Base):
+    __tablename__ = "needs"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    domain: Mapped[NeedDomain] = mapped_column(enum_type(NeedDomain))
+    status: Mapped[NeedStatus] = mapped_column(enum_type(NeedStatus), default=NeedStatus.IDENTIFIED)
+    identified_on: Mapped[date]
+    met_on: Mapped[date | None]
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_needs_domain_status", "domain", "status"),)
+
+
+class Task(Entity, Base):
+    __tablename__ = "tasks"
+
+    title: Mapped[str] = mapped_column(String(300))
+    due_on: Mapped[date | None]
+    assignee_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    case_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), index=True
+    )
+    done: Mapped[bool] = mapped_column(default=False)
+    done_at: Mapped[datetime | None]
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_tasks_assignee_open", "assignee_id", "done", "due_on"),)
+
+
+class Meeting(Entity, Base):
+    """A meeting with the client. ``occurred_at`` is local wall-clock time; ``summary`` is
+    sensitive free text, visible to volunteers only for meetings they recorded."""
+
+    __tablename__ = "meetings"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    occurred_at: Mapped[datetime]
+    duration_minutes: Mapped[int] = mapped_column(default=60)
+    kind: Mapped[MeetingKind] = mapped_column(enum_type(MeetingKind))
+    location: Mapped[str | None] = mapped_column(String(200))
+    recorded_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    wellbeing: Mapped[int | None]
+    interpreter_used: Mapped[bool] = mapped_column(default=False)
+    follow_up_task_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("tasks.id", ondelete="SET NULL")
+    )
+
+    __table_args__ = (
+        Index("ix_meetings_case_time", "case_id", "occurred_at"),
+        Index("ix_meetings_time", "occurred_at"),
+        Index("ix_meetings_recorded_by", "recorded_by", "occurred_at"),
+    )
+
+
+class Referral(Entity, Base):
+    __tablename__ = "referrals"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    need_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("needs.id", ondelete="SET NULL"))
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
+    status: Mapped[ReferralStatus] = mapped_column(
+        enum_type(ReferralStatus), default=ReferralStatus.DRAFT
+    )
+    sent_on: Mapped[date | None]
+    responded_on: Mapped[date | None]
+    consent_checked_at: Mapped[datetime | None]
+    outcome: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class Consent(Entity, Base):
+    __tablename__ = "consents"
+
+    person_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), index=True
+    )
+    scope: Mapped[ConsentScope] = mapped_column(enum_type(ConsentScope))
+    legal_basis: Mapped[LegalBasis] = mapped_column(enum_type(LegalBasis))
+    given_on: Mapped[date]
+    expires_on: Mapped[date | None]
+    withdrawn_on: Mapped[date | None]
+    recorded_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class Attachment(Entity, Base):
+    """A document stored inside the encrypted database (never as a loose file).
+
+    ``content`` is deferred so lists never load it.
+    """
+
+    __tablename__ = "attachments"
+
+    case_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), index=True
+    )
+    filename: Mapped[str] = mapped_column(String(255))
+    media_type: Mapped[str] = mapped_column(String(100), default="application/octet-stream")
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = deferred(mapped_column(LargeBinary))

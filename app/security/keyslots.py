@@ -1,0 +1,355 @@
+"""Key slots: one random data key, wrapped once per user and once for the recovery code.
+
+``keyslots.json`` sits beside the database. Each slot holds the 256-bit data key encrypted
+with AES-256-GCM under a key that Argon2id derives from the slot's secret (a user's password
+or the recovery code); the slot id is the associated data, so a slot cannot be moved onto
+another id. Nothing in the file names a user: a password slot is found by a salted hash of
+the user name, so the file reveals only how many slots there are.
+
+A wrong secret raises :class:`UnlockError` and never writes anything. Saving the file goes
+through :func:`app.store.files.atomic_write`.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+import time
+import unicodedata
+import uuid
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Literal
+
+from argon2.low_level import Type, hash_secret_raw
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from app.errors import UnlockError, WorkspaceError
+from app.i18n import _
+from app.store.files import atomic_write
+
+FORMAT = "homeward-keyslots"
+FORMAT_VERSION = 1
+DATA_KEY_BYTES = 32
+SlotKind = Literal["password", "recovery"]
+
+# Crockford base32: no I, L, O or U, so a code read aloud or typed is hard to get wrong.
+_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_RECOVERY_RANDOM_CHARS = 30  # 150 bits
+_RECOVERY_CHECK_CHARS = 2
+
+
+@dataclass(frozen=True)
+class KdfParams:
+    """Argon2id cost. ``memory_kib`` is in KiB, as argon2 expects."""
+
+    time_cost: int = 3
+    memory_kib: int = 64 * 1024
+    parallelism: int = 1
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "algorithm": "argon2id",
+            "time_cost": self.time_cost,
+            "memory_kib": self.memory_kib,
+            "parallelism": self.parallelism,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> KdfParams:
+        if data.get("algorithm") != "argon2id":
+            raise WorkspaceError(_("The key slot file uses an unknown key derivation."))
+        return cls(int(data["time_cost"]), int(data["memory_kib"]), int(data["parallelism"]))
+
+
+#: DESIGN.md §5: at least 64 MiB and 3 passes. Never go below this, whatever calibration says.
+KDF_FLOOR = KdfParams()
+
+
+def derive_key(secret: bytes, salt: bytes, params: KdfParams) -> bytes:
+    return hash_secret_raw(
+        secret,
+        salt,
+        time_cost=params.time_cost,
+        memory_cost=params.memory_kib,
+        parallelism=params.parallelism,
+        hash_len=32,
+        type=Type.ID,
+    )
+
+
+def calibrate(target_seconds: float = 0.5, *, max_time_cost: int = 30) -> KdfParams:
+    """Raise the pass count from the floor until one derivation takes about ``target_seconds``.
+
+    ``target_seconds <= 0`` returns the floor (used by tests; still a full-strength Argon2id).
+    """
+    if target_seconds <= 0:
+        return KDF_FLOOR
+    salt = secrets.token_bytes(16)
+    started = time.perf_counter()
+    derive_key(b"calibration", salt, KDF_FLOOR)
+    per_pass = (time.perf_counter() - started) / KDF_FLOOR.time_cost
+    passes = int(target_seconds / max(per_pass, 1e-6))
+    return replace(KDF_FLOOR, time_cost=max(KDF_FLOOR.time_cost, min(passes, max_time_cost)))
+
+
+def normalise_password(password: str) -> bytes:
+    """NFC-normalise so the same password typed on two keyboards gives the same bytes."""
+    return unicodedata.normalize("NFC", password).encode("utf-8")
+
+
+def _normalise_username(username: str) -> bytes:
+    return unicodedata.normalize("NFC", username.strip()).casefold().encode("utf-8")
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.b64decode(text.encode("ascii"), validate=True)
+
+
+def _lookup(username: str, salt: bytes) -> str:
+    return hashlib.sha256(b"homeward-user-lookup\0" + salt + _normalise_username(username)).hexdigest()
+
+
+# --- recovery codes --------------------------------------------------------------------
+
+
+def _check_chars(body: str) -> str:
+    digest = hashlib.sha256(b"homeward-recovery\0" + body.encode("ascii")).digest()
+    return "".join(_ALPHABET[b % 32] for b in digest[:_RECOVERY_CHECK_CHARS])
+
+
+def generate_recovery_code() -> str:
+    """A new recovery code: 150 random bits and 2 check characters in 8 groups of 4."""
+    body = "".join(secrets.choice(_ALPHABET) for _ in range(_RECOVERY_RANDOM_CHARS))
+    return format_recovery_code(body + _check_chars(body))
+
+
+def format_recovery_code(canonical: str) -> str:
+    return "-".join(canonical[i : i + 4] for i in range(0, len(canonical), 4))
+
+
+def normalise_recovery_code(text: str) -> str:
+    """Canonical form of a typed code: upper case, no separators, O→0 and I/L→1.
+
+    Raises :class:`UnlockError` when the code has the wrong length or its check characters
+    do not match, so a typo is caught before any key derivation.
+    """
+    cleaned = "".join(ch for ch in text.upper() if ch not in " -\t\r\n")
+    cleaned = cleaned.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+    expected = _RECOVERY_RANDOM_CHARS + _RECOVERY_CHECK_CHARS
+    if len(cleaned) != expected or any(ch not in _ALPHABET for ch in cleaned):
+        raise UnlockError(_("That is not a valid recovery code. It has 32 letters and digits."))
+    body, check = cleaned[:_RECOVERY_RANDOM_CHARS], cleaned[_RECOVERY_RANDOM_CHARS:]
+    if not hmac.compare_digest(check, _check_chars(body)):
+        raise UnlockError(_("That recovery code has a typing mistake. Check each group again."))
+    return cleaned
+
+
+# --- slots -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KeySlot:
+    id: str
+    kind: SlotKind
+    user_id: str | None
+    lookup: str | None
+    kdf: KdfParams
+    salt: bytes
+    nonce: bytes
+    wrapped: bytes
+    must_change: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "user_id": self.user_id,
+            "lookup": self.lookup,
+            "kdf": self.kdf.as_json(),
+            "salt": _b64(self.salt),
+            "nonce": _b64(self.nonce),
+            "wrapped": _b64(self.wrapped),
+            "must_change": self.must_change,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> KeySlot:
+        kind = data["kind"]
+        if kind not in ("password", "recovery"):
+            raise WorkspaceError(_("The key slot file contains an unknown kind of slot."))
+        return cls(
+            id=str(data["id"]),
+            kind=kind,
+            user_id=data.get("user_id"),
+            lookup=data.get("lookup"),
+            kdf=KdfParams.from_json(data["kdf"]),
+            salt=_unb64(data["salt"]),
+            nonce=_unb64(data["nonce"]),
+            wrapped=_unb64(data["wrapped"]),
+            must_change=bool(data.get("must_change", False)),
+        )
+
+
+def _aad(slot_id: str) -> bytes:
+    return b"homeward-keyslot-v1\0" + slot_id.encode("ascii")
+
+
+def wrap_key(
+    data_key: bytes,
+    secret: bytes,
+    *,
+    kind: SlotKind,
+    params: KdfParams,
+    user_id: str | None = None,
+    username: str | None = None,
+    slot_id: str | None = None,
+    must_change: bool = False,
+) -> KeySlot:
+    if len(data_key) != DATA_KEY_BYTES:
+        raise ValueError("data key must be 32 bytes")
+    if params.time_cost < KDF_FLOOR.time_cost or params.memory_kib < KDF_FLOOR.memory_kib:
+        raise ValueError("key derivation parameters below the floor")
+    slot_id = slot_id or str(uuid.uuid4())
+    salt = secrets.token_bytes(16)
+    nonce = secrets.token_bytes(12)
+    kek = derive_key(secret, salt, params)
+    wrapped = AESGCM(kek).encrypt(nonce, data_key, _aad(slot_id))
+    return KeySlot(
+        id=slot_id,
+        kind=kind,
+        user_id=user_id,
+        lookup=_lookup(username, salt) if username is not None else None,
+        kdf=params,
+        salt=salt,
+        nonce=nonce,
+        wrapped=wrapped,
+        must_change=must_change,
+    )
+
+
+def unwrap_key(slot: KeySlot, secret: bytes) -> bytes | None:
+    """The data key, or ``None`` when ``secret`` is not this slot's secret."""
+    kek = derive_key(secret, slot.salt, slot.kdf)
+    try:
+        return AESGCM(kek).decrypt(slot.nonce, slot.wrapped, _aad(slot.id))
+    except InvalidTag:
+        return None
+
+
+@dataclass(frozen=True)
+class KeySlotFile:
+    """The whole of ``keyslots.json``: workspace identity plus the slots."""
+
+    workspace_id: str
+    slots: tuple[KeySlot, ...]
+    demo: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    # -- lookups --
+
+    def slots_for_username(self, username: str) -> list[KeySlot]:
+        return [
+            s
+            for s in self.slots
+            if s.kind == "password"
+            and s.lookup is not None
+            and hmac.compare_digest(s.lookup, _lookup(username, s.salt))
+        ]
+
+    def slots_for_user(self, user_id: str) -> list[KeySlot]:
+        return [s for s in self.slots if s.user_id == user_id]
+
+    def recovery_slots(self) -> list[KeySlot]:
+        return [s for s in self.slots if s.kind == "recovery"]
+
+    # -- edits (return new objects; callers save) --
+
+    def with_slot(self, slot: KeySlot) -> KeySlotFile:
+        return replace(self, slots=(*self.slots, slot))
+
+    def without_slots(self, slot_ids: set[str]) -> KeySlotFile:
+        return replace(self, slots=tuple(s for s in self.slots if s.id not in slot_ids))
+
+    # -- persistence --
+
+    def to_bytes(self) -> bytes:
+        body = {
+            "format": FORMAT,
+            "version": FORMAT_VERSION,
+            "workspace_id": self.workspace_id,
+            "demo": self.demo,
+            "slots": [s.as_json() for s in self.slots],
+            **self.extra,
+        }
+        return (json.dumps(body, indent=2, sort_keys=True) + "\n").encode("utf-8")
+
+    def save(self, path: Path) -> None:
+        atomic_write(path, self.to_bytes())
+
+    @classmethod
+    def load(cls, path: Path) -> KeySlotFile:
+        try:
+            raw = Path(path).read_bytes()
+        except FileNotFoundError:
+            raise WorkspaceError(
+                _("This folder has no key slot file (keyslots.json); it is not a workspace.")
+            ) from None
+        try:
+            data = json.loads(raw.decode("utf-8"))
+            if data.get("format") != FORMAT:
+                raise ValueError("format")
+            if int(data.get("version", 0)) > FORMAT_VERSION:
+                raise WorkspaceError(
+                    _("This workspace was made by a newer Homeward. Please update Homeward.")
+                )
+            known = {"format", "version", "workspace_id", "demo", "slots"}
+            return cls(
+                workspace_id=str(data["workspace_id"]),
+                slots=tuple(KeySlot.from_json(s) for s in data["slots"]),
+                demo=bool(data.get("demo", False)),
+                extra={k: v for k, v in data.items() if k not in known},
+            )
+        except WorkspaceError:
+            raise
+        except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+            raise WorkspaceError(
+                _("The key slot file (keyslots.json) is damaged. Restore it from a backup.")
+            ) from None
+
+
+def unlock_with_password(slots: KeySlotFile, username: str, password: str) -> tuple[KeySlot, bytes]:
+    """Find the user's slot and unwrap the data key, or raise :class:`UnlockError`.
+
+    An unknown user name costs one derivation too, so timing does not tell which names exist.
+    """
+    secret = normalise_password(password)
+    candidates = slots.slots_for_username(username)
+    if not candidates:
+        derive_key(secret, secrets.token_bytes(16), KDF_FLOOR)
+    for slot in candidates:
+        key = unwrap_key(slot, secret)
+        if key is not None:
+            return slot, key
+    raise UnlockError(_("The user name or password is not right. Nothing was changed."))
+
+
+def unlock_with_recovery_code(slots: KeySlotFile, code: str) -> tuple[KeySlot, bytes]:
+    secret = normalise_recovery_code(code).encode("ascii")
+    for slot in slots.recovery_slots():
+        key = unwrap_key(slot, secret)
+        if key is not None:
+            return slot, key
+    raise UnlockError(_("That recovery code does not open this workspace. Nothing was changed."))
+
+
+def new_data_key() -> bytes:
+    return secrets.token_bytes(DATA_KEY_BYTES)

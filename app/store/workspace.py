@@ -1,0 +1,53 @@
+"""The workspace folder (DESIGN.md §5): where each file lives, and what makes a folder one.
+
+```
+<folder>/homeward.db       SQLCipher 4 database
+<folder>/keyslots.json     wrapped copies of the data key
+<folder>/backups/          encrypted backups
+<folder>/logs/             logs (never personal data)
+```
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "Homeward"
+DB_NAME = "homeward.db"
+KEYSLOTS_NAME = "keyslots.json"
+
+
+@dataclass(frozen=True)
+class WorkspacePaths:
+    folder: Path
+
+    @property
+    def database(self) -> Path:
+        return self.folder / DB_NAME
+
+    @property
+    def keyslots(self) -> Path:
+        return self.folder / KEYSLOTS_NAME
+
+    @property
+    def backups(self) -> Path:
+        return self.folder / "backups"
+
+    @property
+    def logs(self) -> Path:
+        return self.folder / "logs"
+
+    def exists(self) -> bool:
+        """True if the folder holds any part of a workspace (so it must not be overwritten)."""
+        return self.database.exists() or self.keyslots.exists()
+
+    def sidecars(self) -> list[Path]:
+        return [self.folder / f"{DB_NAME}-wal", self.folder / f"{DB_NAME}-shm"]
+
+
+def default_workspace() -> Path:
+    """The platform's per-user data folder, e.g. ``~/.local/share/Homeward/workspace``."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "workspace"
