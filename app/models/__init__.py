@@ -5,7 +5,12 @@ from __future__ import annotations
 from app.models.admin import AuditEvent, ExportRecord, RecentView, Setting, User
 from app.models.base import Base, Entity, utcnow
 from app.models.cases import Attachment, Case, Consent, Meeting, Need, Referral, Task
-from app.models.foreign import ConsularContact, DiscriminationReport, FamilyAbroad, ImmigrationRecord
+from app.models.foreign import (
+    ConsularContact,
+    DiscriminationReport,
+    FamilyAbroad,
+    ImmigrationRecord,
+)
 from app.models.people import Institution, Organisation, Person, Relationship
 from app.models.visits import ChildVisit, VisitAssessment
 

@@ -33,7 +33,7 @@ def utcnow() -> datetime:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {uuid.UUID: Uuid(as_uuid=True)}
+    type_annotation_map = {uuid.UUID: Uuid(as_uuid=True)}  # noqa: RUF012 - SQLAlchemy API
 
 
 class Entity:

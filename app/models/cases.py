@@ -74,7 +74,9 @@ class Case(Entity, Base):
 class Need(Entity, Base):
     __tablename__ = "needs"
 
-    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), index=True
+    )
     domain: Mapped[NeedDomain] = mapped_column(enum_type(NeedDomain))
     status: Mapped[NeedStatus] = mapped_column(enum_type(NeedStatus), default=NeedStatus.IDENTIFIED)
     identified_on: Mapped[date]
@@ -129,7 +131,9 @@ class Meeting(Entity, Base):
 class Referral(Entity, Base):
     __tablename__ = "referrals"
 
-    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), index=True
+    )
     need_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("needs.id", ondelete="SET NULL"))
     organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
     status: Mapped[ReferralStatus] = mapped_column(

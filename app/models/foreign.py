@@ -20,7 +20,9 @@ from app.models.enums import ConsularOutcome, ContactChannel, ImmigrationStatus,
 class ConsularContact(Entity, Base):
     __tablename__ = "consular_contacts"
 
-    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), index=True
+    )
     country: Mapped[str] = mapped_column(String(2))
     contacted_on: Mapped[date]
     channel: Mapped[ContactChannel] = mapped_column(enum_type(ContactChannel))
@@ -36,7 +38,9 @@ class ImmigrationRecord(Entity, Base):
 
     __tablename__ = "immigration_records"
 
-    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), index=True
+    )
     status: Mapped[ImmigrationStatus] = mapped_column(enum_type(ImmigrationStatus))
     since: Mapped[date]
     notes: Mapped[str | None] = mapped_column(Text)
@@ -45,8 +49,12 @@ class ImmigrationRecord(Entity, Base):
 class FamilyAbroad(Entity, Base):
     __tablename__ = "family_abroad"
 
-    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
-    person_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    case_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL")
+    )
     name: Mapped[str | None] = mapped_column(String(200))
     relationship_kind: Mapped[RelationshipKind] = mapped_column(enum_type(RelationshipKind))
     country: Mapped[str] = mapped_column(String(2))
@@ -57,7 +65,9 @@ class FamilyAbroad(Entity, Base):
 class DiscriminationReport(Entity, Base):
     __tablename__ = "discrimination_reports"
 
-    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), index=True
+    )
     reported_on: Mapped[date]
     description: Mapped[str] = mapped_column(Text)
     reported_to: Mapped[str | None] = mapped_column(String(200))

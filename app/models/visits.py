@@ -18,7 +18,9 @@ class ChildVisit(Entity, Base):
 
     __tablename__ = "child_visits"
 
-    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), index=True
+    )
     child_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
     accompanying_adult_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("people.id", ondelete="SET NULL")
@@ -28,7 +30,9 @@ class ChildVisit(Entity, Base):
     scheduled_at: Mapped[datetime]
     duration_minutes: Mapped[int] = mapped_column(default=90)
     visit_type: Mapped[VisitType] = mapped_column(enum_type(VisitType))
-    status: Mapped[VisitStatus] = mapped_column(enum_type(VisitStatus), default=VisitStatus.REQUESTED)
+    status: Mapped[VisitStatus] = mapped_column(
+        enum_type(VisitStatus), default=VisitStatus.REQUESTED
+    )
     status_reason: Mapped[str | None] = mapped_column(Text)
     transport_support: Mapped[TransportSupport] = mapped_column(
         enum_type(TransportSupport), default=TransportSupport.NONE
@@ -48,7 +52,9 @@ class VisitAssessment(Entity, Base):
 
     __tablename__ = "visit_assessments"
 
-    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), index=True
+    )
     child_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
     assessed_on: Mapped[date]
     assessed_by: Mapped[str] = mapped_column(String(200))

@@ -90,10 +90,18 @@ def calibrate(target_seconds: float = 0.5, *, max_time_cost: int = 30) -> KdfPar
     if target_seconds <= 0:
         return KDF_FLOOR
     salt = secrets.token_bytes(16)
-    started = time.perf_counter()
-    derive_key(b"calibration", salt, KDF_FLOOR)
-    per_pass = (time.perf_counter() - started) / KDF_FLOOR.time_cost
-    passes = int(target_seconds / max(per_pass, 1e-6))
+
+    def timed(passes: int) -> float:
+        started = time.perf_counter()
+        derive_key(b"calibration", salt, replace(KDF_FLOOR, time_cost=passes))
+        return time.perf_counter() - started
+
+    # Two points separate the fixed cost (allocating the memory) from the cost per pass.
+    low, high = KDF_FLOOR.time_cost, 2 * KDF_FLOOR.time_cost
+    t_low, t_high = timed(low), timed(high)
+    per_pass = max((t_high - t_low) / (high - low), 1e-6)
+    fixed = max(t_low - per_pass * low, 0.0)
+    passes = int((target_seconds - fixed) / per_pass)
     return replace(KDF_FLOOR, time_cost=max(KDF_FLOOR.time_cost, min(passes, max_time_cost)))
 
 
@@ -115,7 +123,9 @@ def _unb64(text: str) -> bytes:
 
 
 def _lookup(username: str, salt: bytes) -> str:
-    return hashlib.sha256(b"homeward-user-lookup\0" + salt + _normalise_username(username)).hexdigest()
+    return hashlib.sha256(
+        b"homeward-user-lookup\0" + salt + _normalise_username(username)
+    ).hexdigest()
 
 
 # --- recovery codes --------------------------------------------------------------------

@@ -17,6 +17,7 @@ URL, a log line or an exception message, and :meth:`KeyHolder.forget` overwrites
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from sqlalchemy.pool import QueuePool
 
 from app.errors import DatabaseDamagedError, WorkspaceError
 from app.i18n import _
+from app.store import search
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +91,9 @@ def is_plaintext_sqlite(path: Path) -> bool:
 def _check_cipher(conn: Any) -> None:
     version = conn.execute("PRAGMA cipher_version").fetchone()
     if not version or not str(version[0]).startswith("4."):
-        raise WorkspaceError(_("This Homeward needs SQLCipher 4; the installed library is different."))
+        raise WorkspaceError(
+            _("This Homeward needs SQLCipher 4; the installed library is different.")
+        )
     settings = {row[0].strip().rstrip(";") for row in conn.execute("PRAGMA cipher_settings")}
     required = {"PRAGMA cipher_use_hmac = 1", "PRAGMA cipher_plaintext_header_size = 0"}
     if not required <= settings:
@@ -136,6 +140,8 @@ def open_connection(
         mode = "ro" if read_only else "rw"
     uri = f"{path.as_uri()}?mode={mode}"
     conn = sqlcipher.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
+    if create:
+        os.chmod(path, 0o600)  # SQLite gives the -wal and -shm files the same mode
     try:
         conn.execute(keys.pragma())
         try:
@@ -158,6 +164,7 @@ def open_connection(
                     _("The database file holds no Homeward data. It was left as it is.")
                 )
         _apply_pragmas(conn, read_only=read_only)
+        search.register(conn)
     except BaseException:
         conn.close()
         raise
@@ -193,6 +200,7 @@ def make_engine(
         pool_size=4,
         max_overflow=4,
         pool_pre_ping=False,
+        hide_parameters=True,  # statement errors must never carry client data into logs
     )
 
     @event.listens_for(engine, "begin")

@@ -1,0 +1,409 @@
+"""Cases: open, read, edit, move through the workflow, and list.
+
+References are ``HW-<year>-<number>``: the year the case was opened and a number that counts
+up within that year (four digits, more when a year passes 9,999 cases). The pair is unique
+in the database, so two writers can never hand out the same reference.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from app.errors import NotFoundError, ValidationError
+from app.i18n import _
+from app.models import Case, Institution, Person, User, utcnow
+from app.models.enums import (
+    CaseKind,
+    CaseStatus,
+    CloseReason,
+    CustodyStatus,
+    OffenceCategory,
+    Priority,
+    ReferralSource,
+)
+from app.services import validation as v
+from app.services.context import ServiceContext
+from app.store import search
+
+REFERENCE_PREFIX = "HW"
+
+#: The case workflow (DESIGN.md §3): referral → open → active → on_hold → closed.
+TRANSITIONS: dict[CaseStatus, frozenset[CaseStatus]] = {
+    CaseStatus.REFERRAL: frozenset({CaseStatus.OPEN, CaseStatus.CLOSED}),
+    CaseStatus.OPEN: frozenset({CaseStatus.ACTIVE, CaseStatus.ON_HOLD, CaseStatus.CLOSED}),
+    CaseStatus.ACTIVE: frozenset({CaseStatus.ON_HOLD, CaseStatus.CLOSED}),
+    CaseStatus.ON_HOLD: frozenset({CaseStatus.ACTIVE, CaseStatus.CLOSED}),
+    CaseStatus.CLOSED: frozenset({CaseStatus.OPEN}),
+}
+
+
+def format_reference(year: int, seq: int) -> str:
+    return f"{REFERENCE_PREFIX}-{year}-{seq:04d}"
+
+
+@dataclass(frozen=True)
+class CaseInput:
+    kind: CaseKind
+    client_id: uuid.UUID
+    opened_on: date
+    worker_id: uuid.UUID | None = None
+    volunteer_id: uuid.UUID | None = None
+    institution_id: uuid.UUID | None = None
+    priority: Priority = Priority.NORMAL
+    referral_source: ReferralSource | None = None
+    custody_status: CustodyStatus | None = None
+    sentence_start: date | None = None
+    expected_release: date | None = None
+    actual_release: date | None = None
+    offence_category: OffenceCategory | None = None
+    summary: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CaseView(CaseInput):
+    id: uuid.UUID
+    reference: str
+    status: CaseStatus
+    closed_on: date | None
+    close_reason: CloseReason | None
+    client_name: str
+    worker_name: str | None
+    volunteer_name: str | None
+    institution_name: str | None
+    last_activity_at: datetime
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """One line of the case list."""
+
+    id: uuid.UUID
+    reference: str
+    kind: CaseKind
+    status: CaseStatus
+    client_name: str
+    worker_name: str | None
+    institution_name: str | None
+    last_activity_at: datetime
+    expected_release: date | None
+
+
+class CaseSort(StrEnum):
+    REFERENCE = "reference"
+    CLIENT = "client"
+    KIND = "kind"
+    STATUS = "status"
+    WORKER = "worker"
+    LAST_ACTIVITY = "last_activity"
+    EXPECTED_RELEASE = "expected_release"
+
+
+@dataclass(frozen=True)
+class CaseQuery:
+    kinds: frozenset[CaseKind] = frozenset()
+    statuses: frozenset[CaseStatus] = frozenset()
+    worker_id: uuid.UUID | None = None
+    mine: bool = False
+    text: str = ""
+    sort: CaseSort = CaseSort.LAST_ACTIVITY
+    descending: bool = True
+
+
+_INPUT_FIELDS = tuple(f.name for f in fields(CaseInput))
+
+
+def validate_case(data: CaseInput, today: date | None = None) -> None:
+    today = today or date.today()
+    errors = v.Errors()
+    errors.add(
+        "opened_on",
+        v.not_future(data.opened_on, today, _("A case cannot be opened in the future.")),
+    )
+    if (
+        data.sentence_start
+        and data.expected_release
+        and data.expected_release < data.sentence_start
+    ):
+        errors.add("expected_release", _("The expected release is before the sentence starts."))
+    if data.sentence_start and data.actual_release and data.actual_release < data.sentence_start:
+        errors.add("actual_release", _("The release date is before the sentence starts."))
+    errors.add(
+        "actual_release",
+        v.not_future(
+            data.actual_release,
+            today,
+            _("The release date is in the future; use the expected release for that."),
+        ),
+    )
+    if data.custody_status == CustodyStatus.RELEASED and data.actual_release is None:
+        errors.add("actual_release", _("Enter the release date for a released client."))
+    errors.add("summary", v.text_limit(data.summary))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_links(session: Session, data: CaseInput) -> None:
+    errors = v.Errors()
+    if session.get(Person, data.client_id) is None:
+        errors.add("client_id", _("Choose the client from the list of people."))
+    for name in ("worker_id", "volunteer_id"):
+        user_id = getattr(data, name)
+        if user_id is not None:
+            user = session.get(User, user_id)
+            if user is None or not user.active:
+                errors.add(name, _("Choose an active member of staff."))
+    if data.institution_id is not None and session.get(Institution, data.institution_id) is None:
+        errors.add("institution_id", _("Choose an institution from the list."))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _view_stmt() -> Select[tuple[Case, str, str, str | None, str | None, str | None]]:
+    worker = aliased(User)
+    volunteer = aliased(User)
+    return (
+        select(
+            Case,
+            Person.given_name,
+            Person.family_name,
+            worker.display_name,
+            volunteer.display_name,
+            Institution.name,
+        )
+        .join(Person, Person.id == Case.client_id)
+        .outerjoin(worker, worker.id == Case.worker_id)
+        .outerjoin(volunteer, volunteer.id == Case.volunteer_id)
+        .outerjoin(Institution, Institution.id == Case.institution_id)
+    )
+
+
+def _load_view(session: Session, case_id: uuid.UUID) -> CaseView:
+    row = session.execute(_view_stmt().where(Case.id == case_id)).one_or_none()
+    if row is None:
+        raise NotFoundError(_("That case no longer exists."))
+    case, given, family, worker_name, volunteer_name, institution_name = row
+    return CaseView(
+        **{name: getattr(case, name) for name in _INPUT_FIELDS},
+        id=case.id,
+        reference=case.reference,
+        status=case.status,
+        closed_on=case.closed_on,
+        close_reason=case.close_reason,
+        client_name=f"{given} {family}",
+        worker_name=worker_name,
+        volunteer_name=volunteer_name,
+        institution_name=institution_name,
+        last_activity_at=case.last_activity_at,
+        created_at=case.created_at,
+        updated_at=case.updated_at,
+    )
+
+
+def open_case(ctx: ServiceContext, data: CaseInput) -> CaseView:
+    """Create a case with the next reference of its opening year, in status ``referral``."""
+    validate_case(data)
+    actor = ctx.require_actor()
+    with ctx.uow() as uow:
+        session = uow.session
+        _check_links(session, data)
+        year = data.opened_on.year
+        last = session.scalar(
+            select(func.max(Case.reference_seq)).where(Case.reference_year == year)
+        )
+        seq = (last or 0) + 1
+        values = {name: getattr(data, name) for name in _INPUT_FIELDS}
+        values["summary"] = v.clean(data.summary)
+        case = Case(
+            **values,
+            reference=format_reference(year, seq),
+            reference_year=year,
+            reference_seq=seq,
+            status=CaseStatus.REFERRAL,
+            last_activity_at=utcnow(),
+            created_by=actor.id,
+        )
+        session.add(case)
+        session.flush()
+        view = _load_view(session, case.id)
+        uow.commit()
+        return view
+
+
+def get_case(ctx: ServiceContext, case_id: uuid.UUID) -> CaseView:
+    with ctx.uow() as uow:
+        return _load_view(uow.session, case_id)
+
+
+def update_case(ctx: ServiceContext, case_id: uuid.UUID, data: CaseInput) -> CaseView:
+    """Replace the editable fields (not status or reference; see :func:`change_status`)."""
+    validate_case(data)
+    ctx.require_actor()
+    with ctx.uow() as uow:
+        session = uow.session
+        case = session.get(Case, case_id)
+        if case is None:
+            raise NotFoundError(_("That case no longer exists."))
+        if data.kind != case.kind:
+            raise ValidationError({"kind": _("The kind of a case cannot change; open a new case.")})
+        _check_links(session, data)
+        changed = False
+        for name in _INPUT_FIELDS:
+            value = getattr(data, name)
+            if name == "summary":
+                value = v.clean(value)
+            if getattr(case, name) != value:
+                setattr(case, name, value)
+                changed = True
+        if changed:
+            case.last_activity_at = utcnow()
+        session.flush()
+        view = _load_view(session, case.id)
+        uow.commit()
+        return view
+
+
+def change_status(
+    ctx: ServiceContext,
+    case_id: uuid.UUID,
+    status: CaseStatus,
+    *,
+    close_reason: CloseReason | None = None,
+    closed_on: date | None = None,
+) -> CaseView:
+    """Move a case along the workflow. Closing needs a reason; reopening clears it."""
+    ctx.require_actor()
+    today = date.today()
+    with ctx.uow() as uow:
+        session = uow.session
+        case = session.get(Case, case_id)
+        if case is None:
+            raise NotFoundError(_("That case no longer exists."))
+        if status == case.status:
+            return _load_view(session, case_id)
+        if status not in TRANSITIONS[case.status]:
+            raise ValidationError(
+                {"status": _("A case cannot go straight from this status to that one.")}
+            )
+        if status == CaseStatus.CLOSED:
+            errors = v.Errors()
+            if close_reason is None:
+                errors.add("close_reason", _("Choose why the case is being closed."))
+            closed = closed_on or today
+            errors.add(
+                "closed_on", v.not_future(closed, today, _("The closing date is in the future."))
+            )
+            if closed < case.opened_on:
+                errors.add("closed_on", _("The closing date is before the case was opened."))
+            if errors:
+                raise ValidationError(errors)
+            case.closed_on = closed
+            case.close_reason = close_reason
+        else:
+            case.closed_on = None
+            case.close_reason = None
+        case.status = status
+        case.last_activity_at = utcnow()
+        session.flush()
+        view = _load_view(session, case_id)
+        uow.commit()
+        return view
+
+
+def _filtered(query: CaseQuery, actor_id: uuid.UUID | None) -> Select[tuple[object, ...]]:
+    worker = aliased(User)
+    stmt = (
+        select(
+            Case.id,
+            Case.reference,
+            Case.kind,
+            Case.status,
+            Person.given_name,
+            Person.family_name,
+            worker.display_name,
+            Institution.name,
+            Case.last_activity_at,
+            Case.expected_release,
+        )
+        .join(Person, Person.id == Case.client_id)
+        .outerjoin(worker, worker.id == Case.worker_id)
+        .outerjoin(Institution, Institution.id == Case.institution_id)
+    )
+    if query.kinds:
+        stmt = stmt.where(Case.kind.in_(sorted(query.kinds)))
+    if query.statuses:
+        stmt = stmt.where(Case.status.in_(sorted(query.statuses)))
+    if query.worker_id is not None:
+        stmt = stmt.where(Case.worker_id == query.worker_id)
+    if query.mine and actor_id is not None:
+        stmt = stmt.where(or_(Case.worker_id == actor_id, Case.volunteer_id == actor_id))
+    if query.text.strip():
+        pattern = search.contains_pattern(query.text.strip())
+        stmt = stmt.where(
+            or_(
+                *(
+                    search.folded(column).like(pattern, escape="\\")
+                    for column in (
+                        Case.reference,
+                        Person.given_name,
+                        Person.family_name,
+                        Institution.name,
+                    )
+                )
+            )
+        )
+    return stmt
+
+
+_SORT_COLUMNS = {
+    CaseSort.REFERENCE: (Case.reference_year, Case.reference_seq),
+    CaseSort.CLIENT: (Person.family_name, Person.given_name),
+    CaseSort.KIND: (Case.kind,),
+    CaseSort.STATUS: (Case.status,),
+    CaseSort.LAST_ACTIVITY: (Case.last_activity_at,),
+    CaseSort.EXPECTED_RELEASE: (Case.expected_release,),
+}
+
+
+def list_cases(
+    ctx: ServiceContext, query: CaseQuery = CaseQuery(), *, offset: int = 0, limit: int = 200
+) -> list[CaseRow]:
+    actor = ctx.actor
+    stmt = _filtered(query, actor.id if actor else None)
+    if query.sort == CaseSort.WORKER:
+        columns: tuple[object, ...] = (stmt.selected_columns[6],)
+    else:
+        columns = _SORT_COLUMNS[query.sort]
+    order = [c.desc() if query.descending else c.asc() for c in columns]  # type: ignore[attr-defined]
+    stmt = stmt.order_by(*order, Case.id).offset(offset).limit(limit)
+    with ctx.uow() as uow:
+        return [
+            CaseRow(
+                id=r[0],
+                reference=r[1],
+                kind=r[2],
+                status=r[3],
+                client_name=f"{r[4]} {r[5]}",
+                worker_name=r[6],
+                institution_name=r[7],
+                last_activity_at=r[8],
+                expected_release=r[9],
+            )
+            for r in uow.session.execute(stmt)
+        ]
+
+
+def count_cases(ctx: ServiceContext, query: CaseQuery = CaseQuery()) -> int:
+    actor = ctx.actor
+    stmt = select(func.count()).select_from(
+        _filtered(query, actor.id if actor else None).subquery()
+    )
+    with ctx.uow() as uow:
+        return int(uow.session.scalar(stmt) or 0)

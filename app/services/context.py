@@ -1,0 +1,90 @@
+"""The unlocked workspace: what every service call receives as its first argument.
+
+A :class:`ServiceContext` owns the engine (and through it the data key) for one signed-in
+user. ``lock()`` closes every connection and overwrites the key; after that every service
+call fails with a "sign in again" message until a new context is made by unlocking.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from app.errors import WorkspaceError
+from app.i18n import _
+from app.models.enums import Role
+from app.store.engine import KeyHolder
+from app.store.uow import UnitOfWork
+from app.store.workspace import WorkspacePaths
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The signed-in user, as services see them."""
+
+    id: uuid.UUID
+    username: str
+    display_name: str
+    role: Role
+    language: str
+
+
+class ServiceContext:
+    def __init__(
+        self,
+        paths: WorkspacePaths,
+        engine: Engine,
+        keys: KeyHolder,
+        actor: Actor | None,
+        *,
+        demo: bool = False,
+    ) -> None:
+        self.paths = paths
+        self._engine: Engine | None = engine
+        self._keys = keys
+        self.actor = actor
+        self.demo = demo
+
+    @property
+    def folder(self) -> Path:
+        return self.paths.folder
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            raise WorkspaceError(_("The workspace is locked. Sign in again to continue."))
+        return self._engine
+
+    @property
+    def locked(self) -> bool:
+        return self._engine is None
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.engine)
+
+    def data_key(self) -> bytes:
+        """For key-derived secrets (audit MAC key, backups). Never log or store it."""
+        return self._keys.material()
+
+    def require_actor(self) -> Actor:
+        if self.actor is None:
+            raise WorkspaceError(_("This action needs a signed-in user."))
+        return self.actor
+
+    def lock(self) -> None:
+        """Close every database connection and forget the key. Idempotent."""
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+        self._keys.forget()
+
+    close = lock
+
+    def __enter__(self) -> ServiceContext:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.lock()

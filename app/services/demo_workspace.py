@@ -1,0 +1,48 @@
+"""``homeward demo``: a new workspace with three demo accounts, filled with synthetic data."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from app.models.enums import Role
+from app.services import demo
+from app.services.workspace import CreatedWorkspace, NewUser, create_workspace
+
+DEMO_PASSWORD = "demo"  # noqa: S105 - published on purpose: the data is synthetic
+DEMO_ORGANISATION = "Homeward Demo (synthetic data)"
+DEMO_USERS = (
+    NewUser("coordinator", "Kari Nordmann", Role.COORDINATOR, DEMO_PASSWORD),
+    NewUser("worker", "Ola Hansen", Role.SOCIAL_WORKER, DEMO_PASSWORD),
+    NewUser("volunteer", "Ingrid Berg", Role.VOLUNTEER, DEMO_PASSWORD),
+)
+
+
+def create_demo_workspace(
+    folder: Path,
+    *,
+    cases: int,
+    seed: int,
+    kdf_seconds: float = 0.5,
+    progress: Callable[[str, float], None] | None = None,
+) -> tuple[CreatedWorkspace, demo.DemoStats]:
+    """A demo workspace in ``folder``. Deterministic data for a given ``seed`` and day."""
+    stats: list[demo.DemoStats] = []
+
+    def fill(engine: Engine, users: dict[str, uuid.UUID]) -> None:
+        stats.append(demo.populate(engine, cases=cases, seed=seed, users=users, progress=progress))
+
+    created = create_workspace(
+        folder,
+        organisation=DEMO_ORGANISATION,
+        admin=DEMO_USERS[0],
+        extra_users=DEMO_USERS[1:],
+        demo=True,
+        kdf_seconds=kdf_seconds,
+        min_password=len(DEMO_PASSWORD),
+        fill=fill,
+    )
+    return created, stats[0]

@@ -1,0 +1,83 @@
+"""Small checks shared by services. Each returns a message for the field, or ``None``.
+
+Messages speak the user's terms ("the date of birth is in the future"), never the schema's.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cache
+
+from babel import Locale
+
+from app.i18n import _
+
+NAME_MAX = 200
+SHORT_TEXT_MAX = 300
+LONG_TEXT_MAX = 50_000
+STATELESS = "XX"
+
+
+class Errors(dict[str, str]):
+    """Collects one message per field; the first problem found for a field wins."""
+
+    def add(self, field: str, message: str | None) -> None:
+        if message and field not in self:
+            self[field] = message
+
+
+def required_text(value: str | None, *, limit: int = NAME_MAX) -> str | None:
+    if value is None or not value.strip():
+        return _("This field is required.")
+    return text_limit(value, limit=limit)
+
+
+def text_limit(value: str | None, *, limit: int = LONG_TEXT_MAX) -> str | None:
+    if value is not None and len(value) > limit:
+        return _("This text is too long: at most {limit} characters, this has {n}.").format(
+            limit=f"{limit:,}", n=f"{len(value):,}"
+        )
+    return None
+
+
+def not_future(value: date | None, today: date, message: str) -> str | None:
+    return message if value is not None and value > today else None
+
+
+#: CLDR two-letter codes that are groupings or placeholders, not countries.
+_NOT_COUNTRIES = frozenset({"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB"})
+
+
+@cache
+def _countries() -> frozenset[str]:
+    return frozenset(
+        code
+        for code in Locale("en").territories
+        if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
+    )
+
+
+@cache
+def _languages() -> frozenset[str]:
+    return frozenset(
+        code for code in Locale("en").languages if code.isalpha() and len(code) in (2, 3)
+    )
+
+
+def country_code(value: str | None) -> str | None:
+    if value is None or value == STATELESS or value in _countries():
+        return None
+    return _("Choose a country from the list.")
+
+
+def language_codes(values: tuple[str, ...]) -> str | None:
+    unknown = [v for v in values if v not in _languages()]
+    return _("Choose languages from the list.") if unknown else None
+
+
+def clean(value: str | None) -> str | None:
+    """Trim, and turn an empty string into ``None``."""
+    if value is None:
+        return None
+    value = value.strip()
+    return value or None

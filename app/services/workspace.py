@@ -1,0 +1,321 @@
+"""Create, unlock and check a workspace (DESIGN.md §5).
+
+Creating writes the database first and ``keyslots.json`` last, so an interrupted creation
+leaves no half-usable workspace behind (and a retry refuses nothing that is not there).
+Unlocking never writes: a wrong password or recovery code changes no byte on disk.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import unicodedata
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, func, select, table
+
+from app.errors import UnlockError, ValidationError, WorkspaceError, WorkspaceExistsError
+from app.i18n import LANGUAGES, _
+from app.models import Setting, User, utcnow
+from app.models.enums import Role
+from app.security import keyslots as ks
+from app.services.context import Actor, ServiceContext
+from app.store import migrate
+from app.store.engine import KeyHolder, make_engine
+from app.store.workspace import WorkspacePaths, default_workspace
+
+ORG_NAME = "organisation_name"
+MIN_PASSWORD_LENGTH = 8
+
+
+@dataclass(frozen=True)
+class CreatedWorkspace:
+    folder: Path
+    workspace_id: str
+    recovery_code: str
+    admin_id: uuid.UUID
+
+
+@dataclass(frozen=True)
+class NewUser:
+    username: str
+    display_name: str
+    role: Role
+    password: str
+    language: str = "en"
+
+
+def normalise_username(username: str) -> str:
+    return unicodedata.normalize("NFC", username.strip()).casefold()
+
+
+def validate_new_user(user: NewUser, *, min_password: int = MIN_PASSWORD_LENGTH) -> None:
+    errors: dict[str, str] = {}
+    name = normalise_username(user.username)
+    if not name:
+        errors["username"] = _("Enter a user name.")
+    elif len(name) > 64 or any(ch.isspace() for ch in name):
+        errors["username"] = _("A user name has at most 64 characters and no spaces.")
+    if not user.display_name.strip():
+        errors["display_name"] = _("Enter the person's name.")
+    elif len(user.display_name) > 200:
+        errors["display_name"] = _("A name has at most 200 characters.")
+    if len(user.password) < min_password:
+        errors["password"] = _("A password needs at least {n} characters.").format(n=min_password)
+    if user.language not in LANGUAGES:
+        errors["language"] = _("Choose one of the offered languages.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def create_workspace(
+    folder: Path,
+    *,
+    organisation: str,
+    admin: NewUser,
+    extra_users: tuple[NewUser, ...] = (),
+    demo: bool = False,
+    kdf_seconds: float = 0.5,
+    min_password: int = MIN_PASSWORD_LENGTH,
+    fill: Callable[[Engine, dict[str, uuid.UUID]], None] | None = None,
+) -> CreatedWorkspace:
+    """Make a new workspace in ``folder`` (which may exist but must hold no workspace).
+
+    ``fill`` (the demo generator) runs on the new database before the key slots are written,
+    so a creation that fails or is interrupted leaves no workspace behind.
+    Returns the recovery code, which is shown once and stored nowhere in clear.
+    """
+    paths = WorkspacePaths(Path(folder).expanduser().resolve())
+    if paths.exists():
+        raise WorkspaceExistsError(
+            _("{folder} already holds a Homeward workspace; nothing was changed.").format(
+                folder=paths.folder
+            )
+        )
+    if not organisation.strip():
+        raise ValidationError({"organisation": _("Enter the organisation's name.")})
+    for user in (admin, *extra_users):
+        validate_new_user(user, min_password=min_password)
+    params = ks.calibrate(kdf_seconds)
+
+    created_folder = not paths.folder.exists()
+    paths.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    data_key = ks.new_data_key()
+    keys = KeyHolder(data_key)
+    try:
+        engine = make_engine(paths.database, keys, create=True)
+        try:
+            migrate.upgrade(engine)
+            now = utcnow()
+            user_ids: dict[str, uuid.UUID] = {}
+            with engine.begin() as conn:
+                for user in (admin, *extra_users):
+                    uid = uuid.uuid4()
+                    user_ids[normalise_username(user.username)] = uid
+                    conn.execute(
+                        User.__table__.insert(),
+                        {
+                            "id": uid,
+                            "username": normalise_username(user.username),
+                            "display_name": user.display_name.strip(),
+                            "role": user.role,
+                            "active": True,
+                            "language": user.language,
+                            "created_at": now,
+                            "updated_at": now,
+                        },
+                    )
+                conn.execute(
+                    Setting.__table__.insert(),
+                    [
+                        _setting_row(ORG_NAME, organisation.strip(), now),
+                        _setting_row("demo", demo, now),
+                    ],
+                )
+            if fill is not None:
+                fill(engine, dict(user_ids))
+        finally:
+            engine.dispose()
+
+        recovery_code = ks.generate_recovery_code()
+        slots = [
+            ks.wrap_key(
+                data_key,
+                ks.normalise_password(user.password),
+                kind="password",
+                params=params,
+                user_id=str(user_ids[normalise_username(user.username)]),
+                username=user.username,
+            )
+            for user in (admin, *extra_users)
+        ]
+        slots.append(
+            ks.wrap_key(
+                data_key,
+                ks.normalise_recovery_code(recovery_code).encode("ascii"),
+                kind="recovery",
+                params=params,
+            )
+        )
+        slot_file = ks.KeySlotFile(workspace_id=str(uuid.uuid4()), slots=tuple(slots), demo=demo)
+        slot_file.save(paths.keyslots)
+    except BaseException:
+        # Only what this call created goes; keyslots.json was never written, so the partial
+        # database holds nothing anyone could need.
+        for leftover in (paths.database, *paths.sidecars()):
+            leftover.unlink(missing_ok=True)
+        if created_folder:
+            shutil.rmtree(paths.folder, ignore_errors=True)
+        raise
+    finally:
+        keys.forget()
+    for sub in (paths.backups, paths.logs):
+        sub.mkdir(exist_ok=True)
+    return CreatedWorkspace(
+        folder=paths.folder,
+        workspace_id=slot_file.workspace_id,
+        recovery_code=recovery_code,
+        admin_id=user_ids[normalise_username(admin.username)],
+    )
+
+
+def _setting_row(key: str, value: object, now: object) -> dict[str, object]:
+    return {
+        "id": uuid.uuid4(),
+        "key": key,
+        "value": json.dumps(value, ensure_ascii=False),
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def _paths_for_open(folder: Path) -> tuple[WorkspacePaths, ks.KeySlotFile]:
+    paths = WorkspacePaths(Path(folder).expanduser().resolve())
+    if not paths.folder.is_dir():
+        raise WorkspaceError(
+            _("There is no workspace at {folder}. Nothing was created.").format(folder=paths.folder)
+        )
+    slot_file = ks.KeySlotFile.load(paths.keyslots)
+    if not paths.database.is_file():
+        raise WorkspaceError(
+            _("The workspace at {folder} has no database file. Nothing was created.").format(
+                folder=paths.folder
+            )
+        )
+    return paths, slot_file
+
+
+def has_workspace(folder: Path) -> bool:
+    return WorkspacePaths(Path(folder).expanduser()).exists()
+
+
+def default_demo_workspace() -> Path:
+    return default_workspace().parent / "demo"
+
+
+def is_demo_workspace(folder: Path) -> bool:
+    """Readable before unlocking, for the sign-in window's demo banner."""
+    try:
+        return ks.KeySlotFile.load(WorkspacePaths(Path(folder)).keyslots).demo
+    except WorkspaceError:
+        return False
+
+
+def _open(
+    paths: WorkspacePaths, data_key: bytes, *, read_only: bool = False
+) -> tuple[KeyHolder, Engine]:
+    keys = KeyHolder(data_key)
+    try:
+        engine = make_engine(paths.database, keys, read_only=read_only)
+    except BaseException:
+        keys.forget()
+        raise
+    if not read_only and migrate.needs_upgrade(engine):
+        migrate.upgrade(engine)
+    return keys, engine
+
+
+def unlock(
+    folder: Path, username: str, password: str, *, read_only: bool = False
+) -> ServiceContext:
+    """Sign in: unwrap the user's key slot, open the database and load the user."""
+    paths, slot_file = _paths_for_open(folder)
+    slot, data_key = ks.unlock_with_password(slot_file, username, password)
+    keys, engine = _open(paths, data_key, read_only=read_only)
+    ctx = ServiceContext(paths, engine, keys, None, demo=slot_file.demo)
+    try:
+        with ctx.uow() as uow:
+            user = uow.session.get(User, uuid.UUID(slot.user_id)) if slot.user_id else None
+            if user is None or not user.active:
+                raise UnlockError(_("This account is not active. Ask a coordinator for help."))
+            ctx.actor = Actor(user.id, user.username, user.display_name, user.role, user.language)
+    except BaseException:
+        ctx.lock()
+        raise
+    return ctx
+
+
+def unlock_with_recovery_code(
+    folder: Path, code: str, *, read_only: bool = False
+) -> ServiceContext:
+    """Open with the printed recovery code. The context has no signed-in user (maintenance)."""
+    paths, slot_file = _paths_for_open(folder)
+    _slot, data_key = ks.unlock_with_recovery_code(slot_file, code)
+    keys, engine = _open(paths, data_key, read_only=read_only)
+    return ServiceContext(paths, engine, keys, None, demo=slot_file.demo)
+
+
+def get_setting(ctx: ServiceContext, key: str, default: object = None) -> object:
+    with ctx.uow() as uow:
+        value = uow.session.scalar(select(Setting.value).where(Setting.key == key))
+    return default if value is None else json.loads(value)
+
+
+def organisation_name(ctx: ServiceContext) -> str:
+    return str(get_setting(ctx, ORG_NAME, ""))
+
+
+@dataclass(frozen=True)
+class IntegrityReport:
+    cipher_ok: bool
+    integrity_ok: bool
+    problems: tuple[str, ...]
+    tables: int
+    rows: int
+
+    @property
+    def ok(self) -> bool:
+        return self.cipher_ok and self.integrity_ok
+
+
+def verify(ctx: ServiceContext) -> IntegrityReport:
+    """Run ``PRAGMA cipher_integrity_check`` and ``PRAGMA integrity_check`` and count rows."""
+    problems: list[str] = []
+    with ctx.engine.connect() as conn:
+        cipher = [str(r[0]) for r in conn.exec_driver_sql("PRAGMA cipher_integrity_check")]
+        integrity = [str(r[0]) for r in conn.exec_driver_sql("PRAGMA integrity_check")]
+        fk = list(conn.exec_driver_sql("PRAGMA foreign_key_check"))
+        tables = [
+            r[0]
+            for r in conn.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
+        rows = 0
+        for name in tables:
+            rows += int(conn.scalar(select(func.count()).select_from(table(name))) or 0)
+    problems.extend(cipher)
+    integrity_problems = [line for line in integrity if line != "ok"]
+    problems.extend(integrity_problems)
+    if fk:
+        problems.append(_("{n} rows point to records that do not exist.").format(n=len(fk)))
+    return IntegrityReport(
+        cipher_ok=not cipher,
+        integrity_ok=not integrity_problems and not fk,
+        problems=tuple(problems),
+        tables=len(tables),
+        rows=rows,
+    )
