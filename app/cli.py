@@ -14,6 +14,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TextIO
 
 from app import __version__
 from app.errors import HomewardError, ValidationError
@@ -25,9 +26,8 @@ from app.store.workspace import default_workspace
 log = logging.getLogger("homeward.cli")
 
 
-def _read_secret(stream: object = None) -> str:
-    stream = stream or sys.stdin
-    line = stream.readline()  # type: ignore[attr-defined]
+def _read_secret(stream: TextIO | None = None) -> str:
+    line = (stream or sys.stdin).readline()
     if not line:
         raise ValidationError({"password": _("Nothing was given on standard input.")})
     return str(line).rstrip("\r\n")

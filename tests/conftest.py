@@ -9,6 +9,7 @@ plaintext database on purpose (to prove Homeward refuses one) put it under a fol
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
@@ -17,7 +18,8 @@ from pathlib import Path
 import pytest
 
 # Logs of the code under test go to a throwaway folder, never the developer's own log.
-os.environ.setdefault("HOMEWARD_LOG_DIR", tempfile.mkdtemp(prefix="homeward-test-logs-"))
+_LOG_DIR = tempfile.mkdtemp(prefix="homeward-test-logs-")
+os.environ.setdefault("HOMEWARD_LOG_DIR", _LOG_DIR)
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from app.models.enums import Role
@@ -49,6 +51,7 @@ def plaintext_files(root: Path) -> list[Path]:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    shutil.rmtree(_LOG_DIR, ignore_errors=True)
     factory = getattr(session.config, "_tmp_path_factory", None)
     if factory is None:
         return

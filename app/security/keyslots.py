@@ -153,7 +153,7 @@ def normalise_recovery_code(text: str) -> str:
     do not match, so a typo is caught before any key derivation.
     """
     cleaned = "".join(ch for ch in text.upper() if ch not in " -\t\r\n")
-    cleaned = cleaned.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+    cleaned = cleaned.translate(str.maketrans("OIL", "011"))
     expected = _RECOVERY_RANDOM_CHARS + _RECOVERY_CHECK_CHARS
     if len(cleaned) != expected or any(ch not in _ALPHABET for ch in cleaned):
         raise UnlockError(_("That is not a valid recovery code. It has 32 letters and digits."))

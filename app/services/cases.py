@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -166,7 +167,7 @@ def _check_links(session: Session, data: CaseInput) -> None:
         raise ValidationError(errors)
 
 
-def _view_stmt() -> Select[tuple[Case, str, str, str | None, str | None, str | None]]:
+def _view_stmt() -> Select[*tuple[Any, ...]]:
     worker = aliased(User)
     volunteer = aliased(User)
     return (
@@ -317,7 +318,7 @@ def change_status(
         return view
 
 
-def _filtered(query: CaseQuery, actor_id: uuid.UUID | None) -> Select[tuple[object, ...]]:
+def _filtered(query: CaseQuery, actor_id: uuid.UUID | None) -> Select[*tuple[Any, ...]]:
     worker = aliased(User)
     stmt = (
         select(

@@ -50,18 +50,14 @@ _NOT_COUNTRIES = frozenset({"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB"})
 
 @cache
 def _countries() -> frozenset[str]:
-    return frozenset(
-        code
-        for code in Locale("en").territories
-        if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
-    )
+    codes = (str(code) for code in Locale("en").territories)
+    return frozenset(c for c in codes if len(c) == 2 and c.isalpha() and c not in _NOT_COUNTRIES)
 
 
 @cache
 def _languages() -> frozenset[str]:
-    return frozenset(
-        code for code in Locale("en").languages if code.isalpha() and len(code) in (2, 3)
-    )
+    codes = (str(code) for code in Locale("en").languages)
+    return frozenset(c for c in codes if c.isalpha() and len(c) in (2, 3))
 
 
 def country_code(value: str | None) -> str | None:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, func, select, table
+from sqlalchemy import Engine, func, insert, select, table
 
 from app.errors import UnlockError, ValidationError, WorkspaceError, WorkspaceExistsError
 from app.i18n import LANGUAGES, _
@@ -116,7 +116,7 @@ def create_workspace(
                     uid = uuid.uuid4()
                     user_ids[normalise_username(user.username)] = uid
                     conn.execute(
-                        User.__table__.insert(),
+                        insert(User),
                         {
                             "id": uid,
                             "username": normalise_username(user.username),
@@ -129,7 +129,7 @@ def create_workspace(
                         },
                     )
                 conn.execute(
-                    Setting.__table__.insert(),
+                    insert(Setting),
                     [
                         _setting_row(ORG_NAME, organisation.strip(), now),
                         _setting_row("demo", demo, now),

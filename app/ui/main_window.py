@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QMainWindow, QVBoxLayout, QWidget
 
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.services import cases, workspace
 from app.services.context import ServiceContext
 
@@ -24,8 +24,11 @@ class MainWindow(QMainWindow):
             banner.setStyleSheet("background:#fff3cd;color:#664d03;padding:8px;")
             layout.addWidget(banner)
         layout.addWidget(QLabel(_("Signed in as {name}.").format(name=actor.display_name)))
+        count = cases.count_cases(ctx)
         self.summary = QLabel(
-            _("{n} cases in this workspace.").format(n=f"{cases.count_cases(ctx):,}")
+            ngettext("{n} case in this workspace.", "{n} cases in this workspace.", count).format(
+                n=f"{count:,}"
+            )
         )
         self.summary.setObjectName("caseCount")
         layout.addWidget(self.summary)

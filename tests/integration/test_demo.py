@@ -1,0 +1,74 @@
+"""``homeward demo``: a realistic, deterministic workspace, built fast."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from app.models import Case, ChildVisit, Meeting, Person, Task
+from app.models.enums import CaseKind, CaseStatus
+from app.services import workspace as ws
+from app.services.demo_workspace import DEMO_PASSWORD, create_demo_workspace
+from app.services.workspace import is_demo_workspace
+
+
+def test_demo_at_2000_cases_is_complete_and_consistent(tmp_path: Path) -> None:
+    created, stats = create_demo_workspace(tmp_path / "demo", cases=2000, seed=7, kdf_seconds=0)
+    assert stats.cases == 2000 and stats.meetings > 10_000 and stats.people > 1000
+    assert is_demo_workspace(created.folder)
+    for user in ("coordinator", "worker", "volunteer"):
+        with ws.unlock(created.folder, user, DEMO_PASSWORD) as ctx:
+            assert ctx.demo
+    with ws.unlock(created.folder, "coordinator", DEMO_PASSWORD) as ctx:
+        report = ws.verify(ctx)
+        assert report.ok, report.problems
+        with ctx.uow() as uow:
+            s = uow.session
+            assert s.scalar(select(func.count()).select_from(Case)) == 2000
+            kinds = set(s.scalars(select(Case.kind).distinct()))
+            statuses = {(k, st) for k, st in s.execute(select(Case.kind, Case.status).distinct())}
+            assert kinds == set(CaseKind)
+            assert statuses == {(k, st) for k in CaseKind for st in CaseStatus}
+            refs = s.scalars(select(Case.reference)).all()
+            assert len(set(refs)) == len(refs) and all(r.startswith("HW-") for r in refs)
+            assert s.scalar(select(func.count()).select_from(Meeting)) == stats.meetings
+            assert s.scalar(select(func.count()).select_from(Task)) == stats.tasks
+            assert s.scalar(select(func.count()).select_from(ChildVisit)) == stats.child_visits > 0
+            assert s.scalar(select(func.count()).select_from(Person)) == stats.people
+            closed_without_reason = s.scalar(
+                select(func.count()).where(
+                    Case.status == CaseStatus.CLOSED, Case.close_reason.is_(None)
+                )
+            )
+            assert closed_without_reason == 0
+            # meetings never precede the opening of their case
+            early = s.scalar(
+                select(func.count())
+                .select_from(Meeting)
+                .join(Case, Case.id == Meeting.case_id)
+                .where(func.date(Meeting.occurred_at) < Case.opened_on)
+            )
+            assert early == 0
+
+
+def test_demo_is_deterministic_for_a_seed(tmp_path: Path) -> None:
+    def fingerprint(name: str) -> list[tuple[object, ...]]:
+        created, _stats = create_demo_workspace(tmp_path / name, cases=60, seed=3, kdf_seconds=0)
+        with ws.unlock(created.folder, "worker", DEMO_PASSWORD) as ctx, ctx.uow() as uow:
+            return [
+                tuple(r)
+                for r in uow.session.execute(
+                    select(
+                        Case.reference,
+                        Case.kind,
+                        Case.status,
+                        Person.given_name,
+                        Person.family_name,
+                    )
+                    .join(Person, Person.id == Case.client_id)
+                    .order_by(Case.reference)
+                )
+            ]
+
+    assert fingerprint("a") == fingerprint("b")
