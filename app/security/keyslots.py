@@ -1,8 +1,9 @@
 """Key slots: one random data key, wrapped once per user and once for the recovery code.
 
-``keyslots.json`` sits beside the database. Each slot holds the 256-bit data key encrypted
-with AES-256-GCM under a key that Argon2id derives from the slot's secret (a user's password
-or the recovery code); the slot id is the associated data, so a slot cannot be moved onto
+``keyslots.json`` sits beside the database. Each slot's secret (a user's password or the
+recovery code) goes through Argon2id to a key that unwraps, with AES-256-GCM, the slot's own
+X25519 private key; the 256-bit data key is sealed to that slot's public key (see "slots"
+below for why). The slot id is associated data everywhere, so a slot cannot be moved onto
 another id. Nothing in the file names a user: a password slot is found by a salted hash of
 the user name, so the file reveals only how many slots there are.
 
@@ -26,14 +27,17 @@ from typing import Any, Literal
 
 from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.hashes import SHA256
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from app.errors import UnlockError, WorkspaceError
 from app.i18n import _
 from app.store.files import atomic_write
 
 FORMAT = "homeward-keyslots"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 1  # bump with a migration path if the slot layout changes
 DATA_KEY_BYTES = 32
 SlotKind = Literal["password", "recovery"]
 
@@ -164,6 +168,33 @@ def normalise_recovery_code(text: str) -> str:
 
 
 # --- slots -----------------------------------------------------------------------------
+#
+# Two levels, so that the data key can be replaced without anyone's password:
+#   secret --Argon2id--> KEK --AES-GCM--> the slot's X25519 private key
+#   data key --sealed to the slot's public key (X25519 + HKDF + AES-GCM)--> seal
+# Changing a password re-wraps only the private key. Rotating the data key (removing a
+# user for good) seals the new key to every remaining slot's public key; the removed user's
+# old secrets open nothing new.
+
+
+@dataclass(frozen=True)
+class Seal:
+    """The data key, encrypted to one slot's public key."""
+
+    ephemeral: bytes
+    nonce: bytes
+    ciphertext: bytes
+
+    def as_json(self) -> dict[str, str]:
+        return {
+            "ephemeral": _b64(self.ephemeral),
+            "nonce": _b64(self.nonce),
+            "ciphertext": _b64(self.ciphertext),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Seal:
+        return cls(_unb64(data["ephemeral"]), _unb64(data["nonce"]), _unb64(data["ciphertext"]))
 
 
 @dataclass(frozen=True)
@@ -175,8 +206,11 @@ class KeySlot:
     kdf: KdfParams
     salt: bytes
     nonce: bytes
-    wrapped: bytes
+    wrapped_private: bytes
+    public_key: bytes
+    seal: Seal
     must_change: bool = False
+    pending_seal: Seal | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -187,7 +221,10 @@ class KeySlot:
             "kdf": self.kdf.as_json(),
             "salt": _b64(self.salt),
             "nonce": _b64(self.nonce),
-            "wrapped": _b64(self.wrapped),
+            "wrapped_private": _b64(self.wrapped_private),
+            "public_key": _b64(self.public_key),
+            "seal": self.seal.as_json(),
+            "pending_seal": self.pending_seal.as_json() if self.pending_seal else None,
             "must_change": self.must_change,
         }
 
@@ -196,6 +233,7 @@ class KeySlot:
         kind = data["kind"]
         if kind not in ("password", "recovery"):
             raise WorkspaceError(_("The key slot file contains an unknown kind of slot."))
+        pending = data.get("pending_seal")
         return cls(
             id=str(data["id"]),
             kind=kind,
@@ -204,13 +242,63 @@ class KeySlot:
             kdf=KdfParams.from_json(data["kdf"]),
             salt=_unb64(data["salt"]),
             nonce=_unb64(data["nonce"]),
-            wrapped=_unb64(data["wrapped"]),
+            wrapped_private=_unb64(data["wrapped_private"]),
+            public_key=_unb64(data["public_key"]),
+            seal=Seal.from_json(data["seal"]),
             must_change=bool(data.get("must_change", False)),
+            pending_seal=Seal.from_json(pending) if pending else None,
         )
 
 
-def _aad(slot_id: str) -> bytes:
-    return b"homeward-keyslot-v1\0" + slot_id.encode("ascii")
+def _aad(slot_id: str, purpose: bytes) -> bytes:
+    return b"homeward-keyslot-v1\0" + purpose + b"\0" + slot_id.encode("ascii")
+
+
+def seal_key(data_key: bytes, public_key: bytes, slot_id: str) -> Seal:
+    if len(data_key) != DATA_KEY_BYTES:
+        raise ValueError("data key must be 32 bytes")
+    ephemeral = X25519PrivateKey.generate()
+    shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(public_key))
+    key = HKDF(SHA256(), 32, salt=None, info=_aad(slot_id, b"seal")).derive(shared)
+    nonce = secrets.token_bytes(12)
+    return Seal(
+        ephemeral=ephemeral.public_key().public_bytes_raw(),
+        nonce=nonce,
+        ciphertext=AESGCM(key).encrypt(nonce, data_key, _aad(slot_id, b"data-key")),
+    )
+
+
+def open_seal(seal: Seal, private_key: bytes, slot_id: str) -> bytes | None:
+    private = X25519PrivateKey.from_private_bytes(private_key)
+    shared = private.exchange(X25519PublicKey.from_public_bytes(seal.ephemeral))
+    key = HKDF(SHA256(), 32, salt=None, info=_aad(slot_id, b"seal")).derive(shared)
+    try:
+        return AESGCM(key).decrypt(seal.nonce, seal.ciphertext, _aad(slot_id, b"data-key"))
+    except InvalidTag:
+        return None
+
+
+def _check_params(params: KdfParams) -> None:
+    if params.time_cost < KDF_FLOOR.time_cost or params.memory_kib < KDF_FLOOR.memory_kib:
+        raise ValueError("key derivation parameters below the floor")
+
+
+def wrap_private(
+    slot: KeySlot, private_key: bytes, secret: bytes, params: KdfParams, username: str | None
+) -> KeySlot:
+    """The same slot (same key pair, same seal) under a new secret: a password change."""
+    _check_params(params)
+    salt = secrets.token_bytes(16)
+    nonce = secrets.token_bytes(12)
+    kek = derive_key(secret, salt, params)
+    return replace(
+        slot,
+        kdf=params,
+        salt=salt,
+        nonce=nonce,
+        wrapped_private=AESGCM(kek).encrypt(nonce, private_key, _aad(slot.id, b"private")),
+        lookup=_lookup(username, salt) if username is not None else None,
+    )
 
 
 def wrap_key(
@@ -224,35 +312,40 @@ def wrap_key(
     slot_id: str | None = None,
     must_change: bool = False,
 ) -> KeySlot:
-    if len(data_key) != DATA_KEY_BYTES:
-        raise ValueError("data key must be 32 bytes")
-    if params.time_cost < KDF_FLOOR.time_cost or params.memory_kib < KDF_FLOOR.memory_kib:
-        raise ValueError("key derivation parameters below the floor")
+    """A new slot: a fresh key pair, its private key wrapped by ``secret``, the data key sealed."""
+    _check_params(params)
     slot_id = slot_id or str(uuid.uuid4())
-    salt = secrets.token_bytes(16)
-    nonce = secrets.token_bytes(12)
-    kek = derive_key(secret, salt, params)
-    wrapped = AESGCM(kek).encrypt(nonce, data_key, _aad(slot_id))
-    return KeySlot(
+    private = X25519PrivateKey.generate()
+    public_key = private.public_key().public_bytes_raw()
+    blank = KeySlot(
         id=slot_id,
         kind=kind,
         user_id=user_id,
-        lookup=_lookup(username, salt) if username is not None else None,
+        lookup=None,
         kdf=params,
-        salt=salt,
-        nonce=nonce,
-        wrapped=wrapped,
+        salt=b"",
+        nonce=b"",
+        wrapped_private=b"",
+        public_key=public_key,
+        seal=seal_key(data_key, public_key, slot_id),
         must_change=must_change,
     )
+    return wrap_private(blank, private.private_bytes_raw(), secret, params, username)
+
+
+def unwrap_private(slot: KeySlot, secret: bytes) -> bytes | None:
+    """The slot's private key, or ``None`` when ``secret`` is not this slot's secret."""
+    kek = derive_key(secret, slot.salt, slot.kdf)
+    try:
+        return AESGCM(kek).decrypt(slot.nonce, slot.wrapped_private, _aad(slot.id, b"private"))
+    except InvalidTag:
+        return None
 
 
 def unwrap_key(slot: KeySlot, secret: bytes) -> bytes | None:
     """The data key, or ``None`` when ``secret`` is not this slot's secret."""
-    kek = derive_key(secret, slot.salt, slot.kdf)
-    try:
-        return AESGCM(kek).decrypt(slot.nonce, slot.wrapped, _aad(slot.id))
-    except InvalidTag:
-        return None
+    private = unwrap_private(slot, secret)
+    return None if private is None else open_seal(slot.seal, private, slot.id)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-PASSWORD = "a long enough password"  # noqa: S105 - test credential
+PASSWORD = "a long enough password"
 
 
 def homeward(

@@ -26,6 +26,7 @@ def test_slot_id_is_bound_as_associated_data() -> None:
     key = ks.new_data_key()
     slot = ks.wrap_key(key, b"pw-pw-pw-pw", kind="password", params=FLOOR, username="anna")
     moved = replace(slot, id="another-slot-id")
+    assert ks.unwrap_key(slot, b"pw-pw-pw-pw") == key
     assert ks.unwrap_key(moved, b"pw-pw-pw-pw") is None
 
 
