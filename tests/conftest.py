@@ -20,6 +20,7 @@ import pytest
 # Logs of the code under test go to a throwaway folder, never the developer's own log.
 _LOG_DIR = tempfile.mkdtemp(prefix="homeward-test-logs-")
 os.environ.setdefault("HOMEWARD_LOG_DIR", _LOG_DIR)
+os.environ.setdefault("HOMEWARD_STATE_DIR", _LOG_DIR)
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from app.models.enums import Role

@@ -39,7 +39,7 @@ from app.store.files import atomic_write
 FORMAT = "homeward-keyslots"
 FORMAT_VERSION = 1  # bump with a migration path if the slot layout changes
 DATA_KEY_BYTES = 32
-SlotKind = Literal["password", "recovery"]
+SlotKind = Literal["password", "recovery", "keychain"]
 
 # Crockford base32: no I, L, O or U, so a code read aloud or typed is hard to get wrong.
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -231,7 +231,7 @@ class KeySlot:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> KeySlot:
         kind = data["kind"]
-        if kind not in ("password", "recovery"):
+        if kind not in ("password", "recovery", "keychain"):
             raise WorkspaceError(_("The key slot file contains an unknown kind of slot."))
         pending = data.get("pending_seal")
         return cls(
@@ -359,11 +359,11 @@ class KeySlotFile:
 
     # -- lookups --
 
-    def slots_for_username(self, username: str) -> list[KeySlot]:
+    def slots_for_username(self, username: str, *, kind: SlotKind = "password") -> list[KeySlot]:
         return [
             s
             for s in self.slots
-            if s.kind == "password"
+            if s.kind == kind
             and s.lookup is not None
             and hmac.compare_digest(s.lookup, _lookup(username, s.salt))
         ]
@@ -381,6 +381,50 @@ class KeySlotFile:
 
     def without_slots(self, slot_ids: set[str]) -> KeySlotFile:
         return replace(self, slots=tuple(s for s in self.slots if s.id not in slot_ids))
+
+    def replacing(self, slot: KeySlot) -> KeySlotFile:
+        return replace(self, slots=tuple(slot if s.id == slot.id else s for s in self.slots))
+
+    # -- data-key rotation (see app.services.users.remove_user_for_good) --
+
+    @property
+    def kdf_seconds(self) -> float:
+        """The key-derivation time new slots are calibrated to (set when the workspace was made)."""
+        return float(self.extra.get("kdf_seconds", 0.5))
+
+    @property
+    def rotation_pending(self) -> bool:
+        return any(s.pending_seal is not None for s in self.slots)
+
+    def with_pending(self, new_key: bytes, keep: set[str]) -> KeySlotFile:
+        """Step 1: seal ``new_key`` beside the current key for every slot in ``keep``."""
+        return replace(
+            self,
+            slots=tuple(
+                replace(s, pending_seal=seal_key(new_key, s.public_key, s.id))
+                if s.id in keep
+                else s
+                for s in self.slots
+            ),
+        )
+
+    def promote_pending(self) -> KeySlotFile:
+        """Step 3 (the database has the new key): pending seals become the seals; slots
+        without one (the removed user's) go."""
+        if not self.rotation_pending:
+            raise WorkspaceError(_("There is no key rotation to finish."))
+        return replace(
+            self,
+            slots=tuple(
+                replace(s, seal=s.pending_seal, pending_seal=None)
+                for s in self.slots
+                if s.pending_seal is not None
+            ),
+        )
+
+    def drop_pending(self) -> KeySlotFile:
+        """A rotation that never reached the database: forget the new key."""
+        return replace(self, slots=tuple(replace(s, pending_seal=None) for s in self.slots))
 
     # -- persistence --
 
@@ -443,6 +487,14 @@ def unlock_with_password(slots: KeySlotFile, username: str, password: str) -> tu
         if key is not None:
             return slot, key
     raise UnlockError(_("The user name or password is not right. Nothing was changed."))
+
+
+def pending_key(slot: KeySlot, secret: bytes) -> bytes | None:
+    """The not-yet-promoted new data key of an interrupted rotation, if this slot has one."""
+    if slot.pending_seal is None:
+        return None
+    private = unwrap_private(slot, secret)
+    return None if private is None else open_seal(slot.pending_seal, private, slot.id)
 
 
 def unlock_with_recovery_code(slots: KeySlotFile, code: str) -> tuple[KeySlot, bytes]:

@@ -28,8 +28,10 @@ from app.models.enums import (
     Priority,
     ReferralSource,
 )
+from app.security.permissions import Permission, requires
 from app.services import validation as v
-from app.services.context import ServiceContext
+from app.services.context import Actor, ServiceContext
+from app.services.scope import visible_cases_clause
 from app.store import search
 
 REFERENCE_PREFIX = "HW"
@@ -80,6 +82,12 @@ class CaseView(CaseInput):
     last_activity_at: datetime
     created_at: datetime
     updated_at: datetime
+    #: True when restricted fields were left out because of the reader's role.
+    restricted_hidden: bool = False
+
+
+#: Left out for volunteers (DESIGN.md §4): the offence (GDPR Art. 10) and staff's summary.
+RESTRICTED_CASE_FIELDS = ("offence_category", "summary")
 
 
 @dataclass(frozen=True)
@@ -186,13 +194,20 @@ def _view_stmt() -> Select[*tuple[Any, ...]]:
     )
 
 
-def _load_view(session: Session, case_id: uuid.UUID) -> CaseView:
-    row = session.execute(_view_stmt().where(Case.id == case_id)).one_or_none()
+def _load_view(session: Session, case_id: uuid.UUID, reader: Actor) -> CaseView:
+    stmt = _view_stmt().where(Case.id == case_id, visible_cases_clause(reader))
+    row = session.execute(stmt).one_or_none()
     if row is None:
         raise NotFoundError(_("That case no longer exists."))
     case, given, family, worker_name, volunteer_name, institution_name = row
+    values = {name: getattr(case, name) for name in _INPUT_FIELDS}
+    hidden = reader.is_volunteer
+    if hidden:
+        for name in RESTRICTED_CASE_FIELDS:
+            values[name] = None
     return CaseView(
-        **{name: getattr(case, name) for name in _INPUT_FIELDS},
+        **values,
+        restricted_hidden=hidden,
         id=case.id,
         reference=case.reference,
         status=case.status,
@@ -208,6 +223,7 @@ def _load_view(session: Session, case_id: uuid.UUID) -> CaseView:
     )
 
 
+@requires(Permission.CASE_WRITE)
 def open_case(ctx: ServiceContext, data: CaseInput) -> CaseView:
     """Create a case with the next reference of its opening year, in status ``referral``."""
     validate_case(data)
@@ -233,20 +249,23 @@ def open_case(ctx: ServiceContext, data: CaseInput) -> CaseView:
         )
         session.add(case)
         session.flush()
-        view = _load_view(session, case.id)
+        view = _load_view(session, case.id, actor)
         uow.commit()
         return view
 
 
+@requires(Permission.CASE_READ)
 def get_case(ctx: ServiceContext, case_id: uuid.UUID) -> CaseView:
+    actor = ctx.require_actor()
     with ctx.uow() as uow:
-        return _load_view(uow.session, case_id)
+        return _load_view(uow.session, case_id, actor)
 
 
+@requires(Permission.CASE_WRITE)
 def update_case(ctx: ServiceContext, case_id: uuid.UUID, data: CaseInput) -> CaseView:
     """Replace the editable fields (not status or reference; see :func:`change_status`)."""
     validate_case(data)
-    ctx.require_actor()
+    actor = ctx.require_actor()
     with ctx.uow() as uow:
         session = uow.session
         case = session.get(Case, case_id)
@@ -266,11 +285,12 @@ def update_case(ctx: ServiceContext, case_id: uuid.UUID, data: CaseInput) -> Cas
         if changed:
             case.last_activity_at = utcnow()
         session.flush()
-        view = _load_view(session, case.id)
+        view = _load_view(session, case.id, actor)
         uow.commit()
         return view
 
 
+@requires(Permission.CASE_WRITE)
 def change_status(
     ctx: ServiceContext,
     case_id: uuid.UUID,
@@ -280,7 +300,7 @@ def change_status(
     closed_on: date | None = None,
 ) -> CaseView:
     """Move a case along the workflow. Closing needs a reason; reopening clears it."""
-    ctx.require_actor()
+    actor = ctx.require_actor()
     today = date.today()
     with ctx.uow() as uow:
         session = uow.session
@@ -288,7 +308,7 @@ def change_status(
         if case is None:
             raise NotFoundError(_("That case no longer exists."))
         if status == case.status:
-            return _load_view(session, case_id)
+            return _load_view(session, case_id, actor)
         if status not in TRANSITIONS[case.status]:
             raise ValidationError(
                 {"status": _("A case cannot go straight from this status to that one.")}
@@ -313,12 +333,13 @@ def change_status(
         case.status = status
         case.last_activity_at = utcnow()
         session.flush()
-        view = _load_view(session, case_id)
+        view = _load_view(session, case_id, actor)
         uow.commit()
         return view
 
 
-def _filtered(query: CaseQuery, actor_id: uuid.UUID | None) -> Select[*tuple[Any, ...]]:
+def _filtered(query: CaseQuery, actor: Actor) -> Select[*tuple[Any, ...]]:
+    actor_id = actor.id
     worker = aliased(User)
     stmt = (
         select(
@@ -337,13 +358,14 @@ def _filtered(query: CaseQuery, actor_id: uuid.UUID | None) -> Select[*tuple[Any
         .outerjoin(worker, worker.id == Case.worker_id)
         .outerjoin(Institution, Institution.id == Case.institution_id)
     )
+    stmt = stmt.where(visible_cases_clause(actor))
     if query.kinds:
         stmt = stmt.where(Case.kind.in_(sorted(query.kinds)))
     if query.statuses:
         stmt = stmt.where(Case.status.in_(sorted(query.statuses)))
     if query.worker_id is not None:
         stmt = stmt.where(Case.worker_id == query.worker_id)
-    if query.mine and actor_id is not None:
+    if query.mine:
         stmt = stmt.where(or_(Case.worker_id == actor_id, Case.volunteer_id == actor_id))
     if query.text.strip():
         pattern = search.contains_pattern(query.text.strip())
@@ -373,11 +395,11 @@ _SORT_COLUMNS = {
 }
 
 
+@requires(Permission.CASE_READ)
 def list_cases(
     ctx: ServiceContext, query: CaseQuery = CaseQuery(), *, offset: int = 0, limit: int = 200
 ) -> list[CaseRow]:
-    actor = ctx.actor
-    stmt = _filtered(query, actor.id if actor else None)
+    stmt = _filtered(query, ctx.require_actor())
     if query.sort == CaseSort.WORKER:
         columns: tuple[object, ...] = (stmt.selected_columns[6],)
     else:
@@ -401,10 +423,8 @@ def list_cases(
         ]
 
 
+@requires(Permission.CASE_READ)
 def count_cases(ctx: ServiceContext, query: CaseQuery = CaseQuery()) -> int:
-    actor = ctx.actor
-    stmt = select(func.count()).select_from(
-        _filtered(query, actor.id if actor else None).subquery()
-    )
+    stmt = select(func.count()).select_from(_filtered(query, ctx.require_actor()).subquery())
     with ctx.uow() as uow:
         return int(uow.session.scalar(stmt) or 0)

@@ -30,6 +30,11 @@ class Actor:
     display_name: str
     role: Role
     language: str
+    must_change_password: bool = False
+
+    @property
+    def is_volunteer(self) -> bool:
+        return self.role == Role.VOLUNTEER
 
 
 class ServiceContext:
@@ -73,6 +78,14 @@ class ServiceContext:
         if self.actor is None:
             raise WorkspaceError(_("This action needs a signed-in user."))
         return self.actor
+
+    def replace_key(self, keys: KeyHolder, engine: Engine) -> None:
+        """After a data-key rotation: switch to the new key and engine, forget the old key."""
+        if self._engine is not None:
+            self._engine.dispose()
+        self._keys.forget()
+        self._keys = keys
+        self._engine = engine
 
     def lock(self) -> None:
         """Close every database connection and forget the key. Idempotent."""

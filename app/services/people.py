@@ -12,8 +12,10 @@ from app.errors import NotFoundError, ValidationError
 from app.i18n import _
 from app.models import Person
 from app.models.enums import Gender
+from app.security.permissions import Permission, requires
 from app.services import validation as v
-from app.services.context import ServiceContext
+from app.services.context import Actor, ServiceContext
+from app.services.scope import visible_people_clause
 from app.store import search
 
 
@@ -43,6 +45,8 @@ class PersonView(PersonInput):
     id: uuid.UUID
     created_at: datetime
     updated_at: datetime
+    #: True when restricted fields were left out because of the reader's role.
+    restricted_hidden: bool = False
 
     @property
     def full_name(self) -> str:
@@ -104,14 +108,27 @@ def _row_values(data: PersonInput) -> dict[str, object]:
     return values
 
 
-def _view(person: Person) -> PersonView:
+#: Left out for volunteers (DESIGN.md §4): national ID, and notes written by staff.
+RESTRICTED_PERSON_FIELDS = ("national_id", "notes")
+
+
+def _view(person: Person, reader: Actor | None = None) -> PersonView:
     values = {name: getattr(person, name) for name in _INPUT_FIELDS}
     values["languages"] = tuple(code for code in person.languages.split(",") if code)
+    hidden = reader is not None and reader.is_volunteer
+    if hidden:
+        for name in RESTRICTED_PERSON_FIELDS:
+            values[name] = None
     return PersonView(
-        **values, id=person.id, created_at=person.created_at, updated_at=person.updated_at
+        **values,
+        id=person.id,
+        created_at=person.created_at,
+        updated_at=person.updated_at,
+        restricted_hidden=hidden,
     )
 
 
+@requires(Permission.CASE_WRITE)
 def create_person(ctx: ServiceContext, data: PersonInput) -> PersonView:
     validate_person(data)
     actor = ctx.require_actor()
@@ -122,14 +139,18 @@ def create_person(ctx: ServiceContext, data: PersonInput) -> PersonView:
         return _view(person)
 
 
+@requires(Permission.CASE_READ)
 def get_person(ctx: ServiceContext, person_id: uuid.UUID) -> PersonView:
+    actor = ctx.require_actor()
     with ctx.uow() as uow:
-        person = uow.session.get(Person, person_id)
+        stmt = select(Person).where(Person.id == person_id, visible_people_clause(actor))
+        person = uow.session.scalar(stmt)
         if person is None:
             raise NotFoundError(_("That person no longer exists."))
-        return _view(person)
+        return _view(person, actor)
 
 
+@requires(Permission.CASE_WRITE)
 def update_person(ctx: ServiceContext, person_id: uuid.UUID, data: PersonInput) -> PersonView:
     """Replace the editable fields. Returns the new view; unchanged input writes nothing."""
     validate_person(data)
@@ -145,10 +166,12 @@ def update_person(ctx: ServiceContext, person_id: uuid.UUID, data: PersonInput) 
         return _view(person)
 
 
+@requires(Permission.CASE_READ)
 def list_people(
     ctx: ServiceContext, text: str = "", *, offset: int = 0, limit: int = 100
 ) -> list[PersonRow]:
     """People by family name. ``text`` matches the start of a given or family name."""
+    actor = ctx.require_actor()
     stmt = select(
         Person.id,
         Person.given_name,
@@ -157,6 +180,7 @@ def list_people(
         Person.birth_year_estimate,
         Person.nationality,
     )
+    stmt = stmt.where(visible_people_clause(actor))
     if text.strip():
         pattern = search.prefix_pattern(text.strip())
         stmt = stmt.where(

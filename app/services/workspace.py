@@ -8,6 +8,7 @@ Unlocking never writes: a wrong password or recovery code changes no byte on dis
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import unicodedata
 import uuid
@@ -17,15 +18,25 @@ from pathlib import Path
 
 from sqlalchemy import Engine, func, insert, select, table
 
-from app.errors import UnlockError, ValidationError, WorkspaceError, WorkspaceExistsError
+from app.errors import (
+    DatabaseDamagedError,
+    UnlockError,
+    ValidationError,
+    WorkspaceError,
+    WorkspaceExistsError,
+)
 from app.i18n import LANGUAGES, _
 from app.models import Setting, User, utcnow
 from app.models.enums import Role
 from app.security import keyslots as ks
+from app.security.permissions import Permission, entry_point, requires
+from app.security.throttle import RECOVERY_CODE_USER, Throttle
 from app.services.context import Actor, ServiceContext
 from app.store import migrate
 from app.store.engine import KeyHolder, make_engine
 from app.store.workspace import WorkspacePaths, default_workspace
+
+log = logging.getLogger(__name__)
 
 ORG_NAME = "organisation_name"
 MIN_PASSWORD_LENGTH = 8
@@ -48,10 +59,12 @@ class NewUser:
     language: str = "en"
 
 
+@entry_point
 def normalise_username(username: str) -> str:
     return unicodedata.normalize("NFC", username.strip()).casefold()
 
 
+@entry_point
 def validate_new_user(user: NewUser, *, min_password: int = MIN_PASSWORD_LENGTH) -> None:
     errors: dict[str, str] = {}
     name = normalise_username(user.username)
@@ -71,6 +84,7 @@ def validate_new_user(user: NewUser, *, min_password: int = MIN_PASSWORD_LENGTH)
         raise ValidationError(errors)
 
 
+@entry_point
 def create_workspace(
     folder: Path,
     *,
@@ -160,7 +174,12 @@ def create_workspace(
                 params=params,
             )
         )
-        slot_file = ks.KeySlotFile(workspace_id=str(uuid.uuid4()), slots=tuple(slots), demo=demo)
+        slot_file = ks.KeySlotFile(
+            workspace_id=str(uuid.uuid4()),
+            slots=tuple(slots),
+            demo=demo,
+            extra={"kdf_seconds": kdf_seconds},
+        )
         slot_file.save(paths.keyslots)
     except BaseException:
         # Only what this call created goes; keyslots.json was never written, so the partial
@@ -208,14 +227,17 @@ def _paths_for_open(folder: Path) -> tuple[WorkspacePaths, ks.KeySlotFile]:
     return paths, slot_file
 
 
+@entry_point
 def has_workspace(folder: Path) -> bool:
     return WorkspacePaths(Path(folder).expanduser()).exists()
 
 
+@entry_point
 def default_demo_workspace() -> Path:
     return default_workspace().parent / "demo"
 
 
+@entry_point
 def is_demo_workspace(folder: Path) -> bool:
     """Readable before unlocking, for the sign-in window's demo banner."""
     try:
@@ -225,11 +247,37 @@ def is_demo_workspace(folder: Path) -> bool:
 
 
 def _open(
-    paths: WorkspacePaths, data_key: bytes, *, read_only: bool = False
+    paths: WorkspacePaths,
+    data_key: bytes,
+    *,
+    read_only: bool = False,
+    pending: Callable[[], bytes | None] | None = None,
 ) -> tuple[KeyHolder, Engine]:
+    """Open the database with ``data_key``; finish or undo an interrupted key rotation.
+
+    ``pending`` yields the slot's not-yet-promoted new key (one more key derivation), tried
+    only when the current key does not open the database, i.e. when a rotation was
+    interrupted after the database was re-keyed but before the key slots were updated.
+    """
+    slot_file = ks.KeySlotFile.load(paths.keyslots)
     keys = KeyHolder(data_key)
     try:
         engine = make_engine(paths.database, keys, read_only=read_only)
+        if slot_file.rotation_pending and not read_only:
+            slot_file.drop_pending().save(paths.keyslots)  # the rekey never happened
+    except DatabaseDamagedError:
+        keys.forget()
+        new_key = pending() if pending is not None and slot_file.rotation_pending else None
+        if new_key is None:
+            raise
+        keys = KeyHolder(new_key)
+        try:
+            engine = make_engine(paths.database, keys, read_only=read_only)
+        except BaseException:
+            keys.forget()
+            raise
+        log.info("finishing an interrupted key rotation")
+        slot_file.promote_pending().save(paths.keyslots)
     except BaseException:
         keys.forget()
         raise
@@ -238,44 +286,76 @@ def _open(
     return keys, engine
 
 
+@entry_point
 def unlock(
     folder: Path, username: str, password: str, *, read_only: bool = False
 ) -> ServiceContext:
     """Sign in: unwrap the user's key slot, open the database and load the user."""
     paths, slot_file = _paths_for_open(folder)
-    slot, data_key = ks.unlock_with_password(slot_file, username, password)
-    keys, engine = _open(paths, data_key, read_only=read_only)
+    throttle = Throttle(slot_file.workspace_id)
+    throttle.check(username)
+    try:
+        slot, data_key = ks.unlock_with_password(slot_file, username, password)
+    except UnlockError:
+        throttle.failed(username)
+        raise
+    keys, engine = _open(
+        paths,
+        data_key,
+        read_only=read_only,
+        pending=lambda: ks.pending_key(slot, ks.normalise_password(password)),
+    )
     ctx = ServiceContext(paths, engine, keys, None, demo=slot_file.demo)
     try:
         with ctx.uow() as uow:
             user = uow.session.get(User, uuid.UUID(slot.user_id)) if slot.user_id else None
             if user is None or not user.active:
                 raise UnlockError(_("This account is not active. Ask a coordinator for help."))
-            ctx.actor = Actor(user.id, user.username, user.display_name, user.role, user.language)
+            ctx.actor = Actor(
+                user.id,
+                user.username,
+                user.display_name,
+                user.role,
+                user.language,
+                must_change_password=slot.must_change,
+            )
     except BaseException:
         ctx.lock()
         raise
+    throttle.succeeded(username)
     return ctx
 
 
+@entry_point
 def unlock_with_recovery_code(
     folder: Path, code: str, *, read_only: bool = False
 ) -> ServiceContext:
     """Open with the printed recovery code. The context has no signed-in user (maintenance)."""
     paths, slot_file = _paths_for_open(folder)
-    _slot, data_key = ks.unlock_with_recovery_code(slot_file, code)
-    keys, engine = _open(paths, data_key, read_only=read_only)
+    throttle = Throttle(slot_file.workspace_id)
+    throttle.check(RECOVERY_CODE_USER)
+    try:
+        _slot, data_key = ks.unlock_with_recovery_code(slot_file, code)
+    except UnlockError:
+        throttle.failed(RECOVERY_CODE_USER)
+        raise
+    throttle.succeeded(RECOVERY_CODE_USER)
+    secret = ks.normalise_recovery_code(code).encode("ascii")
+    keys, engine = _open(
+        paths, data_key, read_only=read_only, pending=lambda: ks.pending_key(_slot, secret)
+    )
     return ServiceContext(paths, engine, keys, None, demo=slot_file.demo)
 
 
-def get_setting(ctx: ServiceContext, key: str, default: object = None) -> object:
+def _get_setting(ctx: ServiceContext, key: str, default: object = None) -> object:
     with ctx.uow() as uow:
         value = uow.session.scalar(select(Setting.value).where(Setting.key == key))
     return default if value is None else json.loads(value)
 
 
+@requires(Permission.SIGNED_IN)
 def organisation_name(ctx: ServiceContext) -> str:
-    return str(get_setting(ctx, ORG_NAME, ""))
+    return str(_get_setting(ctx, ORG_NAME, ""))
 
 
 @dataclass(frozen=True)
@@ -291,6 +371,7 @@ class IntegrityReport:
         return self.cipher_ok and self.integrity_ok
 
 
+@requires(Permission.MAINTENANCE)
 def verify(ctx: ServiceContext) -> IntegrityReport:
     """Run ``PRAGMA cipher_integrity_check`` and ``PRAGMA integrity_check`` and count rows."""
     problems: list[str] = []

@@ -22,7 +22,8 @@ _SPECIAL = str.maketrans(
 def fold(text: str | None) -> str:
     if not text:
         return ""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    # NFKD before casefold too: compatibility forms (𝕊, ﬁ) only fold once decomposed.
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return stripped.translate(_SPECIAL)
 

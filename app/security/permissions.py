@@ -1,0 +1,143 @@
+"""Roles and permissions (DESIGN.md §4), checked in the service layer.
+
+Every public service operation is decorated with :func:`requires`, naming the one
+permission it needs. The decorator checks the signed-in user's role before the operation
+runs; the UI only mirrors this (greying out what would be refused). A test walks every
+public function in ``app.services`` and fails if one has no declared permission.
+
+Finer rules that depend on the data (a volunteer sees only cases assigned to them; restricted
+fields are removed from what volunteers receive) live in the services themselves, with the
+helpers at the end of this module.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from enum import StrEnum
+from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
+
+from app.errors import HomewardError
+from app.i18n import _
+from app.models.enums import Role
+
+
+class Permission(StrEnum):
+    SIGNED_IN = "signed_in"  # anything every signed-in user may do (own password, own view)
+    CASE_READ = "case_read"  # further limited to own cases for volunteers
+    CASE_WRITE = "case_write"  # create and edit cases, people, needs, visits, referrals
+    RESTRICTED_READ = "restricted_read"  # offence, national ID, health, immigration, consular…
+    MEETING_RECORD = "meeting_record"  # volunteers: on their own cases only
+    TASKS_ALL = "tasks_all"
+    TASKS_OWN = "tasks_own"
+    CASE_SUMMARY_PRINT = "case_summary_print"
+    ANONYMISED_REPORT = "anonymised_report"
+    GDPR = "gdpr"  # subject access, erasure, retention
+    ADMIN = "admin"  # users, backups, restore, settings
+    AUDIT_READ = "audit_read"
+    MAINTENANCE = "maintenance"  # integrity checks; also allowed with the recovery code
+
+
+_STAFF = frozenset(
+    {
+        Permission.SIGNED_IN,
+        Permission.CASE_READ,
+        Permission.CASE_WRITE,
+        Permission.RESTRICTED_READ,
+        Permission.MEETING_RECORD,
+        Permission.TASKS_ALL,
+        Permission.TASKS_OWN,
+        Permission.CASE_SUMMARY_PRINT,
+    }
+)
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.COORDINATOR: _STAFF
+    | {
+        Permission.ANONYMISED_REPORT,
+        Permission.GDPR,
+        Permission.ADMIN,
+        Permission.AUDIT_READ,
+        Permission.MAINTENANCE,
+    },
+    Role.SOCIAL_WORKER: _STAFF,
+    Role.VOLUNTEER: frozenset(
+        {
+            Permission.SIGNED_IN,
+            Permission.CASE_READ,
+            Permission.MEETING_RECORD,
+            Permission.TASKS_OWN,
+        }
+    ),
+}
+
+#: Allowed even while a temporary password still has to be changed.
+_ALWAYS = frozenset({Permission.SIGNED_IN})
+
+#: What a context opened with the recovery code (no signed-in user) may do.
+RECOVERY_PERMISSIONS = frozenset({Permission.MAINTENANCE})
+
+
+class PermissionDenied(HomewardError):
+    exit_code = 5
+
+
+class HasActor(Protocol):
+    @property
+    def actor(self) -> Any: ...
+
+
+def allowed(role: Role | None, permission: Permission) -> bool:
+    if role is None:
+        return permission in RECOVERY_PERMISSIONS
+    return permission in ROLE_PERMISSIONS[role]
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+C = TypeVar("C", bound=HasActor)
+
+
+def requires(
+    permission: Permission,
+) -> Callable[[Callable[Concatenate[C, P], R]], Callable[Concatenate[C, P], R]]:
+    """Declare and enforce the permission a service operation needs.
+
+    The operation's first argument is the service context; its ``actor`` (or ``None`` for a
+    recovery-code session) decides.
+    """
+
+    def decorate(fn: Callable[Concatenate[C, P], R]) -> Callable[Concatenate[C, P], R]:
+        @functools.wraps(fn)
+        def checked(ctx: C, /, *args: P.args, **kwargs: P.kwargs) -> R:
+            actor = ctx.actor
+            if not allowed(actor.role if actor is not None else None, permission):
+                raise PermissionDenied(_("Your role does not allow this. Ask a coordinator."))
+            if actor is not None and actor.must_change_password and permission not in _ALWAYS:
+                raise PermissionDenied(_("Please choose a new password before you continue."))
+            return fn(ctx, *args, **kwargs)
+
+        checked.__permission__ = permission  # type: ignore[attr-defined]
+        return checked
+
+    return decorate
+
+
+def declared_permission(fn: Callable[..., Any]) -> Permission | None:
+    return getattr(fn, "__permission__", None)
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def entry_point(fn: F) -> F:
+    """Mark a service function that runs before anyone is signed in (create, unlock…).
+
+    Such functions take no service context; they protect themselves (key slots, throttling).
+    """
+    fn.__entry_point__ = True  # type: ignore[attr-defined]
+    return fn
+
+
+def is_entry_point(fn: Callable[..., Any]) -> bool:
+    return bool(getattr(fn, "__entry_point__", False))

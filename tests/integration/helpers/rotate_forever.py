@@ -1,0 +1,28 @@
+"""Child process for the key-rotation crash test: add a user, remove them for good, repeat.
+
+Prints each rotation step as it starts, so the parent can kill it at a chosen moment.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from app.models.enums import Role
+from app.services import users
+from app.services import workspace as ws
+from app.services.workspace import NewUser
+
+
+def main() -> None:
+    folder, password = Path(sys.argv[1]), sys.argv[2]
+    ctx = ws.unlock(folder, "coord", password)
+    n = 0
+    while True:
+        n += 1
+        row = users.add_user(ctx, NewUser(f"temp{n}", "Temp", Role.VOLUNTEER, "temporary-1"))
+        users.remove_user_for_good(ctx, row.id, progress=lambda step: print(step, flush=True))
+
+
+if __name__ == "__main__":
+    main()
