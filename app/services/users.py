@@ -227,7 +227,8 @@ def remove_user_for_good(
     3. ``keyslots.json`` promotes the pending seals and drops the removed user's slots. A
        crash between 2 and 3: the old key no longer opens the database, so the next open
        tries the pending seal, opens with the new key, and does step 3 itself.
-    4. The user row is kept (cases and the audit trail refer to it) but deactivated.
+    4. The user row is kept (cases and the audit trail refer to it) but deactivated, and
+       the user name is freed.
 
     The removed user's old password now unwraps only the old key, which opens nothing.
     """
@@ -258,5 +259,6 @@ def remove_user_for_good(
     step("reopen")
     keys = KeyHolder(new_key)
     ctx.replace_key(keys, make_engine(ctx.paths.database, keys))
-    _set(ctx, user_id, active=False, updated_at=utcnow())
+    # The name is freed for reuse; the row stays for the cases and the audit trail.
+    _set(ctx, user_id, active=False, username=f"removed-{user_id.hex[:12]}", updated_at=utcnow())
     step("done")

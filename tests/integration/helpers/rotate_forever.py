@@ -6,6 +6,7 @@ Prints each rotation step as it starts, so the parent can kill it at a chosen mo
 from __future__ import annotations
 
 import sys
+import uuid
 from pathlib import Path
 
 from app.models.enums import Role
@@ -17,10 +18,9 @@ from app.services.workspace import NewUser
 def main() -> None:
     folder, password = Path(sys.argv[1]), sys.argv[2]
     ctx = ws.unlock(folder, "coord", password)
-    n = 0
     while True:
-        n += 1
-        row = users.add_user(ctx, NewUser(f"temp{n}", "Temp", Role.VOLUNTEER, "temporary-1"))
+        name = f"t{uuid.uuid4().hex[:12]}"  # earlier, killed runs leave their users behind
+        row = users.add_user(ctx, NewUser(name, "Temp", Role.VOLUNTEER, "temporary-1"))
         users.remove_user_for_good(ctx, row.id, progress=lambda step: print(step, flush=True))
 
 
