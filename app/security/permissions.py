@@ -141,3 +141,13 @@ def entry_point(fn: F) -> F:
 
 def is_entry_point(fn: Callable[..., Any]) -> bool:
     return bool(getattr(fn, "__entry_point__", False))
+
+
+def pure(fn: F) -> F:
+    """Mark a public service helper that reads and writes no data (formatting, validation)."""
+    fn.__pure__ = True  # type: ignore[attr-defined]
+    return fn
+
+
+def is_pure(fn: Callable[..., Any]) -> bool:
+    return bool(getattr(fn, "__pure__", False))

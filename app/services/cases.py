@@ -28,7 +28,7 @@ from app.models.enums import (
     Priority,
     ReferralSource,
 )
-from app.security.permissions import Permission, requires
+from app.security.permissions import Permission, pure, requires
 from app.services import validation as v
 from app.services.context import Actor, ServiceContext
 from app.services.scope import visible_cases_clause
@@ -46,6 +46,7 @@ TRANSITIONS: dict[CaseStatus, frozenset[CaseStatus]] = {
 }
 
 
+@pure
 def format_reference(year: int, seq: int) -> str:
     return f"{REFERENCE_PREFIX}-{year}-{seq:04d}"
 
@@ -129,6 +130,7 @@ class CaseQuery:
 _INPUT_FIELDS = tuple(f.name for f in fields(CaseInput))
 
 
+@pure
 def validate_case(data: CaseInput, today: date | None = None) -> None:
     today = today or date.today()
     errors = v.Errors()

@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from app.models.enums import Role
+from app.security.permissions import entry_point
 from app.services import demo
 from app.services.workspace import CreatedWorkspace, NewUser, create_workspace
 
@@ -21,6 +22,7 @@ DEMO_USERS = (
 )
 
 
+@entry_point
 def create_demo_workspace(
     folder: Path,
     *,

@@ -12,7 +12,7 @@ from app.errors import NotFoundError, ValidationError
 from app.i18n import _
 from app.models import Person
 from app.models.enums import Gender
-from app.security.permissions import Permission, requires
+from app.security.permissions import Permission, pure, requires
 from app.services import validation as v
 from app.services.context import Actor, ServiceContext
 from app.services.scope import visible_people_clause
@@ -66,6 +66,7 @@ class PersonRow:
 _INPUT_FIELDS = tuple(f.name for f in fields(PersonInput))
 
 
+@pure
 def validate_person(data: PersonInput, today: date | None = None) -> None:
     today = today or date.today()
     errors = v.Errors()

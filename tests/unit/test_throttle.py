@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from app.security.throttle import ThrottledError, Throttle, delay_after
+from app.security.throttle import Throttle, ThrottledError, delay_after
 
 
 class Clock:
@@ -41,7 +41,7 @@ def test_lockout_survives_a_restart_and_success_resets(tmp_path: Path) -> None:
     clock.now += 31
     restarted.check("anna")
     restarted.failed("anna")
-    with pytest.raises(ThrottledError, match="1 minute|60 seconds"):
+    with pytest.raises(ThrottledError, match=r"1 minute|60 seconds"):
         restarted.check("anna")
     clock.now += 61
     events = restarted.succeeded("anna")

@@ -1,0 +1,151 @@
+"""Every public service operation declares a permission, and each role gets exactly what
+DESIGN.md §4 gives it.
+
+``EXPECTED`` is written by hand from the role matrix: adding an operation without deciding
+who may use it fails ``test_every_operation_is_in_the_matrix``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+import app.services
+from app.models.enums import Role
+from app.security.permissions import PermissionDenied, declared_permission, is_entry_point, is_pure
+from app.services.context import Actor
+
+C, W, V = Role.COORDINATOR, Role.SOCIAL_WORKER, Role.VOLUNTEER
+ALL = frozenset({C, W, V})
+STAFF = frozenset({C, W})
+COORD = frozenset({C})
+
+EXPECTED: dict[str, frozenset[Role]] = {
+    "workspace.organisation_name": ALL,
+    "workspace.verify": COORD,
+    "people.create_person": STAFF,
+    "people.update_person": STAFF,
+    "people.get_person": ALL,
+    "people.list_people": ALL,
+    "cases.open_case": STAFF,
+    "cases.update_case": STAFF,
+    "cases.change_status": STAFF,
+    "cases.get_case": ALL,
+    "cases.list_cases": ALL,
+    "cases.count_cases": ALL,
+    "users.list_users": COORD,
+    "users.list_active_staff": ALL,
+    "users.add_user": COORD,
+    "users.set_active": COORD,
+    "users.change_role": COORD,
+    "users.reset_password": COORD,
+    "users.change_own_password": ALL,
+    "users.remove_user_for_good": COORD,
+    "keychain.keychain_status": ALL,
+    "keychain.keychain_enabled": ALL,
+    "keychain.enable_keychain": ALL,
+    "keychain.disable_keychain": ALL,
+    "keychain.set_shared_os_account": COORD,
+}
+
+#: Modules of pure helpers (no database, no context): nothing to protect.
+PURE_MODULES = {"validation", "scope", "context", "demo_content"}
+
+
+def service_functions() -> dict[str, Callable[..., Any]]:
+    found: dict[str, Callable[..., Any]] = {}
+    for info in pkgutil.iter_modules(app.services.__path__):
+        module = importlib.import_module(f"app.services.{info.name}")
+        for name, fn in inspect.getmembers(module, inspect.isfunction):
+            if name.startswith("_") or fn.__module__ != module.__name__:
+                continue
+            found[f"{info.name}.{name}"] = fn
+    return found
+
+
+def operations() -> dict[str, Callable[..., Any]]:
+    return {
+        name: fn
+        for name, fn in service_functions().items()
+        if name.split(".")[0] not in PURE_MODULES and not is_entry_point(fn) and not is_pure(fn)
+    }
+
+
+def test_every_public_operation_declares_a_permission_or_is_an_entry_point() -> None:
+    undeclared = [
+        name
+        for name, fn in operations().items()
+        if declared_permission(fn) is None and "ctx" in inspect.signature(fn).parameters
+    ]
+    assert undeclared == []
+
+
+def test_functions_without_a_context_are_marked_entry_points() -> None:
+    unmarked = [
+        name
+        for name, fn in operations().items()
+        if declared_permission(fn) is None
+        and "ctx" not in inspect.signature(fn).parameters
+        and name != "demo.populate"  # the generator runs inside create_workspace only
+    ]
+    assert unmarked == []
+
+
+def test_every_operation_is_in_the_matrix() -> None:
+    declared = {name for name, fn in operations().items() if declared_permission(fn) is not None}
+    assert declared == set(EXPECTED)
+
+
+@dataclass
+class FakeContext:
+    """Just enough of a ServiceContext to reach the permission check; anything past it fails."""
+
+    actor: Actor | None
+
+    def __getattr__(self, name: str) -> Any:
+        raise RuntimeError("got past the permission check")
+
+
+def call_as(fn: Callable[..., Any], role: Role | None, *, must_change: bool = False) -> bool:
+    actor = None if role is None else Actor(uuid.uuid4(), "u", "U", role, "en", must_change)
+    params = list(inspect.signature(fn).parameters.values())[1:]
+    args = [None for p in params if p.default is p.empty and p.kind == p.POSITIONAL_OR_KEYWORD]
+    try:
+        fn(FakeContext(actor), *args)
+    except PermissionDenied:
+        return False
+    except Exception:
+        return True
+    return True
+
+
+@pytest.mark.parametrize("role", [C, W, V])
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_role_matrix(name: str, role: Role) -> None:
+    fn = service_functions()[name]
+    assert call_as(fn, role) == (role in EXPECTED[name])
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_recovery_code_sessions_only_do_maintenance(name: str) -> None:
+    assert call_as(service_functions()[name], None) == (name == "workspace.verify")
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_a_temporary_password_must_be_changed_first(name: str) -> None:
+    allowed_anyway = {
+        "users.change_own_password",
+        "workspace.organisation_name",
+        "keychain.keychain_status",
+        "keychain.keychain_enabled",
+        "keychain.enable_keychain",
+        "keychain.disable_keychain",
+    }
+    assert call_as(service_functions()[name], C, must_change=True) == (name in allowed_anyway)
