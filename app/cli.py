@@ -223,6 +223,14 @@ def cmd_verify(args: argparse.Namespace) -> int:
     print(
         _("Database (integrity_check): {result}").format(result=ok if report.integrity_ok else bad)
     )
+    trail = report.audit
+    print(
+        _("Audit trail: {result} ({n} events)").format(
+            result=ok if trail.ok else bad, n=f"{trail.events:,}"
+        )
+    )
+    if trail.first_bad_sequence is not None:
+        print(_("  first broken link: event {n}").format(n=trail.first_bad_sequence))
     print(_("{tables} tables, {rows} rows.").format(tables=report.tables, rows=f"{report.rows:,}"))
     for problem in report.problems[:20]:
         print(f"  - {problem}")

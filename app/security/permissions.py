@@ -31,6 +31,7 @@ class Permission(StrEnum):
     TASKS_ALL = "tasks_all"
     TASKS_OWN = "tasks_own"
     CASE_SUMMARY_PRINT = "case_summary_print"
+    CASE_HISTORY = "case_history"  # the audit events of one case
     ANONYMISED_REPORT = "anonymised_report"
     GDPR = "gdpr"  # subject access, erasure, retention
     ADMIN = "admin"  # users, backups, restore, settings
@@ -48,6 +49,7 @@ _STAFF = frozenset(
         Permission.TASKS_ALL,
         Permission.TASKS_OWN,
         Permission.CASE_SUMMARY_PRINT,
+        Permission.CASE_HISTORY,
     }
 )
 
@@ -151,3 +153,13 @@ def pure(fn: F) -> F:
 
 def is_pure(fn: Callable[..., Any]) -> bool:
     return bool(getattr(fn, "__pure__", False))
+
+
+def internal(fn: F) -> F:
+    """Mark a helper that other service operations call (after their own check), never the UI."""
+    fn.__internal__ = True  # type: ignore[attr-defined]
+    return fn
+
+
+def is_internal(fn: Callable[..., Any]) -> bool:
+    return bool(getattr(fn, "__internal__", False))

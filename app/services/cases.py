@@ -30,6 +30,7 @@ from app.models.enums import (
 )
 from app.security.permissions import Permission, pure, requires
 from app.services import validation as v
+from app.services.audit_log import AuditAction, log
 from app.services.context import Actor, ServiceContext
 from app.services.scope import visible_cases_clause
 from app.store import search
@@ -251,6 +252,17 @@ def open_case(ctx: ServiceContext, data: CaseInput) -> CaseView:
         )
         session.add(case)
         session.flush()
+        filled = [name for name, value in values.items() if value is not None]
+        log(
+            uow,
+            ctx,
+            AuditAction.CREATE,
+            entity_type="case",
+            entity_id=case.id,
+            fields=[*filled, "reference", "status"],
+            case_id=case.id,
+            person_id=case.client_id,
+        )
         view = _load_view(session, case.id, actor)
         uow.commit()
         return view
@@ -260,7 +272,18 @@ def open_case(ctx: ServiceContext, data: CaseInput) -> CaseView:
 def get_case(ctx: ServiceContext, case_id: uuid.UUID) -> CaseView:
     actor = ctx.require_actor()
     with ctx.uow() as uow:
-        return _load_view(uow.session, case_id, actor)
+        view = _load_view(uow.session, case_id, actor)
+        log(
+            uow,
+            ctx,
+            AuditAction.VIEW_CASE,
+            entity_type="case",
+            entity_id=case_id,
+            case_id=case_id,
+            person_id=view.client_id,
+        )
+        uow.commit()
+        return view
 
 
 @requires(Permission.CASE_WRITE)
@@ -276,16 +299,26 @@ def update_case(ctx: ServiceContext, case_id: uuid.UUID, data: CaseInput) -> Cas
         if data.kind != case.kind:
             raise ValidationError({"kind": _("The kind of a case cannot change; open a new case.")})
         _check_links(session, data)
-        changed = False
+        changed = []
         for name in _INPUT_FIELDS:
             value = getattr(data, name)
             if name == "summary":
                 value = v.clean(value)
             if getattr(case, name) != value:
                 setattr(case, name, value)
-                changed = True
+                changed.append(name)
         if changed:
             case.last_activity_at = utcnow()
+            log(
+                uow,
+                ctx,
+                AuditAction.UPDATE,
+                entity_type="case",
+                entity_id=case.id,
+                fields=changed,
+                case_id=case.id,
+                person_id=case.client_id,
+            )
         session.flush()
         view = _load_view(session, case.id, actor)
         uow.commit()
@@ -334,6 +367,16 @@ def change_status(
             case.close_reason = None
         case.status = status
         case.last_activity_at = utcnow()
+        log(
+            uow,
+            ctx,
+            AuditAction.UPDATE,
+            entity_type="case",
+            entity_id=case.id,
+            fields=["status", "closed_on", "close_reason"],
+            case_id=case.id,
+            person_id=case.client_id,
+        )
         session.flush()
         view = _load_view(session, case_id, actor)
         uow.commit()

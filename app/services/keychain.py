@@ -29,6 +29,7 @@ from app.security import keychain
 from app.security import keyslots as ks
 from app.security.keychain import KeychainStatus, KeychainUnavailableError
 from app.security.permissions import Permission, entry_point, requires
+from app.services.audit_log import AuditAction, log_now
 from app.services.context import Actor, ServiceContext
 from app.services.workspace import _open, _paths_for_open
 from app.store.workspace import WorkspacePaths
@@ -111,6 +112,7 @@ def enable_keychain(ctx: ServiceContext) -> None:
             keychain.delete_secret(slot_file.workspace_id, slot.id)
         raise
     _delete_entries(slot_file.workspace_id, old)
+    log_now(ctx, AuditAction.KEYCHAIN_ENABLE, entity_type="user", entity_id=actor.id)
 
 
 @requires(Permission.SIGNED_IN)
@@ -122,6 +124,7 @@ def disable_keychain(ctx: ServiceContext) -> None:
     if old:
         slot_file.without_slots(old).save(ctx.paths.keyslots)
     _delete_entries(slot_file.workspace_id, old)
+    log_now(ctx, AuditAction.KEYCHAIN_DISABLE, entity_type="user", entity_id=actor.id)
 
 
 @requires(Permission.ADMIN)

@@ -14,6 +14,7 @@ from app.models import Person
 from app.models.enums import Gender
 from app.security.permissions import Permission, pure, requires
 from app.services import validation as v
+from app.services.audit_log import AuditAction, log
 from app.services.context import Actor, ServiceContext
 from app.services.scope import visible_people_clause
 from app.store import search
@@ -134,8 +135,20 @@ def create_person(ctx: ServiceContext, data: PersonInput) -> PersonView:
     validate_person(data)
     actor = ctx.require_actor()
     with ctx.uow() as uow:
-        person = Person(**_row_values(data), created_by=actor.id)
+        values = _row_values(data)
+        person = Person(**values, created_by=actor.id)
         uow.session.add(person)
+        uow.session.flush()
+        filled = [name for name, value in values.items() if value not in (None, "", False)]
+        log(
+            uow,
+            ctx,
+            AuditAction.CREATE,
+            entity_type="person",
+            entity_id=person.id,
+            fields=filled,
+            person_id=person.id,
+        )
         uow.commit()
         return _view(person)
 
@@ -160,9 +173,19 @@ def update_person(ctx: ServiceContext, person_id: uuid.UUID, data: PersonInput) 
         person = uow.session.get(Person, person_id)
         if person is None:
             raise NotFoundError(_("That person no longer exists."))
-        for name, value in _row_values(data).items():
-            if getattr(person, name) != value:
-                setattr(person, name, value)
+        changed = [n for n, value in _row_values(data).items() if getattr(person, n) != value]
+        for name in changed:
+            setattr(person, name, _row_values(data)[name])
+        if changed:
+            log(
+                uow,
+                ctx,
+                AuditAction.UPDATE,
+                entity_type="person",
+                entity_id=person.id,
+                fields=changed,
+                person_id=person.id,
+            )
         uow.commit()
         return _view(person)
 

@@ -25,6 +25,7 @@ from app.models import User, utcnow
 from app.models.enums import Role
 from app.security import keyslots as ks
 from app.security.permissions import Permission, requires
+from app.services.audit_log import AuditAction, log, log_now
 from app.services.context import ServiceContext
 from app.services.workspace import NewUser, normalise_username, validate_new_user
 from app.store.engine import KeyHolder, make_engine, open_connection
@@ -96,6 +97,15 @@ def add_user(ctx: ServiceContext, new: NewUser) -> UserRow:
             created_by=ctx.require_actor().id,
         )
         uow.session.add(user)
+        uow.session.flush()
+        log(
+            uow,
+            ctx,
+            AuditAction.USER_ADD,
+            entity_type="user",
+            entity_id=user.id,
+            fields=["username", "display_name", "role", "language"],
+        )
         uow.commit()
         row = _row(user)
     slots = _slots(ctx)
@@ -133,13 +143,14 @@ def _guard_last_coordinator(ctx: ServiceContext, user: UserRow) -> None:
         )
 
 
-def _set(ctx: ServiceContext, user_id: uuid.UUID, **values: object) -> UserRow:
+def _set(ctx: ServiceContext, user_id: uuid.UUID, action: AuditAction, **values: object) -> UserRow:
     with ctx.uow() as uow:
         user = uow.session.get(User, user_id)
         if user is None:
             raise NotFoundError(_("That user no longer exists."))
         for name, value in values.items():
             setattr(user, name, value)
+        log(uow, ctx, action, entity_type="user", entity_id=user_id, fields=values.keys())
         uow.commit()
         return _row(user)
 
@@ -153,7 +164,7 @@ def set_active(ctx: ServiceContext, user_id: uuid.UUID, active: bool) -> UserRow
         if user.id == ctx.require_actor().id:
             raise ValidationError({"user": _("You cannot deactivate your own account.")})
         _guard_last_coordinator(ctx, user)
-    return _set(ctx, user_id, active=active)
+    return _set(ctx, user_id, AuditAction.USER_DEACTIVATE, active=active)
 
 
 @requires(Permission.ADMIN)
@@ -161,7 +172,7 @@ def change_role(ctx: ServiceContext, user_id: uuid.UUID, role: Role) -> UserRow:
     user = _get_user(ctx, user_id)
     if role != Role.COORDINATOR:
         _guard_last_coordinator(ctx, user)
-    return _set(ctx, user_id, role=role)
+    return _set(ctx, user_id, AuditAction.USER_ROLE_CHANGE, role=role)
 
 
 @requires(Permission.ADMIN)
@@ -184,6 +195,7 @@ def reset_password(ctx: ServiceContext, user_id: uuid.UUID, temporary_password: 
         must_change=True,
     )
     slots.without_slots(old).with_slot(slot).save(ctx.paths.keyslots)
+    log_now(ctx, AuditAction.PASSWORD_RESET, entity_type="user", entity_id=user.id)
 
 
 @requires(Permission.SIGNED_IN)
@@ -206,6 +218,7 @@ def change_own_password(ctx: ServiceContext, current_password: str, new_password
         )
         slots.replacing(replace(updated, must_change=False)).save(ctx.paths.keyslots)
         ctx.actor = replace(actor, must_change_password=False)
+        log_now(ctx, AuditAction.PASSWORD_CHANGE, entity_type="user", entity_id=actor.id)
         return
     raise UnlockError(_("The current password is not right. Nothing was changed."))
 
@@ -260,5 +273,12 @@ def remove_user_for_good(
     keys = KeyHolder(new_key)
     ctx.replace_key(keys, make_engine(ctx.paths.database, keys))
     # The name is freed for reuse; the row stays for the cases and the audit trail.
-    _set(ctx, user_id, active=False, username=f"removed-{user_id.hex[:12]}", updated_at=utcnow())
+    _set(
+        ctx,
+        user_id,
+        AuditAction.KEY_ROTATION,
+        active=False,
+        username=f"removed-{user_id.hex[:12]}",
+        updated_at=utcnow(),
+    )
     step("done")

@@ -14,6 +14,7 @@ import unicodedata
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, func, insert, select, table
@@ -30,13 +31,22 @@ from app.models import Setting, User, utcnow
 from app.models.enums import Role
 from app.security import keyslots as ks
 from app.security.permissions import Permission, entry_point, requires
-from app.security.throttle import RECOVERY_CODE_USER, Throttle
+from app.security.throttle import RECOVERY_CODE_USER, QueuedEvent, Throttle
+from app.services.audit_log import (
+    AUDIT_SECRET,
+    AuditAction,
+    ChainReport,
+    log,
+    log_now,
+    new_audit_secret,
+    verify_trail,
+)
 from app.services.context import Actor, ServiceContext
 from app.store import migrate
 from app.store.engine import KeyHolder, make_engine
 from app.store.workspace import WorkspacePaths, default_workspace
 
-log = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)
 
 ORG_NAME = "organisation_name"
 MIN_PASSWORD_LENGTH = 8
@@ -147,6 +157,7 @@ def create_workspace(
                     [
                         _setting_row(ORG_NAME, organisation.strip(), now),
                         _setting_row("demo", demo, now),
+                        _setting_row(AUDIT_SECRET, new_audit_secret(data_key), now),
                     ],
                 )
             if fill is not None:
@@ -276,7 +287,7 @@ def _open(
         except BaseException:
             keys.forget()
             raise
-        log.info("finishing an interrupted key rotation")
+        logger.info("finishing an interrupted key rotation")
         slot_file.promote_pending().save(paths.keyslots)
     except BaseException:
         keys.forget()
@@ -319,11 +330,44 @@ def unlock(
                 user.language,
                 must_change_password=slot.must_change,
             )
+        _record_sign_in(ctx, throttle, throttle.succeeded(username))
     except BaseException:
         ctx.lock()
         raise
-    throttle.succeeded(username)
     return ctx
+
+
+def _record_sign_in(ctx: ServiceContext, throttle: Throttle, queued: list[QueuedEvent]) -> None:
+    """Write the sign-in, and the failures and lock-outs queued while nobody could write."""
+    with ctx.uow() as uow:
+        if queued:
+            names = uow.session.execute(select(User.id, User.username)).all()
+            by_key = {throttle.user_key(name): uid for uid, name in names}
+            for event in queued:
+                log(
+                    uow,
+                    ctx,
+                    AuditAction(event.action),
+                    entity_type="user",
+                    user_id=by_key.get(event.user_key),
+                    occurred_at=datetime.fromtimestamp(event.at, UTC),
+                )
+        if ctx.actor is not None:
+            user = uow.session.get(User, ctx.actor.id)
+            if user is not None:
+                user.last_sign_in_at = utcnow()
+            log(uow, ctx, AuditAction.SIGN_IN, entity_type="user", entity_id=ctx.actor.id)
+        else:
+            log(uow, ctx, AuditAction.UNLOCK, entity_type="recovery_code")
+        uow.commit()
+
+
+@requires(Permission.SIGNED_IN)
+def lock_workspace(ctx: ServiceContext) -> None:
+    """Record the lock, then close every connection and forget the key."""
+    if not ctx.locked:
+        log_now(ctx, AuditAction.LOCK, entity_type="user")
+    ctx.lock()
 
 
 @entry_point
@@ -339,12 +383,19 @@ def unlock_with_recovery_code(
     except UnlockError:
         throttle.failed(RECOVERY_CODE_USER)
         raise
-    throttle.succeeded(RECOVERY_CODE_USER)
+    queued = throttle.succeeded(RECOVERY_CODE_USER)
     secret = ks.normalise_recovery_code(code).encode("ascii")
     keys, engine = _open(
         paths, data_key, read_only=read_only, pending=lambda: ks.pending_key(_slot, secret)
     )
-    return ServiceContext(paths, engine, keys, None, demo=slot_file.demo)
+    ctx = ServiceContext(paths, engine, keys, None, demo=slot_file.demo)
+    if not read_only:
+        try:
+            _record_sign_in(ctx, throttle, queued)
+        except BaseException:
+            ctx.lock()
+            raise
+    return ctx
 
 
 def _get_setting(ctx: ServiceContext, key: str, default: object = None) -> object:
@@ -365,10 +416,11 @@ class IntegrityReport:
     problems: tuple[str, ...]
     tables: int
     rows: int
+    audit: ChainReport
 
     @property
     def ok(self) -> bool:
-        return self.cipher_ok and self.integrity_ok
+        return self.cipher_ok and self.integrity_ok and self.audit.ok
 
 
 @requires(Permission.MAINTENANCE)
@@ -393,10 +445,14 @@ def verify(ctx: ServiceContext) -> IntegrityReport:
     problems.extend(integrity_problems)
     if fk:
         problems.append(_("{n} rows point to records that do not exist.").format(n=len(fk)))
+    trail = verify_trail(ctx)
+    if trail.problem:
+        problems.append(trail.problem)
     return IntegrityReport(
         cipher_ok=not cipher,
         integrity_ok=not integrity_problems and not fk,
         problems=tuple(problems),
         tables=len(tables),
         rows=rows,
+        audit=trail,
     )
