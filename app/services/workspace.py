@@ -29,6 +29,7 @@ from app.errors import (
 from app.i18n import LANGUAGES, _
 from app.models import Setting, User, utcnow
 from app.models.enums import Role
+from app.security import idle
 from app.security import keyslots as ks
 from app.security.permissions import Permission, entry_point, requires
 from app.security.throttle import RECOVERY_CODE_USER, QueuedEvent, Throttle
@@ -402,6 +403,38 @@ def _get_setting(ctx: ServiceContext, key: str, default: object = None) -> objec
     with ctx.uow() as uow:
         value = uow.session.scalar(select(Setting.value).where(Setting.key == key))
     return default if value is None else json.loads(value)
+
+
+IDLE_LOCK_MINUTES = "idle_lock_minutes"
+
+
+@requires(Permission.SIGNED_IN)
+def idle_lock_minutes(ctx: ServiceContext) -> int:
+    """How long the app may sit idle before it locks itself (coordinators set it)."""
+    value = _get_setting(ctx, IDLE_LOCK_MINUTES, idle.DEFAULT_MINUTES)
+    return int(value) if isinstance(value, int | float) else idle.DEFAULT_MINUTES
+
+
+@requires(Permission.ADMIN)
+def set_idle_lock_minutes(ctx: ServiceContext, minutes: int) -> None:
+    if not idle.MIN_MINUTES <= minutes <= idle.MAX_MINUTES:
+        raise ValidationError(
+            {
+                "minutes": _("Choose between {low} and {high} minutes.").format(
+                    low=idle.MIN_MINUTES, high=idle.MAX_MINUTES
+                )
+            }
+        )
+    with ctx.uow() as uow:
+        row = uow.session.scalar(select(Setting).where(Setting.key == IDLE_LOCK_MINUTES))
+        if row is None:
+            uow.session.add(Setting(key=IDLE_LOCK_MINUTES, value=json.dumps(minutes)))
+        else:
+            row.value = json.dumps(minutes)
+        log(
+            uow, ctx, AuditAction.SETTINGS_CHANGE, entity_type="setting", fields=[IDLE_LOCK_MINUTES]
+        )
+        uow.commit()
 
 
 @requires(Permission.SIGNED_IN)

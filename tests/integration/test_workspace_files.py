@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import sqlite3
 from collections.abc import Callable
@@ -189,3 +190,31 @@ def test_damaged_key_slot_file_is_reported(workspace: CreatedWorkspace) -> None:
 def test_verify_reports_ok_on_a_healthy_workspace(ctx: object) -> None:
     report = ws.verify(ctx)  # type: ignore[arg-type]
     assert report.ok and report.problems == () and report.tables >= 20
+
+
+def _open_handles(path: Path) -> int:
+    fd_dir = Path("/proc/self/fd")
+    count = 0
+    for fd in fd_dir.iterdir():
+        try:
+            if Path(os.readlink(fd)).name.startswith(path.name):
+                count += 1
+        except OSError:
+            continue
+    return count
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").exists(), reason="needs /proc to count open files")
+def test_lock_closes_every_connection_and_forgets_the_key(workspace: CreatedWorkspace) -> None:
+    ctx = ws.unlock(workspace.folder, "coord", PASSWORD)
+    assert ws.idle_lock_minutes(ctx) == 5
+    ws.set_idle_lock_minutes(ctx, 10)
+    assert ws.idle_lock_minutes(ctx) == 10
+    assert _open_handles(workspace.folder / "homeward.db") > 0
+    ws.lock_workspace(ctx)
+    assert _open_handles(workspace.folder / "homeward.db") == 0
+    assert ctx.locked
+    with pytest.raises(WorkspaceError, match="locked"):
+        ctx.data_key()
+    with pytest.raises(WorkspaceError, match="locked"):
+        ws.organisation_name(ctx)

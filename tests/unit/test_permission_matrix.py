@@ -37,6 +37,8 @@ EXPECTED: dict[str, frozenset[Role]] = {
     "workspace.organisation_name": ALL,
     "workspace.verify": COORD,
     "workspace.lock_workspace": ALL,
+    "workspace.idle_lock_minutes": ALL,
+    "workspace.set_idle_lock_minutes": COORD,
     "audit_log.list_events": COORD,
     "audit_log.case_history": STAFF,
     "audit_log.verify_trail": COORD,
@@ -155,6 +157,7 @@ def test_a_temporary_password_must_be_changed_first(name: str) -> None:
     allowed_anyway = {
         "users.change_own_password",
         "workspace.lock_workspace",
+        "workspace.idle_lock_minutes",
         "workspace.organisation_name",
         "keychain.keychain_status",
         "keychain.keychain_enabled",
