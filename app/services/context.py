@@ -52,6 +52,8 @@ class ServiceContext:
         self._keys = keys
         self.actor = actor
         self.demo = demo
+        #: Key-derived values worth keeping while unlocked (the audit MAC key); cleared on lock.
+        self.cache: dict[str, object] = {}
 
     @property
     def folder(self) -> Path:
@@ -84,6 +86,7 @@ class ServiceContext:
         if self._engine is not None:
             self._engine.dispose()
         self._keys.forget()
+        self.cache.clear()
         self._keys = keys
         self._engine = engine
 
@@ -93,6 +96,7 @@ class ServiceContext:
             self._engine.dispose()
             self._engine = None
         self._keys.forget()
+        self.cache.clear()
 
     close = lock
 
