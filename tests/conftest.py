@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -100,5 +101,14 @@ def ctx(workspace: CreatedWorkspace) -> Iterator[ServiceContext]:
     context.lock()
 
 
-def random_id() -> uuid.UUID:
-    return uuid.uuid4()
+def run_homeward(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    """Run the real ``homeward`` command in a child process, as a script would."""
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ},
+        check=False,
+    )

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from datetime import date
 
 import pytest
@@ -17,7 +15,7 @@ from app.services import audit_log, cases, people, users
 from app.services import workspace as ws
 from app.services.context import ServiceContext
 from app.services.workspace import CreatedWorkspace, NewUser
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, run_homeward
 
 CANARY = "CANARY-Ølstad-Пётр"
 
@@ -66,24 +64,14 @@ def test_tampering_is_detected_and_the_first_bad_event_named(workspace: CreatedW
         report = ws.verify(ctx)
         assert not report.ok and report.audit.first_bad_sequence == 3
         assert report.cipher_ok and report.integrity_ok
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "app",
-            "verify",
-            "--workspace",
-            str(workspace.folder),
-            "--user",
-            "coord",
-            "--password-stdin",
-        ],
-        input=PASSWORD + "\n",
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ},
-        check=False,
+    result = run_homeward(
+        "verify",
+        "--workspace",
+        str(workspace.folder),
+        "--user",
+        "coord",
+        "--password-stdin",
+        stdin=PASSWORD + "\n",
     )
     assert result.returncode == 4
     assert "first broken link: event 3" in result.stdout
@@ -113,24 +101,14 @@ def test_failed_sign_ins_and_lock_outs_reach_the_trail(workspace: CreatedWorkspa
 
 def test_throttling_holds_across_processes(workspace: CreatedWorkspace) -> None:
     def verify(password: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "app",
-                "verify",
-                "--workspace",
-                str(workspace.folder),
-                "--user",
-                "coord",
-                "--password-stdin",
-            ],
-            input=password + "\n",
-            capture_output=True,
-            text=True,
-            timeout=120,
-            env={**os.environ},
-            check=False,
+        return run_homeward(
+            "verify",
+            "--workspace",
+            str(workspace.folder),
+            "--user",
+            "coord",
+            "--password-stdin",
+            stdin=password + "\n",
         )
 
     for _ in range(5):

@@ -10,7 +10,6 @@ import keyring.backend
 import keyring.core
 import pytest
 from keyring.backends import null
-from keyring.errors import PasswordDeleteError
 
 from app.errors import UnlockError
 from app.models.enums import Role
@@ -20,24 +19,7 @@ from app.security.permissions import PermissionDenied
 from app.services import keychain as kc
 from app.services.workspace import CreatedWorkspace, NewUser, unlock
 from tests.conftest import PASSWORD
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.entries.pop((service, username), None) is None:
-            raise PasswordDeleteError("no such entry")
+from tests.fakes import MemoryKeyring
 
 
 @pytest.fixture

@@ -11,33 +11,13 @@ import keyring.backend
 import keyring.core
 import pytest
 from keyring.backends import chainer, fail, null
-from keyring.errors import PasswordDeleteError
 
 from app.security import keychain
 from app.security.keychain import KeychainUnavailableError
+from tests.fakes import MemoryKeyring
 
 WORKSPACE = "7a0c3e0e-0000-4000-8000-000000000001"
 SLOT = "1b2c3d4e-0000-4000-8000-000000000002"
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """A recommended (priority 1) backend that keeps entries in a dict."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.entries.pop((service, username), None) is None:
-            raise PasswordDeleteError("no such entry")
 
 
 class FakeAltFileKeyring(MemoryKeyring):
