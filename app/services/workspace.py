@@ -204,7 +204,7 @@ def create_workspace(
     finally:
         keys.forget()
     for sub in (paths.backups, paths.logs):
-        sub.mkdir(exist_ok=True)
+        sub.mkdir(mode=0o700, exist_ok=True)
     return CreatedWorkspace(
         folder=paths.folder,
         workspace_id=slot_file.workspace_id,
