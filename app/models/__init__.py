@@ -12,6 +12,8 @@ from app.models.foreign import (
     ImmigrationRecord,
 )
 from app.models.people import Institution, Organisation, Person, Relationship
+from app.models.records import ErasureReceipt, ImportBatch, ImportKey
+from app.models.search import CaseSearchRow
 from app.models.visits import ChildVisit, VisitAssessment
 
 __all__ = [
@@ -19,14 +21,18 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Case",
+    "CaseSearchRow",
     "ChildVisit",
     "Consent",
     "ConsularContact",
     "DiscriminationReport",
     "Entity",
+    "ErasureReceipt",
     "ExportRecord",
     "FamilyAbroad",
     "ImmigrationRecord",
+    "ImportBatch",
+    "ImportKey",
     "Institution",
     "Meeting",
     "Need",

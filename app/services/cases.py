@@ -13,7 +13,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, Uuid, func, or_, select, text
 from sqlalchemy.orm import Session, aliased
 
 from app.errors import NotFoundError, ValidationError
@@ -252,6 +252,7 @@ def open_case(ctx: ServiceContext, data: CaseInput) -> CaseView:
         )
         session.add(case)
         session.flush()
+        search.refresh_cases(session, "c.id = :id", {"id": case.id.hex})
         filled = [name for name, value in values.items() if value is not None]
         log(
             uow,
@@ -309,6 +310,8 @@ def update_case(ctx: ServiceContext, case_id: uuid.UUID, data: CaseInput) -> Cas
                 changed.append(name)
         if changed:
             case.last_activity_at = utcnow()
+            session.flush()
+            search.refresh_cases(session, "c.id = :id", {"id": case.id.hex})
             log(
                 uow,
                 ctx,
@@ -412,21 +415,11 @@ def _filtered(query: CaseQuery, actor: Actor) -> Select[*tuple[Any, ...]]:
         stmt = stmt.where(Case.worker_id == query.worker_id)
     if query.mine:
         stmt = stmt.where(or_(Case.worker_id == actor_id, Case.volunteer_id == actor_id))
-    if query.text.strip():
-        pattern = search.contains_pattern(query.text.strip())
-        stmt = stmt.where(
-            or_(
-                *(
-                    search.folded(column).like(pattern, escape="\\")
-                    for column in (
-                        Case.reference,
-                        Person.given_name,
-                        Person.family_name,
-                        Institution.name,
-                    )
-                )
-            )
-        )
+    matching = search.matching_case_ids(query.text)
+    if matching is not None:
+        sql, params = matching
+        ids = text(sql).bindparams(**params).columns(case_id=Uuid())
+        stmt = stmt.where(Case.id.in_(ids))
     return stmt
 
 

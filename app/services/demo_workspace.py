@@ -12,6 +12,7 @@ from app.models.enums import Role
 from app.security.permissions import entry_point
 from app.services import demo
 from app.services.workspace import CreatedWorkspace, NewUser, create_workspace
+from app.store import search
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - published on purpose: the data is synthetic
 DEMO_ORGANISATION = "Homeward Demo (synthetic data)"
@@ -36,6 +37,8 @@ def create_demo_workspace(
 
     def fill(engine: Engine, users: dict[str, uuid.UUID]) -> None:
         stats.append(demo.populate(engine, cases=cases, seed=seed, users=users, progress=progress))
+        with engine.begin() as conn:
+            search.refresh_cases(conn)
 
     created = create_workspace(
         folder,

@@ -177,6 +177,8 @@ def update_person(ctx: ServiceContext, person_id: uuid.UUID, data: PersonInput) 
         for name in changed:
             setattr(person, name, _row_values(data)[name])
         if changed:
+            uow.session.flush()
+            search.refresh_cases(uow.session, "c.client_id = :id", {"id": person.id.hex})
             log(
                 uow,
                 ctx,

@@ -11,7 +11,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
 from app.models import Base
-from app.store import migrate
+from app.store import migrate, search
 from app.store.engine import KeyHolder, make_engine
 
 
@@ -25,7 +25,10 @@ def test_autogenerate_finds_no_difference(tmp_path: Path) -> None:
     migrate.upgrade(engine)  # type: ignore[arg-type]
     with engine.connect() as conn:  # type: ignore[attr-defined]
         diff = compare_metadata(
-            MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata
+            MigrationContext.configure(
+                conn, opts={"compare_type": True, "include_name": search.include_name}
+            ),
+            Base.metadata,
         )
     engine.dispose()  # type: ignore[attr-defined]
     keys.forget()

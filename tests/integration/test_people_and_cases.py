@@ -182,3 +182,38 @@ def test_list_filters_sorts_and_counts(ctx: ServiceContext) -> None:
     assert cases.count_cases(ctx, cases.CaseQuery(text="hw-2026-0002")) == 1
     page = cases.list_cases(ctx, cases.CaseQuery(sort=cases.CaseSort.CLIENT), offset=1, limit=1)
     assert len(page) == 1
+
+
+def test_search_is_case_and_diacritic_insensitive_and_finds_parts(ctx: ServiceContext) -> None:
+    names = [("Ștefan", "Popescu"), ("Ørjan", "Ølstad"), ("Пётр", "Иванов"), ("Anna", "Berg")]
+    refs = {}
+    for given, family in names:
+        person = a_person(ctx, given, family)
+        case = cases.open_case(
+            ctx,
+            cases.CaseInput(
+                kind=CaseKind.RELEASE_SUPPORT, client_id=person.id, opened_on=date(2026, 1, 1)
+            ),
+        )
+        refs[family] = case.reference
+
+    def found(text: str) -> set[str]:
+        return {
+            r.client_name.split()[-1] for r in cases.list_cases(ctx, cases.CaseQuery(text=text))
+        }
+
+    assert found("stefan") == {"Popescu"}
+    assert found("orjan") == {"Ølstad"}
+    assert found("ива") == {"Иванов"}
+    assert found("петр") == {"Иванов"}
+    assert found("STEF pop") == {"Popescu"}
+    assert found("an") == {"Popescu", "Ølstad", "Berg"}  # two letters: a LIKE scan, not FTS
+    assert found(refs["Berg"].lower()) == {"Berg"}
+    assert found("zzz") == set()
+    # a renamed client is found by the new name at once
+    berg = next(r for r in cases.list_cases(ctx) if r.client_name.endswith("Berg"))
+    client_id = cases.get_case(ctx, berg.id).client_id
+    people.update_person(
+        ctx, client_id, people.PersonInput(given_name="Anna", family_name="Lindqvist")
+    )
+    assert found("lindq") == {"Lindqvist"} and found("berg") == set()
