@@ -274,6 +274,9 @@ def get_case(ctx: ServiceContext, case_id: uuid.UUID) -> CaseView:
     actor = ctx.require_actor()
     with ctx.uow() as uow:
         view = _load_view(uow.session, case_id, actor)
+        from app.services.today import record_case_view  # today reads cases: import late
+
+        record_case_view(ctx, case_id, uow=uow)
         log(
             uow,
             ctx,

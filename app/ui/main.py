@@ -1,16 +1,42 @@
-"""Start the GUI: welcome (no workspace yet) → sign in → main window."""
+"""Start the GUI and run its life cycle: first run → sign in → main window → lock → sign in.
+
+:class:`Controller` is the one object that knows about all windows. Locking (by the Lock
+button, Ctrl+L, or idle time) clears and destroys the main window — every widget that showed
+client data — closes the database connections and forgets the key on the database thread,
+and shows the sign-in window again.
+"""
 
 from __future__ import annotations
 
 import sys
+import uuid
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
 
-from app.i18n import _
+from app.errors import HomewardError
+from app.i18n import _, set_language
+from app.security.idle import IdleTimer
+from app.services import users
+from app.services import workspace as ws
+from app.services.context import ServiceContext
+from app.ui import style
+from app.ui.firstrun import FirstRunWizard
 from app.ui.main_window import MainWindow
-from app.ui.signin import SignInDialog
-from app.ui.welcome import WelcomeDialog
+from app.ui.operations import ChangeBus, Operations
+from app.ui.signin import SignInWindow
+
+IDLE_POLL_MS = 5_000
+_INPUT_EVENTS = frozenset(
+    {
+        QEvent.Type.KeyPress,
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.MouseMove,
+        QEvent.Type.Wheel,
+        QEvent.Type.TouchBegin,
+    }
+)
 
 
 def application() -> QApplication:
@@ -18,25 +44,130 @@ def application() -> QApplication:
     if not isinstance(app, QApplication):
         app = QApplication(sys.argv[:1])
         app.setApplicationName("Homeward")
-        app.setApplicationDisplayName(_("Homeward"))
         app.setOrganizationName("Homeward")
+        style.apply(app)
     return app
+
+
+class Controller(QObject):
+    def __init__(self, folder: Path, ops: Operations) -> None:
+        super().__init__()
+        self.folder = folder
+        self.ops = ops
+        self.bus = ChangeBus()
+        self.ctx: ServiceContext | None = None
+        self.window: MainWindow | None = None
+        self.idle = IdleTimer()
+        self.signin = SignInWindow(folder, ops)
+        self.signin.signed_in.connect(self._signed_in)
+        self._idle_poll = QTimer(self)
+        self._idle_poll.setInterval(IDLE_POLL_MS)
+        self._idle_poll.timeout.connect(self._check_idle)
+        ops.failed.connect(self._show_failure)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+
+    def start(self) -> None:
+        self.signin.show()
+
+    # -- sign-in --
+
+    def _signed_in(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+        actor = ctx.require_actor()
+        set_language(actor.language)
+        if actor.must_change_password:
+            changed = self._change_temporary_password(ctx)
+            self.signin.last_password = ""
+            if not changed:
+                self.lock()
+                return
+
+        def load() -> tuple[str, int, dict[uuid.UUID, str]]:
+            names = {u.id: u.display_name for u in users.list_active_staff(ctx)}
+            return ws.organisation_name(ctx), ws.idle_lock_minutes(ctx), names
+
+        organisation, minutes, names = self.ops.call(load)
+        self.idle = IdleTimer(minutes)
+        window = MainWindow(ctx, self.ops, self.bus, organisation=organisation, user_names=names)
+        window.lock_was_requested.connect(self.lock)
+        window.idle_minutes_did_change.connect(lambda m: setattr(self, "idle", IdleTimer(m)))
+        self.window = window
+        self.signin.hide()
+        window.show()
+        self._idle_poll.start()
+
+    def _change_temporary_password(self, ctx: ServiceContext) -> bool:
+        while True:
+            new, ok = QInputDialog.getText(
+                self.signin,
+                _("Choose your own password"),
+                _(
+                    "You signed in with a temporary password. Choose a new password (at least 8 characters):"
+                ),
+                QLineEdit.EchoMode.Password,
+            )
+            if not ok:
+                return False
+            try:
+                self._change(ctx, self.signin.last_password, new)
+            except HomewardError as exc:
+                QMessageBox.warning(self.signin, _("Homeward"), str(exc))
+                continue
+            return True
+
+    def _change(self, ctx: ServiceContext, current: str, new: str) -> None:
+        self.ops.call(lambda: users.change_own_password(ctx, current, new))
+
+    # -- locking --
+
+    def lock(self) -> None:
+        self._idle_poll.stop()
+        window, ctx = self.window, self.ctx
+        self.window, self.ctx = None, None
+        if window is not None:
+            window.clear()
+            window.hide()
+            window.deleteLater()
+        if ctx is not None:
+            self.ops.run(lambda: ws.lock_workspace(ctx), None, lambda _exc: ctx.lock())
+        self.signin.reset()
+        self.signin.show()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in _INPUT_EVENTS:
+            self.idle.touch()
+        return False
+
+    def _check_idle(self) -> None:
+        if self.window is not None and self.idle.expired():
+            self.lock()
+
+    def _show_failure(self, message: str) -> None:
+        QMessageBox.warning(self.window or self.signin, _("Homeward"), message)
+
+    def shutdown(self) -> None:
+        self._idle_poll.stop()
+        ctx = self.ctx
+        if ctx is not None:
+            self.ops.run(lambda: ws.lock_workspace(ctx), None, lambda _exc: ctx.lock())
+        self.ops.wait_idle()
+        self.ops.shutdown()
 
 
 def run_gui(workspace: Path) -> int:
     app = application()
-    from app.services.workspace import has_workspace
-
-    if not has_workspace(workspace):
-        workspace = WelcomeDialog.choose_workspace(workspace)  # type: ignore[assignment]
-        if workspace is None:
+    ops = Operations()
+    if not ws.has_workspace(workspace):
+        chosen = FirstRunWizard.choose_workspace(workspace, ops)
+        if chosen is None:
+            ops.shutdown()
             return 0
-    ctx = SignInDialog.sign_in(workspace)
-    if ctx is None:
-        return 0
-    window = MainWindow(ctx)
-    window.show()
+        workspace = chosen
+    controller = Controller(workspace, ops)
+    controller.start()
     try:
         return app.exec()
     finally:
-        ctx.lock()
+        controller.shutdown()

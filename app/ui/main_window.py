@@ -1,37 +1,171 @@
-"""Main window (placeholder until the case-desk issue): who is signed in, and the caseload."""
+"""The main window: a sidebar of pages, a status bar with who is signed in and a Lock button.
+
+It owns nothing but layout: each page is its own class (app/ui/pages) and gets the service
+context, the operations runner and the change bus from here.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QMainWindow, QVBoxLayout, QWidget
+import uuid
 
-from app.i18n import _, ngettext
-from app.services import cases, workspace
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.i18n import _
+from app.labels import label
 from app.services.context import ServiceContext
+from app.ui.operations import ChangeBus, Operations
+from app.ui.pages.base import Page
+from app.ui.widgets import banner
+
+GEOMETRY_KEY = "main_window/geometry"
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, ctx: ServiceContext) -> None:
+    lock_was_requested = Signal()
+    idle_minutes_did_change = Signal(int)
+
+    def __init__(
+        self,
+        ctx: ServiceContext,
+        ops: Operations,
+        bus: ChangeBus,
+        *,
+        organisation: str = "",
+        user_names: dict[uuid.UUID, str] | None = None,
+    ) -> None:
         super().__init__()
-        self.ctx = ctx
+        self.ctx, self.ops, self.bus = ctx, ops, bus
+        self._user_names = dict(user_names or {})
         actor = ctx.require_actor()
         self.setWindowTitle(
-            _("Homeward — {organisation}").format(organisation=workspace.organisation_name(ctx))
+            _("Homeward — {organisation}").format(organisation=organisation)
+            if organisation
+            else _("Homeward")
         )
         body = QWidget()
-        layout = QVBoxLayout(body)
+        outer = QVBoxLayout(body)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
         if ctx.demo:
-            banner = QLabel(_("Demo workspace: synthetic data only."))
-            banner.setStyleSheet("background:#fff3cd;color:#664d03;padding:8px;")
-            layout.addWidget(banner)
-        layout.addWidget(QLabel(_("Signed in as {name}.").format(name=actor.display_name)))
-        count = cases.count_cases(ctx)
-        self.summary = QLabel(
-            ngettext("{n} case in this workspace.", "{n} cases in this workspace.", count).format(
-                n=f"{count:,}"
+            outer.addWidget(banner(_("Demo workspace: every person and case here is made up.")))
+        row = QHBoxLayout()
+        row.setSpacing(0)
+        outer.addLayout(row, 1)
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setAccessibleName(_("Pages"))
+        self.sidebar.setFixedWidth(190)
+        self.stack = QStackedWidget()
+        row.addWidget(self.sidebar)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(body)
+        self.pages: dict[str, Page] = {}
+        self._build_pages(actor.is_volunteer, actor.role.value == "coordinator")
+        self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.sidebar.setCurrentRow(0)
+
+        status = self.statusBar()
+        self.signed_in = QLabel(
+            _("Signed in as {name} ({role})").format(
+                name=actor.display_name, role=label(actor.role)
             )
         )
-        self.summary.setObjectName("caseCount")
-        layout.addWidget(self.summary)
-        layout.addStretch(1)
-        self.setCentralWidget(body)
-        self.resize(800, 500)
+        status.addWidget(self.signed_in)
+        self.busy = QLabel()
+        status.addWidget(self.busy)
+        self.lock_button = QPushButton(_("Lock"))
+        self.lock_button.setToolTip(_("Lock Homeward now (Ctrl+L)"))
+        self.lock_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_DialogNoButton))
+        self.lock_button.clicked.connect(self.lock_was_requested.emit)
+        status.addPermanentWidget(self.lock_button)
+        QShortcut(QKeySequence("Ctrl+L"), self).activated.connect(self.lock_was_requested.emit)
+        for number in range(min(9, self.sidebar.count())):
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{number + 1}"), self)
+            shortcut.activated.connect(lambda n=number: self.sidebar.setCurrentRow(n))
+        ops.busy_did_change.connect(self._busy)
+        self._restore_geometry()
+
+    def _build_pages(self, volunteer: bool, coordinator: bool) -> None:
+        from app.ui.pages.admin import AdminPage
+        from app.ui.pages.cases import CasesPage
+        from app.ui.pages.people import PeoplePage
+        from app.ui.pages.reports import ReportsPage
+        from app.ui.pages.tasks import TasksPage
+        from app.ui.pages.today import TodayPage
+
+        icons = QStyle.StandardPixmap
+        entries: list[tuple[str, str, type[Page], QStyle.StandardPixmap]] = [
+            ("today", _("Today"), TodayPage, icons.SP_FileDialogInfoView),
+            ("cases", _("Cases"), CasesPage, icons.SP_DirIcon),
+            ("people", _("People"), PeoplePage, icons.SP_FileDialogContentsView),
+            ("tasks", _("Tasks"), TasksPage, icons.SP_DialogApplyButton),
+        ]
+        if coordinator:
+            entries += [
+                ("reports", _("Reports"), ReportsPage, icons.SP_FileDialogDetailedView),
+                ("admin", _("Admin"), AdminPage, icons.SP_ComputerIcon),
+            ]
+        for key, text, cls, icon in entries:
+            page = cls(self)
+            page.setObjectName(f"page-{key}")
+            self.pages[key] = page
+            self.stack.addWidget(page)
+            item = QListWidgetItem(self.style().standardIcon(icon), text)
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, text)
+            self.sidebar.addItem(item)
+
+    def show_page(self, key: str) -> Page:
+        page = self.pages[key]
+        self.sidebar.setCurrentRow(list(self.pages).index(key))
+        return page
+
+    def open_case(self, case_id: uuid.UUID) -> None:
+        from app.ui.pages.cases import CasesPage
+
+        cases_page = self.show_page("cases")
+        assert isinstance(cases_page, CasesPage)
+        cases_page.open_case(case_id)
+
+    def user_name(self, user_id: uuid.UUID | None) -> str:
+        if user_id is None:
+            return ""
+        return self._user_names.get(user_id, _("a former user"))
+
+    def _busy(self, busy: bool, text: str) -> None:
+        self.busy.setText((text or _("Working…")) if busy else "")
+
+    # -- window state (harmless UI state only) --
+
+    def _restore_geometry(self) -> None:
+        saved = QSettings().value(GEOMETRY_KEY)
+        if isinstance(saved, QByteArray) and not saved.isEmpty():
+            self.restoreGeometry(saved)
+        else:
+            self.resize(1200, 780)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        for page in self.pages.values():
+            closer = getattr(page, "can_close", None)
+            if closer is not None and not closer():
+                event.ignore()
+                return
+        QSettings().setValue(GEOMETRY_KEY, self.saveGeometry())
+        super().closeEvent(event)
+
+    def clear(self) -> None:
+        """Forget every piece of client data on screen (locking)."""
+        for page in self.pages.values():
+            page.clear()

@@ -1,80 +1,172 @@
-"""The sign-in window: user name and password for one workspace."""
+"""The sign-in window: user name and password (or this computer's keychain), a language
+switch, clear messages for wrong passwords and lock-outs, and the demo banner."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
+    QComboBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
+    QWidget,
 )
 
 from app.errors import HomewardError
-from app.i18n import _
+from app.i18n import LANGUAGES, _, current_language, set_language
+from app.services import keychain
 from app.services import workspace as ws
 from app.services.context import ServiceContext
+from app.ui.operations import Operations, describe
+from app.ui.user_dialog import LANGUAGE_NAMES
+from app.ui.widgets import banner
 
 
-class SignInDialog(QDialog):
-    def __init__(self, folder: Path, parent: object = None) -> None:
-        super().__init__(parent)  # type: ignore[arg-type]
+class SignInWindow(QWidget):
+    signed_in = Signal(object)  # ServiceContext
+    language_did_change = Signal(str)
+
+    def __init__(self, folder: Path, ops: Operations) -> None:
+        super().__init__()
         self.folder = folder
-        self.context: ServiceContext | None = None
-        self.setWindowTitle(_("Sign in to Homeward"))
+        self.ops = ops
+        self._busy = False
+        self.last_password = ""
         layout = QVBoxLayout(self)
-        if ws.is_demo_workspace(folder):
-            banner = QLabel(_("Demo workspace: synthetic data only. Password for every user: demo"))
-            banner.setObjectName("demoBanner")
-            banner.setStyleSheet("background:#fff3cd;color:#664d03;padding:8px;border-radius:4px;")
-            banner.setWordWrap(True)
-            layout.addWidget(banner)
+        layout.setContentsMargins(28, 24, 28, 24)
+        self.heading = QLabel()
+        self.heading.setObjectName("pageTitle")
+        layout.addWidget(self.heading)
+        self.demo = banner("")
+        self.demo.setObjectName("banner")
+        self.demo.setVisible(ws.is_demo_workspace(folder))
+        layout.addWidget(self.demo)
         form = QFormLayout()
         self.username = QLineEdit()
-        self.username.setAccessibleName(_("User name"))
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setAccessibleName(_("Password"))
-        form.addRow(_("User name"), self.username)
-        form.addRow(_("Password"), self.password)
+        self.username_label, self.password_label = QLabel(), QLabel()
+        self.username_label.setBuddy(self.username)
+        self.password_label.setBuddy(self.password)
+        form.addRow(self.username_label, self.username)
+        form.addRow(self.password_label, self.password)
+        self.language = QComboBox()
+        for code in LANGUAGES:
+            self.language.addItem(LANGUAGE_NAMES[code], code)
+        self.language.setCurrentIndex(LANGUAGES.index(current_language()))
+        self.language_label = QLabel()
+        self.language_label.setBuddy(self.language)
+        form.addRow(self.language_label, self.language)
         layout.addLayout(form)
         self.message = QLabel()
         self.message.setObjectName("signInMessage")
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color:#b02a37;")
         layout.addWidget(self.message)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Sign in"))
-        buttons.accepted.connect(self._try_sign_in)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        buttons = QHBoxLayout()
+        self.keychain_button = QPushButton()
+        self.keychain_button.hide()
+        buttons.addWidget(self.keychain_button)
+        buttons.addStretch(1)
+        self.sign_in_button = QPushButton()
+        self.sign_in_button.setProperty("primary", True)
+        self.sign_in_button.setDefault(True)
+        buttons.addWidget(self.sign_in_button)
+        layout.addLayout(buttons)
+        self.sign_in_button.clicked.connect(self.try_sign_in)
+        self.password.returnPressed.connect(self.try_sign_in)
+        self.username.returnPressed.connect(self.password.setFocus)
+        self.username.editingFinished.connect(self._check_keychain)
+        self.keychain_button.clicked.connect(self._keychain_sign_in)
+        self.language.currentIndexChanged.connect(self._language_changed)
+        self.retranslate()
         self.username.setFocus()
+        self.resize(420, 300)
 
-    def _try_sign_in(self) -> None:
-        # Placeholder until the case-desk issue moves this onto the database worker.
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            self.context = ws.unlock(self.folder, self.username.text(), self.password.text())
-        except HomewardError as exc:
-            self.message.setText(str(exc))
-            self.password.clear()
-            self.password.setFocus()
+    def retranslate(self) -> None:
+        self.setWindowTitle(_("Sign in to Homeward"))
+        self.heading.setText(_("Sign in"))
+        self.demo.setText(
+            _(
+                "Demo workspace: made-up data only. User names: coordinator, worker, "
+                "volunteer; password: demo"
+            )
+        )
+        self.username_label.setText(_("&User name"))
+        self.password_label.setText(_("&Password"))
+        self.language_label.setText(_("&Language"))
+        self.sign_in_button.setText(_("Sign in"))
+        self.keychain_button.setText(_("Unlock with this computer's keychain"))
+        for widget, name in (
+            (self.username, _("User name")),
+            (self.password, _("Password")),
+            (self.language, _("Language")),
+        ):
+            widget.setAccessibleName(name)
+
+    def _language_changed(self, _index: int) -> None:
+        code = self.language.currentData()
+        set_language(code)
+        self.retranslate()
+        self.language_did_change.emit(code)
+
+    def _check_keychain(self) -> None:
+        folder, name = self.folder, self.username.text().strip()
+        if not name:
+            self.keychain_button.hide()
             return
-        finally:
-            QGuiApplication.restoreOverrideCursor()
-        self.password.clear()
-        self.accept()
+        self.ops.run(
+            lambda: keychain.keychain_offered(folder, name),
+            self.keychain_button.setVisible,
+            lambda _exc: self.keychain_button.hide(),
+            key="keychain-offered",
+        )
 
-    @classmethod
-    def sign_in(cls, folder: Path) -> ServiceContext | None:
-        dialog = cls(folder)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            return dialog.context
-        return None
+    def _start(self) -> None:
+        self._busy = True
+        self.message.setText(_("Unlocking…"))
+        self.sign_in_button.setEnabled(False)
+
+    def try_sign_in(self) -> None:
+        if self._busy:
+            return
+        folder, name, password = self.folder, self.username.text(), self.password.text()
+        self._start()
+        self.ops.run(lambda: ws.unlock(folder, name, password), self._success, self._failure)
+
+    def _keychain_sign_in(self) -> None:
+        if self._busy:
+            return
+        folder, name = self.folder, self.username.text()
+        self._start()
+        self.ops.run(
+            lambda: keychain.unlock_with_keychain(folder, name), self._success, self._failure
+        )
+
+    def _success(self, ctx: ServiceContext) -> None:
+        self._busy = False
+        self.sign_in_button.setEnabled(True)
+        # Kept only while a temporary password must be replaced (it unwraps the key slot).
+        actor = ctx.actor
+        self.last_password = self.password.text() if actor and actor.must_change_password else ""
+        self.password.clear()
+        self.message.clear()
+        self.signed_in.emit(ctx)
+
+    def _failure(self, exc: BaseException) -> None:
+        self._busy = False
+        self.sign_in_button.setEnabled(True)
+        self.message.setText(str(exc) if isinstance(exc, HomewardError) else describe(exc))
+        self.password.clear()
+        self.password.setFocus()
+
+    def reset(self) -> None:
+        """Back to an empty form (after a lock), keeping the user name."""
+        self.password.clear()
+        self.message.clear()
+        self.password.setFocus() if self.username.text() else self.username.setFocus()

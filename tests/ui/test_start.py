@@ -1,69 +1,77 @@
-"""The app opens on a real workspace: sign-in window, then the main window."""
+"""Starting the app: sign-in messages, the demo banner, language switch, lock-outs."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QLabel, QPushButton
-from pytestqt.qtbot import QtBot
-
+from app.i18n import current_language, set_language
+from app.services.demo_workspace import create_demo_workspace
 from app.services.workspace import CreatedWorkspace
-from app.ui import main as ui_main
-from app.ui.main_window import MainWindow
-from app.ui.signin import SignInDialog
-from app.ui.welcome import WelcomeDialog
+from app.ui.main import Controller
+from app.ui.operations import SyncOperations
+from app.ui.signin import SignInWindow
 from tests.conftest import PASSWORD
 
 
-def test_wrong_password_shows_a_message_and_keeps_the_dialog(
-    qtbot: QtBot, workspace: CreatedWorkspace
-) -> None:
-    dialog = SignInDialog(workspace.folder)
-    qtbot.addWidget(dialog)
-    dialog.username.setText("coord")
-    dialog.password.setText("not it")
-    dialog._try_sign_in()
-    assert "not right" in dialog.message.text()
-    assert dialog.password.text() == "" and dialog.context is None
-    dialog.password.setText(PASSWORD)
-    dialog._try_sign_in()
-    assert dialog.context is not None and dialog.result() == QDialog.DialogCode.Accepted
-    dialog.context.lock()
+def test_wrong_password_then_right_one(qtbot: Any, workspace: CreatedWorkspace) -> None:
+    ops = SyncOperations()
+    window = SignInWindow(workspace.folder, ops)
+    qtbot.addWidget(window)
+    signed: list[object] = []
+    window.signed_in.connect(signed.append)
+    window.username.setText("coord")
+    window.password.setText("not it")
+    window.try_sign_in()
+    assert "not right" in window.message.text()
+    assert window.password.text() == "" and signed == []
+    assert not window.demo.isVisible()
+    window.password.setText(PASSWORD)
+    window.try_sign_in()
+    assert len(signed) == 1 and window.message.text() == ""
+    signed[0].lock()  # type: ignore[attr-defined]
 
 
-def test_run_gui_signs_in_and_shows_the_main_window(
-    qtbot: QtBot, workspace: CreatedWorkspace
-) -> None:
-    seen: dict[str, str] = {}
-
-    def fill_sign_in() -> None:
-        dialog = next(
-            w
-            for w in QApplication.topLevelWidgets()
-            if isinstance(w, SignInDialog) and w.isVisible()
-        )
-        dialog.username.setText("coord")
-        dialog.password.setText(PASSWORD)
-        dialog._try_sign_in()
-        QTimer.singleShot(50, close_main)
-
-    def close_main() -> None:
-        window = next(
-            w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
-        )
-        seen["title"] = window.windowTitle()
-        seen["count"] = window.findChild(QLabel, "caseCount").text()
-        window.close()
-
-    QTimer.singleShot(50, fill_sign_in)
-    assert ui_main.run_gui(workspace.folder) == 0
-    assert "Test Organisation" in seen["title"]
-    assert seen["count"] == "0 cases in this workspace."
+def test_lock_out_message_after_five_failures(qtbot: Any, workspace: CreatedWorkspace) -> None:
+    window = SignInWindow(workspace.folder, SyncOperations())
+    qtbot.addWidget(window)
+    window.username.setText("coord")
+    for _ in range(5):
+        window.password.setText("wrong")
+        window.try_sign_in()
+    window.password.setText(PASSWORD)
+    window.try_sign_in()
+    assert "Try again in 30 seconds" in window.message.text()
 
 
-def test_welcome_offers_the_demo_and_an_existing_workspace(qtbot: QtBot, tmp_path: Path) -> None:
-    dialog = WelcomeDialog(tmp_path / "none")
-    qtbot.addWidget(dialog)
-    labels = {b.text() for b in dialog.findChildren(QPushButton)}
-    assert {"Try the demo", "Open an existing workspace…"} <= labels
+def test_demo_banner_and_language_switch(qtbot: Any, tmp_path: Path) -> None:
+    created, _stats = create_demo_workspace(tmp_path / "demo", cases=20, seed=2, kdf_seconds=0)
+    window = SignInWindow(created.folder, SyncOperations())
+    qtbot.addWidget(window)
+    window.show()
+    assert window.demo.isVisible() and "demo" in window.demo.text()
+    before = current_language()
+    try:
+        window.language.setCurrentIndex(window.language.findData("ru"))
+        assert current_language() == "ru"
+    finally:
+        set_language(before)
+
+
+def test_controller_opens_the_main_window_for_a_volunteer(qtbot: Any, tmp_path: Path) -> None:
+    created, _stats = create_demo_workspace(tmp_path / "demo", cases=40, seed=3, kdf_seconds=0)
+    ops = SyncOperations()
+    controller = Controller(created.folder, ops)
+    qtbot.addWidget(controller.signin)
+    controller.signin.username.setText("volunteer")
+    controller.signin.password.setText("demo")
+    controller.signin.try_sign_in()
+    window = controller.window
+    assert window is not None
+    qtbot.addWidget(window)
+    assert set(window.pages) == {"today", "cases", "people", "tasks"}  # no Reports, no Admin
+    cases_page = window.show_page("cases")
+    assert 0 < cases_page.model.total < 40  # only the volunteer's own cases
+    controller.lock()
+    assert controller.ctx is None and controller.signin.isVisible()
+    controller.shutdown()

@@ -1,0 +1,172 @@
+"""Action bars for the case tabs: what you can do with needs, meetings, tasks, documents…"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+
+from app.i18n import _
+from app.models.enums import NeedStatus
+from app.services import attachments, exports, needs, tasks
+from app.ui.tables import ListTable
+from app.ui.widgets import warn
+
+if TYPE_CHECKING:
+    from app.ui.case.workspace import CaseWorkspace
+
+
+def _bar(*buttons: QPushButton) -> QHBoxLayout:
+    row = QHBoxLayout()
+    for button in buttons:
+        row.addWidget(button)
+    row.addStretch(1)
+    return row
+
+
+def actions_for(workspace: CaseWorkspace, key: str, table: ListTable) -> QWidget:
+    page = QWidget()
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(0, 6, 0, 0)
+    builder = _BUILDERS.get(key)
+    if builder is not None:
+        layout.addLayout(builder(workspace, table))
+    layout.addWidget(table, 1)
+    return page
+
+
+def _needs(ws: CaseWorkspace, table: ListTable) -> QHBoxLayout:
+    from app.ui.dialogs import NeedDialog
+
+    add = QPushButton(_("Add need…"))
+    met = QPushButton(_("Mark as met"))
+    progress = QPushButton(_("Mark in progress"))
+    for button in (add, met, progress):
+        button.setVisible(ws.can_edit)
+
+    def add_need() -> None:
+        if NeedDialog.add(ws, ws.ctx, ws.ops, ws.case_id):
+            ws.changed("needs")
+
+    def set_status(status: NeedStatus) -> None:
+        need = table.selected()
+        if need is None:
+            warn(ws, _("Choose a need in the list first."))
+            return
+        ctx = ws.ctx
+        ws.ops.run(
+            lambda: needs.set_need_status(ctx, need.id, status), lambda _v: ws.changed("needs")
+        )
+
+    add.clicked.connect(add_need)
+    met.clicked.connect(lambda: set_status(NeedStatus.MET))
+    progress.clicked.connect(lambda: set_status(NeedStatus.IN_PROGRESS))
+    return _bar(add, progress, met)
+
+
+def _meetings(ws: CaseWorkspace, table: ListTable) -> QHBoxLayout:
+    from app.ui.dialogs import MeetingDialog
+
+    record = QPushButton(_("Record meeting…"))
+    record.setProperty("primary", True)
+
+    def record_meeting() -> None:
+        if MeetingDialog.record(ws, ws.ctx, ws.ops, ws.case_id):
+            ws.changed("meetings", "tasks")
+
+    record.clicked.connect(record_meeting)
+    return _bar(record)
+
+
+def _tasks(ws: CaseWorkspace, table: ListTable) -> QHBoxLayout:
+    from app.ui.dialogs import TaskDialog
+
+    add = QPushButton(_("Add task…"))
+    done = QPushButton(_("Mark done / not done"))
+
+    def add_task() -> None:
+        if TaskDialog.add(ws, ws.ctx, ws.ops, case_id=ws.case_id):
+            ws.changed("tasks")
+
+    def toggle() -> None:
+        task = table.selected()
+        if task is None:
+            warn(ws, _("Choose a task in the list first."))
+            return
+        ctx = ws.ctx
+        ws.ops.run(
+            lambda: tasks.set_task_done(ctx, task.id, not task.done), lambda _v: ws.changed("tasks")
+        )
+
+    add.clicked.connect(add_task)
+    done.clicked.connect(toggle)
+    return _bar(add, done)
+
+
+def _referrals(ws: CaseWorkspace, table: ListTable) -> QHBoxLayout:
+    from app.ui.dialogs import ReferralDialog
+
+    add = QPushButton(_("New referral…"))
+    add.setVisible(ws.can_edit)
+
+    def new_referral() -> None:
+        needs_list = ws.bundle.needs if ws.bundle else []
+        if ReferralDialog.add(ws, ws.ctx, ws.ops, ws.case_id, needs_list):
+            ws.changed("referrals")
+
+    add.clicked.connect(new_referral)
+    return _bar(add)
+
+
+def _documents(ws: CaseWorkspace, table: ListTable) -> QHBoxLayout:
+    add = QPushButton(_("Add document…"))
+    save = QPushButton(_("Save a copy…"))
+    add.setVisible(ws.can_edit)
+
+    def add_document() -> None:
+        path, _filter = QFileDialog.getOpenFileName(ws, _("Add a document to this case"))
+        if not path:
+            return
+        ctx, case_id = ws.ctx, ws.case_id
+
+        def work() -> object:
+            source = Path(path)
+            return attachments.add_attachment(
+                ctx,
+                case_id=case_id,
+                person_id=None,
+                filename=source.name,
+                content=source.read_bytes(),
+            )
+
+        ws.ops.run(work, lambda _v: ws.changed("documents"), lambda exc: warn(ws, str(exc)))
+
+    def save_copy() -> None:
+        document = table.selected()
+        if document is None:
+            warn(ws, _("Choose a document in the list first."))
+            return
+        target, _filter = QFileDialog.getSaveFileName(ws, _("Save a copy"), document.filename)
+        if not target:
+            return
+        ctx = ws.ctx
+
+        def work() -> None:
+            _name, content = attachments.attachment_content(ctx, document.id)
+            exports.write_export(Path(target), content)
+
+        ws.ops.run(work, None, lambda exc: warn(ws, str(exc)))
+
+    add.clicked.connect(add_document)
+    save.clicked.connect(save_copy)
+    return _bar(add, save)
+
+
+_BUILDERS = {
+    "needs": _needs,
+    "meetings": _meetings,
+    "tasks": _tasks,
+    "referrals": _referrals,
+    "documents": _documents,
+}

@@ -1,0 +1,442 @@
+"""One case, open in a tab: a header and the tabs every case shares.
+
+All the case's data comes in one background call (:func:`load_bundle`); parts the signed-in
+role may not see come back as ``None`` and their tabs are left out, mirroring the services'
+own refusal.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.i18n import _
+from app.labels import label
+from app.security.permissions import PermissionDenied
+from app.services import (
+    attachments,
+    audit_log,
+    cases,
+    meetings,
+    needs,
+    referrals,
+    relations,
+    tasks,
+)
+from app.services.context import ServiceContext
+from app.ui.style import KIND_COLOURS, STATUS_COLOURS
+from app.ui.tables import ListTable, elide
+from app.ui.widgets import badge, show_date, show_datetime
+
+if TYPE_CHECKING:
+    from app.ui.pages.cases import CasesPage
+
+
+@dataclass(frozen=True)
+class CaseBundle:
+    case: cases.CaseView
+    needs: list[needs.NeedView]
+    meetings: list[meetings.MeetingView]
+    tasks: list[tasks.TaskView]
+    referrals: list[referrals.ReferralView] | None
+    documents: list[attachments.AttachmentView] | None
+    people: list[relations.RelationshipView] | None
+    history: list[audit_log.AuditRow] | None
+
+
+def _allowed(fn: Any, *args: Any) -> Any:
+    try:
+        return fn(*args)
+    except PermissionDenied:
+        return None
+
+
+def load_bundle(ctx: ServiceContext, case_id: uuid.UUID) -> CaseBundle:
+    """Runs on the database thread: everything one case workspace shows."""
+    case = cases.get_case(ctx, case_id)
+    return CaseBundle(
+        case=case,
+        needs=needs.list_case_needs(ctx, case_id),
+        meetings=meetings.list_case_meetings(ctx, case_id),
+        tasks=tasks.list_case_tasks(ctx, case_id),
+        referrals=_allowed(referrals.list_case_referrals, ctx, case_id),
+        documents=_allowed(lambda: attachments.list_attachments(ctx, case_id=case_id)),
+        people=_allowed(relations.list_relationships, ctx, case.client_id),
+        history=_allowed(audit_log.case_history, ctx, case_id),
+    )
+
+
+class CaseHeader(QWidget):
+    def __init__(self) -> None:
+        super().__init__()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        top = QHBoxLayout()
+        self.title = QLabel()
+        self.title.setObjectName("caseHeaderTitle")
+        top.addWidget(self.title)
+        self.kind = QLabel()
+        self.status = QLabel()
+        top.addWidget(self.kind)
+        top.addWidget(self.status)
+        top.addStretch(1)
+        layout.addLayout(top)
+        self.details = QLabel()
+        self.details.setWordWrap(True)
+        layout.addWidget(self.details)
+
+    def show_case(self, case: cases.CaseView) -> None:
+        self.title.setText(f"{case.client_name} · {case.reference}")
+        for target, value, colour in (
+            (self.kind, label(case.kind), KIND_COLOURS[case.kind]),
+            (self.status, label(case.status), STATUS_COLOURS[case.status]),
+        ):
+            target.setText(value)
+            target.setStyleSheet(
+                f"background:{colour};color:white;border-radius:8px;padding:2px 8px;"
+            )
+        parts = [
+            _("Worker: {name}").format(name=case.worker_name or _("none")),
+            _("Volunteer: {name}").format(name=case.volunteer_name or _("none")),
+        ]
+        if case.institution_name:
+            parts.append(_("Institution: {name}").format(name=case.institution_name))
+        if case.custody_status:
+            parts.append(_("Custody: {status}").format(status=label(case.custody_status)))
+        if case.expected_release and not case.actual_release:
+            parts.append(
+                _("Expected release: {date}").format(date=show_date(case.expected_release))
+            )
+        if case.actual_release:
+            parts.append(_("Released: {date}").format(date=show_date(case.actual_release)))
+        self.details.setText("   ·   ".join(parts))
+
+    def clear(self) -> None:
+        for widget in (self.title, self.kind, self.status, self.details):
+            widget.clear()
+
+
+class OverviewTab(QWidget):
+    def __init__(self, workspace: CaseWorkspace) -> None:
+        super().__init__()
+        layout = QVBoxLayout(self)
+        buttons = QHBoxLayout()
+        self.edit = QPushButton(_("Edit case…"))
+        self.change_status = QPushButton(_("Change status…"))
+        buttons.addWidget(self.edit)
+        buttons.addWidget(self.change_status)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.grid = QGridLayout()
+        layout.addLayout(self.grid)
+        self.open_needs = QLabel()
+        self.open_needs.setWordWrap(True)
+        layout.addWidget(self.open_needs)
+        layout.addStretch(1)
+        self.edit.clicked.connect(workspace.edit_case)
+        self.change_status.clicked.connect(workspace.change_status)
+        self._labels: list[QLabel] = []
+
+    def show_bundle(self, bundle: CaseBundle, can_edit: bool) -> None:
+        self.clear()
+        case = bundle.case
+        rows = [
+            (_("Reference"), case.reference),
+            (_("Client"), case.client_name),
+            (_("Opened"), show_date(case.opened_on)),
+            (_("Priority"), label(case.priority)),
+            (_("Referred by"), label(case.referral_source)),
+            (_("Sentence started"), show_date(case.sentence_start)),
+            (_("Offence category"), label(case.offence_category) if case.offence_category else ""),
+            (_("Closed"), show_date(case.closed_on)),
+            (_("Reason for closing"), label(case.close_reason)),
+            (_("Summary"), case.summary or ""),
+        ]
+        if case.restricted_hidden:
+            rows.append((_("Restricted details"), _("Not shown for your role.")))
+        for r, (name, value) in enumerate(row for row in rows if row[1]):
+            key, val = QLabel(name), QLabel(value)
+            key.setStyleSheet("font-weight:600;")
+            val.setWordWrap(True)
+            self.grid.addWidget(key, r, 0)
+            self.grid.addWidget(val, r, 1)
+            self._labels += [key, val]
+        open_needs = [n for n in bundle.needs if n.status.value in ("identified", "in_progress")]
+        if open_needs:
+            names = ", ".join(label(n.domain) for n in open_needs)
+            self.open_needs.setText(_("Open needs: {names}").format(names=names))
+        else:
+            self.open_needs.setText(_("No open needs."))
+        self.edit.setVisible(can_edit)
+        self.change_status.setVisible(can_edit)
+
+    def clear(self) -> None:
+        for widget in self._labels:
+            self.grid.removeWidget(widget)
+            widget.deleteLater()
+        self._labels = []
+        self.open_needs.clear()
+
+
+class CaseWorkspace(QWidget):
+    title_did_change = Signal(str)
+
+    def __init__(self, page: CasesPage, case_id: uuid.UUID) -> None:
+        super().__init__()
+        self.page = page
+        self.ctx, self.ops, self.bus = page.ctx, page.ops, page.bus
+        self.case_id = case_id
+        self.bundle: CaseBundle | None = None
+        actor = self.ctx.require_actor()
+        self.can_edit = not actor.is_volunteer
+        layout = QVBoxLayout(self)
+        self.header = CaseHeader()
+        layout.addWidget(self.header)
+        self.tabs = QTabWidget()
+        layout.addWidget(self.tabs, 1)
+        self.overview = OverviewTab(self)
+        self.needs = ListTable(
+            [_("Need"), _("Status"), _("Identified"), _("Met"), _("Notes")],
+            _("No needs recorded yet. Add the first with “Add need…”."),
+            _("Needs"),
+        )
+        self.meetings = ListTable(
+            [_("When"), _("Kind"), _("Minutes"), _("Recorded by"), _("Summary")],
+            _("No meetings yet. Record one with “Record meeting…”."),
+            _("Meetings"),
+        )
+        self.tasks = ListTable(
+            [_("Task"), _("Due"), _("Assigned to"), _("Done")],
+            _("No tasks for this case. Add one with “Add task…”."),
+            _("Tasks"),
+        )
+        self.referrals = ListTable(
+            [_("Organisation"), _("Need"), _("Status"), _("Sent"), _("Outcome")],
+            _("No referrals yet."),
+            _("Referrals"),
+        )
+        self.documents = ListTable(
+            [_("File"), _("Size"), _("Added"), _("By")],
+            _("No documents. Add one with “Add document…”."),
+            _("Documents"),
+        )
+        self.people = ListTable(
+            [_("Name"), _("Relation"), _("Lives together"), _("Caregiver")],
+            _("No family or other people linked to the client yet."),
+            _("People"),
+        )
+        self.history = ListTable(
+            [_("When"), _("Who"), _("What"), _("Fields")],
+            _("No history yet."),
+            _("History"),
+        )
+        from app.ui.case.tabs import actions_for
+
+        self._tab_pages: dict[str, QWidget] = {
+            "overview": self.overview,
+            "needs": actions_for(self, "needs", self.needs),
+            "meetings": actions_for(self, "meetings", self.meetings),
+            "tasks": actions_for(self, "tasks", self.tasks),
+            "referrals": actions_for(self, "referrals", self.referrals),
+            "documents": actions_for(self, "documents", self.documents),
+            "people": self.people,
+            "history": self.history,
+        }
+        self._tab_titles = {
+            "overview": _("Overview"),
+            "needs": _("Needs"),
+            "meetings": _("Meetings"),
+            "tasks": _("Tasks"),
+            "referrals": _("Referrals"),
+            "documents": _("Documents"),
+            "people": _("People"),
+            "history": _("History"),
+        }
+        self.reload()
+
+    # -- data --
+
+    def reload(self) -> None:
+        ctx, case_id = self.ctx, self.case_id
+        self.ops.run(lambda: load_bundle(ctx, case_id), self.show_bundle, key=f"case-{case_id}")
+
+    def show_bundle(self, bundle: CaseBundle) -> None:
+        self.bundle = bundle
+        case = bundle.case
+        self.header.show_case(case)
+        self.title_did_change.emit(f"{case.reference} · {case.client_name}")
+        self.overview.show_bundle(bundle, self.can_edit)
+        self.needs.set_rows(
+            [
+                (
+                    [
+                        label(n.domain),
+                        label(n.status),
+                        show_date(n.identified_on),
+                        show_date(n.met_on),
+                        elide(n.notes),
+                    ],
+                    n,
+                )
+                for n in bundle.needs
+            ]
+        )
+        self.meetings.set_rows(
+            [
+                (
+                    [
+                        show_datetime(m.occurred_at),
+                        label(m.kind),
+                        str(m.duration_minutes),
+                        m.recorded_by_name or "",
+                        _("(not shown for your role)") if m.summary_hidden else elide(m.summary),
+                    ],
+                    m,
+                )
+                for m in bundle.meetings
+            ]
+        )
+        self.tasks.set_rows(
+            [
+                (
+                    [
+                        t.title,
+                        (show_date(t.due_on), "#b02a37") if t.overdue else show_date(t.due_on),
+                        t.assignee_name or "",
+                        _("Done") if t.done else "",
+                    ],
+                    t,
+                )
+                for t in bundle.tasks
+            ]
+        )
+        self._fill_optional(bundle)
+        self._sync_tabs(bundle)
+
+    def _fill_optional(self, bundle: CaseBundle) -> None:
+        if bundle.referrals is not None:
+            self.referrals.set_rows(
+                [
+                    (
+                        [
+                            r.organisation_name,
+                            label(r.need_domain) if r.need_domain else "",
+                            label(r.status),
+                            show_date(r.sent_on),
+                            elide(r.outcome),
+                        ],
+                        r,
+                    )
+                    for r in bundle.referrals
+                ]
+            )
+        if bundle.documents is not None:
+            self.documents.set_rows(
+                [
+                    (
+                        [
+                            d.filename,
+                            _("{kb} kB").format(kb=max(1, d.size // 1024)),
+                            show_datetime(d.created_at),
+                            d.created_by_name or "",
+                        ],
+                        d,
+                    )
+                    for d in bundle.documents
+                ]
+            )
+        if bundle.people is not None:
+            self.people.set_rows(
+                [
+                    (
+                        [
+                            p.other_name,
+                            label(p.kind),
+                            _("Yes") if p.lives_together else "",
+                            _("Yes") if p.is_caregiver else "",
+                        ],
+                        p,
+                    )
+                    for p in bundle.people
+                ]
+            )
+        if bundle.history is not None:
+            self.history.set_rows(
+                [
+                    (
+                        [
+                            show_datetime(h.occurred_at),
+                            self._who(h.user_id),
+                            str(h.action),
+                            ", ".join(h.fields),
+                        ],
+                        h,
+                    )
+                    for h in bundle.history
+                ]
+            )
+
+    def _who(self, user_id: uuid.UUID | None) -> str:
+        return self.page.window_.user_name(user_id)
+
+    def _sync_tabs(self, bundle: CaseBundle) -> None:
+        visible = [
+            key
+            for key in self._tab_pages
+            if getattr(bundle, key, True) is not None or key in ("overview",)
+        ]
+        current = self.tabs.currentWidget()
+        wanted = [self._tab_pages[k] for k in visible]
+        if [self.tabs.widget(i) for i in range(self.tabs.count())] != wanted:
+            self.tabs.clear()
+            for key in visible:
+                self.tabs.addTab(self._tab_pages[key], self._tab_titles[key])
+            if current in wanted:
+                self.tabs.setCurrentWidget(current)
+
+    # -- actions (dialogs live in app.ui.case.dialogs) --
+
+    def changed(self, *topics: str) -> None:
+        self.bus.changed("cases", *topics)
+
+    def edit_case(self) -> None:
+        from app.ui.case.dialogs import EditCaseDialog
+
+        if self.bundle and EditCaseDialog.edit(self, self.ctx, self.ops, self.bundle.case):
+            self.changed()
+
+    def change_status(self) -> None:
+        from app.ui.case.dialogs import StatusDialog
+
+        if self.bundle and StatusDialog.change(self, self.ctx, self.ops, self.bundle.case):
+            self.changed()
+
+    def clear(self) -> None:
+        self.bundle = None
+        self.header.clear()
+        self.overview.clear()
+        for table in (
+            self.needs,
+            self.meetings,
+            self.tasks,
+            self.referrals,
+            self.documents,
+            self.people,
+            self.history,
+        ):
+            table.set_rows([])
+
+
+__all__ = ["CaseWorkspace", "badge", "load_bundle"]

@@ -1,0 +1,252 @@
+"""First run: create the organisation's workspace (with the recovery code shown once),
+open an existing workspace folder, or try the demo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QTextDocument
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from app.errors import HomewardError
+from app.i18n import LANGUAGES, _, set_language
+from app.models.enums import Role
+from app.services import workspace as ws
+from app.services.demo_workspace import create_demo_workspace
+from app.ui.operations import Operations, describe
+from app.ui.user_dialog import language_combo
+from app.ui.widgets import FormWithErrors
+
+START, ORGANISATION, ACCOUNT, RECOVERY = range(4)
+DEMO_CASES = 300
+
+
+class StartPage(QWizardPage):
+    def __init__(self, wizard: FirstRunWizard) -> None:
+        super().__init__()
+        self.wizard_ = wizard
+        self.setTitle(_("Welcome to Homeward"))
+        self.setSubTitle(
+            _("There is no workspace on this computer yet. What would you like to do?")
+        )
+        layout = QVBoxLayout(self)
+        self.create_new = QRadioButton(_("Create a workspace for my organisation"))
+        self.open = QRadioButton(_("Open an existing workspace folder"))
+        self.demo = QRadioButton(_("Try the demo, with made-up people and cases"))
+        self.create_new.setChecked(True)
+        for button in (self.create_new, self.open, self.demo):
+            layout.addWidget(button)
+        self.language = language_combo()
+        row = QHBoxLayout()
+        row.addWidget(QLabel(_("Language:")))
+        row.addWidget(self.language)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+        self.language.currentIndexChanged.connect(
+            lambda _i: set_language(self.language.currentData())
+        )
+
+    def nextId(self) -> int:
+        return ORGANISATION if self.create_new.isChecked() else -1
+
+    def validatePage(self) -> bool:
+        if self.create_new.isChecked():
+            return True
+        if self.open.isChecked():
+            folder = QFileDialog.getExistingDirectory(self, _("Choose a workspace folder"))
+            if not folder:
+                return False
+            if not ws.has_workspace(Path(folder)):
+                self.message.setText(_("That folder does not hold a Homeward workspace."))
+                return False
+            self.wizard_.chosen = Path(folder)
+            return True
+        return self.wizard_.make_demo(self.message)
+
+
+class OrganisationPage(QWizardPage):
+    def __init__(self, wizard: FirstRunWizard) -> None:
+        super().__init__()
+        self.setTitle(_("Your organisation"))
+        self.form = FormWithErrors()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.form)
+        self.organisation = QLineEdit()
+        self.form.add("organisation", _("Organisation &name"), self.organisation)
+        self.folder = QLineEdit(str(wizard.default_folder))
+        self.form.add("folder", _("Workspace &folder"), self.folder)
+        self.registerField("organisation*", self.organisation)
+
+
+class AccountPage(QWizardPage):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle(_("The coordinator's account"))
+        self.setSubTitle(
+            _("The coordinator manages users, backups and reports. Choose a long password.")
+        )
+        self.form = FormWithErrors()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.form)
+        self.display_name = QLineEdit()
+        self.username = QLineEdit()
+        self.password = QLineEdit()
+        self.repeat = QLineEdit()
+        for field in (self.password, self.repeat):
+            field.setEchoMode(QLineEdit.EchoMode.Password)
+        self.form.add("display_name", _("Full &name"), self.display_name)
+        self.form.add("username", _("&User name"), self.username)
+        self.form.add("password", _("&Password"), self.password)
+        self.form.add("repeat", _("&Repeat the password"), self.repeat)
+        self.registerField("display_name*", self.display_name)
+        self.registerField("username*", self.username)
+        self.registerField("password*", self.password)
+
+
+class RecoveryPage(QWizardPage):
+    """Shows the recovery code once; the wizard cannot finish until it is stored."""
+
+    def __init__(self, wizard: FirstRunWizard) -> None:
+        super().__init__()
+        self.wizard_ = wizard
+        self.setTitle(_("Your recovery code"))
+        self.setSubTitle(
+            _(
+                "If every password is forgotten, this code is the only way back into your data. "
+                "It is shown only now. Print it or write it down, and keep it somewhere safe."
+            )
+        )
+        layout = QVBoxLayout(self)
+        self.code = QLabel()
+        self.code.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = QFont("monospace")
+        font.setStyleHint(QFont.StyleHint.Monospace)
+        font.setPointSize(16)
+        self.code.setFont(font)
+        self.code.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.code.setAccessibleName(_("Recovery code"))
+        layout.addWidget(self.code)
+        self.print_button = QPushButton(_("Print…"))
+        layout.addWidget(self.print_button, alignment=Qt.AlignmentFlag.AlignLeft)
+        self.stored = QCheckBox(_("I have stored the recovery code somewhere safe"))
+        layout.addWidget(self.stored)
+        self.stored.toggled.connect(lambda _on: self.completeChanged.emit())
+        self.print_button.clicked.connect(self._print)
+
+    def initializePage(self) -> None:
+        self.code.setText(self.wizard_.recovery_code)
+
+    def isComplete(self) -> bool:
+        return self.stored.isChecked()
+
+    def _print(self) -> None:
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        printer = QPrinter()
+        if QPrintDialog(printer, self).exec():
+            document = QTextDocument()
+            document.setHtml(
+                "<h2>{title}</h2><p style='font-family:monospace;font-size:20pt'>{code}</p>"
+                "<p>{note}</p>".format(
+                    title=_("Homeward recovery code"),
+                    code=self.wizard_.recovery_code,
+                    note=_("Keep this paper somewhere safe, away from the computer."),
+                )
+            )
+            document.print_(printer)
+
+
+class FirstRunWizard(QWizard):
+    def __init__(
+        self, default_folder: Path, ops: Operations, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.ops = ops
+        self.default_folder = default_folder
+        self.chosen: Path | None = None
+        self.recovery_code = ""
+        self.setWindowTitle(_("Homeward"))
+        self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
+        self.start = StartPage(self)
+        self.organisation = OrganisationPage(self)
+        self.account = AccountPage()
+        self.recovery = RecoveryPage(self)
+        self.setPage(START, self.start)
+        self.setPage(ORGANISATION, self.organisation)
+        self.setPage(ACCOUNT, self.account)
+        self.setPage(RECOVERY, self.recovery)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
+        self.resize(640, 460)
+
+    def validateCurrentPage(self) -> bool:
+        if self.currentId() == ACCOUNT:
+            return self._create_workspace()
+        return super().validateCurrentPage()
+
+    def _create_workspace(self) -> bool:
+        account, org = self.account, self.organisation
+        account.form.clear_errors()
+        org.form.clear_errors()
+        if account.password.text() != account.repeat.text():
+            account.form.show_errors({"repeat": _("The two passwords are not the same.")})
+            return False
+        folder = Path(org.folder.text()).expanduser()
+        admin = ws.NewUser(
+            username=account.username.text(),
+            display_name=account.display_name.text(),
+            role=Role.COORDINATOR,
+            password=account.password.text(),
+            language=self.start.language.currentData() or LANGUAGES[0],
+        )
+        name = org.organisation.text()
+        try:
+            created = self.ops.call(
+                lambda: ws.create_workspace(folder, organisation=name, admin=admin)
+            )
+        except HomewardError as exc:
+            errors = getattr(exc, "errors", {"username": str(exc)})
+            if not account.form.show_errors(errors) and not org.form.show_errors(errors):
+                account.form.show_errors({"username": str(exc)})
+            return False
+        except Exception as exc:  # a bug or a full disk: say so, keep the wizard open
+            account.form.show_errors({"username": describe(exc)})
+            return False
+        account.password.clear()
+        account.repeat.clear()
+        self.recovery_code = created.recovery_code
+        self.chosen = created.folder
+        return True
+
+    def make_demo(self, message: QLabel) -> bool:
+        folder = ws.default_demo_workspace()
+        if not ws.has_workspace(folder):
+            message.setText(_("Building the demo workspace…"))
+            try:
+                self.ops.call(lambda: create_demo_workspace(folder, cases=DEMO_CASES, seed=1))
+            except Exception as exc:
+                message.setText(describe(exc))
+                return False
+        self.chosen = folder
+        return True
+
+    @classmethod
+    def choose_workspace(cls, default_folder: Path, ops: Operations) -> Path | None:
+        wizard = cls(default_folder, ops)
+        wizard.exec()
+        return wizard.chosen

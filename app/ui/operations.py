@@ -1,0 +1,229 @@
+"""Every database call from the GUI goes through :class:`Operations`.
+
+Contract for a work function passed to :meth:`Operations.run`:
+
+* it runs on the **database thread** (one thread owns the service context's connections);
+* it may call services and build plain values; it must **not** touch any widget, model or
+  other Qt object of the GUI thread, and must not keep references to what it returns;
+* its return value (or exception) is handed to ``on_success`` / ``on_failure`` on the **GUI
+  thread**, in order.
+
+Work submitted under a ``key`` supersedes earlier work with the same key: results of
+superseded work are dropped (search-as-you-type never shows stale results). A busy signal is
+raised only when work has been running for :data:`BUSY_AFTER_MS`, so quick calls never
+flicker. Exceptions never vanish: unhandled ones reach :attr:`failed` and the log.
+
+Tests use :class:`SyncOperations`, which runs the work at once on the calling thread.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QEventLoop, QObject, QTimer, Signal, Slot
+
+from app.errors import HomewardError
+
+log = logging.getLogger(__name__)
+
+BUSY_AFTER_MS = 300
+
+Success = Callable[[Any], None]
+Failure = Callable[[BaseException], None]
+
+
+@dataclass
+class _Job:
+    id: int
+    fn: Callable[[], Any]
+    on_success: Success | None
+    on_failure: Failure | None
+    key: str | None
+    label: str | None
+
+
+def describe(exc: BaseException) -> str:
+    """A message for people: ours are meant for them; anything else is logged, not shown."""
+    if isinstance(exc, HomewardError):
+        return str(exc)
+    from app.i18n import _
+
+    return _(
+        "Something went wrong ({kind}). Nothing you saved was lost; the details are in the log."
+    ).format(kind=type(exc).__name__)
+
+
+class Operations(QObject):
+    """Runs work on one background thread; reports back on the GUI thread."""
+
+    busy_did_change = Signal(bool, str)
+    #: Emitted for failures that had no ``on_failure`` handler: (message for people).
+    failed = Signal(str)
+    _done = Signal(object, object, object)  # job, result, exception
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._ids = itertools.count(1)
+        self._latest: dict[str, int] = {}
+        self._queue: queue.Queue[_Job | None] = queue.Queue()
+        self._running = 0
+        self._busy_timer = QTimer(self)
+        self._busy_timer.setSingleShot(True)
+        self._busy_timer.timeout.connect(self._show_busy)
+        self._busy_label = ""
+        self._done.connect(self._deliver)
+        self._thread = threading.Thread(target=self._loop, name="homeward-db", daemon=True)
+        self._thread.start()
+
+    # -- GUI thread --
+
+    def run(
+        self,
+        fn: Callable[[], Any],
+        on_success: Success | None = None,
+        on_failure: Failure | None = None,
+        *,
+        key: str | None = None,
+        label: str | None = None,
+    ) -> int:
+        job = _Job(next(self._ids), fn, on_success, on_failure, key, label)
+        if key is not None:
+            self._latest[key] = job.id
+        self._running += 1
+        if label:
+            self._busy_label = label
+        if not self._busy_timer.isActive() and self._running == 1:
+            self._busy_timer.start(BUSY_AFTER_MS)
+        self._queue.put(job)
+        return job.id
+
+    def call(self, fn: Callable[[], Any]) -> Any:
+        """Run ``fn`` on the database thread and return its result, keeping the GUI responsive
+        (a local event loop, like a modal dialog's). For short lookups a dialog needs first."""
+        loop = QEventLoop()
+        outcome: dict[str, Any] = {}
+
+        def ok(value: Any) -> None:
+            outcome["value"] = value
+            loop.quit()
+
+        def bad(exc: BaseException) -> None:
+            outcome["error"] = exc
+            loop.quit()
+
+        self.run(fn, ok, bad)
+        if not outcome:
+            loop.exec()
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome.get("value")
+
+    def wait_idle(self, timeout_ms: int = 10_000) -> None:
+        """Block until all submitted work is done (shutdown and tests only)."""
+        done = threading.Event()
+        self._queue.put(_Job(-1, done.set, None, None, None, None))
+        done.wait(timeout_ms / 1000)
+
+    def shutdown(self) -> None:
+        self._queue.put(None)
+        self._thread.join(timeout=10)
+
+    def _show_busy(self) -> None:
+        if self._running:
+            self.busy_did_change.emit(True, self._busy_label)
+
+    @Slot(object, object, object)
+    def _deliver(self, job: _Job, result: Any, exc: BaseException | None) -> None:
+        self._running = max(0, self._running - 1)
+        if self._running == 0:
+            self._busy_timer.stop()
+            self.busy_did_change.emit(False, "")
+        if job.key is not None and self._latest.get(job.key) != job.id:
+            return  # superseded: a newer request with the same key is on its way
+        _deliver(job, result, exc, self.failed.emit)
+
+    # -- database thread --
+
+    def _loop(self) -> None:
+        while True:
+            job = self._queue.get()
+            if job is None:
+                return
+            if job.id < 0:
+                job.fn()
+                continue
+            try:
+                result = job.fn()
+            except BaseException as exc:  # forwarded to the GUI thread, never swallowed
+                self._done.emit(job, None, exc)
+            else:
+                self._done.emit(job, result, None)
+
+
+def _deliver(
+    job: _Job, result: Any, exc: BaseException | None, report: Callable[[str], None]
+) -> None:
+    if exc is None:
+        if job.on_success is not None:
+            job.on_success(result)
+        return
+    if not isinstance(exc, HomewardError):
+        log.error("work failed: %s", type(exc).__name__, exc_info=exc)
+    if job.on_failure is not None:
+        job.on_failure(exc)
+    else:
+        report(describe(exc))
+
+
+class SyncOperations(Operations):
+    """The same interface, run at once on the calling thread (tests and scripted use)."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        QObject.__init__(self, parent)
+        self._ids = itertools.count(1)
+        self._latest = {}
+
+    def run(
+        self,
+        fn: Callable[[], Any],
+        on_success: Success | None = None,
+        on_failure: Failure | None = None,
+        *,
+        key: str | None = None,
+        label: str | None = None,
+    ) -> int:
+        job = _Job(next(self._ids), fn, on_success, on_failure, key, label)
+        try:
+            result = fn()
+        except BaseException as exc:
+            _deliver(job, None, exc, self.failed.emit)
+        else:
+            _deliver(job, result, None, self.failed.emit)
+        return job.id
+
+    def call(self, fn: Callable[[], Any]) -> Any:
+        return fn()
+
+    def wait_idle(self, timeout_ms: int = 10_000) -> None:
+        return None
+
+    def shutdown(self) -> None:
+        return None
+
+
+class ChangeBus(QObject):
+    """One application-wide signal: after a change, views decide whether to refresh.
+
+    Topics are plain strings: "cases", "people", "tasks", "meetings", "needs", "users"…
+    """
+
+    data_did_change = Signal(object)  # frozenset[str]
+
+    def changed(self, *topics: str) -> None:
+        self.data_did_change.emit(frozenset(topics))

@@ -1,0 +1,241 @@
+"""The Cases page: filters, search-as-you-type, the lazy case list, and open cases as tabs."""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.i18n import _, ngettext
+from app.labels import label
+from app.models.enums import CaseKind, CaseStatus
+from app.services import cases, users
+from app.ui.case.table_model import LAST_ACTIVITY, CaseTableModel
+from app.ui.case.workspace import CaseWorkspace
+from app.ui.pages.base import Page
+from app.ui.widgets import empty_state, title
+
+if TYPE_CHECKING:
+    from app.ui.main_window import MainWindow
+
+SEARCH_DELAY_MS = 150
+
+
+class CaseTable(QTableView):
+    """The table; Enter opens the current case."""
+
+    def __init__(self, page: CasesPage) -> None:
+        super().__init__()
+        self.page = page
+
+    def keyPressEvent(self, event: object) -> None:
+        key = event.key()  # type: ignore[attr-defined]
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            self.page.open_row(self.currentIndex())
+            return
+        super().keyPressEvent(event)  # type: ignore[arg-type]
+
+
+class CaseListView(QWidget):
+    def __init__(self, page: CasesPage) -> None:
+        super().__init__()
+        self.page = page
+        layout = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(_("Search by name, reference or institution (Ctrl+F)"))
+        self.search.setAccessibleName(_("Search cases"))
+        self.search.setClearButtonEnabled(True)
+        bar.addWidget(self.search, 3)
+        self.kind = QComboBox()
+        self.kind.setAccessibleName(_("Kind"))
+        self.kind.addItem(_("All kinds"), None)
+        for kind in CaseKind:
+            self.kind.addItem(label(kind), kind)
+        bar.addWidget(self.kind)
+        self.status = QComboBox()
+        self.status.setAccessibleName(_("Status"))
+        self.status.addItem(_("Not closed"), "not-closed")
+        self.status.addItem(_("All statuses"), None)
+        for status in CaseStatus:
+            self.status.addItem(label(status), status)
+        bar.addWidget(self.status)
+        self.worker = QComboBox()
+        self.worker.setAccessibleName(_("Worker"))
+        self.worker.addItem(_("All workers"), None)
+        bar.addWidget(self.worker)
+        self.mine = QCheckBox(_("Mine"))
+        bar.addWidget(self.mine)
+        self.new_case = QPushButton(_("New case…"))
+        self.new_case.setProperty("primary", True)
+        bar.addWidget(self.new_case)
+        layout.addLayout(bar)
+        self.count = QLabel()
+        self.count.setObjectName("caseCount")
+        layout.addWidget(self.count)
+        self.table = CaseTable(page)
+        self.table.setAccessibleName(_("Cases"))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setSortingEnabled(True)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        layout.addWidget(self.table, 1)
+        self.empty = empty_state(
+            _("No cases match. Clear the search or filters, or open a new case with “New case…”.")
+        )
+        self.empty.hide()
+        layout.addWidget(self.empty)
+
+
+class CasesPage(Page):
+    topics = frozenset({"cases", "people", "users"})
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title(_("Cases")))
+        self.tabs = QTabWidget()
+        self.tabs.setTabsClosable(True)
+        self.tabs.setDocumentMode(True)
+        self.tabs.tabCloseRequested.connect(self._close_tab)
+        self.list = CaseListView(self)
+        self.tabs.addTab(self.list, _("All cases"))
+        self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide, None)
+        layout.addWidget(self.tabs)
+        self.model = CaseTableModel(self.ctx, self.ops)
+        self.model.rows_did_load.connect(self._loaded)
+        self.list.table.setModel(self.model)
+        self.list.table.sortByColumn(LAST_ACTIVITY, Qt.SortOrder.DescendingOrder)
+        self.list.table.doubleClicked.connect(self.open_row)
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(SEARCH_DELAY_MS)
+        self._debounce.timeout.connect(self._apply_filters)
+        self.list.search.textChanged.connect(lambda _text: self._debounce.start())
+        for combo in (self.list.kind, self.list.status, self.list.worker):
+            combo.currentIndexChanged.connect(lambda _i: self._apply_filters())
+        self.list.mine.toggled.connect(lambda _on: self._apply_filters())
+        self.list.new_case.clicked.connect(self._new_case)
+        find = QShortcut(QKeySequence.StandardKey.Find, self)
+        find.activated.connect(self.focus_search)
+        self._workers_loaded = False
+        self._apply_filters()
+
+    # -- filters and search --
+
+    def focus_search(self) -> None:
+        self.tabs.setCurrentIndex(0)
+        self.list.search.setFocus()
+        self.list.search.selectAll()
+
+    def current_query(self) -> cases.CaseQuery:
+        kind = self.list.kind.currentData()
+        status = self.list.status.currentData()
+        if status == "not-closed":
+            statuses = frozenset(s for s in CaseStatus if s != CaseStatus.CLOSED)
+        elif status is None:
+            statuses = frozenset()
+        else:
+            statuses = frozenset({status})
+        old = self.model.query
+        return cases.CaseQuery(
+            kinds=frozenset({kind}) if kind is not None else frozenset(),
+            statuses=statuses,
+            worker_id=self.list.worker.currentData(),
+            mine=self.list.mine.isChecked(),
+            text=self.list.search.text(),
+            sort=old.sort,
+            descending=old.descending,
+        )
+
+    def _apply_filters(self) -> None:
+        self.model.set_query(self.current_query())
+
+    def _loaded(self, total: int) -> None:
+        self.list.count.setText(ngettext("{n} case", "{n} cases", total).format(n=f"{total:,}"))
+        self.list.empty.setVisible(total == 0)
+        self.list.table.setVisible(total > 0)
+
+    def reload(self) -> None:
+        super().reload()
+        if not self._workers_loaded:
+            ctx = self.ctx
+            self.ops.run(lambda: users.list_active_staff(ctx), self._fill_workers)
+        self.model.refresh()
+        for i in range(1, self.tabs.count()):
+            workspace = self.tabs.widget(i)
+            if isinstance(workspace, CaseWorkspace):
+                workspace.reload()
+
+    def _fill_workers(self, staff: list[users.UserRow]) -> None:
+        self._workers_loaded = True
+        combo = self.list.worker
+        combo.blockSignals(True)
+        for row in staff:
+            combo.addItem(row.display_name, row.id)
+        combo.blockSignals(False)
+
+    # -- opening cases --
+
+    def open_row(self, index: QModelIndex) -> None:
+        case_id = self.model.case_id(index.row())
+        if case_id is not None:
+            self.open_case(case_id)
+
+    def open_case(self, case_id: uuid.UUID) -> CaseWorkspace:
+        for i in range(1, self.tabs.count()):
+            existing = self.tabs.widget(i)
+            if isinstance(existing, CaseWorkspace) and existing.case_id == case_id:
+                self.tabs.setCurrentIndex(i)
+                return existing
+        workspace = CaseWorkspace(self, case_id)
+        index = self.tabs.addTab(workspace, _("Loading…"))
+        workspace.title_did_change.connect(
+            lambda text, w=workspace: self.tabs.setTabText(self.tabs.indexOf(w), text)
+        )
+        self.tabs.setCurrentIndex(index)
+        return workspace
+
+    def _close_tab(self, index: int) -> None:
+        if index == 0:
+            return
+        widget = self.tabs.widget(index)
+        if widget is not None and widget.close():
+            self.tabs.removeTab(index)
+            widget.deleteLater()
+
+    def _new_case(self) -> None:
+        from app.ui.case.dialogs import NewCaseDialog
+
+        case_id = NewCaseDialog.ask(self, self.ctx, self.ops)
+        if case_id is not None:
+            self.bus.changed("cases")
+            self.open_case(case_id)
+
+    def clear(self) -> None:
+        self.model.clear()
+        self.list.search.clear()
+        while self.tabs.count() > 1:
+            widget = self.tabs.widget(1)
+            self.tabs.removeTab(1)
+            if widget is not None:
+                widget.deleteLater()

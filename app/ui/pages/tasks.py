@@ -1,0 +1,97 @@
+"""Tasks: mine (or everyone's, for staff), with due dates and overdue highlighted."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton, QVBoxLayout
+
+from app.i18n import _
+from app.services import tasks
+from app.ui.dialogs import TaskDialog
+from app.ui.pages.base import Page
+from app.ui.tables import ListTable
+from app.ui.widgets import show_date, title, warn
+
+if TYPE_CHECKING:
+    from app.ui.main_window import MainWindow
+
+
+class TasksPage(Page):
+    topics = frozenset({"tasks"})
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title(_("Tasks")))
+        bar = QHBoxLayout()
+        self.everyone = QCheckBox(_("Everyone's tasks"))
+        self.everyone.setVisible(not self.ctx.require_actor().is_volunteer)
+        self.include_done = QCheckBox(_("Show done tasks"))
+        self.add = QPushButton(_("Add task…"))
+        self.toggle = QPushButton(_("Mark done / not done"))
+        for widget in (self.everyone, self.include_done):
+            bar.addWidget(widget)
+            widget.toggled.connect(lambda _on: self.reload())
+        bar.addStretch(1)
+        bar.addWidget(self.add)
+        bar.addWidget(self.toggle)
+        layout.addLayout(bar)
+        self.table = ListTable(
+            [_("Task"), _("Due"), _("Assigned to"), _("Case"), _("Done")],
+            _("No tasks here. Add one with “Add task…”."),
+            _("Tasks"),
+        )
+        layout.addWidget(self.table, 1)
+        self.add.clicked.connect(self._add)
+        self.toggle.clicked.connect(self._toggle)
+        self.table.row_activated.connect(self._open)
+
+    def reload(self) -> None:
+        super().reload()
+        ctx, everyone, done = self.ctx, self.everyone.isChecked(), self.include_done.isChecked()
+        if everyone:
+            self.ops.run(lambda: tasks.list_tasks(ctx, include_done=done), self._show, key="tasks")
+        else:
+            self.ops.run(
+                lambda: tasks.list_my_tasks(ctx, include_done=done), self._show, key="tasks"
+            )
+
+    def _show(self, rows: list[tasks.TaskView]) -> None:
+        self.table.set_rows(
+            [
+                (
+                    [
+                        t.title,
+                        (show_date(t.due_on), "#b02a37") if t.overdue else show_date(t.due_on),
+                        t.assignee_name or "",
+                        f"{t.case_reference} · {t.client_name}" if t.case_reference else "",
+                        _("Done") if t.done else "",
+                    ],
+                    t,
+                )
+                for t in rows
+            ]
+        )
+
+    def _add(self) -> None:
+        if TaskDialog.add(self, self.ctx, self.ops, case_id=None):
+            self.bus.changed("tasks")
+
+    def _toggle(self) -> None:
+        task = self.table.selected()
+        if task is None:
+            warn(self, _("Choose a task in the list first."))
+            return
+        ctx = self.ctx
+        self.ops.run(
+            lambda: tasks.set_task_done(ctx, task.id, not task.done),
+            lambda _v: self.bus.changed("tasks"),
+        )
+
+    def _open(self, task: tasks.TaskView) -> None:
+        if task.case_id is not None:
+            self.window_.open_case(task.case_id)
+
+    def clear(self) -> None:
+        self.table.set_rows([])

@@ -1,0 +1,86 @@
+"""Today: my tasks due and overdue, my meetings this week, the cases I looked at recently."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QGridLayout, QGroupBox, QVBoxLayout
+
+from app.i18n import _
+from app.labels import label
+from app.services import today
+from app.ui.pages.base import Page
+from app.ui.tables import ListTable
+from app.ui.widgets import show_date, show_datetime, title
+
+if TYPE_CHECKING:
+    from app.ui.main_window import MainWindow
+
+
+def _group(text: str, table: ListTable) -> QGroupBox:
+    box = QGroupBox(text)
+    layout = QVBoxLayout(box)
+    layout.addWidget(table)
+    return box
+
+
+class TodayPage(Page):
+    topics = frozenset({"tasks", "meetings", "cases"})
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        layout = QVBoxLayout(self)
+        actor = self.ctx.require_actor()
+        layout.addWidget(title(_("Good to see you, {name}").format(name=actor.display_name)))
+        grid = QGridLayout()
+        layout.addLayout(grid, 1)
+        self.tasks = ListTable(
+            [_("Task"), _("Due"), _("Case")],
+            _("Nothing due. Tasks you add, or follow-ups from meetings, show up here."),
+            _("My tasks"),
+        )
+        self.meetings = ListTable(
+            [_("When"), _("Client"), _("Kind")],
+            _("No meetings recorded this week. Open a case and choose “Record meeting…”."),
+            _("My meetings this week"),
+        )
+        self.recent = ListTable(
+            [_("Case"), _("Client"), _("Status")],
+            _("Cases you open appear here, so you can get back to them quickly."),
+            _("Recently viewed cases"),
+        )
+        grid.addWidget(_group(_("My tasks: overdue, today and this week"), self.tasks), 0, 0, 2, 1)
+        grid.addWidget(_group(_("My meetings this week"), self.meetings), 0, 1)
+        grid.addWidget(_group(_("Recently viewed cases"), self.recent), 1, 1)
+        for table in (self.tasks, self.meetings, self.recent):
+            table.row_activated.connect(self._open)
+
+    def reload(self) -> None:
+        super().reload()
+        ctx = self.ctx
+        self.ops.run(lambda: today.today(ctx), self._show, key="today")
+
+    def _show(self, view: today.TodayView) -> None:
+        rows = []
+        for task in [*view.overdue, *view.due_today, *view.upcoming]:
+            due = (show_date(task.due_on), "#b02a37") if task.overdue else show_date(task.due_on)
+            case = f"{task.case_reference} · {task.client_name}" if task.case_reference else ""
+            rows.append(([task.title, due, case], task.case_id))
+        self.tasks.set_rows(rows)
+        self.meetings.set_rows(
+            [
+                ([show_datetime(m.occurred_at), m.client_name, label(m.kind)], m.case_id)
+                for m in view.meetings_this_week
+            ]
+        )
+        self.recent.set_rows(
+            [([c.reference, c.client_name, label(c.status)], c.id) for c in view.recent_cases]
+        )
+
+    def _open(self, case_id: object) -> None:
+        if case_id is not None:
+            self.window_.open_case(case_id)  # type: ignore[arg-type]
+
+    def clear(self) -> None:
+        for table in (self.tasks, self.meetings, self.recent):
+            table.set_rows([])

@@ -1,0 +1,97 @@
+"""A read-only table for short lists (needs, meetings, tasks…) with an empty state.
+
+Long lists (cases, people) use lazy models instead; these lists are a case's own rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+)
+
+from app.ui.widgets import empty_state
+
+Cell = str | tuple[str, str]  # text, or (text, colour)
+
+
+class ListTable(QStackedWidget):
+    """Rows of text with a hidden payload per row; shows ``empty_text`` when there are none."""
+
+    row_activated = Signal(object)  # payload
+
+    def __init__(self, headers: Sequence[str], empty_text: str, accessible_name: str) -> None:
+        super().__init__()
+        self.table = QTableWidget(0, len(headers))
+        self.table.setHorizontalHeaderLabels(list(headers))
+        self.table.setAccessibleName(accessible_name)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.table.itemActivated.connect(self._activated)
+        self.table.doubleClicked.connect(lambda index: self._emit(index.row()))
+        self.empty = empty_state(empty_text)
+        self.addWidget(self.table)
+        self.addWidget(self.empty)
+        self._payloads: list[Any] = []
+        self.set_rows([])
+
+    def set_rows(self, rows: Sequence[tuple[Sequence[Cell], Any]]) -> None:
+        self.table.setRowCount(0)
+        self._payloads = [payload for _cells, payload in rows]
+        self.table.setRowCount(len(rows))
+        for r, (cells, _payload) in enumerate(rows):
+            for c, cell in enumerate(cells):
+                text, colour = (cell, None) if isinstance(cell, str) else cell
+                item = QTableWidgetItem(text)
+                item.setToolTip(text if len(text) > 60 else "")
+                if colour:
+                    item.setForeground(QColor(colour))
+                self.table.setItem(r, c, item)
+        self.table.resizeRowsToContents()
+        self.setCurrentWidget(self.table if rows else self.empty)
+
+    def selected(self) -> Any:
+        row = self.table.currentRow()
+        return self._payloads[row] if 0 <= row < len(self._payloads) else None
+
+    def _activated(self, item: QTableWidgetItem) -> None:
+        self._emit(item.row())
+
+    def _emit(self, row: int) -> None:
+        if 0 <= row < len(self._payloads):
+            self.row_activated.emit(self._payloads[row])
+
+    def texts(self) -> list[str]:
+        """Every cell's text (tests and the lock check use it)."""
+        return [
+            item.text()
+            for r in range(self.table.rowCount())
+            for c in range(self.table.columnCount())
+            if (item := self.table.item(r, c)) is not None
+        ]
+
+
+def elide(text: str | None, limit: int = 160) -> str:
+    if not text:
+        return ""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def align_right(item: QTableWidgetItem) -> None:
+    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

@@ -1,0 +1,75 @@
+"""GUI test fixtures: real widgets, offscreen, a synchronous executor for database work.
+
+Modal dialogs are driven by :func:`answer_dialog`, which schedules a function to run on the
+next dialog that opens (it fills fields and presses Save, or Cancel).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
+
+from app.services.context import ServiceContext
+from app.services.workspace import CreatedWorkspace, unlock
+from app.ui.main_window import MainWindow
+from app.ui.operations import ChangeBus, SyncOperations
+from tests.conftest import PASSWORD
+
+
+@pytest.fixture
+def ops() -> SyncOperations:
+    return SyncOperations()
+
+
+@pytest.fixture
+def bus() -> ChangeBus:
+    return ChangeBus()
+
+
+@pytest.fixture
+def window(
+    qtbot: Any, ctx: ServiceContext, ops: SyncOperations, bus: ChangeBus
+) -> Iterator[MainWindow]:
+    main = MainWindow(ctx, ops, bus, organisation="Test Organisation")
+    qtbot.addWidget(main)
+    main.show()
+    yield main
+    main.clear()
+
+
+def answer_dialog(
+    kind: type[QWidget], action: Callable[[Any], None], *, attempts: int = 50
+) -> None:
+    """Run ``action(dialog)`` on the next visible top-level widget of type ``kind``."""
+
+    def attempt(left: int) -> None:
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, kind) and widget.isVisible():
+                action(widget)
+                return
+        if left:
+            QTimer.singleShot(20, lambda: attempt(left - 1))
+
+    QTimer.singleShot(0, lambda: attempt(attempts))
+
+
+def accept_message_box(button: QMessageBox.StandardButton = QMessageBox.StandardButton.Yes) -> None:
+    def press(box: QMessageBox) -> None:
+        box.button(button).click()
+
+    answer_dialog(QMessageBox, press)
+
+
+def close_dialog(dialog: QDialog) -> None:
+    dialog.reject()
+
+
+@pytest.fixture
+def signed_in(workspace: CreatedWorkspace) -> Iterator[ServiceContext]:
+    context = unlock(workspace.folder, "coord", PASSWORD)
+    yield context
+    context.lock()
