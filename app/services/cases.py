@@ -13,7 +13,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Select, Uuid, func, or_, select, text
+from sqlalchemy import ColumnElement, Select, Uuid, func, literal_column, or_, select, text
 from sqlalchemy.orm import Session, aliased
 
 from app.errors import NotFoundError, ValidationError
@@ -389,41 +389,45 @@ def change_status(
         return view
 
 
-def _filtered(query: CaseQuery, actor: Actor) -> Select[*tuple[Any, ...]]:
-    actor_id = actor.id
-    worker = aliased(User)
-    stmt = (
-        select(
-            Case.id,
-            Case.reference,
-            Case.kind,
-            Case.status,
-            Person.given_name,
-            Person.family_name,
-            worker.display_name,
-            Institution.name,
-            Case.last_activity_at,
-            Case.expected_release,
-        )
-        .join(Person, Person.id == Case.client_id)
-        .outerjoin(worker, worker.id == Case.worker_id)
-        .outerjoin(Institution, Institution.id == Case.institution_id)
-    )
-    stmt = stmt.where(visible_cases_clause(actor))
+#: Sorts backed by an index, so the first page can be read in order without sorting.
+_INDEXED_SORTS = frozenset({CaseSort.LAST_ACTIVITY, CaseSort.EXPECTED_RELEASE, CaseSort.REFERENCE})
+#: Above this many search matches, walking the sort index beats sorting the matches.
+_WALK_ABOVE = 2_000
+
+
+def _conditions(
+    query: CaseQuery, actor: Actor, search_ids: Any, *, walk_sort_index: bool
+) -> list[ColumnElement[bool]]:
+    """The WHERE clauses of a case query, on ``cases`` alone (no joins needed to filter).
+
+    With ``walk_sort_index`` the broad filters (kind, status, search) are written so SQLite
+    cannot use their indexes: it then reads cases in sort order and stops after one page,
+    instead of collecting every match and sorting it (44,000 open cases: 470 ms → a few ms).
+    Narrow filters (worker, "mine") stay indexable.
+    """
+    conditions: list[ColumnElement[bool]] = [visible_cases_clause(actor)]
+    kind = func.lower(Case.kind) if walk_sort_index else Case.kind
+    status = func.lower(Case.status) if walk_sort_index else Case.status
     if query.kinds:
-        stmt = stmt.where(Case.kind.in_(sorted(query.kinds)))
+        conditions.append(kind.in_(sorted(k.value for k in query.kinds)))
     if query.statuses:
-        stmt = stmt.where(Case.status.in_(sorted(query.statuses)))
+        conditions.append(status.in_(sorted(s.value for s in query.statuses)))
     if query.worker_id is not None:
-        stmt = stmt.where(Case.worker_id == query.worker_id)
+        conditions.append(Case.worker_id == query.worker_id)
     if query.mine:
-        stmt = stmt.where(or_(Case.worker_id == actor_id, Case.volunteer_id == actor_id))
+        conditions.append(or_(Case.worker_id == actor.id, Case.volunteer_id == actor.id))
+    if search_ids is not None:
+        column = literal_column("+cases.id") if walk_sort_index else Case.id
+        conditions.append(column.in_(search_ids))
+    return conditions
+
+
+def _search_ids(query: CaseQuery) -> Any:
     matching = search.matching_case_ids(query.text)
-    if matching is not None:
-        sql, params = matching
-        ids = text(sql).bindparams(**params).columns(case_id=Uuid())
-        stmt = stmt.where(Case.id.in_(ids))
-    return stmt
+    if matching is None:
+        return None
+    sql, params = matching
+    return text(sql).bindparams(**params).columns(case_id=Uuid())
 
 
 _SORT_COLUMNS = {
@@ -440,14 +444,38 @@ _SORT_COLUMNS = {
 def list_cases(
     ctx: ServiceContext, query: CaseQuery = CaseQuery(), *, offset: int = 0, limit: int = 200
 ) -> list[CaseRow]:
-    stmt = _filtered(query, ctx.require_actor())
-    if query.sort == CaseSort.WORKER:
-        columns: tuple[object, ...] = (stmt.selected_columns[6],)
-    else:
-        columns = _SORT_COLUMNS[query.sort]
-    order = [c.desc() if query.descending else c.asc() for c in columns]  # type: ignore[attr-defined]
-    stmt = stmt.order_by(*order, Case.id).offset(offset).limit(limit)
+    actor = ctx.require_actor()
+    worker = aliased(User)
+    ids = _search_ids(query)
     with ctx.uow() as uow:
+        walk = query.sort in _INDEXED_SORTS and (
+            ids is None
+            or (uow.session.scalar(select(func.count()).select_from(ids.subquery())) or 0)
+            > _WALK_ABOVE
+        )
+        stmt = (
+            select(
+                Case.id,
+                Case.reference,
+                Case.kind,
+                Case.status,
+                Person.given_name,
+                Person.family_name,
+                worker.display_name,
+                Institution.name,
+                Case.last_activity_at,
+                Case.expected_release,
+            )
+            .join(Person, Person.id == Case.client_id)
+            .outerjoin(worker, worker.id == Case.worker_id)
+            .outerjoin(Institution, Institution.id == Case.institution_id)
+            .where(*_conditions(query, actor, ids, walk_sort_index=walk))
+        )
+        columns: tuple[Any, ...] = (
+            (worker.display_name,) if query.sort == CaseSort.WORKER else _SORT_COLUMNS[query.sort]
+        )
+        order = [c.desc() if query.descending else c.asc() for c in columns]
+        stmt = stmt.order_by(*order, Case.id).offset(offset).limit(limit)
         return [
             CaseRow(
                 id=r[0],
@@ -466,6 +494,7 @@ def list_cases(
 
 @requires(Permission.CASE_READ)
 def count_cases(ctx: ServiceContext, query: CaseQuery = CaseQuery()) -> int:
-    stmt = select(func.count()).select_from(_filtered(query, ctx.require_actor()).subquery())
+    conditions = _conditions(query, ctx.require_actor(), _search_ids(query), walk_sort_index=False)
+    stmt = select(func.count()).select_from(Case).where(*conditions)
     with ctx.uow() as uow:
         return int(uow.session.scalar(stmt) or 0)
