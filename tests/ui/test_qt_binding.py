@@ -30,7 +30,8 @@ def test_emit_keeps_reference_counts(qtbot: Any) -> None:
     for i in range(2_000):
         emitter.fired.emit(None if i % 2 else i)
     assert count[0] == 2_000
-    assert sys.getrefcount(True) == before  # 6.12.0 lost one per emit (and then crashed)
+    # 6.12.0 lost one reference per emit (2,000 here) and then crashed; allow a little noise
+    assert abs(sys.getrefcount(True) - before) < 50
 
 
 def test_emitting_from_a_worker_thread_reaches_the_gui_thread(qtbot: Any) -> None:
