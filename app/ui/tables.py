@@ -28,7 +28,15 @@ class ListTable(QStackedWidget):
 
     row_activated = Signal(object)  # payload
 
-    def __init__(self, headers: Sequence[str], empty_text: str, accessible_name: str) -> None:
+    def __init__(
+        self,
+        headers: Sequence[str],
+        empty_text: str,
+        accessible_name: str,
+        *,
+        stretch: int | None = None,
+    ) -> None:
+        """``stretch`` is the column that takes the spare width (default: the last)."""
         super().__init__()
         self.table = QTableWidget(0, len(headers))
         self.table.setHorizontalHeaderLabels(list(headers))
@@ -41,7 +49,10 @@ class ListTable(QStackedWidget):
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        if stretch is None or stretch == len(headers) - 1:
+            header.setStretchLastSection(True)
+        else:
+            header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
         self.table.itemActivated.connect(self._activated)
         self.table.doubleClicked.connect(lambda index: self._emit(index.row()))
         self.empty = empty_state(empty_text)

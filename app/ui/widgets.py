@@ -32,6 +32,13 @@ def show_datetime(value: datetime | None) -> str:
     return format_datetime(value, format="short", locale=locale()) if value else ""
 
 
+def overdue_cell(value: date | None) -> tuple[str, str]:
+    """An overdue date: in red *and* marked with a sign, so colour is not the only cue."""
+    from app.i18n import _
+
+    return _("⚠ {date} (overdue)").format(date=show_date(value)), "#b02a37"
+
+
 def to_qdate(value: date) -> QDate:
     return QDate(value.year, value.month, value.day)
 

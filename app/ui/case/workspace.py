@@ -38,7 +38,7 @@ from app.services import (
 from app.services.context import ServiceContext
 from app.ui.style import KIND_COLOURS, STATUS_COLOURS
 from app.ui.tables import ListTable, elide
-from app.ui.widgets import badge, show_date, show_datetime
+from app.ui.widgets import overdue_cell, show_date, show_datetime
 
 if TYPE_CHECKING:
     from app.ui.pages.cases import CasesPage
@@ -140,6 +140,8 @@ class OverviewTab(QWidget):
         buttons.addStretch(1)
         layout.addLayout(buttons)
         self.grid = QGridLayout()
+        self.grid.setColumnStretch(1, 1)
+        self.grid.setHorizontalSpacing(18)
         layout.addLayout(self.grid)
         self.open_needs = QLabel()
         self.open_needs.setWordWrap(True)
@@ -221,6 +223,7 @@ class CaseWorkspace(QWidget):
             [_("Task"), _("Due"), _("Assigned to"), _("Done")],
             _("No tasks for this case. Add one with “Add task…”."),
             _("Tasks"),
+            stretch=0,
         )
         self.referrals = ListTable(
             [_("Organisation"), _("Need"), _("Status"), _("Sent"), _("Outcome")],
@@ -231,11 +234,13 @@ class CaseWorkspace(QWidget):
             [_("File"), _("Size"), _("Added"), _("By")],
             _("No documents. Add one with “Add document…”."),
             _("Documents"),
+            stretch=0,
         )
         self.people = ListTable(
             [_("Name"), _("Relation"), _("Lives together"), _("Caregiver")],
             _("No family or other people linked to the client yet."),
             _("People"),
+            stretch=0,
         )
         self.history = ListTable(
             [_("When"), _("Who"), _("What"), _("Fields")],
@@ -268,6 +273,11 @@ class CaseWorkspace(QWidget):
 
     # -- data --
 
+    def tab_title(self) -> str:
+        if self.bundle is None:
+            return ""
+        return f"{self.bundle.case.reference} · {self.bundle.case.client_name}"
+
     def reload(self) -> None:
         ctx, case_id = self.ctx, self.case_id
         self.ops.run(lambda: load_bundle(ctx, case_id), self.show_bundle, key=f"case-{case_id}")
@@ -276,7 +286,7 @@ class CaseWorkspace(QWidget):
         self.bundle = bundle
         case = bundle.case
         self.header.show_case(case)
-        self.title_did_change.emit(f"{case.reference} · {case.client_name}")
+        self.title_did_change.emit(self.tab_title())
         self.overview.show_bundle(bundle, self.can_edit)
         self.needs.set_rows(
             [
@@ -313,7 +323,7 @@ class CaseWorkspace(QWidget):
                 (
                     [
                         t.title,
-                        (show_date(t.due_on), "#b02a37") if t.overdue else show_date(t.due_on),
+                        overdue_cell(t.due_on) if t.overdue else show_date(t.due_on),
                         t.assignee_name or "",
                         _("Done") if t.done else "",
                     ],
@@ -437,6 +447,3 @@ class CaseWorkspace(QWidget):
             self.history,
         ):
             table.set_rows([])
-
-
-__all__ = ["CaseWorkspace", "badge", "load_bundle"]

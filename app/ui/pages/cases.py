@@ -26,7 +26,16 @@ from app.i18n import _, ngettext
 from app.labels import label
 from app.models.enums import CaseKind, CaseStatus
 from app.services import cases, users
-from app.ui.case.table_model import LAST_ACTIVITY, CaseTableModel
+from app.ui.case.table_model import (
+    CLIENT,
+    EXPECTED_RELEASE,
+    KIND,
+    LAST_ACTIVITY,
+    REFERENCE,
+    STATUS,
+    WORKER,
+    CaseTableModel,
+)
 from app.ui.case.workspace import CaseWorkspace
 from app.ui.pages.base import Page
 from app.ui.widgets import empty_state, title
@@ -35,6 +44,15 @@ if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
 
 SEARCH_DELAY_MS = 150
+#: Typical widest contents, so columns open wide enough without measuring 100,000 rows.
+COLUMN_SAMPLES = {
+    REFERENCE: "HW-2026-00000",
+    KIND: "● Foreign inmate__",
+    STATUS: "● On hold___",
+    WORKER: "Viviana Aanei-Marinescu",
+    LAST_ACTIVITY: "20/11/2026, 14:30",
+    EXPECTED_RELEASE: "12 Sept 2027",
+}
 
 
 class CaseTable(QTableView):
@@ -96,8 +114,6 @@ class CaseListView(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setSortingEnabled(True)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.table, 1)
         self.empty = empty_state(
             _("No cases match. Clear the search or filters, or open a new case with “New case…”.")
@@ -124,6 +140,12 @@ class CasesPage(Page):
         self.model = CaseTableModel(self.ctx, self.ops)
         self.model.rows_did_load.connect(self._loaded)
         self.list.table.setModel(self.model)
+        header = self.list.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(CLIENT, QHeaderView.ResizeMode.Stretch)
+        width = self.list.table.fontMetrics().horizontalAdvance
+        for column, sample in COLUMN_SAMPLES.items():
+            header.resizeSection(column, width(sample) + 28)
         self.list.table.sortByColumn(LAST_ACTIVITY, Qt.SortOrder.DescendingOrder)
         self.list.table.doubleClicked.connect(self.open_row)
         self._debounce = QTimer(self)
@@ -208,7 +230,7 @@ class CasesPage(Page):
                 self.tabs.setCurrentIndex(i)
                 return existing
         workspace = CaseWorkspace(self, case_id)
-        index = self.tabs.addTab(workspace, _("Loading…"))
+        index = self.tabs.addTab(workspace, workspace.tab_title() or _("Loading…"))
         workspace.title_did_change.connect(
             lambda text, w=workspace: self.tabs.setTabText(self.tabs.indexOf(w), text)
         )

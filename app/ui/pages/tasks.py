@@ -11,7 +11,7 @@ from app.services import tasks
 from app.ui.dialogs import TaskDialog
 from app.ui.pages.base import Page
 from app.ui.tables import ListTable
-from app.ui.widgets import show_date, title, warn
+from app.ui.widgets import overdue_cell, show_date, title, warn
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
@@ -41,6 +41,7 @@ class TasksPage(Page):
             [_("Task"), _("Due"), _("Assigned to"), _("Case"), _("Done")],
             _("No tasks here. Add one with “Add task…”."),
             _("Tasks"),
+            stretch=0,
         )
         layout.addWidget(self.table, 1)
         self.add.clicked.connect(self._add)
@@ -63,7 +64,7 @@ class TasksPage(Page):
                 (
                     [
                         t.title,
-                        (show_date(t.due_on), "#b02a37") if t.overdue else show_date(t.due_on),
+                        overdue_cell(t.due_on) if t.overdue else show_date(t.due_on),
                         t.assignee_name or "",
                         f"{t.case_reference} · {t.client_name}" if t.case_reference else "",
                         _("Done") if t.done else "",

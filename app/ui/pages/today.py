@@ -11,7 +11,7 @@ from app.labels import label
 from app.services import today
 from app.ui.pages.base import Page
 from app.ui.tables import ListTable
-from app.ui.widgets import show_date, show_datetime, title
+from app.ui.widgets import overdue_cell, show_date, show_datetime, title
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
@@ -38,16 +38,19 @@ class TodayPage(Page):
             [_("Task"), _("Due"), _("Case")],
             _("Nothing due. Tasks you add, or follow-ups from meetings, show up here."),
             _("My tasks"),
+            stretch=0,
         )
         self.meetings = ListTable(
             [_("When"), _("Client"), _("Kind")],
             _("No meetings recorded this week. Open a case and choose “Record meeting…”."),
             _("My meetings this week"),
+            stretch=1,
         )
         self.recent = ListTable(
             [_("Case"), _("Client"), _("Status")],
             _("Cases you open appear here, so you can get back to them quickly."),
             _("Recently viewed cases"),
+            stretch=1,
         )
         grid.addWidget(_group(_("My tasks: overdue, today and this week"), self.tasks), 0, 0, 2, 1)
         grid.addWidget(_group(_("My meetings this week"), self.meetings), 0, 1)
@@ -63,7 +66,7 @@ class TodayPage(Page):
     def _show(self, view: today.TodayView) -> None:
         rows = []
         for task in [*view.overdue, *view.due_today, *view.upcoming]:
-            due = (show_date(task.due_on), "#b02a37") if task.overdue else show_date(task.due_on)
+            due = overdue_cell(task.due_on) if task.overdue else show_date(task.due_on)
             case = f"{task.case_reference} · {task.client_name}" if task.case_reference else ""
             rows.append(([task.title, due, case], task.case_id))
         self.tasks.set_rows(rows)
