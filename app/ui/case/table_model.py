@@ -113,12 +113,13 @@ class CaseTableModel(QAbstractTableModel):
         def done(batch: list[cases.CaseRow]) -> None:
             if generation != self._generation or offset != len(self._rows):
                 return
-            self._fetching = False
             if batch:
                 first = len(self._rows)
                 self.beginInsertRows(QModelIndex(), first, first + len(batch) - 1)
                 self._rows.extend(batch)
                 self.endInsertRows()
+            # Only now: views may ask for more while rows are being inserted.
+            self._fetching = False
 
         def failed(_exc: BaseException) -> None:
             self._fetching = False

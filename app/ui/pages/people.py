@@ -80,11 +80,12 @@ class PeopleModel(QAbstractTableModel):
         def done(rows: list[people.PersonRow]) -> None:
             if generation != self._generation or offset != len(self._rows):
                 return
-            self._fetching, self._more = False, len(rows) == BATCH
+            self._more = len(rows) == BATCH
             if rows:
                 self.beginInsertRows(QModelIndex(), offset, offset + len(rows) - 1)
                 self._rows.extend(rows)
                 self.endInsertRows()
+            self._fetching = False  # only now: views may ask for more during the insert
 
         self._ops.run(lambda: people.list_people(ctx, text, offset=offset, limit=BATCH), done)
 

@@ -1,0 +1,57 @@
+"""The lazy table models follow Qt's model rules (pytest-qt's qtmodeltester), while loading."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QModelIndex
+
+from app.services import cases
+from app.services.demo_workspace import create_demo_workspace
+from app.services.workspace import unlock
+from app.ui.case import table_model
+from app.ui.case.table_model import CaseTableModel
+from app.ui.operations import SyncOperations
+from app.ui.pages.people import PeopleModel
+
+
+def test_case_model_loads_in_batches_and_passes_the_model_tester(
+    qtmodeltester: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(table_model, "BATCH", 25)
+    created, _ = create_demo_workspace(tmp_path / "demo", cases=80, seed=4, kdf_seconds=0)
+    with unlock(created.folder, "coordinator", "demo") as ctx:
+        model = CaseTableModel(ctx, SyncOperations())
+        model.set_query(cases.CaseQuery())
+        assert model.total == 80 and model.rowCount() == 25
+        inserted: list[tuple[int, int]] = []
+        model.rowsInserted.connect(lambda _parent, first, last: inserted.append((first, last)))
+        while model.canFetchMore(QModelIndex()):
+            model.fetchMore(QModelIndex())
+        assert inserted == [(25, 49), (50, 74), (75, 79)]  # "last" is inclusive
+        ids = [model.case_id(row) for row in range(model.rowCount())]
+        assert len(set(ids)) == 80
+        fresh = CaseTableModel(ctx, SyncOperations())
+        fresh.set_query(cases.CaseQuery())
+        qtmodeltester.check(fresh, force_py=True)  # it fetches more while it checks
+        loaded = fresh.rowCount()
+        assert len({fresh.case_id(r) for r in range(loaded)}) == loaded  # no duplicated rows
+        model.sort(table_model.REFERENCE)
+        assert model.data(model.index(0, table_model.REFERENCE)) < model.data(
+            model.index(1, table_model.REFERENCE)
+        )
+        model.set_query(cases.CaseQuery(text="zzzz-no-such"))
+        assert model.rowCount() == 0 and not model.canFetchMore(QModelIndex())
+        qtmodeltester.check(model, force_py=True)
+
+
+def test_people_model_passes_the_model_tester(qtmodeltester: Any, tmp_path: Path) -> None:
+    created, _ = create_demo_workspace(tmp_path / "demo", cases=40, seed=5, kdf_seconds=0)
+    with unlock(created.folder, "worker", "demo") as ctx:
+        model = PeopleModel(ctx, SyncOperations())
+        model.set_text("")
+        assert model.rowCount() > 0
+        qtmodeltester.check(model, force_py=True)
+        model.set_text("a")
+        qtmodeltester.check(model, force_py=True)
