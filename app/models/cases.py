@@ -58,6 +58,11 @@ class Case(Entity, Base):
     offence_category: Mapped[OffenceCategory | None] = mapped_column(enum_type(OffenceCategory))
     summary: Mapped[str | None] = mapped_column(Text)
     last_activity_at: Mapped[datetime]
+    #: Retention (coordinator-set period after closing): a stub once anonymised, or kept
+    #: longer until ``retention_extended_until`` for the recorded reason.
+    anonymised_at: Mapped[datetime | None] = mapped_column(default=None)
+    retention_extended_until: Mapped[date | None] = mapped_column(default=None)
+    retention_reason: Mapped[str | None] = mapped_column(Text, default=None)
 
     __table_args__ = (
         UniqueConstraint("reference_year", "reference_seq", name="uq_cases_reference_number"),
@@ -99,7 +104,10 @@ class Task(Entity, Base):
     done_at: Mapped[datetime | None]
     notes: Mapped[str | None] = mapped_column(Text)
 
-    __table_args__ = (Index("ix_tasks_assignee_open", "assignee_id", "done", "due_on"),)
+    __table_args__ = (
+        Index("ix_tasks_assignee_open", "assignee_id", "done", "due_on"),
+        Index("ix_tasks_open_due", "done", "due_on"),
+    )
 
 
 class Meeting(Entity, Base):

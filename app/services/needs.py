@@ -1,0 +1,191 @@
+"""A case's needs: what the client needs help with, and whether it has been met.
+
+Health, mental health and substance use are health data (restricted, DESIGN.md §4):
+volunteers never receive those needs at all, not even as a row with the domain blanked.
+They see the other needs' domains, statuses and dates, but not the notes staff wrote.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.errors import NotFoundError, ValidationError
+from app.i18n import _
+from app.models import Case, Need
+from app.models.enums import RESTRICTED_NEED_DOMAINS, NeedDomain, NeedStatus
+from app.security.permissions import Permission, requires
+from app.services import validation as v
+from app.services.audit_log import AuditAction, log
+from app.services.case_access import choice, sees_restricted, touch, visible_case
+from app.services.context import Actor, ServiceContext
+from app.store.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class NeedView:
+    id: uuid.UUID
+    case_id: uuid.UUID
+    domain: NeedDomain
+    status: NeedStatus
+    identified_on: date
+    met_on: date | None
+    #: ``None`` with ``notes_hidden`` for volunteers (staff's notes).
+    notes: str | None
+    notes_hidden: bool = False
+
+
+def _view(need: Need, reader: Actor) -> NeedView:
+    hidden = not sees_restricted(reader)
+    return NeedView(
+        id=need.id,
+        case_id=need.case_id,
+        domain=need.domain,
+        status=need.status,
+        identified_on=need.identified_on,
+        met_on=need.met_on,
+        notes=None if hidden else need.notes,
+        notes_hidden=hidden,
+    )
+
+
+def _need(session: Session, reader: Actor, need_id: uuid.UUID) -> tuple[Need, Case]:
+    need = session.get(Need, need_id)
+    if need is None:
+        raise NotFoundError(_("That need no longer exists."))
+    return need, visible_case(session, reader, need.case_id)
+
+
+def _log(
+    uow: UnitOfWork,
+    ctx: ServiceContext,
+    action: AuditAction,
+    need: Need,
+    case: Case,
+    fields: list[str],
+) -> None:
+    log(
+        uow,
+        ctx,
+        action,
+        entity_type="need",
+        entity_id=need.id,
+        fields=fields,
+        case_id=case.id,
+        person_id=case.client_id,
+    )
+
+
+@requires(Permission.CASE_WRITE)
+def add_need(
+    ctx: ServiceContext,
+    case_id: uuid.UUID,
+    domain: NeedDomain,
+    identified_on: date | None = None,
+    notes: str | None = None,
+) -> NeedView:
+    """A new need, status "identified", identified today unless another day is given."""
+    domain = choice(NeedDomain, domain, "domain")
+    today = date.today()
+    identified = identified_on or today
+    errors = v.Errors()
+    errors.add(
+        "identified_on",
+        v.not_future(identified, today, _("The need cannot be identified in the future.")),
+    )
+    errors.add("notes", v.text_limit(notes))
+    if errors:
+        raise ValidationError(errors)
+    actor = ctx.require_actor()
+    with ctx.uow() as uow:
+        session = uow.session
+        case = visible_case(session, actor, case_id)
+        need = Need(
+            case_id=case.id,
+            domain=domain,
+            status=NeedStatus.IDENTIFIED,
+            identified_on=identified,
+            notes=v.clean(notes),
+            created_by=actor.id,
+        )
+        session.add(need)
+        session.flush()
+        fields = ["domain", "status", "identified_on"] + (["notes"] if need.notes else [])
+        _log(uow, ctx, AuditAction.CREATE, need, case, fields)
+        touch(case)
+        view = _view(need, actor)
+        uow.commit()
+        return view
+
+
+@requires(Permission.CASE_WRITE)
+def set_need_status(
+    ctx: ServiceContext, need_id: uuid.UUID, status: NeedStatus, on: date | None = None
+) -> NeedView:
+    """Move a need to ``status``. "Met" records the day (``on``, or today); leaving "met"
+    clears it. ``on`` is ignored for other statuses."""
+    status = choice(NeedStatus, status, "status")
+    today = date.today()
+    actor = ctx.require_actor()
+    with ctx.uow() as uow:
+        session = uow.session
+        need, case = _need(session, actor, need_id)
+        met_on = (on or today) if status == NeedStatus.MET else None
+        if met_on is not None:
+            errors = v.Errors()
+            errors.add(
+                "on", v.not_future(met_on, today, _("The need cannot be met in the future."))
+            )
+            if met_on < need.identified_on:
+                errors.add("on", _("The need cannot be met before it was identified."))
+            if errors:
+                raise ValidationError(errors)
+        changed = [
+            name
+            for name, value in (("status", status), ("met_on", met_on))
+            if getattr(need, name) != value
+        ]
+        if changed:
+            need.status = status
+            need.met_on = met_on
+            _log(uow, ctx, AuditAction.UPDATE, need, case, changed)
+            touch(case)
+        view = _view(need, actor)
+        uow.commit()
+        return view
+
+
+@requires(Permission.CASE_WRITE)
+def update_need_notes(ctx: ServiceContext, need_id: uuid.UUID, notes: str | None) -> NeedView:
+    error = v.text_limit(notes)
+    if error:
+        raise ValidationError({"notes": error})
+    actor = ctx.require_actor()
+    with ctx.uow() as uow:
+        need, case = _need(uow.session, actor, need_id)
+        cleaned = v.clean(notes)
+        if need.notes != cleaned:
+            need.notes = cleaned
+            _log(uow, ctx, AuditAction.UPDATE, need, case, ["notes"])
+            touch(case)
+        view = _view(need, actor)
+        uow.commit()
+        return view
+
+
+@requires(Permission.CASE_READ)
+def list_case_needs(ctx: ServiceContext, case_id: uuid.UUID) -> list[NeedView]:
+    """A case's needs in the order they were identified. Volunteers: no health needs."""
+    actor = ctx.require_actor()
+    with ctx.uow() as uow:
+        session = uow.session
+        visible_case(session, actor, case_id)
+        stmt = select(Need).where(Need.case_id == case_id)
+        if not sees_restricted(actor):
+            stmt = stmt.where(Need.domain.not_in(sorted(RESTRICTED_NEED_DOMAINS)))
+        stmt = stmt.order_by(Need.identified_on, Need.created_at, Need.id)
+        return [_view(need, actor) for need in session.scalars(stmt)]

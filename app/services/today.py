@@ -1,0 +1,147 @@
+"""The Today page: my tasks due today, overdue and coming up, my meetings this week, and
+the cases I opened recently.
+
+Recently opened cases live in the encrypted ``recent_views`` table, never in QSettings
+(STYLE.md, convention 8): :func:`record_case_view` keeps the latest 30 per user.
+
+``app.services.cases`` is imported inside the functions, not at the top: ``cases.get_case``
+calls :func:`record_case_view`, and a top-level import both ways would be a cycle.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import aliased
+
+from app.models import Case, Institution, Person, RecentView, User, utcnow
+from app.security.permissions import Permission, internal, requires
+from app.services.case_access import visible_case
+from app.services.context import ServiceContext
+from app.services.meetings import MeetingRow, meeting_rows
+from app.services.scope import visible_cases_clause
+from app.services.tasks import TaskView, open_tasks_of
+from app.store.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from app.services.cases import CaseRow
+
+RECENT_KEPT = 30
+RECENT_SHOWN = 10
+UPCOMING_DAYS = 7
+
+
+@dataclass(frozen=True)
+class TodayView:
+    due_today: list[TaskView]
+    overdue: list[TaskView]
+    #: Due in the next 7 days (tomorrow up to a week from today).
+    upcoming: list[TaskView]
+    #: My meetings from Monday to Sunday of this week, oldest first.
+    meetings_this_week: list[MeetingRow]
+    #: Cases I opened recently, newest first (at most 10).
+    recent_cases: list[CaseRow]
+
+
+@requires(Permission.CASE_READ)
+def today(ctx: ServiceContext, today: date | None = None) -> TodayView:
+    from app.services.cases import CaseRow
+
+    day = today or date.today()
+    actor = ctx.require_actor()
+    monday = day - timedelta(days=day.weekday())
+    worker = aliased(User)
+    recent = (
+        select(
+            Case.id,
+            Case.reference,
+            Case.kind,
+            Case.status,
+            Person.given_name,
+            Person.family_name,
+            worker.display_name,
+            Institution.name,
+            Case.last_activity_at,
+            Case.expected_release,
+        )
+        .join(RecentView, RecentView.case_id == Case.id)
+        .join(Person, Person.id == Case.client_id)
+        .outerjoin(worker, worker.id == Case.worker_id)
+        .outerjoin(Institution, Institution.id == Case.institution_id)
+        .where(RecentView.user_id == actor.id, visible_cases_clause(actor))
+        .order_by(RecentView.viewed_at.desc(), Case.id)
+        .limit(RECENT_SHOWN)
+    )
+    with ctx.uow() as uow:
+        session = uow.session
+        tasks = open_tasks_of(session, actor, day, due_by=day + timedelta(days=UPCOMING_DAYS))
+        meetings = meeting_rows(session, actor, monday, monday + timedelta(days=6))
+        cases = [
+            CaseRow(
+                id=r[0],
+                reference=r[1],
+                kind=r[2],
+                status=r[3],
+                client_name=f"{r[4]} {r[5]}",
+                worker_name=r[6],
+                institution_name=r[7],
+                last_activity_at=r[8],
+                expected_release=r[9],
+            )
+            for r in session.execute(recent)
+        ]
+    return TodayView(
+        due_today=[t for t in tasks if t.due_on == day],
+        overdue=[t for t in tasks if t.due_on is not None and t.due_on < day],
+        upcoming=[t for t in tasks if t.due_on is not None and t.due_on > day],
+        meetings_this_week=meetings,
+        recent_cases=cases,
+    )
+
+
+@internal
+def record_case_view(
+    ctx: ServiceContext, case_id: uuid.UUID, *, uow: UnitOfWork | None = None
+) -> None:
+    """Remember that the signed-in user opened a case (after the caller's own checks).
+
+    With ``uow``, the write joins the caller's transaction and the caller commits: call it
+    that way from inside another unit of work (``cases.get_case``), because a second unit of
+    work would wait on the first one's write lock. Without, it commits on its own.
+    """
+    actor = ctx.actor
+    if actor is None:  # a recovery-code session has no user to remember for
+        return
+    if uow is not None:
+        _remember(uow, actor.id, case_id, ctx)
+        return
+    with ctx.uow() as own:
+        _remember(own, actor.id, case_id, ctx)
+        own.commit()
+
+
+def _remember(uow: UnitOfWork, user_id: uuid.UUID, case_id: uuid.UUID, ctx: ServiceContext) -> None:
+    session = uow.session
+    visible_case(session, ctx.require_actor(), case_id)
+    now = utcnow()
+    row = session.scalar(
+        select(RecentView).where(RecentView.user_id == user_id, RecentView.case_id == case_id)
+    )
+    if row is None:
+        session.add(RecentView(user_id=user_id, case_id=case_id, viewed_at=now, created_by=user_id))
+    else:
+        row.viewed_at = now
+    session.flush()
+    keep = (
+        select(RecentView.id)
+        .where(RecentView.user_id == user_id)
+        .order_by(RecentView.viewed_at.desc(), RecentView.id)
+        .limit(RECENT_KEPT)
+    )
+    session.execute(
+        delete(RecentView).where(RecentView.user_id == user_id, RecentView.id.not_in(keep))
+    )
