@@ -10,13 +10,19 @@ BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 export QT_QPA_PLATFORM ?= $(if $(DISPLAY)$(WAYLAND_DISPLAY),,offscreen)
 
-.PHONY: run test lint unit bench demo clean help
+# Compiled translations (.mo) are build products (git ignores them): every target that runs
+# Homeward depends on them, and each is rebuilt when its .po changes.
+PO_FILES := $(wildcard translations/*/LC_MESSAGES/messages.po)
+MO_FILES := $(patsubst translations/%/LC_MESSAGES/messages.po,app/locale/%/LC_MESSAGES/messages.mo,$(PO_FILES))
+
+.PHONY: run test lint unit bench demo clean help translations catalogues
 
 help:
 	@echo "make run    set up .venv and open Homeward"
 	@echo "make test   set up .venv with test tools, lint, and run every test (offscreen)"
 	@echo "make demo   build a demo workspace in ./demo-workspace (300 cases)"
 	@echo "make clean  remove .venv and caches (never touches workspaces)"
+	@echo "make translations  extract new strings, update the .po files, compile them"
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Homeward needs Python 3.11 or newer")'
@@ -31,20 +37,33 @@ $(VENV)/.stamp-test: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '.[test]'
 	@touch $@ $(VENV)/.stamp-run
 
-run: $(VENV)/.stamp-run
+# Babel comes with Homeward's own dependencies; this only matters if a .mo is wanted first.
+$(BIN)/pybabel: | $(PY)
+	$(PY) -m pip install --quiet "babel>=2.14"
+
+app/locale/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po | $(BIN)/pybabel
+	@mkdir -p $(dir $@)
+	$(BIN)/pybabel compile --domain messages --input-file $< --output-file $@
+
+catalogues: $(MO_FILES)
+
+translations: $(VENV)/.stamp-run
+	$(PY) tools/i18n.py all
+
+run: $(VENV)/.stamp-run $(MO_FILES)
 	$(BIN)/homeward
 
-lint: $(VENV)/.stamp-test
-	$(BIN)/ruff check app tests
-	$(BIN)/ruff format --check app tests
+lint: $(VENV)/.stamp-test $(MO_FILES)
+	$(BIN)/ruff check app tests tools
+	$(BIN)/ruff format --check app tests tools
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 
 test: lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest
 
-demo: $(VENV)/.stamp-run
+demo: $(VENV)/.stamp-run $(MO_FILES)
 	$(BIN)/homeward demo --workspace demo-workspace
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build *.egg-info
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build *.egg-info app/locale

@@ -200,3 +200,70 @@ def label(value: Enum | None) -> str:
 
 def has_label(value: Enum) -> bool:
     return (type(value), value.value) in _LABELS
+
+
+#: What happened, for the audit trail on screen (keyed by the action's stored value, so this
+#: module need not import the security layer).
+_AUDIT_ACTIONS: dict[str, str] = {
+    "sign_in": N_("Signed in"),
+    "sign_in_failed": N_("Failed sign-in"),
+    "lock_out": N_("Locked out"),
+    "lock": N_("Locked"),
+    "unlock": N_("Unlocked"),
+    "view_case": N_("Viewed a case"),
+    "view_person": N_("Viewed a person"),
+    "create": N_("Created"),
+    "update": N_("Changed"),
+    "delete": N_("Deleted"),
+    "export": N_("Exported"),
+    "print_summary": N_("Printed a summary"),
+    "subject_access": N_("Subject access copy"),
+    "backup": N_("Backup"),
+    "restore": N_("Restore"),
+    "user_add": N_("User added"),
+    "user_deactivate": N_("User deactivated or reactivated"),
+    "user_role_change": N_("Role changed"),
+    "password_reset": N_("Password reset"),
+    "password_change": N_("Password changed"),
+    "key_rotation": N_("Encryption key replaced"),
+    "keychain_enable": N_("Keychain sign-in turned on"),
+    "keychain_disable": N_("Keychain sign-in turned off"),
+    "erase": N_("Erased"),
+    "anonymise": N_("Anonymised"),
+    "retention": N_("Retention clean-up"),
+    "settings_change": N_("Settings changed"),
+    "verify": N_("Checked"),
+}
+#: The kinds of record an audit event names.
+_RECORD_TYPES: dict[str, str] = {
+    "attachment": N_("Document"),
+    "backup": N_("Backup"),
+    "case": N_("Case"),
+    "erasure_receipt": N_("Erasure receipt"),
+    "export_record": N_("Export"),
+    "meeting": N_("Meeting"),
+    "need": N_("Need"),
+    "person": N_("Person"),
+    "recovery_code": N_("Recovery code"),
+    "referral": N_("Referral"),
+    "relationship": N_("Relation"),
+    "setting": N_("Setting"),
+    "task": N_("Task"),
+    "user": N_("User"),
+    "consent": N_("Consent"),
+    "child_visit": N_("Child visit"),
+}
+
+
+def audit_action_label(value: str) -> str:
+    """ "sign_in" → "Signed in" (translated); an unknown value is shown as it is."""
+    text = _AUDIT_ACTIONS.get(str(value))
+    return _(text) if text else str(value)
+
+
+def record_type_label(value: str | None) -> str:
+    """ "case" → "Case" (translated); an unknown type is shown as it is."""
+    if not value:
+        return ""
+    text = _RECORD_TYPES.get(value)
+    return _(text) if text else value

@@ -109,6 +109,6 @@ def run_homeward(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str
         capture_output=True,
         text=True,
         timeout=300,
-        env={**os.environ},
+        env={**os.environ, "LANGUAGE": "en"},  # the CLI speaks the terminal's language
         check=False,
     )

@@ -15,6 +15,7 @@ from app.models.people import Institution, Organisation, Person, Relationship
 from app.models.records import ErasureReceipt, ImportBatch, ImportKey
 from app.models.search import CaseSearchRow
 from app.models.visits import ChildVisit, VisitAssessment
+from app.models.workflows import CustodyEvent, PlanTemplate, PlanTemplateItem, ReleasePlan
 
 __all__ = [
     "Attachment",
@@ -25,6 +26,7 @@ __all__ = [
     "ChildVisit",
     "Consent",
     "ConsularContact",
+    "CustodyEvent",
     "DiscriminationReport",
     "Entity",
     "ErasureReceipt",
@@ -38,9 +40,12 @@ __all__ = [
     "Need",
     "Organisation",
     "Person",
+    "PlanTemplate",
+    "PlanTemplateItem",
     "RecentView",
     "Referral",
     "Relationship",
+    "ReleasePlan",
     "Setting",
     "Task",
     "User",

@@ -23,6 +23,8 @@ class User(Entity, Base):
     active: Mapped[bool] = mapped_column(default=True)
     language: Mapped[str] = mapped_column(String(8), default="en")
     last_sign_in_at: Mapped[datetime | None]
+    #: For volunteers: how many clients they can mentor at once (None: not set).
+    mentor_capacity: Mapped[int | None]
 
 
 class Setting(Entity, Base):

@@ -103,6 +103,11 @@ class Task(Entity, Base):
     done: Mapped[bool] = mapped_column(default=False)
     done_at: Mapped[datetime | None]
     notes: Mapped[str | None] = mapped_column(Text)
+    #: Set on tasks a release plan made: they move when the release date moves. Not a foreign
+    #: key on purpose: adding one would make SQLite rebuild ``tasks``, and dropping a table
+    #: that meetings point to would null their follow-up links. The plan service keeps it.
+    plan_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    plan_offset_days: Mapped[int | None]
 
     __table_args__ = (
         Index("ix_tasks_assignee_open", "assignee_id", "done", "due_on"),

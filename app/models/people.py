@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -43,6 +43,9 @@ class Person(Entity, Base):
     address: Mapped[str | None] = mapped_column(Text)
     national_id: Mapped[str | None] = mapped_column(String(60))
     notes: Mapped[str | None] = mapped_column(Text)
+    #: Set when erasure or retention removed the personal data: the row is then an
+    #: anonymous counting stub (gender, birth year, nationality, languages) for statistics.
+    anonymised_at: Mapped[datetime | None] = mapped_column(default=None)
 
     __table_args__ = (
         Index("ix_people_name", "family_name", "given_name"),

@@ -21,6 +21,7 @@ from sqlalchemy.orm import undefer
 
 from app.errors import NotFoundError, ValidationError, WorkspaceError
 from app.i18n import _
+from app.i18n_formats import number
 from app.models import Attachment, Case, Person, User
 from app.security.permissions import Permission, pure, requires
 from app.services import validation as v
@@ -69,8 +70,8 @@ def _max_bytes(ctx: ServiceContext) -> int:
 
 def _size(size: int) -> str:
     if size >= 1024 * 1024:
-        return _("{n} MB").format(n=f"{size / (1024 * 1024):.1f}")
-    return _("{n} KB").format(n=-(-size // 1024))
+        return _("{n} MB").format(n=number(size / (1024 * 1024), decimals=1))
+    return _("{n} KB").format(n=number(-(-size // 1024)))
 
 
 def _views_stmt() -> Select[*tuple[Any, ...]]:

@@ -77,6 +77,12 @@ def log(
 
 
 @internal
+def log_many(uow: UnitOfWork, ctx: ServiceContext, events: Iterable[audit.NewAuditEvent]) -> int:
+    """Append many events in ``uow``'s transaction at once (imports); the caller commits."""
+    return audit.append_bulk(uow.session, _key(ctx), events)
+
+
+@internal
 def log_now(ctx: ServiceContext, action: AuditAction, **details: object) -> None:
     """One event in a transaction of its own (sign-in, lock, key rotation…)."""
     with ctx.uow() as uow:

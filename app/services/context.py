@@ -17,6 +17,7 @@ from app.errors import WorkspaceError
 from app.i18n import _
 from app.models.enums import Role
 from app.store.engine import KeyHolder
+from app.store.instance_lock import InstanceLock
 from app.store.uow import UnitOfWork
 from app.store.workspace import WorkspacePaths
 
@@ -46,12 +47,18 @@ class ServiceContext:
         actor: Actor | None,
         *,
         demo: bool = False,
+        read_only: bool = False,
+        instance_lock: InstanceLock | None = None,
     ) -> None:
         self.paths = paths
         self._engine: Engine | None = engine
         self._keys = keys
         self.actor = actor
         self.demo = demo
+        #: Opened read-only (a damaged database): every write fails; offer a restore.
+        self.read_only = read_only
+        #: The single-instance lock on the workspace folder, released by :meth:`lock`.
+        self._instance_lock = instance_lock
         #: Key-derived values worth keeping while unlocked (the audit MAC key); cleared on lock.
         self.cache: dict[str, object] = {}
 
@@ -97,6 +104,9 @@ class ServiceContext:
             self._engine = None
         self._keys.forget()
         self.cache.clear()
+        if self._instance_lock is not None:
+            self._instance_lock.release()
+            self._instance_lock = None
 
     close = lock
 

@@ -20,7 +20,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from app.errors import NotFoundError, UnlockError, ValidationError
-from app.i18n import _
+from app.i18n import LANGUAGES, _
 from app.models import User, utcnow
 from app.models.enums import Role
 from app.security import keyslots as ks
@@ -221,6 +221,31 @@ def change_own_password(ctx: ServiceContext, current_password: str, new_password
         log_now(ctx, AuditAction.PASSWORD_CHANGE, entity_type="user", entity_id=actor.id)
         return
     raise UnlockError(_("The current password is not right. Nothing was changed."))
+
+
+@requires(Permission.SIGNED_IN)
+def set_own_language(ctx: ServiceContext, language: str) -> None:
+    """The signed-in user's own language for screens and reports (one of :data:`LANGUAGES`)."""
+    actor = ctx.require_actor()
+    if language not in LANGUAGES:
+        raise ValidationError({"language": _("Choose one of the offered languages.")})
+    if language == actor.language:
+        return
+    with ctx.uow() as uow:
+        user = uow.session.get(User, actor.id)
+        if user is None:
+            raise NotFoundError(_("That user no longer exists."))
+        user.language = language
+        log(
+            uow,
+            ctx,
+            AuditAction.UPDATE,
+            entity_type="user",
+            entity_id=actor.id,
+            fields=["language"],
+        )
+        uow.commit()
+    ctx.actor = replace(actor, language=language)
 
 
 @requires(Permission.ADMIN)

@@ -10,7 +10,8 @@ from functools import cache
 
 from babel import Locale
 
-from app.i18n import _
+from app.i18n import _, ngettext
+from app.i18n_formats import number
 
 NAME_MAX = 200
 SHORT_TEXT_MAX = 300
@@ -34,9 +35,11 @@ def required_text(value: str | None, *, limit: int = NAME_MAX) -> str | None:
 
 def text_limit(value: str | None, *, limit: int = LONG_TEXT_MAX) -> str | None:
     if value is not None and len(value) > limit:
-        return _("This text is too long: at most {limit} characters, this has {n}.").format(
-            limit=f"{limit:,}", n=f"{len(value):,}"
-        )
+        return ngettext(
+            "This text is too long: at most {limit} character, this has {n}.",
+            "This text is too long: at most {limit} characters, this has {n}.",
+            limit,
+        ).format(limit=number(limit), n=number(len(value)))
     return None
 
 

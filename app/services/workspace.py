@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, func, insert, select, table
+from sqlalchemy.exc import DatabaseError as SQLAlchemyDatabaseError
 
 from app.errors import (
     DatabaseDamagedError,
@@ -26,7 +27,8 @@ from app.errors import (
     WorkspaceError,
     WorkspaceExistsError,
 )
-from app.i18n import LANGUAGES, _
+from app.i18n import LANGUAGES, _, ngettext
+from app.i18n_formats import number
 from app.models import Setting, User, utcnow
 from app.models.enums import Role
 from app.security import idle
@@ -43,7 +45,8 @@ from app.services.audit_log import (
     verify_trail,
 )
 from app.services.context import Actor, ServiceContext
-from app.store import migrate
+from app.services.restore_marker import record_restore
+from app.store import instance_lock, migrate
 from app.store.engine import KeyHolder, make_engine
 from app.store.workspace import WorkspacePaths, default_workspace
 
@@ -88,7 +91,11 @@ def validate_new_user(user: NewUser, *, min_password: int = MIN_PASSWORD_LENGTH)
     elif len(user.display_name) > 200:
         errors["display_name"] = _("A name has at most 200 characters.")
     if len(user.password) < min_password:
-        errors["password"] = _("A password needs at least {n} characters.").format(n=min_password)
+        errors["password"] = ngettext(
+            "A password needs at least {n} character.",
+            "A password needs at least {n} characters.",
+            min_password,
+        ).format(n=min_password)
     if user.language not in LANGUAGES:
         errors["language"] = _("Choose one of the offered languages.")
     if errors:
@@ -311,13 +318,20 @@ def unlock(
     except UnlockError:
         throttle.failed(username)
         raise
-    keys, engine = _open(
-        paths,
-        data_key,
-        read_only=read_only,
-        pending=lambda: ks.pending_key(slot, ks.normalise_password(password)),
+    held = instance_lock.acquire(paths.folder)  # after the password: a wrong one writes nothing
+    try:
+        keys, engine = _open(
+            paths,
+            data_key,
+            read_only=read_only,
+            pending=lambda: ks.pending_key(slot, ks.normalise_password(password)),
+        )
+    except BaseException:
+        held.release()
+        raise
+    ctx = ServiceContext(
+        paths, engine, keys, None, demo=slot_file.demo, read_only=read_only, instance_lock=held
     )
-    ctx = ServiceContext(paths, engine, keys, None, demo=slot_file.demo)
     try:
         with ctx.uow() as uow:
             user = uow.session.get(User, uuid.UUID(slot.user_id)) if slot.user_id else None
@@ -331,7 +345,9 @@ def unlock(
                 user.language,
                 must_change_password=slot.must_change,
             )
-        _record_sign_in(ctx, throttle, throttle.succeeded(username))
+        if not read_only:  # a read-only (damaged) database cannot take the sign-in event
+            _record_sign_in(ctx, throttle, throttle.succeeded(username))
+            record_restore(ctx)
     except BaseException:
         ctx.lock()
         raise
@@ -386,13 +402,21 @@ def unlock_with_recovery_code(
         raise
     queued = throttle.succeeded(RECOVERY_CODE_USER)
     secret = ks.normalise_recovery_code(code).encode("ascii")
-    keys, engine = _open(
-        paths, data_key, read_only=read_only, pending=lambda: ks.pending_key(_slot, secret)
+    held = instance_lock.acquire(paths.folder)
+    try:
+        keys, engine = _open(
+            paths, data_key, read_only=read_only, pending=lambda: ks.pending_key(_slot, secret)
+        )
+    except BaseException:
+        held.release()
+        raise
+    ctx = ServiceContext(
+        paths, engine, keys, None, demo=slot_file.demo, read_only=read_only, instance_lock=held
     )
-    ctx = ServiceContext(paths, engine, keys, None, demo=slot_file.demo)
     if not read_only:
         try:
             _record_sign_in(ctx, throttle, queued)
+            record_restore(ctx)
         except BaseException:
             ctx.lock()
             raise
@@ -460,24 +484,35 @@ class IntegrityReport:
 def verify(ctx: ServiceContext) -> IntegrityReport:
     """Run ``PRAGMA cipher_integrity_check`` and ``PRAGMA integrity_check`` and count rows."""
     problems: list[str] = []
+    fk: list[object] = []
+    tables: list[str] = []
+    rows = 0
     with ctx.engine.connect() as conn:
         cipher = [str(r[0]) for r in conn.exec_driver_sql("PRAGMA cipher_integrity_check")]
         integrity = [str(r[0]) for r in conn.exec_driver_sql("PRAGMA integrity_check")]
-        fk = list(conn.exec_driver_sql("PRAGMA foreign_key_check"))
-        tables = [
-            r[0]
-            for r in conn.exec_driver_sql(
-                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
-            )
-        ]
-        rows = 0
-        for name in tables:
-            rows += int(conn.scalar(select(func.count()).select_from(table(name))) or 0)
+        try:  # on a damaged file these read the damaged pages and fail: that is a finding
+            fk = list(conn.exec_driver_sql("PRAGMA foreign_key_check"))
+            tables = [
+                r[0]
+                for r in conn.exec_driver_sql(
+                    "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+                )
+            ]
+            for name in tables:
+                rows += int(conn.scalar(select(func.count()).select_from(table(name))) or 0)
+        except SQLAlchemyDatabaseError:
+            integrity.append(_("Some records cannot be read: the file is damaged."))
     problems.extend(cipher)
     integrity_problems = [line for line in integrity if line != "ok"]
     problems.extend(integrity_problems)
     if fk:
-        problems.append(_("{n} rows point to records that do not exist.").format(n=len(fk)))
+        problems.append(
+            ngettext(
+                "{n} row points to a record that does not exist.",
+                "{n} rows point to records that do not exist.",
+                len(fk),
+            ).format(n=number(len(fk)))
+        )
     trail = verify_trail(ctx)
     if trail.problem:
         problems.append(trail.problem)

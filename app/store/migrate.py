@@ -10,6 +10,9 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from app.errors import WorkspaceError
+from app.i18n import _
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
@@ -31,11 +34,30 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the database schema up to ``revision`` in one transaction."""
+    """Bring the database schema up to ``revision`` in one transaction.
+
+    Foreign keys are switched off meanwhile (outside the transaction, where SQLite honours
+    it): when a migration rebuilds a table, dropping the old copy must not cascade into the
+    rows that point at it. They are checked before commit and switched back on after.
+    """
     config = alembic_config()
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, revision)
+    with engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with conn.begin():
+                config.attributes["connection"] = conn
+                command.upgrade(config, revision)
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise WorkspaceError(
+                        _(
+                            "Upgrading the workspace would break links between records; nothing was changed."
+                        )
+                    )
+        finally:
+            raw.execute("PRAGMA foreign_keys = ON")
 
 
 def needs_upgrade(engine: Engine) -> bool:

@@ -27,7 +27,8 @@ from app.services import directory, meetings, needs, people, referrals, relation
 from app.services.context import ServiceContext
 from app.ui.dialog_base import ServiceDialog, optional
 from app.ui.operations import Operations
-from app.ui.widgets import from_qdate, to_qdate
+from app.ui.pickers import CountryCombo, LanguagePicker
+from app.ui.widgets import from_qdate, localise_date_edit, to_qdate
 
 
 def enum_combo(values: Any, *, none_text: str | None = None) -> QComboBox:
@@ -48,9 +49,7 @@ class MeetingDialog(ServiceDialog):
         super().__init__(parent, ctx, ops, _("Record a meeting"))
         self.case_id = case_id
         form = self.form
-        self.when = QDateTimeEdit(QDateTime.currentDateTime())
-        self.when.setCalendarPopup(True)
-        self.when.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.when = localise_date_edit(QDateTimeEdit(QDateTime.currentDateTime()))
         form.add("occurred_at", _("&When"), self.when)
         self.duration = QSpinBox()
         self.duration.setRange(1, 1440)
@@ -75,8 +74,9 @@ class MeetingDialog(ServiceDialog):
         self.follow_up = QLineEdit()
         self.follow_up.setPlaceholderText(_("Optional: a follow-up task"))
         form.add("follow_up_title", _("&Follow-up"), self.follow_up)
-        self.follow_up_due = QDateEdit(to_qdate(date.today() + timedelta(days=7)))
-        self.follow_up_due.setCalendarPopup(True)
+        self.follow_up_due = localise_date_edit(
+            QDateEdit(to_qdate(date.today() + timedelta(days=7)))
+        )
         form.add("follow_up_due", _("Follow-up &due"), self.follow_up_due)
         self.watch(
             self.when,
@@ -128,8 +128,7 @@ class TaskDialog(ServiceDialog):
         self.case_id = case_id
         self.title_edit = QLineEdit()
         self.form.add("title", _("&Task"), self.title_edit)
-        self.due = QDateEdit(to_qdate(date.today() + timedelta(days=7)))
-        self.due.setCalendarPopup(True)
+        self.due = localise_date_edit(QDateEdit(to_qdate(date.today() + timedelta(days=7))))
         self.form.add("due_on", _("&Due"), self.due)
         self.assignee = QComboBox()
         me = ctx.require_actor()
@@ -179,8 +178,7 @@ class NeedDialog(ServiceDialog):
         self.case_id = case_id
         self.domain = enum_combo(NeedDomain)
         self.form.add("domain", _("&Need"), self.domain)
-        self.identified = QDateEdit(to_qdate(date.today()))
-        self.identified.setCalendarPopup(True)
+        self.identified = localise_date_edit(QDateEdit(to_qdate(date.today())))
         self.form.add("identified_on", _("&Identified on"), self.identified)
         self.notes = QPlainTextEdit()
         self.notes.setTabChangesFocus(True)
@@ -265,9 +263,7 @@ class PersonDialog(ServiceDialog):
         self.given = f.add("given_name", _("&Given name"), QLineEdit())
         self.family = f.add("family_name", _("&Family name"), QLineEdit())
         self.preferred = f.add("preferred_name", _("&Preferred name"), QLineEdit())
-        self.birth = QDateEdit()
-        self.birth.setCalendarPopup(True)
-        self.birth.setDisplayFormat("yyyy-MM-dd")
+        self.birth = localise_date_edit(QDateEdit())
         self.birth.setSpecialValueText(_("not known"))
         self.birth.setMinimumDate(to_qdate(date(1900, 1, 1)))
         self.birth.setDate(self.birth.minimumDate())
@@ -279,8 +275,8 @@ class PersonDialog(ServiceDialog):
         f.add("birth_year_estimate", _("Or birth &year (estimate)"), self.birth_year)
         self.gender = enum_combo(Gender)
         f.add("gender", _("G&ender"), self.gender)
-        self.nationality = f.add("nationality", _("&Nationality (country code)"), QLineEdit())
-        self.languages = f.add("languages", _("&Languages (codes, e.g. ro, en)"), QLineEdit())
+        self.nationality = f.add("nationality", _("&Nationality"), CountryCombo())
+        self.languages = f.add("languages", _("&Languages"), LanguagePicker())
         self.interpreter = QCheckBox(_("Needs an interpreter"))
         f.add("interpreter_needed", _("Interpreter"), self.interpreter)
         self.phone = f.add("phone", _("P&hone"), QLineEdit())
@@ -302,13 +298,13 @@ class PersonDialog(ServiceDialog):
             self.birth_year,
             self.gender,
             self.nationality,
-            self.languages,
             self.interpreter,
             self.phone,
             self.email,
             self.address,
             self.notes,
         )
+        self.languages.model.itemChanged.connect(self._mark_dirty)
         self.resize(520, 640)
 
     def _fill(self, p: people.PersonView) -> None:
@@ -320,8 +316,8 @@ class PersonDialog(ServiceDialog):
         if p.birth_year_estimate:
             self.birth_year.setValue(p.birth_year_estimate)
         self.gender.setCurrentIndex(list(Gender).index(p.gender))
-        self.nationality.setText(p.nationality or "")
-        self.languages.setText(", ".join(p.languages))
+        self.nationality.set_code(p.nationality)
+        self.languages.set_codes(p.languages)
         self.interpreter.setChecked(p.interpreter_needed)
         self.phone.setText(p.phone or "")
         self.email.setText(p.email or "")
@@ -333,11 +329,6 @@ class PersonDialog(ServiceDialog):
             None if self.birth.date() == self.birth.minimumDate() else from_qdate(self.birth.date())
         )
         year = self.birth_year.value()
-        codes = tuple(
-            c.strip().lower()
-            for c in self.languages.text().replace(";", ",").split(",")
-            if c.strip()
-        )
         return people.PersonInput(
             given_name=self.given.text(),
             family_name=self.family.text(),
@@ -345,8 +336,8 @@ class PersonDialog(ServiceDialog):
             birth_date=birth,
             birth_year_estimate=None if year == self.birth_year.minimum() else year,
             gender=self.gender.currentData(),
-            nationality=optional(self.nationality.text().upper()),
-            languages=codes,
+            nationality=self.nationality.code(),
+            languages=self.languages.codes(),
             interpreter_needed=self.interpreter.isChecked(),
             phone=optional(self.phone.text()),
             email=optional(self.email.text()),

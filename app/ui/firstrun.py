@@ -22,12 +22,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import HomewardError
-from app.i18n import LANGUAGES, _, set_language
+from app.i18n import LANGUAGES, _, current_language
 from app.models.enums import Role
 from app.services import workspace as ws
 from app.services.demo_workspace import create_demo_workspace
+from app.ui.language import apply_language, language_combo, remember_language
 from app.ui.operations import Operations, describe
-from app.ui.user_dialog import language_combo
 from app.ui.widgets import FormWithErrors
 
 START, ORGANISATION, ACCOUNT, RECOVERY = range(4)
@@ -38,20 +38,18 @@ class StartPage(QWizardPage):
     def __init__(self, wizard: FirstRunWizard) -> None:
         super().__init__()
         self.wizard_ = wizard
-        self.setTitle(_("Welcome to Homeward"))
-        self.setSubTitle(
-            _("There is no workspace on this computer yet. What would you like to do?")
-        )
         layout = QVBoxLayout(self)
-        self.create_new = QRadioButton(_("Create a workspace for my organisation"))
-        self.open = QRadioButton(_("Open an existing workspace folder"))
-        self.demo = QRadioButton(_("Try the demo, with made-up people and cases"))
+        self.create_new = QRadioButton()
+        self.open = QRadioButton()
+        self.demo = QRadioButton()
         self.create_new.setChecked(True)
         for button in (self.create_new, self.open, self.demo):
             layout.addWidget(button)
         self.language = language_combo()
         row = QHBoxLayout()
-        row.addWidget(QLabel(_("Language:")))
+        self.language_label = QLabel()
+        self.language_label.setBuddy(self.language)
+        row.addWidget(self.language_label)
         row.addWidget(self.language)
         row.addStretch(1)
         layout.addLayout(row)
@@ -59,8 +57,21 @@ class StartPage(QWizardPage):
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
         self.language.currentIndexChanged.connect(
-            lambda _i: set_language(self.language.currentData())
+            lambda _i: wizard.change_language(self.language.currentData())
         )
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setTitle(_("Welcome to Homeward"))
+        self.setSubTitle(
+            _("There is no workspace on this computer yet. What would you like to do?")
+        )
+        self.create_new.setText(_("Create a workspace for my organisation"))
+        self.open.setText(_("Open an existing workspace folder"))
+        self.demo.setText(_("Try the demo, with made-up people and cases"))
+        self.language_label.setText(_("&Language:"))
+        self.language.setAccessibleName(_("Language"))
+        self.message.clear()
 
     def nextId(self) -> int:
         return ORGANISATION if self.create_new.isChecked() else -1
@@ -83,24 +94,25 @@ class StartPage(QWizardPage):
 class OrganisationPage(QWizardPage):
     def __init__(self, wizard: FirstRunWizard) -> None:
         super().__init__()
-        self.setTitle(_("Your organisation"))
         self.form = FormWithErrors()
         layout = QVBoxLayout(self)
         layout.addWidget(self.form)
         self.organisation = QLineEdit()
-        self.form.add("organisation", _("Organisation &name"), self.organisation)
+        self.form.add("organisation", "", self.organisation)
         self.folder = QLineEdit(str(wizard.default_folder))
-        self.form.add("folder", _("Workspace &folder"), self.folder)
+        self.form.add("folder", "", self.folder)
         self.registerField("organisation*", self.organisation)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setTitle(_("Your organisation"))
+        self.form.set_label("organisation", _("Organisation &name"))
+        self.form.set_label("folder", _("Workspace &folder"))
 
 
 class AccountPage(QWizardPage):
     def __init__(self) -> None:
         super().__init__()
-        self.setTitle(_("The coordinator's account"))
-        self.setSubTitle(
-            _("The coordinator manages users, backups and reports. Choose a long password.")
-        )
         self.form = FormWithErrors()
         layout = QVBoxLayout(self)
         layout.addWidget(self.form)
@@ -110,13 +122,24 @@ class AccountPage(QWizardPage):
         self.repeat = QLineEdit()
         for field in (self.password, self.repeat):
             field.setEchoMode(QLineEdit.EchoMode.Password)
-        self.form.add("display_name", _("Full &name"), self.display_name)
-        self.form.add("username", _("&User name"), self.username)
-        self.form.add("password", _("&Password"), self.password)
-        self.form.add("repeat", _("&Repeat the password"), self.repeat)
+        self.form.add("display_name", "", self.display_name)
+        self.form.add("username", "", self.username)
+        self.form.add("password", "", self.password)
+        self.form.add("repeat", "", self.repeat)
         self.registerField("display_name*", self.display_name)
         self.registerField("username*", self.username)
         self.registerField("password*", self.password)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setTitle(_("The coordinator's account"))
+        self.setSubTitle(
+            _("The coordinator manages users, backups and reports. Choose a long password.")
+        )
+        self.form.set_label("display_name", _("Full &name"))
+        self.form.set_label("username", _("&User name"))
+        self.form.set_label("password", _("&Password"))
+        self.form.set_label("repeat", _("&Repeat the password"))
 
 
 class RecoveryPage(QWizardPage):
@@ -125,13 +148,6 @@ class RecoveryPage(QWizardPage):
     def __init__(self, wizard: FirstRunWizard) -> None:
         super().__init__()
         self.wizard_ = wizard
-        self.setTitle(_("Your recovery code"))
-        self.setSubTitle(
-            _(
-                "If every password is forgotten, this code is the only way back into your data. "
-                "It is shown only now. Print it or write it down, and keep it somewhere safe."
-            )
-        )
         layout = QVBoxLayout(self)
         self.code = QLabel()
         self.code.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -140,14 +156,26 @@ class RecoveryPage(QWizardPage):
         font.setPointSize(16)
         self.code.setFont(font)
         self.code.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.code.setAccessibleName(_("Recovery code"))
         layout.addWidget(self.code)
-        self.print_button = QPushButton(_("Print…"))
+        self.print_button = QPushButton()
         layout.addWidget(self.print_button, alignment=Qt.AlignmentFlag.AlignLeft)
-        self.stored = QCheckBox(_("I have stored the recovery code somewhere safe"))
+        self.stored = QCheckBox()
         layout.addWidget(self.stored)
         self.stored.toggled.connect(lambda _on: self.completeChanged.emit())
         self.print_button.clicked.connect(self._print)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setTitle(_("Your recovery code"))
+        self.setSubTitle(
+            _(
+                "If every password is forgotten, this code is the only way back into your data. "
+                "It is shown only now. Print it or write it down, and keep it somewhere safe."
+            )
+        )
+        self.code.setAccessibleName(_("Recovery code"))
+        self.print_button.setText(_("Print…"))
+        self.stored.setText(_("I have stored the recovery code somewhere safe"))
 
     def initializePage(self) -> None:
         self.code.setText(self.wizard_.recovery_code)
@@ -181,7 +209,6 @@ class FirstRunWizard(QWizard):
         self.default_folder = default_folder
         self.chosen: Path | None = None
         self.recovery_code = ""
-        self.setWindowTitle(_("Homeward"))
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.start = StartPage(self)
         self.organisation = OrganisationPage(self)
@@ -192,7 +219,28 @@ class FirstRunWizard(QWizard):
         self.setPage(ACCOUNT, self.account)
         self.setPage(RECOVERY, self.recovery)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
-        self.resize(640, 460)
+        self.retranslate()
+        self.resize(680, 500)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(_("Homeward"))
+        buttons = QWizard.WizardButton
+        for button, text in (
+            (buttons.BackButton, _("< &Back")),
+            (buttons.NextButton, _("&Next >")),
+            (buttons.FinishButton, _("&Finish")),
+            (buttons.CancelButton, _("Cancel")),
+        ):
+            self.setButtonText(button, text)
+        for page in (self.start, self.organisation, self.account, self.recovery):
+            page.retranslate()
+
+    def change_language(self, code: str) -> None:
+        """The language chosen on the first page: the whole wizard switches at once, and it
+        becomes the coordinator's language."""
+        apply_language(code)
+        remember_language(code)
+        self.retranslate()
 
     def validateCurrentPage(self) -> bool:
         if self.currentId() == ACCOUNT:
@@ -212,7 +260,7 @@ class FirstRunWizard(QWizard):
             display_name=account.display_name.text(),
             role=Role.COORDINATOR,
             password=account.password.text(),
-            language=self.start.language.currentData() or LANGUAGES[0],
+            language=current_language() if current_language() in LANGUAGES else LANGUAGES[0],
         )
         name = org.organisation.text()
         try:

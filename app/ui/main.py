@@ -16,14 +16,15 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
 
 from app.errors import HomewardError
-from app.i18n import _, set_language
+from app.i18n import LANGUAGES, _, current_language
 from app.security.idle import IdleTimer
 from app.services import users
 from app.services import workspace as ws
 from app.services.context import ServiceContext
 from app.ui import style
 from app.ui.firstrun import FirstRunWizard
-from app.ui.main_window import MainWindow
+from app.ui.language import apply_language, remember_language, remembered_language
+from app.ui.main_window import MainWindow, WindowState
 from app.ui.operations import ChangeBus, Operations
 from app.ui.signin import SignInWindow
 
@@ -46,6 +47,7 @@ def application() -> QApplication:
         app.setApplicationName("Homeward")
         app.setOrganizationName("Homeward")
         style.apply(app)
+        apply_language(remembered_language())
     return app
 
 
@@ -76,14 +78,28 @@ class Controller(QObject):
     def _signed_in(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
         actor = ctx.require_actor()
-        set_language(actor.language)
+        language = actor.language
+        chosen = self.signin.chosen_language
+        if chosen in LANGUAGES and chosen != language:
+            # Picked on the sign-in window just now: that is the user's language from now on.
+            try:
+                self.ops.call(lambda: users.set_own_language(ctx, chosen))
+                language = chosen
+            except HomewardError:
+                pass
+        apply_language(language)
         if actor.must_change_password:
             changed = self._change_temporary_password(ctx)
             self.signin.last_password = ""
             if not changed:
                 self.lock()
                 return
+        self.window = self._open_window(ctx)
+        self.signin.hide()
+        self.window.show()
+        self._idle_poll.start()
 
+    def _open_window(self, ctx: ServiceContext, state: WindowState | None = None) -> MainWindow:
         def load() -> tuple[str, int, dict[uuid.UUID, str]]:
             names = {u.id: u.display_name for u in users.list_active_staff(ctx)}
             return ws.organisation_name(ctx), ws.idle_lock_minutes(ctx), names
@@ -93,10 +109,41 @@ class Controller(QObject):
         window = MainWindow(ctx, self.ops, self.bus, organisation=organisation, user_names=names)
         window.lock_was_requested.connect(self.lock)
         window.idle_minutes_did_change.connect(lambda m: setattr(self, "idle", IdleTimer(m)))
+        window.language_was_chosen.connect(self.change_language)
+        if state is not None:
+            window.restore_state(state)
+        return window
+
+    # -- language --
+
+    def change_language(self, language: str) -> None:
+        """The signed-in user chose another language: store it, then rebuild the main window
+        in it, with the same page, open cases and searches (dialogs are modal, so nothing
+        half-typed is open while the menu is used)."""
+        ctx = self.ctx
+        if ctx is None or self.window is None:
+            return
+        self.ops.run(
+            lambda: users.set_own_language(ctx, language),
+            lambda _done: self._rebuild_window(language),
+            lambda exc: self._show_failure(str(exc)),
+        )
+
+    def _rebuild_window(self, language: str) -> None:
+        old, ctx = self.window, self.ctx
+        if old is None or ctx is None:
+            return
+        state = old.save_state()
+        was_maximised = old.isMaximized()
+        apply_language(language)
+        remember_language(language)
+        self.signin.show_language(current_language())
+        window = self._open_window(ctx, state)
         self.window = window
-        self.signin.hide()
-        window.show()
-        self._idle_poll.start()
+        window.showMaximized() if was_maximised else window.show()
+        old.clear()
+        old.hide()
+        old.deleteLater()
 
     def _change_temporary_password(self, ctx: ServiceContext) -> bool:
         while True:
@@ -133,6 +180,7 @@ class Controller(QObject):
         if ctx is not None:
             self.ops.run(lambda: ws.lock_workspace(ctx), None, lambda _exc: ctx.lock())
         self.signin.reset()
+        self.signin.show_language(current_language())
         self.signin.show()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

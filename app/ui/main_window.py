@@ -7,9 +7,10 @@ context, the operations runner and the change bus from here.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QActionGroup, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -19,13 +20,15 @@ from PySide6.QtWidgets import (
     QPushButton,
     QStackedWidget,
     QStyle,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from app.i18n import _
+from app.i18n import LANGUAGES, _, current_language, pgettext
 from app.labels import label
 from app.services.context import ServiceContext
+from app.ui.language import LANGUAGE_NAMES
 from app.ui.operations import ChangeBus, Operations
 from app.ui.pages.base import Page
 from app.ui.widgets import banner
@@ -33,9 +36,19 @@ from app.ui.widgets import banner
 GEOMETRY_KEY = "main_window/geometry"
 
 
+@dataclass(frozen=True)
+class WindowState:
+    """What a rebuilt main window takes over from the old one (a language switch)."""
+
+    page: str
+    geometry: QByteArray
+    pages: dict[str, object] = field(default_factory=dict)
+
+
 class MainWindow(QMainWindow):
     lock_was_requested = Signal()
     idle_minutes_did_change = Signal(int)
+    language_was_chosen = Signal(str)
 
     def __init__(
         self,
@@ -90,6 +103,7 @@ class MainWindow(QMainWindow):
         self.lock_button.setToolTip(_("Lock Homeward now (Ctrl+L)"))
         self.lock_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_DialogNoButton))
         self.lock_button.clicked.connect(self.lock_was_requested.emit)
+        status.addPermanentWidget(self._language_button())
         status.addPermanentWidget(self.lock_button)
         QShortcut(QKeySequence("Ctrl+L"), self).activated.connect(self.lock_was_requested.emit)
         for number in range(min(9, self.sidebar.count())):
@@ -115,7 +129,12 @@ class MainWindow(QMainWindow):
         ]
         if coordinator:
             entries += [
-                ("reports", _("Reports"), ReportsPage, icons.SP_FileDialogDetailedView),
+                (
+                    "reports",
+                    pgettext("page", "Reports"),
+                    ReportsPage,
+                    icons.SP_FileDialogDetailedView,
+                ),
                 ("admin", _("Admin"), AdminPage, icons.SP_ComputerIcon),
             ]
         for key, text, cls, icon in entries:
@@ -126,6 +145,47 @@ class MainWindow(QMainWindow):
             item = QListWidgetItem(self.style().standardIcon(icon), text)
             item.setData(Qt.ItemDataRole.AccessibleTextRole, text)
             self.sidebar.addItem(item)
+
+    def _language_button(self) -> QToolButton:
+        """The signed-in user's own language, in the status bar."""
+        button = QToolButton()
+        button.setObjectName("languageButton")
+        button.setText(LANGUAGE_NAMES.get(current_language(), current_language()))
+        button.setToolTip(_("The language Homeward uses for you"))
+        button.setAccessibleName(_("Language"))
+        button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        group = QActionGroup(button)
+        for code in LANGUAGES:
+            action = group.addAction(LANGUAGE_NAMES[code])
+            action.setCheckable(True)
+            action.setChecked(code == current_language())
+            action.setData(code)
+            button.addAction(action)
+        group.triggered.connect(self._language_chosen)
+        self.language_button = button
+        return button
+
+    def _language_chosen(self, action: object) -> None:
+        code = action.data()  # type: ignore[attr-defined]
+        if code != current_language():
+            self.language_was_chosen.emit(code)
+
+    def current_page(self) -> str:
+        keys = list(self.pages)
+        row = self.sidebar.currentRow()
+        return keys[row] if 0 <= row < len(keys) else keys[0]
+
+    def save_state(self) -> WindowState:
+        pages = {key: page.save_state() for key, page in self.pages.items()}
+        return WindowState(self.current_page(), self.saveGeometry(), pages)
+
+    def restore_state(self, state: WindowState) -> None:
+        self.restoreGeometry(state.geometry)
+        for key, saved in state.pages.items():
+            if key in self.pages and saved is not None:
+                self.pages[key].restore_state(saved)
+        if state.page in self.pages:
+            self.show_page(state.page)
 
     def show_page(self, key: str) -> Page:
         page = self.pages[key]

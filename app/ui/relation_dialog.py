@@ -26,7 +26,7 @@ class RelationDialog(ServiceDialog):
         super().__init__(parent, ctx, ops, _("Link a relative"))
         self.person_id = person_id
         self.other = ClientPicker(ctx, ops)
-        self.other.search.setPlaceholderText(_("Type part of the relative's name"))
+        self.other.set_hint(_("Type part of the relative's name"))
         self.form.add("other_id", _("&Relative"), self.other)
         self.kind = enum_combo(RelationshipKind)
         self.form.add("kind", _("&They are this person's"), self.kind)

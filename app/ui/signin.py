@@ -7,7 +7,6 @@ from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QComboBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -18,12 +17,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import HomewardError
-from app.i18n import LANGUAGES, _, current_language, set_language
+from app.i18n import _
 from app.services import keychain
 from app.services import workspace as ws
 from app.services.context import ServiceContext
+from app.ui.language import apply_language, language_combo, remember_language, select_language
 from app.ui.operations import Operations, describe
-from app.ui.user_dialog import LANGUAGE_NAMES
 from app.ui.widgets import banner
 
 
@@ -37,6 +36,9 @@ class SignInWindow(QWidget):
         self.ops = ops
         self._busy = False
         self.last_password = ""
+        #: The language picked here before signing in (``None`` if untouched): it becomes
+        #: the user's own language once they are in.
+        self.chosen_language: str | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 24, 28, 24)
         self.heading = QLabel()
@@ -55,10 +57,7 @@ class SignInWindow(QWidget):
         self.password_label.setBuddy(self.password)
         form.addRow(self.username_label, self.username)
         form.addRow(self.password_label, self.password)
-        self.language = QComboBox()
-        for code in LANGUAGES:
-            self.language.addItem(LANGUAGE_NAMES[code], code)
-        self.language.setCurrentIndex(LANGUAGES.index(current_language()))
+        self.language = language_combo()
         self.language_label = QLabel()
         self.language_label.setBuddy(self.language)
         form.addRow(self.language_label, self.language)
@@ -111,9 +110,17 @@ class SignInWindow(QWidget):
 
     def _language_changed(self, _index: int) -> None:
         code = self.language.currentData()
-        set_language(code)
+        apply_language(code)
+        remember_language(code)
+        self.chosen_language = code
         self.retranslate()
         self.language_did_change.emit(code)
+
+    def show_language(self, code: str) -> None:
+        """Show the window in ``code`` (the language of whoever signed in last)."""
+        select_language(self.language, code)
+        self.chosen_language = None
+        self.retranslate()
 
     def _check_keychain(self) -> None:
         folder, name = self.folder, self.username.text().strip()
@@ -167,6 +174,7 @@ class SignInWindow(QWidget):
 
     def reset(self) -> None:
         """Back to an empty form (after a lock), keeping the user name."""
+        self.chosen_language = None
         self.password.clear()
         self.message.clear()
         self.password.setFocus() if self.username.text() else self.username.setFocus()

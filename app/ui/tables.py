@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,9 +34,10 @@ class ListTable(QStackedWidget):
         empty_text: str,
         accessible_name: str,
         *,
-        stretch: int | None = None,
+        stretch: int | tuple[int, ...] | None = None,
     ) -> None:
-        """``stretch`` is the column that takes the spare width (default: the last)."""
+        """``stretch`` is the column (or columns) that take the spare width (default: the
+        last)."""
         super().__init__()
         self.table = QTableWidget(0, len(headers))
         self.table.setHorizontalHeaderLabels(list(headers))
@@ -49,10 +50,19 @@ class ListTable(QStackedWidget):
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        if stretch is None or stretch == len(headers) - 1:
+        stretched = (stretch,) if isinstance(stretch, int) else stretch
+        if not stretched or stretched == (len(headers) - 1,):
             header.setStretchLastSection(True)
         else:
-            header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+            for column in stretched:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        # Wrapped cells need their rows re-measured once the columns have their real width
+        # (widths change with the window, and with the language of the headers).
+        self._rows_timer = QTimer(self)
+        self._rows_timer.setSingleShot(True)
+        self._rows_timer.setInterval(0)
+        self._rows_timer.timeout.connect(self.table.resizeRowsToContents)
+        header.sectionResized.connect(lambda *_args: self._rows_timer.start())
         self.table.itemActivated.connect(self._activated)
         self.table.doubleClicked.connect(lambda index: self._emit(index.row()))
         self.empty = empty_state(empty_text)

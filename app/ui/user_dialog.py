@@ -7,22 +7,23 @@ from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
-from app.i18n import LANGUAGES, _
+from app.i18n import LANGUAGES, _, current_language
 from app.models.enums import Role
 from app.services import users
 from app.services.context import ServiceContext
 from app.services.workspace import NewUser
 from app.ui.dialog_base import ServiceDialog
 from app.ui.dialogs import enum_combo
+from app.ui.language import LANGUAGE_NAMES, select_language
 from app.ui.operations import Operations
 
-LANGUAGE_NAMES = {"en": "English", "nb": "Norsk bokmål", "ru": "Русский", "ro": "Română"}
 
-
-def language_combo() -> QComboBox:
+def _user_language_combo() -> QComboBox:
+    """The languages a user can have (never the development pseudo-locale)."""
     combo = QComboBox()
     for code in LANGUAGES:
         combo.addItem(LANGUAGE_NAMES[code], code)
+    select_language(combo, current_language())
     return combo
 
 
@@ -35,7 +36,7 @@ class NewUserDialog(ServiceDialog):
         self.role = enum_combo(Role)
         self.role.setCurrentIndex(list(Role).index(Role.SOCIAL_WORKER))
         f.add("role", _("&Role"), self.role)
-        self.language = language_combo()
+        self.language = _user_language_combo()
         f.add("language", _("&Language"), self.language)
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)

@@ -5,38 +5,55 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TypeVar
 
-from babel.dates import format_date, format_datetime
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
+    QDateEdit,
+    QDateTimeEdit,
     QFormLayout,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QVBoxLayout,
     QWidget,
 )
 
-from app.i18n import current_language
+from app.i18n import babel_locale
+from app.i18n_formats import date_text, datetime_text, editing_date_pattern, editing_time_pattern
 
 W = TypeVar("W", bound=QWidget)
+E = TypeVar("E", bound=QDateTimeEdit)
 
 
 def locale() -> str:
-    return {"nb": "nb_NO", "ru": "ru_RU", "ro": "ro_RO"}.get(current_language(), "en_GB")
+    return babel_locale()
 
 
 def show_date(value: date | None) -> str:
-    return format_date(value, format="medium", locale=locale()) if value else ""
+    return date_text(value)
 
 
 def show_datetime(value: datetime | None) -> str:
-    return format_datetime(value, format="short", locale=locale()) if value else ""
+    return datetime_text(value)
 
 
-def overdue_cell(value: date | None) -> tuple[str, str]:
-    """An overdue date: in red *and* marked with a sign, so colour is not the only cue."""
-    from app.i18n import _
+def localise_date_edit(edit: E) -> E:
+    """Show the date the user's way ("21.03.2025", "21/03/2025"), with a calendar popup."""
+    pattern = editing_date_pattern()
+    if not isinstance(edit, QDateEdit):
+        pattern += " " + editing_time_pattern()
+    edit.setDisplayFormat(pattern)
+    edit.setCalendarPopup(True)
+    return edit
 
-    return _("⚠ {date} (overdue)").format(date=show_date(value)), "#b02a37"
+
+#: A line edit's frame and margins around its text, plus the clear button.
+_LINE_EDIT_EXTRA = 36
+
+
+def fit_placeholder(edit: QLineEdit) -> None:
+    """Make ``edit`` at least wide enough to show its whole hint."""
+    width = edit.fontMetrics().horizontalAdvance(edit.placeholderText()) + _LINE_EDIT_EXTRA
+    edit.setMinimumWidth(width)
 
 
 def to_qdate(value: date) -> QDate:
@@ -88,6 +105,7 @@ class FormWithErrors(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addLayout(self.form)
         self.errors: dict[str, QLabel] = {}
+        self.labels: dict[str, QLabel] = {}
 
     def add(self, name: str, text: str, widget: W) -> W:
         holder = QWidget()
@@ -104,8 +122,17 @@ class FormWithErrors(QWidget):
         label = QLabel(text)
         label.setBuddy(widget)
         widget.setAccessibleName(text.replace("&", ""))
+        self.labels[name] = label
         self.form.addRow(label, holder)
         return widget
+
+    def set_label(self, name: str, text: str) -> None:
+        """Change a field's label (a retranslation)."""
+        label = self.labels[name]
+        label.setText(text)
+        buddy = label.buddy()
+        if buddy is not None:
+            buddy.setAccessibleName(text.replace("&", ""))
 
     def show_errors(self, errors: dict[str, str]) -> bool:
         """Show each message under its field; returns True if any was for a known field."""
@@ -125,3 +152,10 @@ def warn(parent: QWidget | None, text: str) -> None:
     from app.i18n import _
 
     QMessageBox.warning(parent, _("Homeward"), text)
+
+
+def overdue_cell(value: date | None) -> tuple[str, str]:
+    """An overdue date: in red *and* marked with a sign, so colour is not the only cue."""
+    from app.i18n import _
+
+    return _("⚠ {date} (overdue)").format(date=show_date(value)), "#b02a37"

@@ -53,3 +53,54 @@ def test_upgrade_from_the_first_revision_step_by_step(tmp_path: Path) -> None:
 def test_migration_scripts_ship_inside_the_package() -> None:
     assert (migrate.MIGRATIONS / "env.py").is_file()
     assert list((migrate.MIGRATIONS / "versions").glob("0001_*.py"))
+
+
+def test_upgrading_keeps_every_row_and_link(tmp_path: Path) -> None:
+    """Data written at the first revision is all there, links intact, at head."""
+    from sqlalchemy import text
+
+    engine, keys = fresh_engine(tmp_path)
+    migrate.upgrade(engine, "0001")  # type: ignore[arg-type]
+    ids = {name: f"{n:032x}" for n, name in enumerate(("person", "case", "task", "meeting"), 1)}
+    now = "2026-01-01 10:00:00.000000"
+    with engine.begin() as conn:  # type: ignore[attr-defined]
+        conn.execute(
+            text(
+                "INSERT INTO people(id, given_name, family_name, gender, languages, interpreter_needed,"
+                " created_at, updated_at) VALUES (:person, 'Ana', 'Pop', 'female', '', 0, :now, :now)"
+            ),
+            {**ids, "now": now},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO cases(id, reference, reference_year, reference_seq, kind, status, client_id,"
+                " opened_on, priority, last_activity_at, created_at, updated_at) VALUES (:case,"
+                " 'HW-2026-0001', 2026, 1, 'release_support', 'open', :person, '2026-01-01', 'normal',"
+                " :now, :now, :now)"
+            ),
+            {**ids, "now": now},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO tasks(id, title, case_id, done, created_at, updated_at)"
+                " VALUES (:task, 'Call', :case, 0, :now, :now)"
+            ),
+            {**ids, "now": now},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO meetings(id, case_id, occurred_at, duration_minutes, kind, summary,"
+                " interpreter_used, follow_up_task_id, created_at, updated_at) VALUES (:meeting, :case,"
+                " :now, 60, 'office', 'note', 0, :task, :now, :now)"
+            ),
+            {**ids, "now": now},
+        )
+    migrate.upgrade(engine)  # type: ignore[arg-type]
+    with engine.connect() as conn:  # type: ignore[attr-defined]
+        assert conn.execute(text("SELECT follow_up_task_id FROM meetings")).scalar() == ids["task"]
+        for table in ("people", "cases", "tasks", "meetings"):
+            assert conn.execute(text(f"SELECT count(*) FROM {table}")).scalar() == 1
+        assert conn.execute(text("SELECT count(*) FROM case_search_index")).scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    engine.dispose()  # type: ignore[attr-defined]
+    keys.forget()

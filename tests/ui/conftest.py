@@ -49,7 +49,13 @@ def answer_dialog(
     def attempt(left: int) -> None:
         for widget in QApplication.topLevelWidgets():
             if isinstance(widget, kind) and widget.isVisible():
-                action(widget)
+                try:
+                    action(widget)
+                except BaseException:
+                    # never leave a modal dialog open: the test would hang instead of failing
+                    if isinstance(widget, QDialog):
+                        widget.done(QDialog.DialogCode.Rejected)
+                    raise
                 return
         if left:
             QTimer.singleShot(20, lambda: attempt(left - 1))

@@ -108,7 +108,7 @@ def test_a_day_at_the_case_desk(qtbot: Any, tmp_path: Path) -> None:
     def fill_person(dialog: PersonDialog) -> None:
         dialog.given.setText(CLIENT_GIVEN)
         dialog.family.setText(CLIENT_FAMILY)
-        dialog.nationality.setText("RO")
+        dialog.nationality.set_code("RO")
         dialog.save()
 
     answer_dialog(PersonDialog, fill_person)

@@ -12,7 +12,9 @@ from app.models import enums
 ENUMS = [
     value
     for value in vars(enums).values()
-    if isinstance(value, type) and issubclass(value, enum.Enum) and value.__module__ == enums.__name__
+    if isinstance(value, type)
+    and issubclass(value, enum.Enum)
+    and value.__module__ == enums.__name__
 ]
 
 

@@ -40,7 +40,7 @@ from app.services.context import ServiceContext
 from app.ui.dialog_base import ServiceDialog, optional
 from app.ui.dialogs import PersonDialog, enum_combo
 from app.ui.operations import Operations
-from app.ui.widgets import from_qdate, to_qdate
+from app.ui.widgets import fit_placeholder, from_qdate, localise_date_edit, to_qdate
 
 
 @dataclass(frozen=True)
@@ -60,8 +60,7 @@ class DateOrNone(QDateEdit):
 
     def __init__(self, value: date | None = None) -> None:
         super().__init__()
-        self.setCalendarPopup(True)
-        self.setDisplayFormat("yyyy-MM-dd")
+        localise_date_edit(self)
         self.setMinimumDate(to_qdate(date(1900, 1, 1)))
         self.setSpecialValueText(_("not set"))
         self.set_value(value)
@@ -84,7 +83,7 @@ class ClientPicker(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         row = QHBoxLayout()
         self.search = QLineEdit()
-        self.search.setPlaceholderText(_("Type part of the client's name"))
+        self.set_hint(_("Type part of the client's name"))
         self.search.setAccessibleName(_("Find client"))
         row.addWidget(self.search, 1)
         self.new_person = QPushButton(_("New person…"))
@@ -101,6 +100,11 @@ class ClientPicker(QWidget):
         self.search.textChanged.connect(lambda _t: self._timer.start())
         self.results.currentItemChanged.connect(self._picked)
         self.new_person.clicked.connect(self._create)
+
+    def set_hint(self, text: str) -> None:
+        """The search box's hint, never cut (hints are longer in some languages)."""
+        self.search.setPlaceholderText(text)
+        fit_placeholder(self.search)
 
     def _find(self) -> None:
         text, ctx = self.search.text(), self.ctx
@@ -150,9 +154,9 @@ class CaseForm:
         self.kind = enum_combo(CaseKind)
         if case is None:
             f.add("kind", _("&Kind"), self.kind)
-        self.opened = QDateEdit(to_qdate(case.opened_on if case else date.today()))
-        self.opened.setCalendarPopup(True)
-        self.opened.setDisplayFormat("yyyy-MM-dd")
+        self.opened = localise_date_edit(
+            QDateEdit(to_qdate(case.opened_on if case else date.today()))
+        )
         f.add("opened_on", _("&Opened on"), self.opened)
         self.worker = QComboBox()
         self.worker.addItem(_("(nobody yet)"), None)
@@ -319,8 +323,7 @@ class StatusDialog(ServiceDialog):
         self.form.add("status", _("&New status"), self.status)
         self.reason = enum_combo(CloseReason, none_text=_("(choose a reason)"))
         self.form.add("close_reason", _("&Reason for closing"), self.reason)
-        self.closed_on = QDateEdit(to_qdate(date.today()))
-        self.closed_on.setCalendarPopup(True)
+        self.closed_on = localise_date_edit(QDateEdit(to_qdate(date.today())))
         self.form.add("closed_on", _("&Closed on"), self.closed_on)
         self.status.currentIndexChanged.connect(self._toggle)
         self.watch(self.status, self.reason)

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.i18n import _
-from app.labels import label
+from app.i18n_formats import number
+from app.labels import audit_action_label, label
 from app.security.permissions import PermissionDenied
 from app.services import (
     attachments,
@@ -201,6 +202,7 @@ class CaseWorkspace(QWidget):
         self.ctx, self.ops, self.bus = page.ctx, page.ops, page.bus
         self.case_id = case_id
         self.bundle: CaseBundle | None = None
+        self._wanted_tab: str | None = None
         actor = self.ctx.require_actor()
         self.can_edit = not actor.is_volunteer
         layout = QVBoxLayout(self)
@@ -259,6 +261,7 @@ class CaseWorkspace(QWidget):
             "people": self.people,
             "history": self.history,
         }
+        self._kind_tabs: dict[str, QWidget] = {}
         self._tab_titles = {
             "overview": _("Overview"),
             "needs": _("Needs"),
@@ -358,7 +361,7 @@ class CaseWorkspace(QWidget):
                     (
                         [
                             d.filename,
-                            _("{kb} kB").format(kb=max(1, d.size // 1024)),
+                            _("{kb} kB").format(kb=number(max(1, d.size // 1024))),
                             show_datetime(d.created_at),
                             d.created_by_name or "",
                         ],
@@ -389,7 +392,7 @@ class CaseWorkspace(QWidget):
                         [
                             show_datetime(h.occurred_at),
                             self._who(h.user_id),
-                            str(h.action),
+                            audit_action_label(h.action),
                             ", ".join(h.fields),
                         ],
                         h,
@@ -402,19 +405,43 @@ class CaseWorkspace(QWidget):
         return self.page.window_.user_name(user_id)
 
     def _sync_tabs(self, bundle: CaseBundle) -> None:
-        visible = [
-            key
-            for key in self._tab_pages
-            if getattr(bundle, key, True) is not None or key in ("overview",)
-        ]
+        if not self._kind_tabs:
+            from app.ui.case.extra import tabs_for
+
+            for spec in tabs_for(bundle.case.kind, volunteer=not self.can_edit):
+                self._kind_tabs[spec.key] = spec.make(self)
+                self._tab_titles[spec.key] = spec.title()
+        for tab in self._kind_tabs.values():
+            tab.load(bundle.case)  # type: ignore[attr-defined]
+        keys = [key for key in self._tab_pages if getattr(bundle, key, True) is not None]
+        keys[1:1] = list(self._kind_tabs)  # kind-specific tabs right after Overview
+        pages = {**self._tab_pages, **self._kind_tabs}
         current = self.tabs.currentWidget()
-        wanted = [self._tab_pages[k] for k in visible]
+        wanted = [pages[k] for k in keys]
         if [self.tabs.widget(i) for i in range(self.tabs.count())] != wanted:
             self.tabs.clear()
-            for key in visible:
-                self.tabs.addTab(self._tab_pages[key], self._tab_titles[key])
+            for key in keys:
+                self.tabs.addTab(pages[key], self._tab_titles[key])
             if current in wanted:
                 self.tabs.setCurrentWidget(current)
+        if self._wanted_tab is not None and self._tab_pages[self._wanted_tab] in wanted:
+            self.tabs.setCurrentWidget(self._tab_pages[self._wanted_tab])
+            self._wanted_tab = None
+
+    def current_tab(self) -> str:
+        """The key of the tab on top ("overview", "needs"…)."""
+        current = self.tabs.currentWidget()
+        return next((k for k, w in self._tab_pages.items() if w is current), "overview")
+
+    def show_tab(self, key: str) -> None:
+        """Bring a tab to the top, now or as soon as the case has loaded."""
+        page = self._tab_pages.get(key)
+        if page is None:
+            return
+        if self.tabs.indexOf(page) >= 0:
+            self.tabs.setCurrentWidget(page)
+        else:
+            self._wanted_tab = key
 
     # -- actions (dialogs live in app.ui.case.dialogs) --
 
@@ -437,6 +464,8 @@ class CaseWorkspace(QWidget):
         self.bundle = None
         self.header.clear()
         self.overview.clear()
+        for tab in self._kind_tabs.values():
+            tab.clear()  # type: ignore[attr-defined]
         for table in (
             self.needs,
             self.meetings,

@@ -17,8 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.i18n import _
-from app.labels import label
+from app.i18n import _, ngettext
+from app.i18n_formats import number
+from app.labels import audit_action_label, label, record_type_label
 from app.models.enums import Role
 from app.services import audit_log, users
 from app.services import workspace as ws
@@ -159,8 +160,8 @@ class AdminPage(Page):
                     [
                         show_datetime(r.occurred_at),
                         self.window_.user_name(r.user_id),
-                        str(r.action),
-                        r.entity_type or "",
+                        audit_action_label(r.action),
+                        record_type_label(r.entity_type),
                         ", ".join(r.fields),
                     ],
                     r,
@@ -210,9 +211,12 @@ class AdminPage(Page):
 
     def _checked(self, report: ws.IntegrityReport) -> None:
         if report.ok:
-            text = _(
-                "All checks passed: encryption, database structure and audit trail ({n} events)."
-            ).format(n=f"{report.audit.events:,}")
+            events = report.audit.events
+            text = ngettext(
+                "All checks passed: encryption, database structure and audit trail ({n} event).",
+                "All checks passed: encryption, database structure and audit trail ({n} events).",
+                events,
+            ).format(n=number(events))
         else:
             text = _("Problems found: {problems}. Restore from a backup.").format(
                 problems="; ".join(report.problems)

@@ -42,5 +42,13 @@ class Page(QWidget):
         """Fetch fresh data (through ``self.ops``) and show it."""
         self._stale = False
 
+    def save_state(self) -> object:
+        """What to carry over when the window is rebuilt (a language switch): searches,
+        filters, open cases. ``None`` when there is nothing worth keeping."""
+        return None
+
+    def restore_state(self, state: object) -> None:
+        """Take back what :meth:`save_state` gave, in a freshly built page."""
+
     def clear(self) -> None:
         """Forget every piece of client data this page shows (the app is locking)."""

@@ -6,7 +6,7 @@ import uuid
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.i18n import _, ngettext
+from app.i18n_formats import number
 from app.labels import label
 from app.models.enums import CaseKind, CaseStatus
 from app.services import cases, users
@@ -45,6 +46,10 @@ if TYPE_CHECKING:
 
 SEARCH_DELAY_MS = 150
 #: Typical widest contents, so columns open wide enough without measuring 100,000 rows.
+#: The client column never gets narrower than this (names are what people look for).
+CLIENT_MIN_WIDTH = 140
+#: …and the worker column gives up width down to this before the table scrolls sideways.
+WORKER_MIN_WIDTH = 110
 COLUMN_SAMPLES = {
     REFERENCE: "HW-2026-00000",
     KIND: "● Foreign inmate__",
@@ -61,6 +66,8 @@ class CaseTable(QTableView):
     def __init__(self, page: CasesPage) -> None:
         super().__init__()
         self.page = page
+        #: The worker column's width when there is room (set with the other widths).
+        self.preferred_worker_width = 0
 
     def keyPressEvent(self, event: object) -> None:
         key = event.key()  # type: ignore[attr-defined]
@@ -69,18 +76,53 @@ class CaseTable(QTableView):
             return
         super().keyPressEvent(event)  # type: ignore[arg-type]
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_client_column()
+
+    def fit_client_column(self) -> None:
+        """The client column takes the room the others leave — but never less than its header
+        (longer in some languages). Short of room, long worker names are cut ("…") if that
+        makes everything fit; otherwise the table scrolls sideways rather than cut a header."""
+        header = self.horizontalHeader()
+        if header.count() <= max(CLIENT, WORKER):
+            return
+        need = max(header.sectionSizeFromContents(CLIENT).width() + 8, CLIENT_MIN_WIDTH)
+        others = sum(
+            header.sectionSize(c)
+            for c in range(header.count())
+            if c not in (CLIENT, WORKER) and not header.isSectionHidden(c)
+        )
+        room = self.viewport().width()
+        preferred = self.preferred_worker_width or header.sectionSize(WORKER)
+        floor = max(header.sectionSizeFromContents(WORKER).width() + 8, WORKER_MIN_WIDTH)
+        worker = max(floor, min(preferred, room - need - others))
+        if others + worker + need > room:
+            worker = preferred  # scrolling anyway: no point in cutting names as well
+        if worker != header.sectionSize(WORKER):
+            header.resizeSection(WORKER, worker)
+        fits = others + worker + need <= room
+        mode = QHeaderView.ResizeMode.Stretch if fits else QHeaderView.ResizeMode.Interactive
+        if header.sectionResizeMode(CLIENT) != mode:
+            header.setSectionResizeMode(CLIENT, mode)
+        if not fits:
+            header.resizeSection(CLIENT, need)
+
 
 class CaseListView(QWidget):
     def __init__(self, page: CasesPage) -> None:
         super().__init__()
         self.page = page
         layout = QVBoxLayout(self)
+        # The search box has a row of its own: its hint and the filters' labels are long in
+        # some languages, and a shared row would cut one or the other.
+        top = QHBoxLayout()
         bar = QHBoxLayout()
         self.search = QLineEdit()
         self.search.setPlaceholderText(_("Search by name, reference or institution (Ctrl+F)"))
         self.search.setAccessibleName(_("Search cases"))
         self.search.setClearButtonEnabled(True)
-        bar.addWidget(self.search, 3)
+        top.addWidget(self.search, 1)
         self.kind = QComboBox()
         self.kind.setAccessibleName(_("Kind"))
         self.kind.addItem(_("All kinds"), None)
@@ -100,9 +142,11 @@ class CaseListView(QWidget):
         bar.addWidget(self.worker)
         self.mine = QCheckBox(_("Mine"))
         bar.addWidget(self.mine)
+        bar.addStretch(1)
         self.new_case = QPushButton(_("New case…"))
         self.new_case.setProperty("primary", True)
-        bar.addWidget(self.new_case)
+        top.addWidget(self.new_case)
+        layout.addLayout(top)
         layout.addLayout(bar)
         self.count = QLabel()
         self.count.setObjectName("caseCount")
@@ -145,7 +189,13 @@ class CasesPage(Page):
         header.setSectionResizeMode(CLIENT, QHeaderView.ResizeMode.Stretch)
         width = self.list.table.fontMetrics().horizontalAdvance
         for column, sample in COLUMN_SAMPLES.items():
-            header.resizeSection(column, width(sample) + 28)
+            if column in (KIND, STATUS):  # the longest label, in the user's language
+                values = CaseKind if column == KIND else CaseStatus
+                sample = max(("● " + label(v) for v in values), key=width)
+            # …and never narrower than the header, whose length differs between languages
+            heading = header.sectionSizeFromContents(column).width()
+            header.resizeSection(column, max(width(sample) + 28, heading + 8))
+        self.list.table.preferred_worker_width = header.sectionSize(WORKER)
         self.list.table.sortByColumn(LAST_ACTIVITY, Qt.SortOrder.DescendingOrder)
         self.list.table.doubleClicked.connect(self.open_row)
         self._debounce = QTimer(self)
@@ -160,6 +210,7 @@ class CasesPage(Page):
         find = QShortcut(QKeySequence.StandardKey.Find, self)
         find.activated.connect(self.focus_search)
         self._workers_loaded = False
+        self._pending_worker: object = None
         self._apply_filters()
 
     # -- filters and search --
@@ -193,7 +244,7 @@ class CasesPage(Page):
         self.model.set_query(self.current_query())
 
     def _loaded(self, total: int) -> None:
-        self.list.count.setText(ngettext("{n} case", "{n} cases", total).format(n=f"{total:,}"))
+        self.list.count.setText(ngettext("{n} case", "{n} cases", total).format(n=number(total)))
         self.list.empty.setVisible(total == 0)
         self.list.table.setVisible(total > 0)
 
@@ -215,6 +266,7 @@ class CasesPage(Page):
         for row in staff:
             combo.addItem(row.display_name, row.id)
         combo.blockSignals(False)
+        self._select_pending_worker()
 
     # -- opening cases --
 
@@ -253,9 +305,46 @@ class CasesPage(Page):
             self.bus.changed("cases")
             self.open_case(case_id)
 
+    # -- carried over a window rebuild (language switch) --
+
+    def save_state(self) -> object:
+        workspaces = [self.tabs.widget(i) for i in range(1, self.tabs.count())]
+        return {
+            "search": self.list.search.text(),
+            "kind": self.list.kind.currentIndex(),
+            "status": self.list.status.currentIndex(),
+            "worker": self.list.worker.currentData(),
+            "mine": self.list.mine.isChecked(),
+            "cases": [
+                (w.case_id, w.current_tab()) for w in workspaces if isinstance(w, CaseWorkspace)
+            ],
+            "current": self.tabs.currentIndex(),
+        }
+
+    def restore_state(self, state: object) -> None:
+        if not isinstance(state, dict):
+            return
+        self.list.search.setText(state["search"])
+        self.list.kind.setCurrentIndex(state["kind"])
+        self.list.status.setCurrentIndex(state["status"])
+        self.list.mine.setChecked(state["mine"])
+        self._pending_worker = state["worker"]
+        self._select_pending_worker()
+        for case_id, tab in state["cases"]:
+            self.open_case(case_id).show_tab(tab)
+        self.tabs.setCurrentIndex(min(state["current"], self.tabs.count() - 1))
+        self._apply_filters()
+
+    def _select_pending_worker(self) -> None:
+        index = self.list.worker.findData(self._pending_worker)
+        if self._pending_worker is not None and index >= 0:
+            self.list.worker.setCurrentIndex(index)
+            self._pending_worker = None
+
     def clear(self) -> None:
         self.model.clear()
         self.list.search.clear()
+        self._debounce.stop()  # emptying the box is not a search (the workspace is locking)
         while self.tabs.count() > 1:
             widget = self.tabs.widget(1)
             self.tabs.removeTab(1)

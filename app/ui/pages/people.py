@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.i18n import _
+from app.i18n_names import country_name, language_list
 from app.labels import label
 from app.models.enums import RelationshipKind
 from app.services import cases, people, relations
@@ -121,7 +122,7 @@ class PeopleModel(QAbstractTableModel):
                     if row.birth_date
                     else (f"~{row.birth_year_estimate}" if row.birth_year_estimate else "")
                 )
-            return row.nationality or ""
+            return country_name(row.nationality)
         if role == PERSON_ID_ROLE:
             return str(row.id)
         return None
@@ -192,9 +193,9 @@ class PersonPanel(QWidget):
         elif p.birth_year_estimate:
             parts.append(_("born about {year}").format(year=p.birth_year_estimate))
         if p.nationality:
-            parts.append(p.nationality)
+            parts.append(country_name(p.nationality))
         if p.languages:
-            parts.append(_("speaks {codes}").format(codes=", ".join(p.languages)))
+            parts.append(_("speaks {languages}").format(languages=language_list(p.languages)))
         if p.interpreter_needed:
             parts.append(_("needs an interpreter"))
         for value in (p.phone, p.email):
@@ -305,7 +306,20 @@ class PeoplePage(Page):
             self.bus.changed("people")
             self.show_person(person.id)
 
+    def save_state(self) -> object:
+        bundle = self.panel.bundle
+        return (self.search.text(), bundle.person.id if bundle else None)
+
+    def restore_state(self, state: object) -> None:
+        if not isinstance(state, tuple):
+            return
+        text, person_id = state
+        self.search.setText(text)
+        if person_id is not None:
+            self.show_person(person_id)
+
     def clear(self) -> None:
         self.model.clear()
         self.search.clear()
+        self._timer.stop()  # emptying the box is not a search (the workspace is locking)
         self.panel.clear()

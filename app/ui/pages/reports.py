@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QVBoxLayout
 
-from app.i18n import _
+from app.i18n import _, pgettext
 from app.ui.pages.base import Page
 from app.ui.widgets import empty_state, title
 
@@ -18,7 +18,7 @@ class ReportsPage(Page):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         layout = QVBoxLayout(self)
-        layout.addWidget(title(_("Reports")))
+        layout.addWidget(title(pgettext("page", "Reports")))
         layout.addWidget(
             empty_state(
                 _(

@@ -94,5 +94,13 @@ class TasksPage(Page):
         if task.case_id is not None:
             self.window_.open_case(task.case_id)
 
+    def save_state(self) -> object:
+        return (self.everyone.isChecked(), self.include_done.isChecked())
+
+    def restore_state(self, state: object) -> None:
+        if isinstance(state, tuple):
+            self.everyone.setChecked(state[0])
+            self.include_done.setChecked(state[1])
+
     def clear(self) -> None:
         self.table.set_rows([])

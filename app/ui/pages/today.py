@@ -38,7 +38,7 @@ class TodayPage(Page):
             [_("Task"), _("Due"), _("Case")],
             _("Nothing due. Tasks you add, or follow-ups from meetings, show up here."),
             _("My tasks"),
-            stretch=0,
+            stretch=(0, 2),
         )
         self.meetings = ListTable(
             [_("When"), _("Client"), _("Kind")],
@@ -55,6 +55,9 @@ class TodayPage(Page):
         grid.addWidget(_group(_("My tasks: overdue, today and this week"), self.tasks), 0, 0, 2, 1)
         grid.addWidget(_group(_("My meetings this week"), self.meetings), 0, 1)
         grid.addWidget(_group(_("Recently viewed cases"), self.recent), 1, 1)
+        # The task list has the most text (titles wrap); the lists on the right are short.
+        grid.setColumnStretch(0, 3)
+        grid.setColumnStretch(1, 2)
         for table in (self.tasks, self.meetings, self.recent):
             table.row_activated.connect(self._open)
 

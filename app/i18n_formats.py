@@ -1,0 +1,85 @@
+"""Dates, times, weekdays, numbers and percentages in the user's language (Babel's CLDR data).
+
+Every screen and report formats through here, so "3 400" (nb), "3 400" (ru), "3.400" (ro)
+and "3,400" (en) — and "21.03.2025" against "21/03/2025" — follow the language, not the code.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+from functools import cache
+from typing import Literal
+
+from babel import Locale
+from babel.dates import format_date, format_datetime, format_time, get_day_names
+from babel.numbers import format_decimal, format_percent
+
+from app.i18n import babel_locale
+
+
+@cache
+def _locale(name: str) -> Locale:
+    return Locale.parse(name)
+
+
+def number(value: float, language: str | None = None, *, decimals: int | None = None) -> str:
+    """``3400`` → "3,400" / "3 400" / "3.400"; ``decimals`` fixes the digits after the point."""
+    pattern = None if decimals is None else "#,##0" + ("." + "0" * decimals if decimals else "")
+    return str(format_decimal(value, format=pattern, locale=babel_locale(language)))
+
+
+def percent(fraction: float, language: str | None = None, *, decimals: int = 0) -> str:
+    """``0.25`` → "25%" / "25 %" / "25 %"."""
+    pattern = None
+    if decimals:
+        base = _locale(babel_locale(language)).percent_formats[None].pattern
+        pattern = base.replace("0", "0." + "0" * decimals, 1) if "0." not in base else base
+    return str(format_percent(fraction, format=pattern, locale=babel_locale(language)))
+
+
+def date_text(value: date | None, language: str | None = None, *, format: str = "medium") -> str:
+    """A date as people of ``language`` write it ("21 Mar 2025", "21. mars 2025"…)."""
+    return str(format_date(value, format=format, locale=babel_locale(language))) if value else ""
+
+
+def datetime_text(
+    value: datetime | None, language: str | None = None, *, format: str = "short"
+) -> str:
+    if value is None:
+        return ""
+    return str(format_datetime(value, format=format, locale=babel_locale(language)))
+
+
+def time_text(value: time | datetime | None, language: str | None = None) -> str:
+    return str(format_time(value, format="short", locale=babel_locale(language))) if value else ""
+
+
+Width = Literal["abbreviated", "narrow", "short", "wide"]
+
+
+def weekday_names(language: str | None = None, *, width: Width = "wide") -> list[str]:
+    """The seven weekday names from the locale's first day of the week (Monday in Europe)."""
+    locale = _locale(babel_locale(language))
+    names = get_day_names(width, context="stand-alone", locale=locale)
+    first = locale.first_week_day
+    return [str(names[(first + i) % 7]) for i in range(7)]
+
+
+def weekday_name(value: date, language: str | None = None, *, width: Width = "wide") -> str:
+    names = get_day_names(width, context="stand-alone", locale=_locale(babel_locale(language)))
+    return str(names[value.weekday()])
+
+
+def editing_date_pattern(language: str | None = None) -> str:
+    """The locale's short numeric date with a four-digit year, for date fields
+    ("dd.MM.yyyy", "dd/MM/yyyy"). The letters mean the same in Qt's display formats."""
+    pattern = _locale(babel_locale(language)).date_formats["short"].pattern
+    pattern = re.sub(r"y+", "yyyy", pattern)
+    pattern = re.sub(r"(?<!d)d(?!d)", "dd", pattern)
+    return re.sub(r"(?<!M)M(?!M)", "MM", pattern)
+
+
+def editing_time_pattern(language: str | None = None) -> str:
+    """The locale's short time ("HH:mm"), for date-and-time fields."""
+    return str(_locale(babel_locale(language)).time_formats["short"].pattern)

@@ -1,0 +1,318 @@
+"""Encrypted, verified backups of the open workspace (see :mod:`.backup_files` for the format).
+
+Each backup: SQLCipher writes a copy as of one moment (``sqlcipher_export``, never a copy of
+the live file); the key slots of that moment go beside it; the copy is opened with the
+current key and checked (``cipher_integrity_check``, ``integrity_check``, row counts equal to
+the source's at that moment) — only then does the folder get its final name, and only then
+are old generations pruned (default: 7 daily and 4 weekly). An optional second folder (a USB
+drive, a network share) gets a copy of the verified backup, checked by hash.
+
+A backup's key slots are those of the moment it was made: a user removed later still opens
+an older backup with their old password, and a password changed later opens it only in its
+old form. Keep the recovery code: it opens every backup.
+
+Automatic backups: the GUI calls :func:`backup_if_due` now and then while the workspace is
+open (a backup when the newest is a day old) and :func:`backup_on_close` when a user signs
+out or closes the app. Any signed-in user triggers these (the copy stays beside the
+workspace, with the same key slots); making a backup on demand, choosing where, and the
+settings are for coordinators.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from app import __version__
+from app.errors import ValidationError, WorkspaceError
+from app.i18n import _
+from app.security import keyslots as ks
+from app.security.permissions import Permission, requires
+from app.services import backup_files as bf
+from app.services.audit_log import AuditAction, log
+from app.services.context import ServiceContext
+from app.services.jobs import CancelFlag, Progress, Steps
+from app.services.workspace import _get_setting
+from app.services.workspace_settings import put_setting
+from app.store import migrate, snapshot
+from app.store.engine import KeyHolder, open_connection
+from app.store.files import atomic_write
+from app.store.workspace import DB_NAME, KEYSLOTS_NAME
+
+logger = logging.getLogger(__name__)
+
+SECOND_FOLDER = "backup_second_folder"
+KEEP_DAILY = "backup_keep_daily"
+KEEP_WEEKLY = "backup_keep_weekly"
+DEFAULT_DAILY = 7
+DEFAULT_WEEKLY = 4
+DUE_AFTER = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class BackupSettings:
+    second_folder: Path | None = None
+    keep_daily: int = DEFAULT_DAILY
+    keep_weekly: int = DEFAULT_WEEKLY
+
+
+@dataclass(frozen=True)
+class BackupResult:
+    backup: bf.BackupInfo
+    seconds: float
+    pruned: tuple[str, ...]
+    second_copy: Path | None
+    #: Why the second copy was not made (drive not connected…), or ``None``.
+    second_problem: str | None
+
+
+class BackupFailedError(WorkspaceError):
+    """The copy did not verify: it was removed and no older backup was pruned."""
+
+    exit_code = 4
+
+
+def _settings(ctx: ServiceContext) -> BackupSettings:
+    second = _get_setting(ctx, SECOND_FOLDER, None)
+    daily = _get_setting(ctx, KEEP_DAILY, DEFAULT_DAILY)
+    weekly = _get_setting(ctx, KEEP_WEEKLY, DEFAULT_WEEKLY)
+    return BackupSettings(
+        second_folder=Path(second) if isinstance(second, str) and second else None,
+        keep_daily=int(daily) if isinstance(daily, int) else DEFAULT_DAILY,
+        keep_weekly=int(weekly) if isinstance(weekly, int) else DEFAULT_WEEKLY,
+    )
+
+
+@requires(Permission.ADMIN)
+def backup_settings(ctx: ServiceContext) -> BackupSettings:
+    return _settings(ctx)
+
+
+@requires(Permission.ADMIN)
+def set_backup_settings(ctx: ServiceContext, settings: BackupSettings) -> None:
+    errors: dict[str, str] = {}
+    if not 1 <= settings.keep_daily <= 60:
+        errors["keep_daily"] = _("Keep between 1 and 60 daily backups.")
+    if not 0 <= settings.keep_weekly <= 52:
+        errors["keep_weekly"] = _("Keep between 0 and 52 weekly backups.")
+    second = settings.second_folder
+    if second is not None:
+        second = Path(second).expanduser().resolve()
+        if second == ctx.paths.folder or ctx.paths.folder in second.parents:
+            errors["second_folder"] = _("Choose a folder outside the workspace (another drive).")
+    if errors:
+        raise ValidationError(errors)
+    with ctx.uow() as uow:
+        changed = [
+            key
+            for key, value in (
+                (SECOND_FOLDER, str(second) if second else None),
+                (KEEP_DAILY, settings.keep_daily),
+                (KEEP_WEEKLY, settings.keep_weekly),
+            )
+            if put_setting(uow, key, value)
+        ]
+        if changed:
+            log(uow, ctx, AuditAction.SETTINGS_CHANGE, entity_type="setting", fields=changed)
+        uow.commit()
+
+
+def _write(
+    ctx: ServiceContext, folder: Path, reason: str, steps: Steps
+) -> tuple[bf.BackupInfo, float]:
+    """Export, verify and finalise one backup in ``folder``; returns it and the seconds."""
+    started = time.perf_counter()
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    bf.remove_partials(folder)
+    created_at = datetime.now(UTC)
+    existing = {p.name for p in folder.iterdir()}
+    name = bf.backup_name(created_at, existing)
+    partial = folder / (bf.PARTIAL_PREFIX + name)
+    partial.mkdir(mode=0o700)
+    keys = KeyHolder(ctx.data_key())
+    try:
+        steps.at(_("Copying the database"), 0.05)
+        # The key slots first: read now, they match the key the copy is encrypted with.
+        slot_bytes = ctx.paths.keyslots.read_bytes()
+        slot_file = ks.KeySlotFile.load(ctx.paths.keyslots)
+        conn = open_connection(ctx.paths.database, keys)
+        try:
+            counts = snapshot.export_copy(conn, keys, partial / DB_NAME)
+        finally:
+            conn.close()
+        atomic_write(partial / KEYSLOTS_NAME, slot_bytes)
+        steps.at(_("Checking the copy"), 0.6)
+        check, _digests = snapshot.check_copy(partial / DB_NAME, keys)
+        if not check.ok or check.counts != counts:
+            logger.error(
+                "backup copy failed verification (cipher %d, integrity %d, counts equal %s)",
+                len(check.cipher_problems),
+                len(check.integrity_problems),
+                check.counts == counts,
+            )
+            raise BackupFailedError(
+                _(
+                    "The backup copy did not pass its checks, so it was removed and no older "
+                    "backup was deleted. Run the integrity check (verify) on the workspace."
+                )
+            )
+        steps.report(_("Finishing the backup"), 0.9)
+        atomic_write(
+            partial / bf.MANIFEST_NAME,
+            bf.manifest_bytes(
+                created_at=created_at,
+                reason=reason,
+                workspace_id=slot_file.workspace_id,
+                app_version=__version__,
+                schema_revision=migrate.current_revision(ctx.engine) or "",
+                database=partial / DB_NAME,
+                keyslots=partial / KEYSLOTS_NAME,
+                counts=counts,
+            ),
+        )
+        os.replace(partial, folder / name)
+        _fsync_dir(folder)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    finally:
+        keys.forget()
+    return bf.read_backup(folder / name), time.perf_counter() - started
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _prune(folder: Path, workspace_id: str, settings: BackupSettings) -> list[str]:
+    """Remove the generations the policy no longer keeps (this workspace's backups only)."""
+    backups = bf.list_backups(folder, workspace_id=workspace_id)
+    keep = bf.generations_to_keep(
+        [b.created_at for b in backups], daily=settings.keep_daily, weekly=settings.keep_weekly
+    )
+    removed = []
+    for index, backup in enumerate(backups):
+        if index not in keep and backup.path.parent == folder:
+            shutil.rmtree(backup.path, ignore_errors=True)
+            removed.append(backup.name)
+    return removed
+
+
+def _copy_to_second(
+    backup: bf.BackupInfo, second: Path, settings: BackupSettings
+) -> tuple[Path | None, str | None, list[str]]:
+    """Copy a verified backup folder (never the live database) and check it by hash."""
+    if not second.is_dir():
+        return None, _("The second backup folder is not available (is the drive connected?)."), []
+    partial = second / (bf.PARTIAL_PREFIX + backup.name)
+    try:
+        bf.remove_partials(second)
+        partial.mkdir(mode=0o700)
+        for name in (DB_NAME, KEYSLOTS_NAME, bf.MANIFEST_NAME):
+            shutil.copyfile(backup.path / name, partial / name)
+            os.chmod(partial / name, 0o600)
+            with open(partial / name, "rb") as handle:
+                os.fsync(handle.fileno())
+        if not bf.check_backup(partial).intact:
+            raise OSError("second copy differs from the backup")
+        final = second / backup.name
+        os.replace(partial, final)
+        _fsync_dir(second)
+    except OSError:
+        logger.warning("second backup copy failed", exc_info=True)
+        shutil.rmtree(partial, ignore_errors=True)
+        return None, _("The copy in the second backup folder could not be written."), []
+    return final, None, _prune(second, backup.workspace_id, settings)
+
+
+def _backup(
+    ctx: ServiceContext,
+    reason: str,
+    out: Path | None,
+    progress: Progress | None,
+    cancel: CancelFlag | None,
+) -> BackupResult:
+    steps = Steps(progress, cancel)
+    settings = _settings(ctx)
+    managed = out is None
+    folder = ctx.paths.backups if out is None else Path(out).expanduser().resolve()
+    backup, seconds = _write(ctx, folder, reason, steps)
+    pruned: list[str] = []
+    second_copy, second_problem = None, None
+    if managed:
+        steps.report(_("Removing old backups"), 0.95)
+        pruned = _prune(folder, backup.workspace_id, settings)
+        if settings.second_folder is not None:
+            second_copy, second_problem, more = _copy_to_second(
+                backup, settings.second_folder, settings
+            )
+            pruned.extend(more)
+    with ctx.uow() as uow:
+        log(uow, ctx, AuditAction.BACKUP, entity_type="backup")
+        uow.commit()
+    logger.info("backup written in %.2f s (%d rows, %d pruned)", seconds, backup.rows, len(pruned))
+    steps.report(_("Backup finished"), 1.0)
+    return BackupResult(backup, seconds, tuple(pruned), second_copy, second_problem)
+
+
+@requires(Permission.ADMIN)
+def create_backup(
+    ctx: ServiceContext,
+    *,
+    out: Path | None = None,
+    progress: Progress | None = None,
+    cancel: CancelFlag | None = None,
+) -> BackupResult:
+    """A verified backup now: into the workspace's ``backups/`` (then pruned and copied to
+    the second folder, if one is set) or into ``out`` (left as it is, never pruned)."""
+    return _backup(ctx, "manual", out, progress, cancel)
+
+
+@requires(Permission.SIGNED_IN)
+def backup_if_due(
+    ctx: ServiceContext,
+    *,
+    now: datetime | None = None,
+    progress: Progress | None = None,
+    cancel: CancelFlag | None = None,
+) -> BackupResult | None:
+    """The daily backup, if the newest backup is at least a day old (or there is none)."""
+    if ctx.read_only:
+        return None
+    newest = bf.list_backups(ctx.paths.backups)
+    moment = now or datetime.now(UTC)
+    if newest and moment - newest[0].created_at < DUE_AFTER:
+        return None
+    return _backup(ctx, "daily", None, progress, cancel)
+
+
+@requires(Permission.SIGNED_IN)
+def backup_on_close(
+    ctx: ServiceContext, *, progress: Progress | None = None
+) -> BackupResult | None:
+    """The backup made when a user signs out or closes Homeward. Returns ``None`` (and logs)
+    if it could not be made: closing must never fail because of it."""
+    if ctx.read_only:  # a damaged database: its copies would only replace good backups
+        return None
+    try:
+        return _backup(ctx, "on_close", None, progress, None)
+    except Exception:  # a full disk, a damaged database: reported in the log, not raised
+        logger.warning("the backup on close could not be made", exc_info=True)
+        return None
+
+
+@requires(Permission.ADMIN)
+def newest_backup(ctx: ServiceContext) -> bf.BackupInfo | None:
+    backups = bf.list_backups(ctx.paths.backups)
+    return backups[0] if backups else None

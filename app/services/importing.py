@@ -1,0 +1,660 @@
+"""Importing people and cases from a spreadsheet: map, dry run, commit.
+
+1. :func:`import_sources.read_table` reads the file; :func:`import_sources.suggest_mapping`
+   proposes which column fills which field (the wizard, or ``--mapping``, can change it).
+2. :func:`preview_import` — the dry run — reads every row and lists every problem with its
+   row number and column, and what a commit would create. It writes nothing.
+3. :func:`run_import` commits. It refuses while any problem remains. By default the whole
+   file is **one transaction**: all rows or none. For very large files ``batch_size`` commits
+   batches of rows, each whole in its own transaction and recorded in ``import_batches``;
+   if the import is interrupted (a crash, a killed process, Cancel), running the same file
+   again skips the batches already committed and finishes the rest — no batch is ever half
+   there, and nothing is created twice.
+
+Re-importing never duplicates people: each row has a matching key — the client number from
+the old system if a column gives one, else the folded name and birth date — recorded (as a
+SHA-256 digest) in ``import_keys``. A row whose key is known, or that matches a person
+already in Homeward by name and birth date, is linked to that person instead. Cases match on
+person, kind and opening date the same way.
+
+Coordinators only (DESIGN.md §4 gives imports to nobody; bulk creation of records is an
+administrative act, like users and restore).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from app.errors import ValidationError
+from app.i18n import _, ngettext
+from app.models import Case, ImportBatch, ImportKey, Person, utcnow
+from app.models.enums import CaseKind, CaseStatus, Gender, Priority
+from app.security import audit
+from app.security.permissions import Permission, requires
+from app.services import import_values as values
+from app.services.anonymise import refresh_case_search
+from app.services.audit_log import AuditAction, log_many
+from app.services.cases import CaseInput, format_reference, validate_case
+from app.services.context import ServiceContext
+from app.services.import_sources import TARGETS, ColumnMapping, SourceTable, mapping_to_json
+from app.services.jobs import CancelFlag, Progress, Steps
+from app.services.people import PersonInput, _row_values, validate_person
+from app.services.validation import LONG_TEXT_MAX, text_limit
+from app.store.search import fold
+from app.store.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    row: int  # spreadsheet row number (header = 1)
+    column: str  # the file's column header ("" for the whole row)
+    message: str
+
+
+@dataclass(frozen=True)
+class _Row:
+    number: int
+    person: PersonInput
+    person_key: str
+    case: CaseInput | None  # client_id filled in at commit
+    case_status: CaseStatus
+    case_closed_on: date | None
+    case_close_reason: object
+    case_key: str | None
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    file_name: str
+    rows: int
+    people_new: int
+    people_existing: int
+    cases_new: int
+    cases_existing: int
+    problems: tuple[RowProblem, ...]
+    unmapped_columns: tuple[str, ...]
+    import_id: str
+    #: Batches of this same import already committed (an interrupted batched import).
+    batches_done: int
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    rows: int
+    people_created: int
+    people_matched: int
+    cases_created: int
+    cases_matched: int
+    batches_committed: int
+    batches_skipped: int
+    seconds: float
+
+
+class ImportProblemsError(ValidationError):
+    """The file still has problems; nothing was imported."""
+
+    def __init__(self, problems: tuple[RowProblem, ...]) -> None:
+        self.problems = problems
+        message = ngettext(
+            "The file has {n} problem; nothing was imported. Run a dry run to see it.",
+            "The file has {n} problems; nothing was imported. Run a dry run to see them.",
+            len(problems),
+        ).format(n=len(problems))
+        super().__init__({"file": message})
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def _natural_key(given: str, family: str, born: date | None, year: int | None) -> str:
+    birth = born.isoformat() if born else (str(year) if year else "")
+    return _digest("name", fold(given).strip(), fold(family).strip(), birth)
+
+
+def _split_name(full: str) -> tuple[str, str]:
+    full = " ".join(full.split())
+    if "," in full:
+        family, given = (p.strip() for p in full.split(",", 1))
+        return given, family
+    given, _sep, family = full.rpartition(" ")
+    return (given, family) if given else (full, "")
+
+
+class _Parser:
+    """Turns the rows of a table into person and case inputs, collecting every problem."""
+
+    def __init__(self, table: SourceTable, mapping: ColumnMapping, today: date) -> None:
+        self.table = table
+        self.mapping = mapping
+        self.today = today
+        self.columns = {
+            target: index
+            for index, header in enumerate(table.headers)
+            if (target := mapping.target(header)) is not None
+        }
+        self.problems: list[RowProblem] = []
+        self.value_maps = {target: mapping.value_map(target) for target in self.columns}
+
+    def header(self, target: str) -> str:
+        index = self.columns.get(target)
+        if index is not None:
+            return self.table.headers[index]
+        return _(TARGETS[target]) if target in TARGETS else target
+
+    def problem(self, number: int, target: str, message: str) -> None:
+        self.problems.append(RowProblem(number, self.header(target) if target else "", message))
+
+    def cell(self, cells: tuple[str, ...], target: str) -> str:
+        index = self.columns.get(target)
+        if index is None or index >= len(cells):
+            return ""
+        text = cells[index]
+        values = self.value_maps[target]
+        mapped = values.get(fold(text).strip()) if values else None
+        return mapped if mapped is not None else text
+
+    def read(
+        self, number: int, cells: tuple[str, ...], target: str, reader: Callable[[str], object]
+    ) -> object:
+        if target not in self.columns:
+            return None
+        try:
+            return reader(self.cell(cells, target))
+        except ValueError as exc:
+            self.problem(number, target, str(exc))
+            return None
+
+    def parse(self, number: int, cells: tuple[str, ...]) -> _Row | None:
+        before = len(self.problems)
+        if len(cells) > len(self.table.headers) and any(
+            c.strip() for c in cells[len(self.table.headers) :]
+        ):
+            self.problem(number, "", _("This row has more cells than there are column headers."))
+        for target, index in self.columns.items():
+            if index < len(cells) and len(cells[index]) > LONG_TEXT_MAX:
+                self.problem(number, target, text_limit(cells[index]) or "")
+        if len(self.problems) > before:
+            return None
+        given, family = (
+            self.cell(cells, "given_name").strip(),
+            self.cell(cells, "family_name").strip(),
+        )
+        if "full_name" in self.columns and not (given or family):
+            given, family = _split_name(self.cell(cells, "full_name"))
+        fmt = self.mapping.date_format
+        birth = self.read(number, cells, "birth_date", lambda t: values.read_date(t, fmt))
+        year = self.read(number, cells, "birth_year", values.read_int)
+        gender = (
+            self.read(number, cells, "gender", lambda t: values.read_choice(t, Gender))
+            or Gender.UNKNOWN
+        )
+        person = PersonInput(
+            given_name=given,
+            family_name=family,
+            preferred_name=self.cell(cells, "preferred_name").strip() or None,
+            birth_date=birth if isinstance(birth, date) else None,
+            birth_year_estimate=year if isinstance(year, int) else None,
+            gender=gender if isinstance(gender, Gender) else Gender.UNKNOWN,
+            nationality=self.read(number, cells, "nationality", values.read_country),  # type: ignore[arg-type]
+            country_of_origin=self.read(number, cells, "country_of_origin", values.read_country),  # type: ignore[arg-type]
+            languages=self.read(number, cells, "languages", values.read_languages) or (),  # type: ignore[arg-type]
+            interpreter_needed=bool(
+                self.read(number, cells, "interpreter_needed", values.read_bool)
+            ),
+            phone=self.cell(cells, "phone").strip() or None,
+            email=self.cell(cells, "email").strip() or None,
+            address=self.cell(cells, "address").strip() or None,
+            national_id=self.cell(cells, "national_id").strip() or None,
+            notes=self.cell(cells, "notes").strip() or None,
+        )
+        try:
+            validate_person(person, self.today)
+        except ValidationError as exc:
+            for name, message in exc.errors.items():
+                target = {"birth_year_estimate": "birth_year"}.get(name, name)
+                if target in ("given_name", "family_name") and target not in self.columns:
+                    target = "full_name" if "full_name" in self.columns else target
+                self.problem(number, target, message)
+        external = self.cell(cells, "external_id").strip()
+        person_key = (
+            _digest("external", fold(external))
+            if external
+            else _natural_key(given, family, person.birth_date, person.birth_year_estimate)
+        )
+        case, status, closed_on, reason, case_key = self._case(number, cells, person_key)
+        if len(self.problems) > before:
+            return None
+        return _Row(number, person, person_key, case, status, closed_on, reason, case_key)
+
+    def _case(
+        self, number: int, cells: tuple[str, ...], person_key: str
+    ) -> tuple[CaseInput | None, CaseStatus, date | None, object, str | None]:
+        case_fields = [
+            t for t in self.columns if t.startswith("case_") and self.cell(cells, t).strip()
+        ]
+        if not case_fields:
+            return None, CaseStatus.REFERRAL, None, None, None
+        fmt = self.mapping.date_format
+        chosen = {
+            target: self.read(number, cells, target, lambda t, c=cls: values.read_choice(t, c))  # type: ignore[misc]
+            for target, cls in values.CASE_CHOICES.items()
+        }
+        opened = self.read(number, cells, "case_opened_on", lambda t: values.read_date(t, fmt))
+        closed = self.read(number, cells, "case_closed_on", lambda t: values.read_date(t, fmt))
+        expected = self.read(
+            number, cells, "case_expected_release", lambda t: values.read_date(t, fmt)
+        )
+        kind = chosen["case_kind"]
+        if kind is None and "case_kind" not in [p.column for p in self.problems if p.row == number]:
+            self.problem(
+                number,
+                "case_kind",
+                _("A case needs its kind: release_support, child_visits or foreign_inmate."),
+            )
+        if opened is None and not any(
+            p.row == number and p.column == self.header("case_opened_on") for p in self.problems
+        ):
+            self.problem(number, "case_opened_on", _("A case needs the date it was opened."))
+        if not isinstance(kind, CaseKind) or not isinstance(opened, date):
+            return None, CaseStatus.REFERRAL, None, None, None
+        status = (
+            chosen["case_status"]
+            if isinstance(chosen["case_status"], CaseStatus)
+            else CaseStatus.OPEN
+        )
+        data = CaseInput(
+            kind=kind,
+            client_id=uuid.UUID(int=0),
+            opened_on=opened,
+            priority=chosen["case_priority"] or Priority.NORMAL,  # type: ignore[arg-type]
+            referral_source=chosen["case_referral_source"],  # type: ignore[arg-type]
+            custody_status=chosen["case_custody_status"],  # type: ignore[arg-type]
+            expected_release=expected if isinstance(expected, date) else None,
+            summary=self.cell(cells, "case_summary").strip() or None,
+        )
+        try:
+            validate_case(data, self.today)
+        except ValidationError as exc:
+            for name, message in exc.errors.items():
+                self.problem(
+                    number,
+                    "case_" + name if "case_" + name in self.columns else "case_opened_on",
+                    message,
+                )
+        closed_on = closed if isinstance(closed, date) else None
+        if status == CaseStatus.CLOSED:
+            if closed_on is None:
+                self.problem(number, "case_closed_on", _("A closed case needs its closing date."))
+            elif closed_on < opened:
+                self.problem(
+                    number, "case_closed_on", _("The closing date is before the case was opened.")
+                )
+            elif closed_on > self.today:
+                self.problem(number, "case_closed_on", _("The closing date is in the future."))
+        case_key = _digest("case", person_key, kind.value, opened.isoformat())
+        return (
+            data,
+            status,
+            closed_on if status == CaseStatus.CLOSED else None,
+            chosen["case_close_reason"],
+            case_key,
+        )
+
+
+def _parse(
+    table: SourceTable, mapping: ColumnMapping, today: date
+) -> tuple[list[_Row], list[RowProblem]]:
+    parser = _Parser(table, mapping, today)
+    mapped = set(parser.columns)
+    if not ({"given_name", "family_name"} <= mapped or "full_name" in mapped):
+        parser.problems.append(
+            RowProblem(1, "", _("Map a column to the given and family name, or to the full name."))
+        )
+        return [], parser.problems
+    rows: list[_Row] = []
+    seen_person: dict[str, tuple[int, PersonInput]] = {}
+    seen_case: dict[str, int] = {}
+    numbers = table.row_numbers or tuple(range(2, len(table.rows) + 2))
+    for number, cells in zip(numbers, table.rows, strict=True):
+        row = parser.parse(number, cells)
+        if row is None:
+            continue
+        first = seen_person.get(row.person_key)
+        if first is not None and first[1] != row.person:
+            parser.problems.append(
+                RowProblem(
+                    number,
+                    "",
+                    _(
+                        "Row {first} describes the same person with other details. Make the rows agree."
+                    ).format(first=first[0]),
+                )
+            )
+            continue
+        if row.case_key is not None and row.case_key in seen_case:
+            parser.problems.append(
+                RowProblem(
+                    number,
+                    "",
+                    _("This row repeats row {first} (same person, same case).").format(
+                        first=seen_case[row.case_key]
+                    ),
+                )
+            )
+            continue
+        if first is not None and row.case_key is None:
+            parser.problems.append(
+                RowProblem(
+                    number,
+                    "",
+                    _("This row repeats row {first} (same person).").format(first=first[0]),
+                )
+            )
+            continue
+        seen_person.setdefault(row.person_key, (number, row.person))
+        if row.case_key is not None:
+            seen_case[row.case_key] = number
+        rows.append(row)
+    return rows, parser.problems
+
+
+def _import_id(table: SourceTable, mapping: ColumnMapping) -> str:
+    return _digest("import", table.digest, mapping_to_json(mapping).decode("utf-8"))
+
+
+def _existing_people(session: Session) -> dict[str, uuid.UUID]:
+    """Matching keys of everyone in Homeward (by import key and by name and birth date)."""
+    known: dict[str, uuid.UUID] = {}
+    for pid, given, family, born, year in session.execute(
+        select(
+            Person.id,
+            Person.given_name,
+            Person.family_name,
+            Person.birth_date,
+            Person.birth_year_estimate,
+        ).where(Person.anonymised_at.is_(None))
+    ):
+        known.setdefault(_natural_key(given, family, born, year), pid)
+    for key, record in session.execute(
+        select(ImportKey.key, ImportKey.record_id).where(ImportKey.kind == "person")
+    ):
+        known[key] = record
+    return known
+
+
+def _existing_cases(session: Session) -> dict[str, uuid.UUID]:
+    return dict(
+        session.execute(
+            select(ImportKey.key, ImportKey.record_id).where(ImportKey.kind == "case")
+        ).all()
+    )
+
+
+@requires(Permission.ADMIN)
+def preview_import(
+    ctx: ServiceContext, table: SourceTable, mapping: ColumnMapping, *, today: date | None = None
+) -> ImportPreview:
+    """The dry run: every problem, and what a commit would create. Writes nothing."""
+    rows, problems = _parse(table, mapping, today or date.today())
+    mapped_headers = {h for h, _t in mapping.columns}
+    with ctx.uow() as uow:
+        state = _State.load(uow.session)
+        import_id = _import_id(table, mapping)
+        done = int(
+            uow.session.scalar(select(func.count()).where(ImportBatch.import_id == import_id)) or 0
+        )
+    new_people = {r.person_key for r in rows if r.person_key not in state.people}
+    cases_new = cases_existing = 0
+    for row in rows:
+        if row.case is None or row.case_key is None:
+            continue
+        client = state.people.get(row.person_key)
+        index = (client, row.case.kind, row.case.opened_on)
+        if row.case_key in state.cases or index in state.case_index:
+            cases_existing += 1
+        else:
+            cases_new += 1
+    return ImportPreview(
+        file_name=table.name,
+        rows=len(table.rows),
+        people_new=len(new_people),
+        people_existing=len({r.person_key for r in rows}) - len(new_people),
+        cases_new=cases_new,
+        cases_existing=cases_existing,
+        problems=tuple(sorted(problems, key=lambda p: (p.row, p.column))),
+        unmapped_columns=tuple(h for h in table.headers if h and h not in mapped_headers),
+        import_id=import_id,
+        batches_done=done,
+    )
+
+
+@dataclass
+class _State:
+    """What the database already holds, loaded once per run and kept current as batches are
+    written (one writer: the workspace is locked to this Homeward)."""
+
+    people: dict[str, uuid.UUID]
+    keys: set[str]
+    cases: dict[str, uuid.UUID]
+    case_index: set[tuple[uuid.UUID, CaseKind, date]]
+    sequences: dict[int, int]
+    seen: set[str]
+    people_created: int = 0
+    people_matched: int = 0
+    cases_created: int = 0
+    cases_matched: int = 0
+
+    @classmethod
+    def load(cls, session: Session) -> _State:
+        return cls(
+            people=_existing_people(session),
+            keys=set(session.scalars(select(ImportKey.key))),
+            cases=_existing_cases(session),
+            case_index={
+                (client, kind, opened)
+                for client, kind, opened in session.execute(
+                    select(Case.client_id, Case.kind, Case.opened_on)
+                )
+            },
+            sequences={
+                int(year): int(seq or 0)
+                for year, seq in session.execute(
+                    select(Case.reference_year, func.max(Case.reference_seq)).group_by(
+                        Case.reference_year
+                    )
+                )
+            },
+            seen=set(),
+        )
+
+
+def _commit_batch(
+    ctx: ServiceContext,
+    uow: UnitOfWork,
+    rows: list[_Row],
+    import_id: str,
+    batch_no: int,
+    state: _State,
+) -> None:
+    """Write one batch in ``uow``'s transaction (the caller commits)."""
+    actor = ctx.require_actor()
+    now = utcnow()
+    stamp = {"created_at": now, "updated_at": now}
+    new_people: list[dict[str, object]] = []
+    new_cases: list[dict[str, object]] = []
+    keys: list[dict[str, object]] = []
+    events: list[audit.NewAuditEvent] = []
+    batch_people = batch_cases = 0
+
+    def remember(key: str, kind: str, record: uuid.UUID) -> None:
+        if key not in state.keys:
+            state.keys.add(key)
+            keys.append(
+                {
+                    "id": uuid.uuid4(),
+                    "key": key,
+                    "kind": kind,
+                    "record_id": record,
+                    "import_id": import_id,
+                    "batch_no": batch_no,
+                    **stamp,
+                }
+            )
+
+    for row in rows:
+        person_id = state.people.get(row.person_key)
+        if person_id is None:
+            person_id = uuid.uuid4()
+            person = _row_values(row.person)
+            new_people.append({**person, "id": person_id, **stamp, "created_by": actor.id})
+            filled = [k for k, v in person.items() if v not in (None, "", False)]
+            events.append(
+                audit.NewAuditEvent(
+                    action=AuditAction.CREATE,
+                    user_id=actor.id,
+                    entity_type="person",
+                    entity_id=person_id,
+                    fields=filled,
+                    person_id=person_id,
+                )
+            )
+            state.people[row.person_key] = person_id
+            state.people_created += 1
+            batch_people += 1
+        elif row.person_key not in state.seen:
+            state.people_matched += 1
+        state.seen.add(row.person_key)
+        remember(row.person_key, "person", person_id)
+        if row.case is None or row.case_key is None:
+            continue
+        index = (person_id, row.case.kind, row.case.opened_on)
+        if row.case_key in state.cases or index in state.case_index:
+            state.cases_matched += 1
+            continue
+        year = row.case.opened_on.year
+        state.sequences[year] = state.sequences.get(year, 0) + 1
+        case_id = uuid.uuid4()
+        data = replace(row.case, client_id=person_id)
+        new_cases.append(
+            {
+                **{name: getattr(data, name) for name in CaseInput.__dataclass_fields__},
+                "id": case_id,
+                "reference": format_reference(year, state.sequences[year]),
+                "reference_year": year,
+                "reference_seq": state.sequences[year],
+                "status": row.case_status,
+                "closed_on": row.case_closed_on,
+                "close_reason": row.case_close_reason,
+                "last_activity_at": now,
+                **stamp,
+                "created_by": actor.id,
+            }
+        )
+        state.cases[row.case_key] = case_id
+        state.case_index.add(index)
+        remember(row.case_key, "case", case_id)
+        events.append(
+            audit.NewAuditEvent(
+                action=AuditAction.CREATE,
+                user_id=actor.id,
+                entity_type="case",
+                entity_id=case_id,
+                fields=["kind", "opened_on", "reference", "status"],
+                case_id=case_id,
+                person_id=person_id,
+            )
+        )
+        state.cases_created += 1
+        batch_cases += 1
+    session = uow.session
+    if new_people:
+        session.execute(insert(Person), new_people)
+    if new_cases:
+        session.execute(insert(Case), new_cases)
+        refresh_case_search(session, [uuid.UUID(str(c["id"])) for c in new_cases])
+    if keys:
+        session.execute(insert(ImportKey), keys)
+    session.add(
+        ImportBatch(
+            import_id=import_id,
+            batch_no=batch_no,
+            first_row=rows[0].number if rows else 0,
+            rows=len(rows),
+            people_created=batch_people,
+            cases_created=batch_cases,
+            created_by=actor.id,
+        )
+    )
+    session.flush()
+    log_many(uow, ctx, events)
+
+
+@requires(Permission.ADMIN)
+def run_import(
+    ctx: ServiceContext,
+    table: SourceTable,
+    mapping: ColumnMapping,
+    *,
+    batch_size: int | None = None,
+    today: date | None = None,
+    progress: Progress | None = None,
+    cancel: CancelFlag | None = None,
+    on_commit: Callable[[int, int], None] | None = None,
+) -> ImportResult:
+    """Commit the import (see the module docstring): all or nothing, or whole batches.
+
+    ``on_commit(batch_no, rows)`` is called after each batch's transaction has committed.
+    """
+    started = time.perf_counter()
+    steps = Steps(progress, cancel)
+    rows, problems = _parse(table, mapping, today or date.today())
+    if problems:
+        raise ImportProblemsError(tuple(problems))
+    if batch_size is not None and batch_size < 1:
+        raise ValidationError({"batch_size": _("A batch has at least one row.")})
+    size = batch_size or max(len(rows), 1)
+    batches = [rows[i : i + size] for i in range(0, len(rows), size)] or [[]]
+    import_id = _import_id(table, mapping)
+    with ctx.uow() as uow:
+        state = _State.load(uow.session)
+    committed = skipped = 0
+    for batch_no, batch in enumerate(batches):
+        steps.at(_("Importing"), batch_no / len(batches))
+        with ctx.uow() as uow:
+            done = uow.session.scalar(
+                select(ImportBatch.id).where(
+                    ImportBatch.import_id == import_id, ImportBatch.batch_no == batch_no
+                )
+            )
+            if done is not None:
+                skipped += 1
+                continue
+            _commit_batch(ctx, uow, batch, import_id, batch_no, state)
+            uow.commit()
+        committed += 1
+        if on_commit is not None:
+            on_commit(batch_no, len(batch))
+    steps.report(_("Imported"), 1.0)
+    return ImportResult(
+        rows=len(rows),
+        people_created=state.people_created,
+        people_matched=state.people_matched,
+        cases_created=state.cases_created,
+        cases_matched=state.cases_matched,
+        batches_committed=committed,
+        batches_skipped=skipped,
+        seconds=time.perf_counter() - started,
+    )

@@ -1,0 +1,17 @@
+"""Anonymised summaries for funders (DESIGN.md §6).
+
+The pieces, from the database to the file:
+
+* :mod:`.periods` — quarters, years and date ranges; the four-quarter trend.
+* :mod:`.queries` — the counting rules, as SQL aggregates (its docstring states every rule).
+* :mod:`.figures` — every published number with a tidy key, the linear relations between
+  them, and the frozen :class:`~.figures.Summary`.
+* :mod:`.disclosure` (with :mod:`.simplex`) — small-number suppression with exact secondary
+  suppression. Pure.
+* :mod:`.regions` — nationality → world region, language → language group.
+* :mod:`.layout` and :mod:`.methodology` — translated tables, headlines, chart data and the
+  methodology note, shared by the GUI's preview and the PDF.
+* :mod:`.pdf`, :mod:`.charts`, :mod:`.fonts`, :mod:`.csv_export` — the two file formats.
+* :mod:`.progress` — progress reports and cancelling for the long operations.
+* :mod:`.service` — the operations the UI and the CLI call (coordinators only).
+"""

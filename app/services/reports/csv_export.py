@@ -1,0 +1,77 @@
+"""The summary as one tidy CSV table: one row per figure, codes rather than words.
+
+Columns: ``indicator, case_kind, dimension, category, period, value, suppressed, status``.
+
+* ``case_kind`` is ``release_support``, ``child_visits``, ``foreign_inmate`` or ``all``
+  (people are counted once in ``all``, so it is not always the sum of the kinds).
+* An undivided figure has ``dimension`` and ``category`` ``total``.
+* ``period`` is ``2026-Q3``, ``2026`` or ``2026-01-01/2026-05-31``; trend rows carry their
+  own quarter.
+* ``value`` is the number when published and empty when not; hours have one decimal
+  (a dot), percentages are whole numbers (the indicator's name says which).
+* ``suppressed`` is ``true`` or ``false``; ``status`` says why: ``published``, ``small``
+  (from 1 to the threshold minus one), ``secondary`` (hidden to protect a small one) or
+  ``not_applicable`` (a share of nobody).
+
+UTF-8 with a header row; with ``hxl=True`` a second header row of HXL hashtags follows, for
+humanitarian data tools. Pure: no database, no context.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from app.services.reports.figures import Figure, Summary
+
+COLUMNS = (
+    "indicator",
+    "case_kind",
+    "dimension",
+    "category",
+    "period",
+    "value",
+    "suppressed",
+    "status",
+)
+HXL_TAGS = (
+    "#indicator +code",
+    "#sector +code",
+    "#meta +dimension",
+    "#meta +category",
+    "#date +period",
+    "#indicator +num",
+    "#meta +suppressed",
+    "#meta +status",
+)
+
+
+def _value(figure: Figure) -> str:
+    if figure.value is None:
+        return ""
+    if isinstance(figure.value, float):
+        return f"{figure.value:.1f}"
+    return str(figure.value)
+
+
+def render(summary: Summary, *, hxl: bool = False) -> bytes:
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    if hxl:
+        writer.writerow(HXL_TAGS)
+    for figure in summary:
+        k = figure.key
+        writer.writerow(
+            (
+                k.indicator,
+                k.case_kind,
+                k.dimension,
+                k.category,
+                k.period,
+                _value(figure),
+                "true" if figure.suppressed else "false",
+                figure.status.value,
+            )
+        )
+    return out.getvalue().encode("utf-8")

@@ -1,0 +1,343 @@
+"""Anonymised summaries: the operations the Reports page and ``homeward report`` call.
+
+Only coordinators may compute or export a summary (DESIGN.md §4). The GUI's flow:
+
+1. ``summary = compute_summary(ctx, period)`` on the database worker (about a second for a
+   large workspace; ``progress``/``cancel`` as in :mod:`.progress`);
+2. ``view = preview(summary, language)`` — translated tables with hidden cells marked
+   (:class:`~.layout.CellView` ``.suppressed``), pure, safe on any thread;
+3. ``export_pdf(ctx, period, path, language)`` or ``export_csv(ctx, period, path)``: counts
+   again (so the file matches the data at that moment), writes the file atomically, and
+   records the export (who, when, parameters, SHA-256) with an audit event, in one
+   transaction.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from app.errors import ValidationError
+from app.i18n import LANGUAGES, _
+from app.models import ExportRecord, Setting, User
+from app.security.permissions import Permission, pure, requires
+from app.services.audit_log import AuditAction, log
+from app.services.context import ServiceContext
+from app.services.reports import csv_export, figures, layout, pdf, queries
+from app.services.reports.disclosure import DEFAULT_THRESHOLD, MIN_THRESHOLD
+from app.services.reports.figures import Summary
+from app.services.reports.layout import ReportView
+from app.services.reports.periods import Period, trend_quarters
+from app.services.reports.progress import Cancel, Progress, Tracker
+from app.services.workspace import organisation_name
+from app.store.files import atomic_write
+
+logger = logging.getLogger(__name__)
+
+THRESHOLD_SETTING = "report_threshold"
+MAX_THRESHOLD = 100
+EXPORT_KIND = "anonymised_summary"
+#: Page cache while counting (KiB, SQLite's negative form): the report reads most of the
+#: meetings table once; a small cache would decrypt the same pages again and again.
+_REPORT_CACHE_KIB = 65_536
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    format: str
+    sha256: str
+    size: int
+    export_id: uuid.UUID
+    threshold: int
+    suppressed: int
+
+
+@dataclass(frozen=True)
+class ExportRow:
+    id: uuid.UUID
+    exported_at: datetime
+    username: str | None
+    kind: str
+    parameters: dict[str, Any]
+    sha256: str
+
+
+def _check_threshold(k: int) -> int:
+    if not isinstance(k, int) or not MIN_THRESHOLD <= k <= MAX_THRESHOLD:
+        raise ValidationError(
+            {
+                "threshold": _("Choose a threshold from {low} to {high}.").format(
+                    low=MIN_THRESHOLD, high=MAX_THRESHOLD
+                )
+            }
+        )
+    return k
+
+
+@requires(Permission.ANONYMISED_REPORT)
+def report_threshold(ctx: ServiceContext) -> int:
+    """The workspace's small-number threshold (default 5, never below 3)."""
+    with ctx.uow() as uow:
+        raw = uow.session.scalar(select(Setting.value).where(Setting.key == THRESHOLD_SETTING))
+    if raw is None:
+        return DEFAULT_THRESHOLD
+    value = json.loads(raw)
+    return value if isinstance(value, int) and value >= MIN_THRESHOLD else DEFAULT_THRESHOLD
+
+
+@requires(Permission.ADMIN)
+def set_report_threshold(ctx: ServiceContext, k: int) -> None:
+    _check_threshold(k)
+    with ctx.uow() as uow:
+        row = uow.session.scalar(select(Setting).where(Setting.key == THRESHOLD_SETTING))
+        if row is None:
+            uow.session.add(Setting(key=THRESHOLD_SETTING, value=json.dumps(k)))
+        else:
+            row.value = json.dumps(k)
+        log(
+            uow, ctx, AuditAction.SETTINGS_CHANGE, entity_type="setting", fields=[THRESHOLD_SETTING]
+        )
+        uow.commit()
+
+
+@contextlib.contextmanager
+def _bigger_cache(conn: Connection) -> Iterator[None]:
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    previous = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    conn.exec_driver_sql(f"PRAGMA cache_size = -{_REPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:  # shrinking the cache frees its pages again
+        conn.exec_driver_sql(f"PRAGMA cache_size = {int(previous or -2000)}")
+
+
+def _summarise(
+    ctx: ServiceContext, period: Period, threshold: int | None, tracker: Tracker, share: float
+) -> Summary:
+    k = report_threshold(ctx) if threshold is None else _check_threshold(threshold)
+    trend = trend_quarters(period)
+    done = [0]
+
+    def tick() -> None:
+        done[0] += 1
+        tracker.step(_("Counting…"), share * done[0] / (queries.STEPS + 1))
+
+    tracker.step(_("Counting…"), 0.0)
+    with ctx.engine.connect() as conn, _bigger_cache(conn):
+        counts = queries.count_all(conn, period, trend, tick)
+        conn.rollback()
+    summary = figures.build_summary(
+        counts, threshold=k, organisation=organisation_name(ctx), produced_on=date.today()
+    )
+    tracker.step(_("Protecting small numbers…"), share)
+    logger.info(
+        "summary %s: %d figures, %d hidden",
+        period.code,
+        len(summary.figures),
+        summary.suppressed_count,
+    )
+    return summary
+
+
+@requires(Permission.ANONYMISED_REPORT)
+def compute_summary(
+    ctx: ServiceContext,
+    period: Period,
+    threshold: int | None = None,
+    *,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+) -> Summary:
+    """Count and protect. The result holds only aggregates, already suppressed."""
+    tracker = Tracker(progress, cancel)
+    summary = _summarise(ctx, period, threshold, tracker, 1.0)
+    tracker.step(_("Done"), 1.0)
+    return summary
+
+
+@pure
+def preview(summary: Summary, language: str) -> ReportView:
+    """The tables, headlines and notes as the PDF will show them, in ``language``."""
+    return layout.build_view(summary, language)
+
+
+def _language(ctx: ServiceContext, language: str | None) -> str:
+    chosen = language or ctx.require_actor().language
+    if chosen not in LANGUAGES:
+        raise ValidationError(
+            {
+                "language": _("Choose one of these languages: {codes}.").format(
+                    codes=", ".join(LANGUAGES)
+                )
+            }
+        )
+    return chosen
+
+
+def _target(out_path: Path) -> Path:
+    path = Path(out_path).expanduser()
+    if not path.parent.is_dir():
+        raise ValidationError({"out": _("The folder for the report does not exist.")})
+    if path.is_dir():
+        raise ValidationError({"out": _("Give a file name for the report, not a folder.")})
+    return path
+
+
+def _save(
+    ctx: ServiceContext,
+    path: Path,
+    data: bytes,
+    *,
+    summary: Summary,
+    parameters: dict[str, Any],
+    tracker: Tracker,
+) -> ExportResult:
+    """Write the file and record the export in one transaction: a file is left only when its
+    record commits, and a record only when its file was written."""
+    actor = ctx.require_actor()
+    digest = hashlib.sha256(data).hexdigest()
+    tracker.step(_("Saving…"), 0.97)
+    with ctx.uow() as uow:
+        record = ExportRecord(
+            user_id=actor.id,
+            kind=EXPORT_KIND,
+            parameters=json.dumps(parameters, sort_keys=True),
+            file_sha256=digest,
+            created_by=actor.id,
+        )
+        uow.session.add(record)
+        uow.session.flush()
+        log(
+            uow,
+            ctx,
+            AuditAction.EXPORT,
+            entity_type="export_record",
+            entity_id=record.id,
+            fields=sorted(parameters),
+        )
+        atomic_write(path, data)
+        try:
+            uow.commit()
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+        export_id = record.id
+    tracker.step(_("Done"), 1.0)
+    logger.info(
+        "exported summary %s (%s, %d bytes)", parameters["period"], parameters["format"], len(data)
+    )
+    return ExportResult(
+        path=path,
+        format=str(parameters["format"]),
+        sha256=digest,
+        size=len(data),
+        export_id=export_id,
+        threshold=summary.threshold,
+        suppressed=summary.suppressed_count,
+    )
+
+
+def _parameters(summary: Summary, fmt: str, **extra: Any) -> dict[str, Any]:
+    p = summary.period
+    return {
+        "period": p.code,
+        "start": p.start.isoformat(),
+        "end": p.end.isoformat(),
+        "format": fmt,
+        "threshold": summary.threshold,
+        **extra,
+    }
+
+
+@requires(Permission.ANONYMISED_REPORT)
+def export_pdf(
+    ctx: ServiceContext,
+    period: Period,
+    out_path: Path,
+    language: str | None = None,
+    *,
+    threshold: int | None = None,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+) -> ExportResult:
+    """Write the PDF to ``out_path`` (replacing it) and record the export."""
+    path = _target(out_path)
+    lang = _language(ctx, language)
+    tracker = Tracker(progress, cancel)
+    summary = _summarise(ctx, period, threshold, tracker, 0.5)
+    view = layout.build_view(summary, lang)
+    drawing = tracker.scaled(_("Drawing the PDF…"), 0.55, 0.95)
+    data = pdf.render(view, on_progress=drawing)
+    tracker.check()
+    return _save(
+        ctx,
+        path,
+        data,
+        summary=summary,
+        parameters=_parameters(summary, "pdf", language=lang),
+        tracker=tracker,
+    )
+
+
+@requires(Permission.ANONYMISED_REPORT)
+def export_csv(
+    ctx: ServiceContext,
+    period: Period,
+    out_path: Path,
+    *,
+    threshold: int | None = None,
+    hxl: bool = False,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+) -> ExportResult:
+    """Write the tidy CSV (optionally with an HXL hashtag row) and record the export."""
+    path = _target(out_path)
+    tracker = Tracker(progress, cancel)
+    summary = _summarise(ctx, period, threshold, tracker, 0.8)
+    data = csv_export.render(summary, hxl=hxl)
+    tracker.check()
+    return _save(
+        ctx,
+        path,
+        data,
+        summary=summary,
+        parameters=_parameters(summary, "csv", hxl=hxl),
+        tracker=tracker,
+    )
+
+
+@requires(Permission.ANONYMISED_REPORT)
+def list_exports(ctx: ServiceContext, *, limit: int = 50) -> list[ExportRow]:
+    """Earlier summary exports, newest first (for the Reports page's history)."""
+    with ctx.uow() as uow:
+        rows = uow.session.execute(
+            select(ExportRecord, User.username)
+            .outerjoin(User, User.id == ExportRecord.user_id)
+            .where(ExportRecord.kind == EXPORT_KIND)
+            .order_by(ExportRecord.exported_at.desc())
+            .limit(limit)
+        ).all()
+        return [
+            ExportRow(
+                id=record.id,
+                exported_at=record.exported_at,
+                username=username,
+                kind=record.kind,
+                parameters=json.loads(record.parameters),
+                sha256=record.file_sha256,
+            )
+            for record, username in rows
+        ]

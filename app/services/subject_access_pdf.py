@@ -1,0 +1,342 @@
+"""The subject access pack as a readable PDF, in the chosen language (ReportLab).
+
+Page 1 is for the coordinator: the third-party items to review before release (remove that
+page before sending). Then the person and each section, one small table per record; fields
+listed for review are marked ⚑. Text is set in DejaVu Sans (Latin, Cyrillic, Romanian
+diacritics), bundled under ``app/resources/fonts`` (the system's copy is a fallback).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from enum import Enum
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import (
+    Flowable,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from app.i18n import N_, _, ngettext, thread_language
+from app.labels import label
+from app.security.permissions import pure
+from app.services.subject_access import Record, SubjectAccessPack
+
+FONT, FONT_BOLD = "HomewardSans", "HomewardSans-Bold"
+_FONT_DIRS = (
+    Path(__file__).resolve().parents[1] / "resources" / "fonts",
+    Path(__file__).resolve().parents[2] / "resources" / "fonts",
+    Path("/usr/share/fonts/truetype/dejavu"),
+    Path("/usr/share/fonts/TTF"),
+    Path("/Library/Fonts"),
+    Path("C:/Windows/Fonts"),
+)
+_MAX_CELL = 4000  # characters of one value shown in the PDF (the JSON has all of it)
+
+SECTION_TITLES: dict[str, str] = {
+    "person": N_("Personal details"),
+    "relationships": N_("Relationships"),
+    "consents": N_("Consents"),
+    "cases": N_("Cases"),
+    "needs": N_("Needs"),
+    "meetings": N_("Meetings"),
+    "tasks": N_("Tasks"),
+    "referrals": N_("Referrals"),
+    "child_visits": N_("Child visits"),
+    "visit_assessments": N_("Visit assessments"),
+    "consular_contacts": N_("Consular contacts"),
+    "immigration_records": N_("Immigration and transfer status"),
+    "family_abroad": N_("Family abroad"),
+    "discrimination_reports": N_("Discrimination reports"),
+    "attachments": N_("Attachments"),
+    "audit_events": N_("Who looked at or changed the records (audit trail)"),
+}
+REASONS: dict[str, str] = {
+    "family_member": N_("a family member's details"),
+    "other_person": N_("another person's details"),
+    "name_in_text": N_("another person's name in the text"),
+}
+FIELD_LABELS: dict[str, str] = {
+    "given_name": N_("Given name"),
+    "family_name": N_("Family name"),
+    "preferred_name": N_("Preferred name"),
+    "birth_date": N_("Date of birth"),
+    "birth_year_estimate": N_("Estimated birth year"),
+    "gender": N_("Gender"),
+    "nationality": N_("Nationality"),
+    "country_of_origin": N_("Country of origin"),
+    "languages": N_("Languages"),
+    "interpreter_needed": N_("Interpreter needed"),
+    "phone": N_("Phone"),
+    "email": N_("E-mail"),
+    "address": N_("Address"),
+    "national_id": N_("National ID"),
+    "notes": N_("Notes"),
+    "kind": N_("Kind"),
+    "status": N_("Status"),
+    "reference": N_("Reference"),
+    "summary": N_("Summary"),
+    "opened_on": N_("Opened"),
+    "closed_on": N_("Closed"),
+    "close_reason": N_("Reason for closing"),
+    "worker_id": N_("Social worker"),
+    "volunteer_id": N_("Volunteer"),
+    "institution": N_("Institution"),
+    "occurred_at": N_("When"),
+    "duration_minutes": N_("Minutes"),
+    "location": N_("Place"),
+    "recorded_by": N_("Recorded by"),
+    "created_by": N_("Entered by"),
+    "created_at": N_("Recorded"),
+    "updated_at": N_("Last changed"),
+    "other_person": N_("Other person"),
+    "child": N_("Child"),
+    "accompanying_adult": N_("Accompanying adult"),
+    "organisation": N_("Organisation"),
+    "outcome": N_("Outcome"),
+    "description": N_("What happened"),
+    "scope": N_("Scope"),
+    "legal_basis": N_("Legal basis"),
+    "given_on": N_("Given"),
+    "expires_on": N_("Expires"),
+    "withdrawn_on": N_("Withdrawn"),
+    "filename": N_("File name"),
+    "size": N_("Size (bytes)"),
+    "user_id": N_("User"),
+    "action": N_("Action"),
+    "fields": N_("Fields"),
+    "sequence": N_("Event"),
+}
+#: Link columns the reader needs no id for (the record's place in the pack says it).
+_SKIP = {
+    "person_id",
+    "related_person_id",
+    "client_id",
+    "case_id",
+    "child_id",
+    "entity_id",
+    "accompanying_adult_id",
+    "institution_id",
+    "organisation_id",
+    "need_id",
+    "follow_up_task_id",
+    "sha256",
+    "media_type",
+    "anonymised_at",
+    "accompanying_adult_name",  # shown as "accompanying_adult", the person's name or this
+}
+_registered = False
+
+
+def _font_file(name: str) -> Path | None:
+    for folder in _FONT_DIRS:
+        if (folder / name).is_file():
+            return folder / name
+    return None
+
+
+def _register_fonts() -> tuple[str, str]:
+    """DejaVu Sans if found (it covers Cyrillic and Romanian); ReportLab's Helvetica if not."""
+    global _registered
+    if _registered:
+        return FONT, FONT_BOLD
+    regular, bold = _font_file("DejaVuSans.ttf"), _font_file("DejaVuSans-Bold.ttf")
+    if regular is None:
+        return "Helvetica", "Helvetica-Bold"
+    pdfmetrics.registerFont(TTFont(FONT, str(regular)))
+    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(bold or regular)))
+    _registered = True
+    return FONT, FONT_BOLD
+
+
+def _label(field: str) -> str:
+    known = FIELD_LABELS.get(field)
+    return _(known) if known else field.replace("_", " ").capitalize()
+
+
+def _value(value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    if value is True:
+        return _("yes")
+    if value is False:
+        return _("no")
+    if isinstance(value, Enum):
+        return label(value)
+    text = str(value)
+    return (
+        text
+        if len(text) <= _MAX_CELL
+        else text[:_MAX_CELL] + " … " + _("(continued in the JSON file)")
+    )
+
+
+@pure
+def pack_lines(pack: SubjectAccessPack, language: str) -> list[str]:
+    """Every text the PDF shows, in order (tests read this instead of parsing the PDF)."""
+    with thread_language(language):
+        return [text for text, _style in _lines(pack)]
+
+
+def _lines(pack: SubjectAccessPack) -> Iterator[tuple[str, str]]:
+    """(text, style) pairs: ``title``, ``h1``, ``h2``, ``body``, ``review``, ``field:<label>``."""
+    yield _("Subject access pack"), "title"
+    yield pack.person_name, "h1"
+    if pack.organisation:
+        yield _("Held by {organisation}").format(organisation=pack.organisation), "body"
+    yield (
+        _("Prepared {when} (UTC)").format(when=pack.generated_at.strftime("%Y-%m-%d %H:%M")),
+        "body",
+    )
+    yield _("For the coordinator: review before release"), "h2"
+    if pack.review:
+        yield (
+            ngettext(
+                "{n} item below is about someone else. Check it, redact what the person may not "
+                "see, and remove this page before the pack is sent.",
+                "{n} items below are about someone else. Check them, redact what the person may "
+                "not see, and remove this page before the pack is sent.",
+                len(pack.review),
+            ).format(n=len(pack.review)),
+            "body",
+        )
+        for item in pack.review:
+            title = _(SECTION_TITLES.get(item.section, item.section))
+            yield (
+                _("{section}, {field}: {reason} — {name}").format(
+                    section=title,
+                    field=_label(item.field),
+                    reason=_(REASONS.get(item.reason, item.reason)),
+                    name=item.other_name,
+                ),
+                "review",
+            )
+    else:
+        yield _("No other person's data was found. Read the pack once before it is sent."), "body"
+    yield "", "pagebreak"
+    flagged = {(i.record_id, i.field) for i in pack.review}
+    for section, records in pack.sections:
+        if not records:
+            continue
+        yield _(SECTION_TITLES.get(section, section)), "h2"
+        for record in records:
+            yield from _record_lines(record, flagged)
+            yield "", "record-end"
+
+
+def _record_lines(record: Record, flagged: set[tuple[Any, str]]) -> Iterator[tuple[str, str]]:
+    for field, value in record.values:
+        if field in _SKIP or value is None or value == "":
+            continue
+        label = _label(field) + (" ⚑" if (record.id, field) in flagged else "")
+        yield _value(value), "field:" + label
+
+
+@pure
+def render_pdf(pack: SubjectAccessPack, language: str) -> bytes:
+    with thread_language(language):
+        return _render(pack)
+
+
+def _render(pack: SubjectAccessPack) -> bytes:
+    regular, bold = _register_fonts()
+    base = getSampleStyleSheet()
+    styles = {
+        "title": ParagraphStyle("t", parent=base["Title"], fontName=bold, fontSize=18),
+        "h1": ParagraphStyle("h1", parent=base["Heading1"], fontName=bold, fontSize=15),
+        "h2": ParagraphStyle(
+            "h2", parent=base["Heading2"], fontName=bold, fontSize=12, spaceBefore=8
+        ),
+        "body": ParagraphStyle(
+            "b", parent=base["BodyText"], fontName=regular, fontSize=9.5, leading=12
+        ),
+        "review": ParagraphStyle(
+            "r",
+            parent=base["BodyText"],
+            fontName=regular,
+            fontSize=9,
+            leading=11.5,
+            leftIndent=10,
+            bulletIndent=0,
+            bulletFontName=regular,
+            textColor=colors.HexColor("#7a3b00"),
+        ),
+        "cell": ParagraphStyle(
+            "c", parent=base["BodyText"], fontName=regular, fontSize=8.5, leading=10.5
+        ),
+        "label": ParagraphStyle(
+            "l", parent=base["BodyText"], fontName=bold, fontSize=8.5, leading=10.5
+        ),
+    }
+    story: list[Flowable] = []
+    rows: list[list[Paragraph]] = []
+
+    def flush() -> None:
+        if rows:
+            table = Table(rows, colWidths=[42 * mm, 128 * mm], hAlign="LEFT")
+            table.setStyle(
+                TableStyle(
+                    [
+                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                        ("LINEBELOW", (0, -1), (-1, -1), 0.4, colors.HexColor("#bbbbbb")),
+                        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+                        ("TOPPADDING", (0, 0), (-1, -1), 1),
+                    ]
+                )
+            )
+            story.extend([table, Spacer(1, 3 * mm)])
+            rows.clear()
+
+    for text, style in _lines(pack):
+        if style.startswith("field:"):
+            rows.append(
+                [
+                    Paragraph(escape(style[6:]), styles["label"]),
+                    Paragraph(escape(text).replace("\n", "<br/>"), styles["cell"]),
+                ]
+            )
+            continue
+        flush()
+        if style == "pagebreak":
+            story.append(PageBreak())
+        elif style == "review":
+            story.append(Paragraph(escape(text), styles["review"], bulletText="⚑"))
+        elif style != "record-end":
+            story.append(Paragraph(escape(text), styles[style]))
+    flush()
+
+    def footer(canvas: Any, doc: Any) -> None:
+        canvas.saveState()
+        canvas.setFont(regular, 7.5)
+        canvas.drawString(20 * mm, 10 * mm, _("Confidential — personal data (GDPR Art. 15)"))
+        canvas.drawRightString(190 * mm, 10 * mm, _("Page {n}").format(n=doc.page))
+        canvas.restoreState()
+
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=18 * mm,
+        bottomMargin=18 * mm,
+        title=_("Subject access pack"),
+        author=pack.organisation,
+        invariant=True,
+    )
+    document.build(story, onFirstPage=footer, onLaterPages=footer)
+    return buffer.getvalue()

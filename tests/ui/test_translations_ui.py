@@ -1,0 +1,345 @@
+"""Every window and dialog, in every language, offscreen: nothing left in English, nothing cut.
+
+For nb, ru, ro and the pseudo-locale (``xx``, every string 40 % longer) this opens the
+first-run wizard's pages, the sign-in window, the main window with each page, a case with each
+of its tabs, and each dialog; then it reads every visible text. A text that is exactly an
+English message the catalogue translates means a string that bypassed translation; a label,
+button, tab, header or list entry narrower than its text means a clipped word.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QGroupBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QTabBar,
+    QTableWidget,
+    QToolButton,
+    QWidget,
+    QWizard,
+)
+
+from app.i18n import PSEUDO_LANGUAGE, current_language, pseudo
+from app.models.enums import MeetingKind
+from app.services import cases, directory, meetings, needs, people, tasks, users
+from app.services.context import ServiceContext
+from app.services.demo_workspace import create_demo_workspace
+from app.services.workspace import unlock
+from app.ui import style
+from app.ui.case.dialogs import Choices, EditCaseDialog, NewCaseDialog, StatusDialog
+from app.ui.case.workspace import CaseWorkspace, load_bundle
+from app.ui.dialogs import MeetingDialog, NeedDialog, PersonDialog, ReferralDialog, TaskDialog
+from app.ui.firstrun import FirstRunWizard
+from app.ui.language import apply_language
+from app.ui.main_window import MainWindow
+from app.ui.operations import ChangeBus, SyncOperations
+from app.ui.relation_dialog import RelationDialog
+from app.ui.signin import SignInWindow
+from app.ui.user_dialog import NewUserDialog
+from tools import i18n as catalogues
+
+LANGUAGES = ("nb", "ru", "ro", PSEUDO_LANGUAGE)
+MAIN_SIZE = (1200, 780)
+#: A line edit's frame and text margins around its text.
+LINE_EDIT_PADDING = 12
+_TAGS = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True)
+class Demo:
+    folder: Path
+    ctx: ServiceContext
+    case: cases.CaseView
+    person: people.PersonView
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
+    folder = tmp_path_factory.mktemp("i18n") / "demo"
+    created, _stats = create_demo_workspace(folder, cases=30, seed=7, kdf_seconds=0)
+    ctx = unlock(created.folder, "coordinator", "demo")
+    rows = cases.list_cases(ctx, cases.CaseQuery(), limit=30)
+    bundles = [load_bundle(ctx, row.id) for row in rows]
+    richest = max(bundles, key=lambda b: (len(b.meetings) > 0) + len(b.needs) + len(b.tasks))
+    _give_the_coordinator_a_day(ctx, richest.case.id)
+    person = people.get_person(ctx, richest.case.client_id)
+    yield Demo(created.folder, ctx, richest.case, person)
+    ctx.lock()
+
+
+def _give_the_coordinator_a_day(ctx: ServiceContext, case_id: Any) -> None:
+    """Tasks (one overdue, with the longest date text) and a meeting, so Today has rows."""
+    me = ctx.require_actor().id
+    today = date.today()
+    for title, due in (
+        ("Call the housing office about the flat", today - timedelta(days=3)),
+        ("Book a visit", today + timedelta(days=2)),
+    ):
+        tasks.create_task(ctx, tasks.TaskInput(title, due, me, case_id, None))
+    when = (datetime.now() - timedelta(minutes=5)).replace(second=0, microsecond=0)
+    meetings.record_meeting(
+        ctx,
+        meetings.MeetingInput(
+            case_id=case_id,
+            occurred_at=when,
+            duration_minutes=45,
+            kind=MeetingKind.PHONE,
+            summary="Talked about the flat.",
+        ),
+    )
+
+
+@pytest.fixture(scope="module", autouse=True)
+def app_style(qapp: QApplication) -> Iterator[None]:
+    """The app's own look (its font size decides what fits), undone afterwards."""
+    before = (qapp.styleSheet(), qapp.font(), qapp.palette(), qapp.style().name())
+    style.apply(qapp)
+    yield
+    qapp.setStyleSheet(before[0])
+    qapp.setFont(before[1])
+    qapp.setPalette(before[2])
+    qapp.setStyle(before[3])
+
+
+@pytest.fixture(params=LANGUAGES)
+def language(request: pytest.FixtureRequest) -> Iterator[str]:
+    before = current_language()
+    apply_language(request.param)
+    yield request.param
+    apply_language(before)
+
+
+def english_messages(language: str) -> set[str]:
+    """English texts the catalogue for ``language`` translates (into something else)."""
+    if language == PSEUDO_LANGUAGE:
+        template = catalogues.read(catalogues.TEMPLATE)
+        return {m.id for m in template if isinstance(m.id, str) and m.id and pseudo(m.id) != m.id}
+    catalog = catalogues.read(catalogues.po_path(language), language)
+    found: set[str] = set()
+    for m in catalog:
+        ids = [m.id] if isinstance(m.id, str) else list(m.id)
+        strings = [m.string] if isinstance(m.string, str) else list(m.string)
+        if ids[0] and any(s and s not in ids for s in strings):
+            found.update(ids)
+    return found
+
+
+# -- reading what is on screen --
+
+
+def _visible(root: QWidget) -> list[QWidget]:
+    return [w for w in [root, *root.findChildren(QWidget)] if w.isVisible()]
+
+
+def _header_texts(header: QHeaderView) -> list[str]:
+    model = header.model()
+    if model is None:
+        return []
+    return [
+        str(model.headerData(i, header.orientation(), Qt.ItemDataRole.DisplayRole) or "")
+        for i in range(header.count())
+        if not header.isSectionHidden(i)
+    ]
+
+
+def texts_of(root: QWidget) -> list[tuple[str, str]]:
+    """(text, where) for every text a person can see in ``root``."""
+    found: list[tuple[str, str]] = [(root.windowTitle(), "window title")]
+    for w in _visible(root):
+        kind = type(w).__name__
+        if isinstance(w, QLabel):
+            found.append((_TAGS.sub("", w.text()), kind))
+        elif isinstance(w, QAbstractButton):
+            found.append((w.text(), kind))
+        if isinstance(w, QGroupBox):
+            found.append((w.title(), kind))
+        if isinstance(w, QTabBar):
+            found += [(w.tabText(i), kind) for i in range(w.count())]
+        if isinstance(w, QHeaderView):
+            found += [(t, kind) for t in _header_texts(w)]
+        if isinstance(w, QLineEdit | QPlainTextEdit):
+            found.append((w.placeholderText(), f"{kind} placeholder"))
+        if isinstance(w, QComboBox):
+            found += [(w.itemText(i), kind) for i in range(w.count())]
+        if isinstance(w, QListWidget):
+            found += [(w.item(i).text(), kind) for i in range(w.count())]
+        if isinstance(w, QTableWidget):
+            found += [
+                (item.text(), kind)
+                for r in range(w.rowCount())
+                for c in range(w.columnCount())
+                if (item := w.item(r, c)) is not None
+            ]
+        if isinstance(w, QAbstractSpinBox):
+            found.append((w.specialValueText(), kind))
+        if isinstance(w, QSpinBox):
+            found.append((w.suffix().strip(), kind))
+        if isinstance(w, QWizard):
+            page = w.currentPage()
+            if page is not None:
+                found += [(page.title(), "wizard title"), (page.subTitle(), "wizard subtitle")]
+    return [(t.strip(), where) for t, where in found if t and t.strip()]
+
+
+def untranslated(root: QWidget, english: set[str]) -> list[str]:
+    return sorted({f"{where}: {text!r}" for text, where in texts_of(root) if text in english})
+
+
+def clipped(root: QWidget) -> list[str]:
+    """Texts narrower than they need: labels, buttons, tabs, headers, list entries."""
+    found: list[str] = []
+    for w in _visible(root):
+        if isinstance(w, QLabel) and w.text() and not w.wordWrap() and w.pixmap().isNull():
+            if w.sizeHint().width() > w.width() + 1:
+                found.append(f"label {w.text()!r}: needs {w.sizeHint().width()}, has {w.width()}")
+        elif (
+            isinstance(w, QPushButton | QCheckBox | QRadioButton | QToolButton)
+            and w.text()
+            and w.sizeHint().width() > w.width() + 1
+        ):
+            found.append(f"{type(w).__name__} {w.text()!r}: needs {w.sizeHint().width()}")
+        if isinstance(w, QTabBar) and w.count():
+            for i in range(w.count()):
+                if w.tabRect(i).width() < w.tabSizeHint(i).width() - 1:
+                    found.append(f"tab {w.tabText(i)!r} elided")
+            if w.tabRect(w.count() - 1).right() > w.width():
+                found.append(f"tabs do not fit: {[w.tabText(i) for i in range(w.count())]}")
+        if isinstance(w, QHeaderView) and w.orientation() == Qt.Orientation.Horizontal:
+            for i in range(w.count()):
+                if w.isSectionHidden(i):
+                    continue
+                need = w.sectionSizeFromContents(i).width()
+                if w.sectionSize(i) < need - 1:
+                    text = _header_texts(w)[i] if i < len(_header_texts(w)) else i
+                    found.append(f"header {text!r}: needs {need}, has {w.sectionSize(i)}")
+        if isinstance(w, QLineEdit) and w.placeholderText() and not w.text():
+            need = w.fontMetrics().horizontalAdvance(w.placeholderText()) + LINE_EDIT_PADDING
+            if need > w.width():
+                found.append(f"placeholder {w.placeholderText()!r}: needs {need}, has {w.width()}")
+        if isinstance(w, QListWidget) and w.count():
+            need = w.sizeHintForColumn(0)
+            if need > w.viewport().width() + 1:
+                found.append(f"list {w.accessibleName()!r}: needs {need}")
+    return found
+
+
+def check(root: QWidget, english: set[str], problems: list[str], name: str) -> None:
+    QCoreApplication.processEvents()
+    problems += [f"{name}: untranslated {p}" for p in untranslated(root, english)]
+    problems += [f"{name}: clipped {p}" for p in clipped(root)]
+
+
+# -- the walk --
+
+
+def walk_first_run(tmp_path: Path, english: set[str], problems: list[str]) -> None:
+    ops = SyncOperations()
+    for page_id in (0, 1, 2, 3):
+        wizard = FirstRunWizard(tmp_path / "new", ops)
+        wizard.setStartId(page_id)
+        wizard.restart()
+        wizard.show()
+        check(wizard, english, problems, f"first run, page {page_id}")
+        wizard.hide()
+        wizard.deleteLater()
+
+
+def walk_main_window(demo: Demo, english: set[str], problems: list[str]) -> None:
+    ops, bus = SyncOperations(), ChangeBus()
+    window = MainWindow(demo.ctx, ops, bus, organisation="Demo")
+    window.resize(*MAIN_SIZE)
+    window.show()
+    for key in window.pages:
+        window.show_page(key)
+        check(window, english, problems, f"main window, {key}")
+    if window.width() > MAIN_SIZE[0] or window.height() > MAIN_SIZE[1]:
+        problems.append(f"main window grew to {window.width()}×{window.height()}")
+    cases_page: Any = window.show_page("cases")
+    workspace: CaseWorkspace = cases_page.open_case(demo.case.id)
+    for index in range(workspace.tabs.count()):
+        workspace.tabs.setCurrentIndex(index)
+        check(window, english, problems, f"case tab {workspace.tabs.tabText(index)}")
+    window.clear()
+    window.hide()
+    window.deleteLater()
+
+
+def walk_dialogs(demo: Demo, english: set[str], problems: list[str]) -> None:
+    ctx, ops, case = demo.ctx, SyncOperations(), demo.case
+    choices = Choices.load(ctx)
+    staff = users.list_active_staff(ctx)
+    case_needs = needs.list_case_needs(ctx, case.id)
+    organisations = directory.list_organisations(ctx)
+    dialogs: list[QWidget] = [
+        MeetingDialog(None, ctx, ops, case.id),
+        TaskDialog(None, ctx, ops, case.id, staff),
+        NeedDialog(None, ctx, ops, case.id),
+        ReferralDialog(None, ctx, ops, case.id, case_needs, organisations),
+        PersonDialog(None, ctx, ops),
+        PersonDialog(None, ctx, ops, demo.person),
+        NewCaseDialog(None, ctx, ops, choices),
+        EditCaseDialog(None, ctx, ops, choices, case),
+        StatusDialog(None, ctx, ops, case),
+        NewUserDialog(None, ctx, ops),
+        RelationDialog(None, ctx, ops, demo.person.id),
+    ]
+    for dialog in dialogs:
+        dialog.show()
+        check(dialog, english, problems, type(dialog).__name__)
+        dialog.hide()
+        dialog.deleteLater()
+
+
+def test_every_screen_is_translated_and_unclipped(
+    qtbot: Any, demo: Demo, language: str, tmp_path: Path
+) -> None:
+    english = english_messages(language)
+    assert english, "the catalogue is empty"
+    problems: list[str] = []
+    walk_first_run(tmp_path, english, problems)
+    signin = SignInWindow(demo.folder, SyncOperations())
+    signin.show()
+    check(signin, english, problems, "sign-in")
+    signin.hide()
+    signin.deleteLater()
+    walk_main_window(demo, english, problems)
+    walk_dialogs(demo, english, problems)
+    QApplication.processEvents()
+    assert not problems, "\n".join(problems)
+
+
+def test_the_walk_would_notice_english_and_clipping(qtbot: Any) -> None:
+    from PySide6.QtWidgets import QHBoxLayout
+
+    root = QWidget()
+    qtbot.addWidget(root)
+    layout = QHBoxLayout(root)
+    english_label = QLabel("Sign in")
+    squeezed = QPushButton("A very long button text that cannot fit")
+    squeezed.setFixedWidth(40)
+    layout.addWidget(english_label)
+    layout.addWidget(squeezed)
+    root.show()
+    assert untranslated(root, {"Sign in"}) == ["QLabel: 'Sign in'"]
+    assert any("A very long button" in p for p in clipped(root))

@@ -1,0 +1,109 @@
+"""Screenshots of the same screens in every language, for the README and for checking layouts.
+
+    .venv/bin/python tools/screenshots.py [--out docs/screenshots] [--width 1100]
+
+Builds a demo workspace (300 cases, seed 1) in a temporary folder, signs in as the demo social
+worker, and saves ``<lang>-<screen>.png`` for the sign-in window, the Today page, the case list
+and one case (the one with the most meetings, needs and tasks). Runs offscreen; nothing is
+written outside the output folder and the temporary folder, which is removed afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QApplication, QWidget
+
+from app.services import cases
+from app.services import workspace as ws
+from app.services.demo_workspace import create_demo_workspace
+from app.ui import style
+from app.ui.case.workspace import CaseBundle, load_bundle
+from app.ui.language import apply_language
+from app.ui.main_window import MainWindow
+from app.ui.operations import ChangeBus, SyncOperations
+from app.ui.signin import SignInWindow
+
+LANGUAGES = ("en", "nb", "ru", "ro")
+SIZE = (1280, 800)
+USER = "worker"
+
+
+def save(widget: QWidget, path: Path, width: int) -> None:
+    for _ in range(3):
+        QCoreApplication.processEvents()
+    image = widget.grab().toImage()
+    if image.width() > width:
+        image = image.scaledToWidth(width, Qt.TransformationMode.SmoothTransformation)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not image.save(str(path), "PNG"):
+        raise SystemExit(f"could not write {path}")
+    print(path)
+
+
+def busiest_case(ctx: ws.ServiceContext) -> CaseBundle:
+    rows = cases.list_cases(ctx, cases.CaseQuery(), limit=60)
+    bundles = [load_bundle(ctx, row.id) for row in rows]
+    return max(
+        bundles,
+        key=lambda b: (
+            min(len(b.meetings), 6) + min(len(b.needs), 5) + min(len(b.tasks), 4),
+            b.case.reference,
+        ),
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
+    parser.add_argument("--width", type=int, default=1100, help="scale wider images to this")
+    parser.add_argument("--languages", nargs="*", default=list(LANGUAGES))
+    args = parser.parse_args()
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setOrganizationName("Homeward-screenshots")  # keep the user's own settings untouched
+    style.apply(app)
+    ops, bus = SyncOperations(), ChangeBus()
+    with tempfile.TemporaryDirectory() as tmp:
+        created, _stats = create_demo_workspace(
+            Path(tmp) / "demo", cases=300, seed=1, kdf_seconds=0
+        )
+        ctx = ws.unlock(created.folder, USER, "demo")
+        organisation = ws.organisation_name(ctx)
+        case = busiest_case(ctx).case
+        try:
+            for language in args.languages:
+                apply_language(language)
+                signin = SignInWindow(created.folder, ops)
+                signin.username.setText(USER)
+                signin.show()
+                save(signin, args.out / f"{language}-signin.png", args.width)
+                signin.close()
+                window = MainWindow(ctx, ops, bus, organisation=organisation)
+                window.resize(*SIZE)
+                window.show()
+                window.show_page("today")
+                save(window, args.out / f"{language}-today.png", args.width)
+                window.show_page("cases")
+                save(window, args.out / f"{language}-cases.png", args.width)
+                workspace = window.pages["cases"].open_case(case.id)  # type: ignore[attr-defined]
+                workspace.show_tab("meetings")
+                save(window, args.out / f"{language}-case.png", args.width)
+                window.clear()
+                window.close()
+                window.deleteLater()
+        finally:
+            ctx.lock()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
