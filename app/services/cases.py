@@ -28,7 +28,7 @@ from app.models.enums import (
     Priority,
     ReferralSource,
 )
-from app.security.permissions import Permission, pure, requires
+from app.security.permissions import Permission, internal, pure, requires
 from app.services import validation as v
 from app.services.audit_log import AuditAction, log
 from app.services.context import Actor, ServiceContext
@@ -440,12 +440,54 @@ _SORT_COLUMNS = {
 }
 
 
+@internal
+def case_rows_select() -> tuple[Select[*tuple[Any, ...]], Any]:
+    """The columns of a :class:`CaseRow` with their joins (and the worker alias, for sorting).
+
+    Every list of cases (the case list, a person's cases, recently viewed) starts here, and
+    :func:`case_row` turns each result row into the read model.
+    """
+    worker = aliased(User)
+    stmt = (
+        select(
+            Case.id,
+            Case.reference,
+            Case.kind,
+            Case.status,
+            Person.given_name,
+            Person.family_name,
+            worker.display_name,
+            Institution.name,
+            Case.last_activity_at,
+            Case.expected_release,
+        )
+        .join(Person, Person.id == Case.client_id)
+        .outerjoin(worker, worker.id == Case.worker_id)
+        .outerjoin(Institution, Institution.id == Case.institution_id)
+    )
+    return stmt, worker
+
+
+@internal
+def case_row(r: Any) -> CaseRow:
+    return CaseRow(
+        id=r[0],
+        reference=r[1],
+        kind=r[2],
+        status=r[3],
+        client_name=f"{r[4]} {r[5]}",
+        worker_name=r[6],
+        institution_name=r[7],
+        last_activity_at=r[8],
+        expected_release=r[9],
+    )
+
+
 @requires(Permission.CASE_READ)
 def list_cases(
     ctx: ServiceContext, query: CaseQuery = CaseQuery(), *, offset: int = 0, limit: int = 200
 ) -> list[CaseRow]:
     actor = ctx.require_actor()
-    worker = aliased(User)
     ids = _search_ids(query)
     with ctx.uow() as uow:
         walk = query.sort in _INDEXED_SORTS and (
@@ -453,43 +495,14 @@ def list_cases(
             or (uow.session.scalar(select(func.count()).select_from(ids.subquery())) or 0)
             > _WALK_ABOVE
         )
-        stmt = (
-            select(
-                Case.id,
-                Case.reference,
-                Case.kind,
-                Case.status,
-                Person.given_name,
-                Person.family_name,
-                worker.display_name,
-                Institution.name,
-                Case.last_activity_at,
-                Case.expected_release,
-            )
-            .join(Person, Person.id == Case.client_id)
-            .outerjoin(worker, worker.id == Case.worker_id)
-            .outerjoin(Institution, Institution.id == Case.institution_id)
-            .where(*_conditions(query, actor, ids, walk_sort_index=walk))
-        )
+        stmt, worker = case_rows_select()
+        stmt = stmt.where(*_conditions(query, actor, ids, walk_sort_index=walk))
         columns: tuple[Any, ...] = (
             (worker.display_name,) if query.sort == CaseSort.WORKER else _SORT_COLUMNS[query.sort]
         )
         order = [c.desc() if query.descending else c.asc() for c in columns]
         stmt = stmt.order_by(*order, Case.id).offset(offset).limit(limit)
-        return [
-            CaseRow(
-                id=r[0],
-                reference=r[1],
-                kind=r[2],
-                status=r[3],
-                client_name=f"{r[4]} {r[5]}",
-                worker_name=r[6],
-                institution_name=r[7],
-                last_activity_at=r[8],
-                expected_release=r[9],
-            )
-            for r in uow.session.execute(stmt)
-        ]
+        return [case_row(r) for r in uow.session.execute(stmt)]
 
 
 @requires(Permission.CASE_READ)

@@ -23,13 +23,13 @@ from sqlalchemy.orm import Session, aliased
 
 from app.errors import NotFoundError, ValidationError
 from app.i18n import _
-from app.models import Case, Institution, Person, Relationship, User
+from app.models import Case, Person, Relationship
 from app.models.enums import RelationshipKind
 from app.security.permissions import Permission, pure, requires
 from app.services import validation as v
 from app.services.audit_log import AuditAction, log
 from app.services.case_access import choice
-from app.services.cases import CaseRow
+from app.services.cases import CaseRow, case_row, case_rows_select
 from app.services.context import ServiceContext
 from app.services.people import PersonRow
 from app.services.scope import visible_cases_clause, visible_people_clause
@@ -202,41 +202,12 @@ def list_relationships(ctx: ServiceContext, person_id: uuid.UUID) -> list[Relati
 def person_cases(ctx: ServiceContext, person_id: uuid.UUID) -> list[CaseRow]:
     """The cases in which the person is the client, most recently active first."""
     actor = ctx.require_actor()
-    worker = aliased(User)
-    stmt = (
-        select(
-            Case.id,
-            Case.reference,
-            Case.kind,
-            Case.status,
-            Person.given_name,
-            Person.family_name,
-            worker.display_name,
-            Institution.name,
-            Case.last_activity_at,
-            Case.expected_release,
-        )
-        .join(Person, Person.id == Case.client_id)
-        .outerjoin(worker, worker.id == Case.worker_id)
-        .outerjoin(Institution, Institution.id == Case.institution_id)
-        .where(Case.client_id == person_id, visible_cases_clause(actor))
-        .order_by(Case.last_activity_at.desc(), Case.id)
+    stmt, _worker = case_rows_select()
+    stmt = stmt.where(Case.client_id == person_id, visible_cases_clause(actor)).order_by(
+        Case.last_activity_at.desc(), Case.id
     )
     with ctx.uow() as uow:
-        return [
-            CaseRow(
-                id=r[0],
-                reference=r[1],
-                kind=r[2],
-                status=r[3],
-                client_name=f"{r[4]} {r[5]}",
-                worker_name=r[6],
-                institution_name=r[7],
-                last_activity_at=r[8],
-                expected_release=r[9],
-            )
-            for r in uow.session.execute(stmt)
-        ]
+        return [case_row(r) for r in uow.session.execute(stmt)]
 
 
 def _fold(text: str) -> str:

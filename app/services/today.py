@@ -16,9 +16,8 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import aliased
 
-from app.models import Case, Institution, Person, RecentView, User, utcnow
+from app.models import Case, RecentView, utcnow
 from app.security.permissions import Permission, internal, requires
 from app.services.case_access import visible_case
 from app.services.context import ServiceContext
@@ -49,29 +48,14 @@ class TodayView:
 
 @requires(Permission.CASE_READ)
 def today(ctx: ServiceContext, today: date | None = None) -> TodayView:
-    from app.services.cases import CaseRow
+    from app.services.cases import case_row, case_rows_select  # cases imports today
 
     day = today or date.today()
     actor = ctx.require_actor()
     monday = day - timedelta(days=day.weekday())
-    worker = aliased(User)
+    recent, _worker = case_rows_select()
     recent = (
-        select(
-            Case.id,
-            Case.reference,
-            Case.kind,
-            Case.status,
-            Person.given_name,
-            Person.family_name,
-            worker.display_name,
-            Institution.name,
-            Case.last_activity_at,
-            Case.expected_release,
-        )
-        .join(RecentView, RecentView.case_id == Case.id)
-        .join(Person, Person.id == Case.client_id)
-        .outerjoin(worker, worker.id == Case.worker_id)
-        .outerjoin(Institution, Institution.id == Case.institution_id)
+        recent.join(RecentView, RecentView.case_id == Case.id)
         .where(RecentView.user_id == actor.id, visible_cases_clause(actor))
         .order_by(RecentView.viewed_at.desc(), Case.id)
         .limit(RECENT_SHOWN)
@@ -80,20 +64,7 @@ def today(ctx: ServiceContext, today: date | None = None) -> TodayView:
         session = uow.session
         tasks = open_tasks_of(session, actor, day, due_by=day + timedelta(days=UPCOMING_DAYS))
         meetings = meeting_rows(session, actor, monday, monday + timedelta(days=6))
-        cases = [
-            CaseRow(
-                id=r[0],
-                reference=r[1],
-                kind=r[2],
-                status=r[3],
-                client_name=f"{r[4]} {r[5]}",
-                worker_name=r[6],
-                institution_name=r[7],
-                last_activity_at=r[8],
-                expected_release=r[9],
-            )
-            for r in session.execute(recent)
-        ]
+        cases = [case_row(r) for r in session.execute(recent)]
     return TodayView(
         due_today=[t for t in tasks if t.due_on == day],
         overdue=[t for t in tasks if t.due_on is not None and t.due_on < day],
