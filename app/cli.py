@@ -20,7 +20,7 @@ from typing import TextIO
 from app import __version__
 from app.errors import HomewardError, ValidationError
 from app.i18n import _, language_from_environment, ngettext, set_language
-from app.i18n_formats import number
+from app.i18n_formats import number, percent
 from app.logs import configure_logging, log_file
 from app.models.enums import Role
 from app.store.workspace import default_workspace
@@ -298,7 +298,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     started = time.perf_counter()
 
     def progress(stage: str, fraction: float) -> None:
-        print(f"\r{stage}: {fraction:4.0%}   ", end="", file=sys.stderr, flush=True)
+        print(f"\r{stage}: {percent(fraction):>5}   ", end="", file=sys.stderr, flush=True)
 
     created, stats = create_demo_workspace(
         args.workspace,
@@ -564,7 +564,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise ValidationError({"hxl": _("--hxl is for CSV files.")})
 
     def progress(stage: str, fraction: float) -> None:
-        print(f"\r{stage} {fraction:4.0%}   ", end="", file=sys.stderr, flush=True)
+        print(f"\r{stage} {percent(fraction):>5}   ", end="", file=sys.stderr, flush=True)
 
     show = progress if sys.stderr.isatty() else None
     ctx = _unlock(args)

@@ -191,17 +191,6 @@ def NC_(context: str, message: str) -> str:
     return message
 
 
-def translated(message: str, language: str) -> str | None:
-    """The catalogue's translation of ``message`` in ``language``, or ``None`` if it has none
-    (tests use it to tell an untranslated English string from data)."""
-    translations = _load(known_language(language))
-    catalog: dict[object, str] | None = getattr(translations, "_catalog", None)
-    if not catalog:
-        return None
-    text = catalog.get(message)
-    return text if text and text != message else None
-
-
 # -- the pseudo-locale --
 
 _ACCENTED = str.maketrans(

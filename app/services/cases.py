@@ -32,6 +32,7 @@ from app.security.permissions import Permission, internal, pure, requires
 from app.services import validation as v
 from app.services.audit_log import AuditAction, log
 from app.services.context import Actor, ServiceContext
+from app.services.release_plans import reschedule_plan
 from app.services.scope import visible_cases_clause
 from app.store import search
 
@@ -325,6 +326,9 @@ def update_case(ctx: ServiceContext, case_id: uuid.UUID, data: CaseInput) -> Cas
                 case_id=case.id,
                 person_id=case.client_id,
             )
+            if "expected_release" in changed and case.expected_release is not None:
+                # the release plan's open tasks move with the date, in this same transaction
+                reschedule_plan(uow, ctx, case, case.expected_release)
         session.flush()
         view = _load_view(session, case.id, actor)
         uow.commit()

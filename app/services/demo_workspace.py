@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +12,8 @@ from sqlalchemy import Engine
 from app.models.enums import Role
 from app.security.permissions import entry_point
 from app.services import demo
+from app.services.demo_release import add_release_examples
+from app.services.demo_visits_foreign import add_examples as add_visit_examples
 from app.services.workspace import CreatedWorkspace, NewUser, create_workspace
 from app.store import search
 
@@ -36,7 +39,10 @@ def create_demo_workspace(
     stats: list[demo.DemoStats] = []
 
     def fill(engine: Engine, users: dict[str, uuid.UUID]) -> None:
-        stats.append(demo.populate(engine, cases=cases, seed=seed, users=users, progress=progress))
+        made = demo.populate(engine, cases=cases, seed=seed, users=users, progress=progress)
+        release = add_release_examples(engine, users, seed=seed)
+        add_visit_examples(engine, users, seed=seed)
+        stats.append(dataclasses.replace(made, tasks=made.tasks + release.tasks))
         with engine.begin() as conn:
             search.refresh_cases(conn)
 

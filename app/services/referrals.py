@@ -1,7 +1,8 @@
 """Referrals to partner organisations: list a case's referrals and draft a new one.
 
-Consent checks before sending come later (their own issue); a referral made here is a
-draft. Referral details are case work, and a partner's type alone can reveal health data
+A referral starts as a draft; :func:`send_referral` sends it only when the client's consent
+to sharing with partners is valid that day, and :func:`record_referral_response` records
+the partner's answer (accepted, declined, completed) and the outcome. Referral details are case work, and a partner's type alone can reveal health data
 (addiction services), so volunteers receive no referrals at all.
 """
 
@@ -13,16 +14,18 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
 
-from app.errors import ValidationError
+from app.errors import NotFoundError, ValidationError
 from app.i18n import _
-from app.models import Need, Organisation, Referral
-from app.models.enums import NeedDomain, OrganisationType, ReferralStatus
+from app.models import Case, Need, Organisation, Referral, utcnow
+from app.models.enums import ConsentScope, NeedDomain, OrganisationType, ReferralStatus
 from app.security.permissions import Permission, requires
 from app.services import validation as v
 from app.services.audit_log import AuditAction, log
-from app.services.case_access import sees_restricted, touch, visible_case
-from app.services.context import ServiceContext
+from app.services.case_access import choice, sees_restricted, touch, visible_case
+from app.services.consent import consent_refusal
+from app.services.context import Actor, ServiceContext
 
 
 @dataclass(frozen=True)
@@ -135,6 +138,117 @@ def create_referral(
             person_id=case.client_id,
         )
         touch(case)
+        view = _view(*session.execute(_stmt().where(Referral.id == referral.id)).one())
+        uow.commit()
+        return view
+
+
+def _referral_in_case(
+    session: Session, actor: Actor, referral_id: uuid.UUID
+) -> tuple[Referral, Case]:
+    referral = session.get(Referral, referral_id)
+    if referral is None:
+        raise NotFoundError(_("That referral no longer exists."))
+    return referral, visible_case(session, actor, referral.case_id)
+
+
+@requires(Permission.CASE_WRITE)
+def send_referral(
+    ctx: ServiceContext, referral_id: uuid.UUID, sent_on: date | None = None
+) -> ReferralView:
+    """Send a draft referral. Refused unless the client's consent to sharing with partners is
+    valid on the day it is sent (given, not expired, not withdrawn)."""
+    today = date.today()
+    on = sent_on or today
+    if on > today:
+        raise ValidationError({"sent_on": _("The date sent is in the future.")})
+    actor = ctx.require_actor()
+    with ctx.uow() as uow:
+        session = uow.session
+        referral, case = _referral_in_case(session, actor, referral_id)
+        if referral.status is not ReferralStatus.DRAFT:
+            raise ValidationError({"status": _("This referral has already been sent.")})
+        refusal = consent_refusal(session, case.client_id, ConsentScope.SHARING_WITH_PARTNERS, on)
+        if refusal is not None:
+            raise ValidationError({"consent": refusal})
+        referral.status = ReferralStatus.SENT
+        referral.sent_on = on
+        referral.consent_checked_at = utcnow()
+        log(
+            uow,
+            ctx,
+            AuditAction.UPDATE,
+            entity_type="referral",
+            entity_id=referral.id,
+            fields=["consent_checked_at", "sent_on", "status"],
+            case_id=case.id,
+            person_id=case.client_id,
+        )
+        touch(case)
+        session.flush()
+        view = _view(*session.execute(_stmt().where(Referral.id == referral.id)).one())
+        uow.commit()
+        return view
+
+
+#: The answers a partner can give, and what they can follow.
+_RESPONSES: dict[ReferralStatus, frozenset[ReferralStatus]] = {
+    ReferralStatus.ACCEPTED: frozenset({ReferralStatus.SENT}),
+    ReferralStatus.DECLINED: frozenset({ReferralStatus.SENT, ReferralStatus.ACCEPTED}),
+    ReferralStatus.COMPLETED: frozenset({ReferralStatus.SENT, ReferralStatus.ACCEPTED}),
+}
+
+
+@requires(Permission.CASE_WRITE)
+def record_referral_response(
+    ctx: ServiceContext,
+    referral_id: uuid.UUID,
+    status: ReferralStatus,
+    outcome: str | None = None,
+    responded_on: date | None = None,
+) -> ReferralView:
+    """The partner accepted, declined or completed the referral (with the outcome)."""
+    status = choice(ReferralStatus, status, "status")
+    if status not in _RESPONSES:
+        raise ValidationError({"status": _("Choose accepted, declined or completed.")})
+    today = date.today()
+    on = responded_on or today
+    errors = v.Errors()
+    errors.add("responded_on", v.not_future(on, today, _("The answer date is in the future.")))
+    errors.add("outcome", v.text_limit(outcome))
+    if errors:
+        raise ValidationError(errors)
+    actor = ctx.require_actor()
+    with ctx.uow() as uow:
+        session = uow.session
+        referral, case = _referral_in_case(session, actor, referral_id)
+        if referral.status not in _RESPONSES[status]:
+            message = (
+                _("Send the referral before recording the answer.")
+                if referral.status is ReferralStatus.DRAFT
+                else _("This referral already has a final answer.")
+            )
+            raise ValidationError({"status": message})
+        if referral.sent_on is not None and on < referral.sent_on:
+            raise ValidationError({"responded_on": _("The answer came before it was sent.")})
+        referral.status = status
+        referral.responded_on = on
+        fields = ["responded_on", "status"]
+        if v.clean(outcome) is not None or referral.outcome is not None:
+            referral.outcome = v.clean(outcome)
+            fields.insert(0, "outcome")
+        log(
+            uow,
+            ctx,
+            AuditAction.UPDATE,
+            entity_type="referral",
+            entity_id=referral.id,
+            fields=fields,
+            case_id=case.id,
+            person_id=case.client_id,
+        )
+        touch(case)
+        session.flush()
         view = _view(*session.execute(_stmt().where(Referral.id == referral.id)).one())
         uow.commit()
         return view

@@ -11,7 +11,7 @@ calls :func:`record_case_view`, and a top-level import both ways would be a cycl
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -22,6 +22,7 @@ from app.security.permissions import Permission, internal, requires
 from app.services.case_access import visible_case
 from app.services.context import ServiceContext
 from app.services.meetings import MeetingRow, meeting_rows
+from app.services.releases import UpcomingRelease, mentee_rows, release_rows
 from app.services.scope import visible_cases_clause
 from app.services.tasks import TaskView, open_tasks_of
 from app.store.uow import UnitOfWork
@@ -44,6 +45,9 @@ class TodayView:
     meetings_this_week: list[MeetingRow]
     #: Cases I opened recently, newest first (at most 10).
     recent_cases: list[CaseRow]
+    #: My release-support clients expected out in the next 90 days (staff: as worker or
+    #: mentor); for a volunteer, every open case they mentor, before or after release.
+    upcoming_releases: list[UpcomingRelease] = field(default_factory=list)
 
 
 @requires(Permission.CASE_READ)
@@ -65,12 +69,18 @@ def today(ctx: ServiceContext, today: date | None = None) -> TodayView:
         tasks = open_tasks_of(session, actor, day, due_by=day + timedelta(days=UPCOMING_DAYS))
         meetings = meeting_rows(session, actor, monday, monday + timedelta(days=6))
         cases = [case_row(r) for r in session.execute(recent)]
+        releases = (
+            mentee_rows(session, actor, day)
+            if actor.is_volunteer
+            else release_rows(session, actor, day, mine=True)
+        )
     return TodayView(
         due_today=[t for t in tasks if t.due_on == day],
         overdue=[t for t in tasks if t.due_on is not None and t.due_on < day],
         upcoming=[t for t in tasks if t.due_on is not None and t.due_on > day],
         meetings_this_week=meetings,
         recent_cases=cases,
+        upcoming_releases=releases,
     )
 
 

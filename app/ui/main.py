@@ -8,6 +8,7 @@ and shows the sign-in window again.
 
 from __future__ import annotations
 
+import logging
 import sys
 import uuid
 from pathlib import Path
@@ -18,17 +19,23 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
 from app.errors import HomewardError
 from app.i18n import LANGUAGES, _, current_language
 from app.security.idle import IdleTimer
-from app.services import users
+from app.services import backup, users
 from app.services import workspace as ws
 from app.services.context import ServiceContext
+from app.services.integrity import OpenOutcome
 from app.ui import style
 from app.ui.firstrun import FirstRunWizard
 from app.ui.language import apply_language, remember_language, remembered_language
 from app.ui.main_window import MainWindow, WindowState
-from app.ui.operations import ChangeBus, Operations
+from app.ui.operations import ChangeBus, Operations, describe
 from app.ui.signin import SignInWindow
 
+log = logging.getLogger(__name__)
+
 IDLE_POLL_MS = 5_000
+#: The daily backup is checked for a little after sign-in, then every hour.
+BACKUP_FIRST_MS = 5_000
+BACKUP_EVERY_MS = 60 * 60 * 1000
 _INPUT_EVENTS = frozenset(
     {
         QEvent.Type.KeyPress,
@@ -65,6 +72,11 @@ class Controller(QObject):
         self._idle_poll = QTimer(self)
         self._idle_poll.setInterval(IDLE_POLL_MS)
         self._idle_poll.timeout.connect(self._check_idle)
+        self._backup_timer = QTimer(self)
+        self._backup_timer.setSingleShot(True)
+        self._backup_timer.timeout.connect(self._backup_if_due)
+        #: Banners for the main window: read-only (damaged database), location warning.
+        self.notices: tuple[tuple[str, str], ...] = ()
         ops.failed.connect(self._show_failure)
         app = QApplication.instance()
         if app is not None:
@@ -77,6 +89,7 @@ class Controller(QObject):
 
     def _signed_in(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
+        self.notices = notices(self.signin.outcome)
         actor = ctx.require_actor()
         language = actor.language
         chosen = self.signin.chosen_language
@@ -98,6 +111,7 @@ class Controller(QObject):
         self.signin.hide()
         self.window.show()
         self._idle_poll.start()
+        self._backup_timer.start(BACKUP_FIRST_MS)
 
     def _open_window(self, ctx: ServiceContext, state: WindowState | None = None) -> MainWindow:
         def load() -> tuple[str, int, dict[uuid.UUID, str]]:
@@ -106,7 +120,14 @@ class Controller(QObject):
 
         organisation, minutes, names = self.ops.call(load)
         self.idle = IdleTimer(minutes)
-        window = MainWindow(ctx, self.ops, self.bus, organisation=organisation, user_names=names)
+        window = MainWindow(
+            ctx,
+            self.ops,
+            self.bus,
+            organisation=organisation,
+            user_names=names,
+            notices=self.notices,
+        )
         window.lock_was_requested.connect(self.lock)
         window.idle_minutes_did_change.connect(lambda m: setattr(self, "idle", IdleTimer(m)))
         window.language_was_chosen.connect(self.change_language)
@@ -171,6 +192,7 @@ class Controller(QObject):
 
     def lock(self) -> None:
         self._idle_poll.stop()
+        self._backup_timer.stop()
         window, ctx = self.window, self.ctx
         self.window, self.ctx = None, None
         if window is not None:
@@ -178,10 +200,40 @@ class Controller(QObject):
             window.hide()
             window.deleteLater()
         if ctx is not None:
-            self.ops.run(lambda: ws.lock_workspace(ctx), None, lambda _exc: ctx.lock())
+            self._close_workspace(ctx)
         self.signin.reset()
         self.signin.show_language(current_language())
         self.signin.show()
+
+    def _close_workspace(self, ctx: ServiceContext) -> None:
+        """The backup on close, then locking: both on the database thread, in this order
+        (the backup needs the key that locking forgets). ``backup_on_close`` never raises
+        for a failed backup; it logs it."""
+        self.ops.run(
+            lambda: backup.backup_on_close(ctx), None, lambda _exc: None, label=_("Backing up…")
+        )
+        self.ops.run(lambda: ws.lock_workspace(ctx), None, lambda _exc: ctx.lock())
+
+    # -- automatic backups --
+
+    def _backup_if_due(self) -> None:
+        ctx = self.ctx
+        if ctx is None:
+            return
+        self._backup_timer.start(BACKUP_EVERY_MS)
+        self.ops.run(
+            lambda: backup.backup_if_due(ctx),
+            None,
+            self._backup_failed,
+            label=_("Making the daily backup…"),
+        )
+
+    def _backup_failed(self, exc: BaseException) -> None:
+        log.warning("the daily backup failed: %s", type(exc).__name__)
+        if self.window is not None:
+            self.window.statusBar().showMessage(
+                _("The daily backup could not be made: {reason}").format(reason=describe(exc))
+            )
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in _INPUT_EVENTS:
@@ -197,11 +249,33 @@ class Controller(QObject):
 
     def shutdown(self) -> None:
         self._idle_poll.stop()
+        self._backup_timer.stop()
         ctx = self.ctx
         if ctx is not None:
-            self.ops.run(lambda: ws.lock_workspace(ctx), None, lambda _exc: ctx.lock())
-        self.ops.wait_idle()
+            self._close_workspace(ctx)
+        self.ops.wait_idle(timeout_ms=120_000)  # the backup on close of a big workspace
         self.ops.shutdown()
+
+
+def notices(outcome: OpenOutcome | None) -> tuple[tuple[str, str], ...]:
+    """Banners (text, details) for how the workspace was opened."""
+    if outcome is None:
+        return ()
+    found: list[tuple[str, str]] = []
+    if outcome.read_only:
+        found.append(
+            (
+                _(
+                    "Opened read-only because the database is damaged: you can read and print, "
+                    "but not change anything. Restore from a backup (Admin → Backups) into a "
+                    "new folder, and keep this folder as it is."
+                ),
+                "\n".join(outcome.problems),
+            )
+        )
+    if outcome.location_warning:
+        found.append((outcome.location_warning, ""))
+    return tuple(found)
 
 
 def run_gui(workspace: Path) -> int:

@@ -58,7 +58,10 @@ class MainWindow(QMainWindow):
         *,
         organisation: str = "",
         user_names: dict[uuid.UUID, str] | None = None,
+        notices: tuple[tuple[str, str], ...] = (),
     ) -> None:
+        """``notices``: (text, details) banners shown above the pages — a database opened
+        read-only because it is damaged, a workspace in a sync or network folder."""
         super().__init__()
         self.ctx, self.ops, self.bus = ctx, ops, bus
         self._user_names = dict(user_names or {})
@@ -74,6 +77,12 @@ class MainWindow(QMainWindow):
         outer.setSpacing(0)
         if ctx.demo:
             outer.addWidget(banner(_("Demo workspace: every person and case here is made up.")))
+        self.notices: list[QLabel] = []
+        for text, details in notices:
+            notice = banner(text)
+            notice.setToolTip(details)
+            self.notices.append(notice)
+            outer.addWidget(notice)
         row = QHBoxLayout()
         row.setSpacing(0)
         outer.addLayout(row, 1)
@@ -119,6 +128,7 @@ class MainWindow(QMainWindow):
         from app.ui.pages.reports import ReportsPage
         from app.ui.pages.tasks import TasksPage
         from app.ui.pages.today import TodayPage
+        from app.ui.pages.visits import VisitsPage
 
         icons = QStyle.StandardPixmap
         entries: list[tuple[str, str, type[Page], QStyle.StandardPixmap]] = [
@@ -126,7 +136,12 @@ class MainWindow(QMainWindow):
             ("cases", _("Cases"), CasesPage, icons.SP_DirIcon),
             ("people", _("People"), PeoplePage, icons.SP_FileDialogContentsView),
             ("tasks", _("Tasks"), TasksPage, icons.SP_DialogApplyButton),
+            ("visits", _("Visits"), VisitsPage, icons.SP_FileDialogListView),
         ]
+        if not volunteer:
+            from app.ui.pages.releases import ReleasesPage
+
+            entries.append(("releases", _("Releases"), ReleasesPage, icons.SP_ArrowForward))
         if coordinator:
             entries += [
                 (

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
@@ -18,12 +18,29 @@ from PySide6.QtWidgets import (
 
 from app.errors import HomewardError
 from app.i18n import _
-from app.services import keychain
+from app.services import integrity, keychain
 from app.services import workspace as ws
+from app.services.backup_files import BackupInfo
 from app.services.context import ServiceContext
 from app.ui.language import apply_language, language_combo, remember_language, select_language
 from app.ui.operations import Operations, describe
-from app.ui.widgets import banner
+from app.ui.widgets import banner, show_datetime
+
+
+def backups_text(backups: tuple[BackupInfo, ...]) -> str:
+    """The newest backups of a workspace that cannot be opened, and how to restore one."""
+    if not backups:
+        return _("No backups of this workspace were found.")
+    lines = [
+        _(
+            "Restore the newest backup into a new folder with "
+            "'homeward restore --from BACKUP --workspace NEW_FOLDER':"
+        )
+    ]
+    for backup in backups:
+        moment = backup.created_at.astimezone().replace(tzinfo=None)
+        lines.append(f"  {show_datetime(moment)}  {backup.path}")
+    return "\n".join(lines)
 
 
 class SignInWindow(QWidget):
@@ -36,6 +53,8 @@ class SignInWindow(QWidget):
         self.ops = ops
         self._busy = False
         self.last_password = ""
+        #: How the last sign-in went (read-only because damaged, location warning).
+        self.outcome: integrity.OpenOutcome | None = None
         #: The language picked here before signing in (``None`` if untouched): it becomes
         #: the user's own language once they are in.
         self.chosen_language: str | None = None
@@ -66,6 +85,7 @@ class SignInWindow(QWidget):
         self.message.setObjectName("signInMessage")
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color:#b02a37;")
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.message)
         buttons = QHBoxLayout()
         self.keychain_button = QPushButton()
@@ -144,16 +164,30 @@ class SignInWindow(QWidget):
             return
         folder, name, password = self.folder, self.username.text(), self.password.text()
         self._start()
-        self.ops.run(lambda: ws.unlock(folder, name, password), self._success, self._failure)
+        # A damaged database opens read-only (with the newest backups named), never silently.
+        self.ops.run(
+            lambda: integrity.open_workspace(folder, name, password),
+            self._opened,
+            self._failure,
+        )
 
     def _keychain_sign_in(self) -> None:
         if self._busy:
             return
         folder, name = self.folder, self.username.text()
         self._start()
-        self.ops.run(
-            lambda: keychain.unlock_with_keychain(folder, name), self._success, self._failure
-        )
+
+        def unlock() -> integrity.OpenOutcome:
+            ctx = keychain.unlock_with_keychain(folder, name)
+            return integrity.OpenOutcome(
+                ctx, False, (), None, (), integrity.location_warning(folder)
+            )
+
+        self.ops.run(unlock, self._opened, self._failure)
+
+    def _opened(self, outcome: integrity.OpenOutcome) -> None:
+        self.outcome = outcome
+        self._success(outcome.ctx)
 
     def _success(self, ctx: ServiceContext) -> None:
         self._busy = False
@@ -168,13 +202,17 @@ class SignInWindow(QWidget):
     def _failure(self, exc: BaseException) -> None:
         self._busy = False
         self.sign_in_button.setEnabled(True)
-        self.message.setText(str(exc) if isinstance(exc, HomewardError) else describe(exc))
+        text = str(exc) if isinstance(exc, HomewardError) else describe(exc)
+        if isinstance(exc, integrity.DamagedWorkspaceError):
+            text += "\n" + backups_text(exc.backups)
+        self.message.setText(text)
         self.password.clear()
         self.password.setFocus()
 
     def reset(self) -> None:
         """Back to an empty form (after a lock), keeping the user name."""
         self.chosen_language = None
+        self.outcome = None
         self.password.clear()
         self.message.clear()
         self.password.setFocus() if self.username.text() else self.username.setFocus()

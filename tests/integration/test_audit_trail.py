@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from datetime import date
 
@@ -114,7 +115,9 @@ def test_throttling_holds_across_processes(workspace: CreatedWorkspace) -> None:
     for _ in range(5):
         assert verify("wrong").returncode == 3
     refused = verify(PASSWORD)
-    assert refused.returncode == 3 and "Try again in 30 seconds" in refused.stderr
+    # 30 s from the fifth failure; a slow machine may already be a second or two into it
+    assert refused.returncode == 3
+    assert re.search(r"Try again in (2[89]|30) seconds", refused.stderr)
 
 
 def test_volunteers_see_only_their_cases_and_no_restricted_fields(

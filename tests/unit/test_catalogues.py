@@ -86,3 +86,25 @@ def test_a_plural_form_that_serves_21_must_show_the_number() -> None:
     norwegian = catalogues._forms_beyond_one(Catalog(locale="nb"))
     fine = _message(("One case", "{n} cases"), ("Én sak", "{n} saker"))
     assert catalogues._message_problems(fine, 2, norwegian) == []
+
+
+def test_text_is_translated_through_app_i18n_only() -> None:
+    """No module reaches for gettext itself (or installs the builtins ``_``)."""
+    import ast
+
+    offenders = []
+    for path in sorted(catalogues.SOURCE.rglob("*.py")):
+        if path.name == "i18n.py" and path.parent == catalogues.SOURCE:
+            continue
+        tree = ast.parse(path.read_text("utf-8"))
+        for node in ast.walk(tree):
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
+            if any(n == "gettext" or n.startswith("gettext.") for n in names):
+                offenders.append(str(path.relative_to(catalogues.ROOT)))
+    assert offenders == []

@@ -106,17 +106,31 @@ def _tasks(ws: CaseWorkspace, table: ListTable) -> QHBoxLayout:
 
 def _referrals(ws: CaseWorkspace, table: ListTable) -> QHBoxLayout:
     from app.ui.dialogs import ReferralDialog
+    from app.ui.workflows.referrals import ReferralResponseDialog, SendReferralDialog
 
     add = QPushButton(_("New referral…"))
-    add.setVisible(ws.can_edit)
+    send = QPushButton(_("Send…"))
+    answer = QPushButton(_("Record response…"))
+    for button in (add, send, answer):
+        button.setVisible(ws.can_edit)
 
     def new_referral() -> None:
         needs_list = ws.bundle.needs if ws.bundle else []
         if ReferralDialog.add(ws, ws.ctx, ws.ops, ws.case_id, needs_list):
             ws.changed("referrals")
 
+    def open_dialog(kind: type[SendReferralDialog] | type[ReferralResponseDialog]) -> None:
+        referral = table.selected()
+        if referral is None:
+            warn(ws, _("Choose a referral in the list first."))
+            return
+        if kind(ws, ws.ctx, ws.ops, referral).run_modal():
+            ws.changed("referrals")
+
     add.clicked.connect(new_referral)
-    return _bar(add)
+    send.clicked.connect(lambda: open_dialog(SendReferralDialog))
+    answer.clicked.connect(lambda: open_dialog(ReferralResponseDialog))
+    return _bar(add, send, answer)
 
 
 def _documents(ws: CaseWorkspace, table: ListTable) -> QHBoxLayout:

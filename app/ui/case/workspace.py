@@ -30,6 +30,7 @@ from app.services import (
     attachments,
     audit_log,
     cases,
+    consent,
     meetings,
     needs,
     referrals,
@@ -39,7 +40,7 @@ from app.services import (
 from app.services.context import ServiceContext
 from app.ui.style import KIND_COLOURS, STATUS_COLOURS
 from app.ui.tables import ListTable, elide
-from app.ui.widgets import overdue_cell, show_date, show_datetime
+from app.ui.widgets import banner, overdue_cell, show_date, show_datetime
 
 if TYPE_CHECKING:
     from app.ui.pages.cases import CasesPage
@@ -55,6 +56,7 @@ class CaseBundle:
     documents: list[attachments.AttachmentView] | None
     people: list[relations.RelationshipView] | None
     history: list[audit_log.AuditRow] | None
+    consent: consent.ConsentStatus | None = None
 
 
 def _allowed(fn: Any, *args: Any) -> Any:
@@ -76,6 +78,7 @@ def load_bundle(ctx: ServiceContext, case_id: uuid.UUID) -> CaseBundle:
         documents=_allowed(lambda: attachments.list_attachments(ctx, case_id=case_id)),
         people=_allowed(relations.list_relationships, ctx, case.client_id),
         history=_allowed(audit_log.case_history, ctx, case_id),
+        consent=_allowed(consent.consent_status, ctx, case_id),
     )
 
 
@@ -97,6 +100,17 @@ class CaseHeader(QWidget):
         self.details = QLabel()
         self.details.setWordWrap(True)
         layout.addWidget(self.details)
+        self.warning = banner("")
+        self.warning.hide()
+        layout.addWidget(self.warning)
+
+    def show_consent(self, status: consent.ConsentStatus | None) -> None:
+        """The consent warning under the header (missing, withdrawn, expiring soon)."""
+        from app.ui.workflows.consent import consent_warning
+
+        text = consent_warning(status)
+        self.warning.setText(text or "")
+        self.warning.setVisible(text is not None)
 
     def show_case(self, case: cases.CaseView) -> None:
         self.title.setText(f"{case.client_name} · {case.reference}")
@@ -125,8 +139,9 @@ class CaseHeader(QWidget):
         self.details.setText("   ·   ".join(parts))
 
     def clear(self) -> None:
-        for widget in (self.title, self.kind, self.status, self.details):
+        for widget in (self.title, self.kind, self.status, self.details, self.warning):
             widget.clear()
+        self.warning.hide()
 
 
 class OverviewTab(QWidget):
@@ -289,6 +304,7 @@ class CaseWorkspace(QWidget):
         self.bundle = bundle
         case = bundle.case
         self.header.show_case(case)
+        self.header.show_consent(bundle.consent)
         self.title_did_change.emit(self.tab_title())
         self.overview.show_bundle(bundle, self.can_edit)
         self.needs.set_rows(

@@ -1,4 +1,5 @@
-"""Admin (coordinators): users and roles, the audit trail, settings and integrity checks."""
+"""Admin (coordinators): users and roles, the audit trail, settings and integrity checks,
+backups, clients' rights (subject access, erasure, retention) and import."""
 
 from __future__ import annotations
 
@@ -23,6 +24,9 @@ from app.labels import audit_action_label, label, record_type_label
 from app.models.enums import Role
 from app.services import audit_log, users
 from app.services import workspace as ws
+from app.ui.pages.admin_backups import BackupsTab
+from app.ui.pages.admin_import import ImportTab
+from app.ui.pages.admin_rights import RightsTab
 from app.ui.pages.base import Page
 from app.ui.tables import ListTable
 from app.ui.widgets import show_datetime, title, warn
@@ -43,6 +47,13 @@ class AdminPage(Page):
         tabs.addTab(self._users_tab(), _("Users"))
         tabs.addTab(self._audit_tab(), _("Audit trail"))
         tabs.addTab(self._settings_tab(), _("Settings and checks"))
+        self.backups = BackupsTab(self)
+        self.rights = RightsTab(self)
+        self.importer = ImportTab(self)
+        tabs.addTab(self.backups, _("Backups"))
+        tabs.addTab(self.rights, _("Clients' rights"))
+        tabs.addTab(self.importer, _("Import"))
+        self.tabs = tabs
 
     # -- users --
 
@@ -232,6 +243,8 @@ class AdminPage(Page):
         self.ops.run(lambda: users.list_users(ctx), self._show_users, key="admin-users")
         self.ops.run(lambda: ws.idle_lock_minutes(ctx), self.idle.setValue)
         self._load_audit()
+        self.backups.reload()
+        self.rights.reload()
 
     def _show_users(self, rows: list[users.UserRow]) -> None:
         self.users.set_rows(
@@ -254,3 +267,6 @@ class AdminPage(Page):
         self.users.set_rows([])
         self.audit.set_rows([])
         self.check_result.clear()
+        self.backups.clear()
+        self.rights.clear()
+        self.importer.clear()

@@ -10,6 +10,7 @@ from app.i18n import _
 from app.labels import label
 from app.services import today
 from app.ui.pages.base import Page
+from app.ui.pages.releases import release_cells
 from app.ui.tables import ListTable
 from app.ui.widgets import overdue_cell, show_date, show_datetime, title
 
@@ -55,10 +56,25 @@ class TodayPage(Page):
         grid.addWidget(_group(_("My tasks: overdue, today and this week"), self.tasks), 0, 0, 2, 1)
         grid.addWidget(_group(_("My meetings this week"), self.meetings), 0, 1)
         grid.addWidget(_group(_("Recently viewed cases"), self.recent), 1, 1)
+        # A volunteer sees every client they mentor, before and after release.
+        self.releases = ListTable(
+            [_("Release"), _("Client"), _("Case"), _("Plan done"), _("Mentor")],
+            _("You are not mentoring anyone at the moment.")
+            if actor.is_volunteer
+            else _("None of your clients is expected out in the next 90 days."),
+            _("Upcoming releases"),
+            stretch=1,
+        )
+        releases_title = (
+            _("The clients I mentor")
+            if actor.is_volunteer
+            else _("Upcoming releases: the next 90 days")
+        )
+        grid.addWidget(_group(releases_title, self.releases), 2, 0, 1, 2)
         # The task list has the most text (titles wrap); the lists on the right are short.
         grid.setColumnStretch(0, 3)
         grid.setColumnStretch(1, 2)
-        for table in (self.tasks, self.meetings, self.recent):
+        for table in (self.tasks, self.meetings, self.recent, self.releases):
             table.row_activated.connect(self._open)
 
     def reload(self) -> None:
@@ -82,11 +98,12 @@ class TodayPage(Page):
         self.recent.set_rows(
             [([c.reference, c.client_name, label(c.status)], c.id) for c in view.recent_cases]
         )
+        self.releases.set_rows([(release_cells(r), r.case_id) for r in view.upcoming_releases])
 
     def _open(self, case_id: object) -> None:
         if case_id is not None:
             self.window_.open_case(case_id)  # type: ignore[arg-type]
 
     def clear(self) -> None:
-        for table in (self.tasks, self.meetings, self.recent):
+        for table in (self.tasks, self.meetings, self.recent, self.releases):
             table.set_rows([])

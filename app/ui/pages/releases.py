@@ -1,0 +1,212 @@
+"""Releases: everyone expected out in the next 90 days with their plan progress; for
+coordinators also the clients still without a mentor and each volunteer's load."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QInputDialog,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.i18n import _, ngettext
+from app.i18n_formats import number
+from app.services import releases
+from app.services.context import ServiceContext
+from app.ui.pages.base import Page
+from app.ui.tables import Cell, ListTable
+from app.ui.widgets import show_date, title, warn
+
+if TYPE_CHECKING:
+    from app.ui.main_window import MainWindow
+
+NO_PLAN_COLOUR = "#b02a37"
+
+
+@dataclass(frozen=True)
+class ReleasesView:
+    upcoming: list[releases.UpcomingRelease]
+    without_mentor: list[releases.UpcomingRelease] | None
+    volunteers: list[releases.VolunteerLoad] | None
+
+
+def load_releases(ctx: ServiceContext, coordinator: bool) -> ReleasesView:
+    """Runs on the database thread."""
+    return ReleasesView(
+        upcoming=releases.upcoming_releases(ctx),
+        without_mentor=releases.clients_without_mentor(ctx) if coordinator else None,
+        volunteers=releases.volunteer_capacity(ctx) if coordinator else None,
+    )
+
+
+def days_text(row: releases.UpcomingRelease) -> str:
+    if row.days_left is None:
+        return ""
+    if row.days_left == 0:
+        return _("today")
+    return ngettext("in {n} day", "in {n} days", row.days_left).format(n=number(row.days_left))
+
+
+def plan_cell(row: releases.UpcomingRelease) -> Cell:
+    """Progress ("4 of 13"), or a warning sign *and* colour when there is no plan."""
+    if not row.has_plan:
+        return _("⚠ No plan"), NO_PLAN_COLOUR
+    return _("{done} of {total}").format(done=number(row.plan_done), total=number(row.plan_total))
+
+
+def release_cells(row: releases.UpcomingRelease) -> list[Cell]:
+    when = (
+        _("Released {date}").format(date=show_date(row.actual_release))
+        if row.actual_release
+        else f"{show_date(row.expected_release)} ({days_text(row)})"
+        if row.expected_release
+        else ""
+    )
+    return [when, row.client_name, row.reference, plan_cell(row), row.mentor_name or "—"]
+
+
+def _group(text: str, *widgets: QWidget) -> QGroupBox:
+    box = QGroupBox(text)
+    layout = QVBoxLayout(box)
+    for widget in widgets:
+        layout.addWidget(widget)
+    return box
+
+
+class ReleasesPage(Page):
+    topics = frozenset({"cases", "tasks", "releases", "users"})
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.coordinator = self.ctx.require_actor().role.value == "coordinator"
+        layout = QVBoxLayout(self)
+        heading = QHBoxLayout()
+        heading.addWidget(title(_("Releases")))
+        heading.addStretch(1)
+        layout.addLayout(heading)
+        grid = QGridLayout()
+        layout.addLayout(grid, 1)
+        self.upcoming = ListTable(
+            [_("Release"), _("Client"), _("Case"), _("Plan done"), _("Mentor"), _("Worker")],
+            _("Nobody is expected to be released in the next 90 days."),
+            _("Upcoming releases"),
+            stretch=1,
+        )
+        grid.addWidget(_group(_("Upcoming releases: the next 90 days"), self.upcoming), 0, 0, 1, 2)
+        self.without_mentor = ListTable(
+            [_("Release"), _("Client"), _("Case"), _("Plan done"), _("Worker")],
+            _("Every client released in the next six months has a mentor."),
+            _("Clients without a mentor"),
+            stretch=1,
+        )
+        self.volunteers = ListTable(
+            [_("Volunteer"), _("Clients"), _("Capacity"), _("Room for")],
+            _("No active volunteers."),
+            _("Volunteers and their capacity"),
+            stretch=0,
+        )
+        self.set_capacity = QPushButton(_("Set capacity…"))
+        self.set_capacity.clicked.connect(self._set_capacity)
+        self.edit_templates = QPushButton(_("Plan templates…"))
+        self.edit_templates.setVisible(self.coordinator)
+        self.edit_templates.clicked.connect(self._edit_templates)
+        heading.addWidget(self.edit_templates)
+        bar = QWidget()
+        row = QHBoxLayout(bar)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.set_capacity)
+        row.addStretch(1)
+        if self.coordinator:
+            grid.addWidget(
+                _group(_("Clients without a mentor: the next six months"), self.without_mentor),
+                1,
+                0,
+            )
+            grid.addWidget(
+                _group(_("Volunteers: who has room"), bar, self.volunteers),
+                1,
+                1,
+            )
+            grid.setRowStretch(0, 3)
+            grid.setRowStretch(1, 2)
+        for table in (self.upcoming, self.without_mentor):
+            table.row_activated.connect(self._open)
+
+    def reload(self) -> None:
+        super().reload()
+        ctx, coordinator = self.ctx, self.coordinator
+        self.ops.run(lambda: load_releases(ctx, coordinator), self._show, key="releases")
+
+    def _show(self, view: ReleasesView) -> None:
+        self.upcoming.set_rows(
+            [([*release_cells(r), r.worker_name or ""], r.case_id) for r in view.upcoming]
+        )
+        if view.without_mentor is not None:
+            self.without_mentor.set_rows(
+                [
+                    ([*release_cells(r)[:4], r.worker_name or ""], r.case_id)
+                    for r in view.without_mentor
+                ]
+            )
+        if view.volunteers is not None:
+            self.volunteers.set_rows(
+                [
+                    (
+                        [
+                            v.name,
+                            number(v.load),
+                            _("not set") if v.capacity is None else number(v.capacity),
+                            ""
+                            if v.free is None
+                            else (_("⚠ full"), NO_PLAN_COLOUR)
+                            if v.full
+                            else number(v.free),
+                        ],
+                        v,
+                    )
+                    for v in view.volunteers
+                ]
+            )
+
+    def _edit_templates(self) -> None:
+        from app.ui.workflows.release_dialogs import TemplateDialog
+
+        if TemplateDialog.edit(self, self.ctx, self.ops):
+            self.bus.changed("releases")
+
+    def _open(self, case_id: object) -> None:
+        if case_id is not None:
+            self.window_.open_case(case_id)  # type: ignore[arg-type]
+
+    def _set_capacity(self) -> None:
+        volunteer = self.volunteers.selected()
+        if not isinstance(volunteer, releases.VolunteerLoad):
+            warn(self, _("Choose a volunteer in the list first."))
+            return
+        value, ok = QInputDialog.getInt(
+            self,
+            _("Set capacity"),
+            _("How many clients can {name} mentor at once?").format(name=volunteer.name),
+            volunteer.capacity if volunteer.capacity is not None else 2,
+            0,
+            50,
+        )
+        if not ok:
+            return
+        ctx = self.ctx
+        self.ops.run(
+            lambda: releases.set_mentor_capacity(ctx, volunteer.user_id, value),
+            lambda _v: self.bus.changed("releases"),
+            lambda exc: warn(self, str(exc)),
+        )
+
+    def clear(self) -> None:
+        for table in (self.upcoming, self.without_mentor, self.volunteers):
+            table.set_rows([])

@@ -1,0 +1,74 @@
+"""Sending a referral (the service checks the client's consent to sharing with partners and
+its refusal is shown in the dialog) and recording the partner's answer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from PySide6.QtWidgets import QDateEdit, QLabel, QPlainTextEdit, QWidget
+
+from app.i18n import _
+from app.models.enums import ReferralStatus
+from app.services import referrals
+from app.services.context import ServiceContext
+from app.ui.dialog_base import ServiceDialog, optional
+from app.ui.dialogs import enum_combo
+from app.ui.operations import Operations
+from app.ui.widgets import from_qdate, localise_date_edit, to_qdate
+
+
+class SendReferralDialog(ServiceDialog):
+    def __init__(
+        self,
+        parent: QWidget | None,
+        ctx: ServiceContext,
+        ops: Operations,
+        referral: referrals.ReferralView,
+    ) -> None:
+        super().__init__(parent, ctx, ops, _("Send the referral"))
+        self.referral = referral
+        note = QLabel(
+            _(
+                "Send the referral to {organisation}. The client's consent to sharing with "
+                "partners is checked first."
+            ).format(organisation=referral.organisation_name)
+        )
+        note.setWordWrap(True)
+        self.layout().insertWidget(0, note)  # type: ignore[union-attr]
+        self.on = localise_date_edit(QDateEdit(to_qdate(date.today())))
+        self.form.add("sent_on", _("&Sent on"), self.on)
+        self.buttons.button(self.buttons.StandardButton.Save).setText(_("Send"))
+
+    def work(self) -> Callable[[], Any]:
+        ctx, rid, on = self.ctx, self.referral.id, from_qdate(self.on.date())
+        return lambda: referrals.send_referral(ctx, rid, on)
+
+
+class ReferralResponseDialog(ServiceDialog):
+    def __init__(
+        self,
+        parent: QWidget | None,
+        ctx: ServiceContext,
+        ops: Operations,
+        referral: referrals.ReferralView,
+    ) -> None:
+        super().__init__(parent, ctx, ops, _("The partner's answer"))
+        self.referral = referral
+        self.status = enum_combo(
+            (ReferralStatus.ACCEPTED, ReferralStatus.DECLINED, ReferralStatus.COMPLETED)
+        )
+        self.form.add("status", _("&Answer"), self.status)
+        self.on = localise_date_edit(QDateEdit(to_qdate(date.today())))
+        self.form.add("responded_on", _("&Date"), self.on)
+        self.outcome = QPlainTextEdit(referral.outcome or "")
+        self.outcome.setTabChangesFocus(True)
+        self.form.add("outcome", _("&Outcome"), self.outcome)
+        self.watch(self.status, self.outcome)
+
+    def work(self) -> Callable[[], Any]:
+        ctx, rid = self.ctx, self.referral.id
+        status, outcome = self.status.currentData(), optional(self.outcome.toPlainText())
+        on = from_qdate(self.on.date())
+        return lambda: referrals.record_referral_response(ctx, rid, status, outcome, on)

@@ -1,0 +1,266 @@
+"""Hand-written SQL baselines: the same questions Homeward's services answer, asked directly.
+
+Each baseline runs twice in the same process as Homeward's measurement:
+
+- ``cipher``: through ``sqlcipher3`` on the SAME encrypted database file (keyed with the raw
+  data key, the same connection pragmas as Homeward's engine) — the floor for Homeward's own
+  overhead (ORM, services, permissions, audit);
+- ``plain``: through the standard ``sqlite3`` module on an unencrypted copy made with
+  ``sqlcipher_export`` — the difference to ``cipher`` is the cost of encryption.
+
+The SQL is what a careful developer would write by hand for the screen, not a copy of what
+SQLAlchemy emits (except the quarterly summary, whose ~60 aggregate queries are replayed
+verbatim: rewriting them by hand would test the rewriter, not the engine).
+"""
+
+from __future__ import annotations
+
+import hmac
+import sqlite3
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3.dbapi2 as sqlcipher
+
+from app.store import search
+
+CASE_COLUMNS = """c.id, c.reference, c.kind, c.status, p.given_name, p.family_name,
+    w.display_name, i.name, c.last_activity_at, c.expected_release"""
+CASE_FROM = """FROM cases c JOIN people p ON p.id = c.client_id
+    LEFT JOIN users w ON w.id = c.worker_id
+    LEFT JOIN institutions i ON i.id = c.institution_id"""
+
+
+def connect_cipher(database: Path, key: bytes) -> Any:
+    conn = sqlcipher.connect(str(database), isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA key = \"x'" + key.hex() + "'\"")
+    _pragmas(conn)
+    search.register(conn)
+    return conn
+
+
+def connect_plain(database: Path) -> Any:
+    conn = sqlite3.connect(str(database), isolation_level=None, check_same_thread=False)
+    _pragmas(conn)
+    search.register(conn)
+    return conn
+
+
+def _pragmas(conn: Any) -> None:
+    # As app/store/engine.py sets them on every Homeward connection.
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA busy_timeout = 5000")
+    conn.execute("PRAGMA temp_store = MEMORY")
+    conn.execute("PRAGMA secure_delete = ON")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA journal_mode = WAL")
+
+
+def open_and_read_user(database: Path, key: bytes | None, username: str) -> None:
+    """Open a connection, key it, and read the signing-in user: the floor of "unlock"."""
+    conn = connect_cipher(database, key) if key is not None else connect_plain(database)
+    try:
+        conn.execute(
+            "SELECT id, username, display_name, role, language FROM users WHERE username = ?",
+            (username,),
+        ).fetchone()
+    finally:
+        conn.close()
+
+
+# --- the case list --------------------------------------------------------------------------
+
+
+def where_clause(
+    *,
+    kinds: Sequence[str] = (),
+    statuses: Sequence[str] = (),
+    worker_id: str | None = None,
+    mine_id: str | None = None,
+    volunteer_id: str | None = None,
+    search_sql: str | None = None,
+) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    if kinds:
+        clauses.append(f"c.kind IN ({','.join('?' * len(kinds))})")
+        params.extend(kinds)
+    if statuses:
+        clauses.append(f"c.status IN ({','.join('?' * len(statuses))})")
+        params.extend(statuses)
+    if worker_id:
+        clauses.append("c.worker_id = ?")
+        params.append(worker_id)
+    if mine_id:
+        clauses.append("(c.worker_id = ? OR c.volunteer_id = ?)")
+        params.extend([mine_id, mine_id])
+    if volunteer_id:
+        clauses.append("(c.volunteer_id = ? OR c.worker_id = ?)")
+        params.extend([volunteer_id, volunteer_id])
+    if search_sql:
+        clauses.append(f"c.id IN ({search_sql})")
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+def first_page(conn: Any, where: str, params: list[Any], search_params: list[Any]) -> int:
+    """Count the matches and read the first 200, newest activity first (the GUI's one call)."""
+    total = conn.execute(
+        f"SELECT count(*) FROM cases c{where}",  # noqa: S608 - bench SQL, no user input
+        [*params, *search_params],
+    ).fetchone()[0]
+    rows = conn.execute(
+        f"SELECT {CASE_COLUMNS} {CASE_FROM}{where} "  # noqa: S608
+        "ORDER BY c.last_activity_at DESC, c.id LIMIT 200",
+        [*params, *search_params],
+    ).fetchall()
+    assert len(rows) <= 200
+    return int(total)
+
+
+def search_sql(text: str) -> tuple[str, list[Any]]:
+    """The search as one would write it by hand on the same FTS5 trigram index (3+ letters)
+    and LIKE on the folded search line (shorter words)."""
+    words = [w for w in search.fold(text).split() if w]
+    clauses: list[str] = []
+    params: list[Any] = []
+    long_words = [w for w in words if len(w) >= 3]
+    if long_words:
+        clauses.append("s.id IN (SELECT rowid FROM fts_cases WHERE fts_cases MATCH ?)")
+        params.append(" ".join('"' + w.replace('"', '""') + '"' for w in long_words))
+    for w in words:
+        if len(w) < 3:
+            clauses.append("s.text LIKE ? ESCAPE '\\'")
+            params.append(search.contains_pattern(w))
+    return "SELECT s.case_id FROM case_search_index s WHERE " + " AND ".join(clauses), params
+
+
+# --- one case's workspace -----------------------------------------------------------------
+
+OPEN_CASE_SQL = [
+    (
+        "case",
+        """SELECT c.*, p.given_name, p.family_name, w.display_name, v.display_name, i.name
+        FROM cases c JOIN people p ON p.id = c.client_id
+        LEFT JOIN users w ON w.id = c.worker_id LEFT JOIN users v ON v.id = c.volunteer_id
+        LEFT JOIN institutions i ON i.id = c.institution_id WHERE c.id = :case""",
+    ),
+    (
+        "needs",
+        "SELECT * FROM needs WHERE case_id = :case ORDER BY identified_on, created_at, id",
+    ),
+    (
+        "meetings",
+        """SELECT m.*, u.display_name FROM meetings m LEFT JOIN users u ON u.id = m.recorded_by
+        WHERE m.case_id = :case ORDER BY m.occurred_at DESC""",
+    ),
+    (
+        "tasks",
+        """SELECT t.*, u.display_name FROM tasks t LEFT JOIN users u ON u.id = t.assignee_id
+        WHERE t.case_id = :case ORDER BY t.done, t.due_on, t.id LIMIT 500""",
+    ),
+    (
+        "referrals",
+        """SELECT r.*, n.domain, o.name, o.type FROM referrals r
+        JOIN organisations o ON o.id = r.organisation_id LEFT JOIN needs n ON n.id = r.need_id
+        WHERE r.case_id = :case ORDER BY r.created_at DESC, r.id""",
+    ),
+    (
+        "documents",
+        """SELECT a.id, a.filename, a.media_type, a.size, a.sha256, a.created_at, u.display_name
+        FROM attachments a LEFT JOIN users u ON u.id = a.created_by
+        WHERE a.case_id = :case ORDER BY a.created_at DESC, a.id""",
+    ),
+    (
+        "people",
+        """SELECT r.*, o.given_name, o.family_name FROM relationships r
+        JOIN people o ON o.id = CASE WHEN r.person_id = :client THEN r.related_person_id
+                                     ELSE r.person_id END
+        WHERE r.person_id = :client OR r.related_person_id = :client""",
+    ),
+    (
+        "history",
+        """SELECT sequence, occurred_at, user_id, action, entity_type, entity_id, fields,
+        case_id, person_id FROM audit_events WHERE case_id = :case
+        ORDER BY sequence DESC LIMIT 500""",
+    ),
+]
+
+
+def open_case(conn: Any, case_id: str, user_id: str, written: list[str]) -> int:
+    """Read every tab's data, then record the view as Homeward must (DESIGN.md: reading a
+    case is audited, and it goes on the reader's recent list): one audit row (HMAC-signed,
+    next sequence number) and the recent-view row, in one committed transaction.
+    ``written`` collects the audit rows' ids so that the caller can remove them again."""
+    rows = 0
+    client = None
+    for name, sql in OPEN_CASE_SQL:
+        result = conn.execute(sql, {"case": case_id, "client": client}).fetchall()
+        if name == "case":
+            client = result[0][6]  # cases.client_id
+        rows += len(result)
+    now = datetime.now(UTC).replace(tzinfo=None).isoformat(" ")
+    event_id = uuid.uuid4().hex
+    mac = hmac.new(b"bench", f"{event_id}|{case_id}|view_case".encode(), "sha256").hexdigest()
+    conn.execute("BEGIN IMMEDIATE")
+    conn.execute(
+        """INSERT INTO audit_events (id, sequence, occurred_at, user_id, action, entity_type,
+        entity_id, fields, mac, case_id, person_id, created_at, updated_at, created_by)
+        VALUES (:id, (SELECT coalesce(max(sequence), 0) + 1 FROM audit_events), :now, :user,
+        'view_case', 'case', :case, '[]', :mac, :case, :client, :now, :now, :user)""",
+        {"id": event_id, "now": now, "user": user_id, "case": case_id, "mac": mac,
+         "client": client},
+    )
+    updated = conn.execute(
+        "UPDATE recent_views SET viewed_at = :now, updated_at = :now "
+        "WHERE user_id = :user AND case_id = :case",
+        {"now": now, "user": user_id, "case": case_id},
+    ).rowcount
+    if not updated:
+        conn.execute(
+            """INSERT INTO recent_views (id, user_id, case_id, viewed_at, created_at, updated_at,
+            created_by) VALUES (:id, :user, :case, :now, :now, :now, :user)""",
+            {"id": uuid.uuid4().hex, "now": now, "user": user_id, "case": case_id},
+        )
+    conn.execute("COMMIT")
+    written.append(event_id)
+    return rows
+
+
+def forget_views(conn: Any, written: list[str], user_id: str) -> None:
+    """Remove what :func:`open_case` wrote (the audit trail's chain must stay verifiable)."""
+    conn.execute(
+        f"DELETE FROM audit_events WHERE id IN ({','.join('?' * len(written))})",  # noqa: S608
+        written,
+    )
+    conn.execute("DELETE FROM recent_views WHERE user_id = ?", (user_id,))
+
+
+# --- writing a meeting ----------------------------------------------------------------------
+
+
+def record_meeting(conn: Any, row: dict[str, Any]) -> None:
+    """Insert the meeting and touch the case's last activity, in one committed transaction."""
+    conn.execute("BEGIN")
+    conn.execute(
+        """INSERT INTO meetings (id, case_id, occurred_at, duration_minutes, kind, location,
+        recorded_by, summary, wellbeing, interpreter_used, follow_up_task_id, created_at,
+        updated_at, created_by) VALUES (:id, :case_id, :occurred_at, 45, 'office', NULL,
+        :user, :summary, 3, 0, NULL, :now, :now, :user)""",
+        row,
+    )
+    conn.execute(
+        "UPDATE cases SET last_activity_at = :now, updated_at = :now WHERE id = :case_id", row
+    )
+    conn.execute("COMMIT")
+
+
+def replay(conn: Any, statements: list[tuple[str, Any]]) -> int:
+    """Run captured (SQL, parameters) pairs and fetch every row."""
+    rows = 0
+    for sql, params in statements:
+        cursor = conn.execute(sql, params) if params is not None else conn.execute(sql)
+        rows += len(cursor.fetchall()) if cursor.description else 0
+    return rows
