@@ -16,19 +16,21 @@ def cases(n: int, language: str) -> str:
 
 @pytest.mark.parametrize(
     ("n", "expected"),
-    zip(
-        NUMBERS,
-        [
-            "1 случай",
-            "2 случая",
-            "5 случаев",
-            "21 случай",
-            "22 случая",
-            "25 случаев",
-            "101 случай",
-            "111 случаев",
-        ],
-        strict=True,
+    list(
+        zip(
+            NUMBERS,
+            [
+                "1 случай",
+                "2 случая",
+                "5 случаев",
+                "21 случай",
+                "22 случая",
+                "25 случаев",
+                "101 случай",
+                "111 случаев",
+            ],
+            strict=True,
+        )
     ),
 )
 def test_russian_one_few_many(n: int, expected: str) -> None:
@@ -37,19 +39,21 @@ def test_russian_one_few_many(n: int, expected: str) -> None:
 
 @pytest.mark.parametrize(
     ("n", "expected"),
-    zip(
-        NUMBERS,
-        [
-            "1 caz",
-            "2 cazuri",
-            "5 cazuri",
-            "21 de cazuri",
-            "22 de cazuri",
-            "25 de cazuri",
-            "101 cazuri",
-            "111 cazuri",
-        ],
-        strict=True,
+    list(
+        zip(
+            NUMBERS,
+            [
+                "1 caz",
+                "2 cazuri",
+                "5 cazuri",
+                "21 de cazuri",
+                "22 de cazuri",
+                "25 de cazuri",
+                "101 cazuri",
+                "111 cazuri",
+            ],
+            strict=True,
+        )
     ),
 )
 def test_romanian_one_few_other(n: int, expected: str) -> None:
