@@ -108,11 +108,11 @@ def where_clause(
 def first_page(conn: Any, where: str, params: list[Any], search_params: list[Any]) -> int:
     """Count the matches and read the first 200, newest activity first (the GUI's one call)."""
     total = conn.execute(
-        f"SELECT count(*) FROM cases c{where}",  # noqa: S608 - bench SQL, no user input
+        f"SELECT count(*) FROM cases c{where}",
         [*params, *search_params],
     ).fetchone()[0]
     rows = conn.execute(
-        f"SELECT {CASE_COLUMNS} {CASE_FROM}{where} "  # noqa: S608
+        f"SELECT {CASE_COLUMNS} {CASE_FROM}{where} "
         "ORDER BY c.last_activity_at DESC, c.id LIMIT 200",
         [*params, *search_params],
     ).fetchall()
@@ -210,8 +210,14 @@ def open_case(conn: Any, case_id: str, user_id: str, written: list[str]) -> int:
         entity_id, fields, mac, case_id, person_id, created_at, updated_at, created_by)
         VALUES (:id, (SELECT coalesce(max(sequence), 0) + 1 FROM audit_events), :now, :user,
         'view_case', 'case', :case, '[]', :mac, :case, :client, :now, :now, :user)""",
-        {"id": event_id, "now": now, "user": user_id, "case": case_id, "mac": mac,
-         "client": client},
+        {
+            "id": event_id,
+            "now": now,
+            "user": user_id,
+            "case": case_id,
+            "mac": mac,
+            "client": client,
+        },
     )
     updated = conn.execute(
         "UPDATE recent_views SET viewed_at = :now, updated_at = :now "
@@ -232,7 +238,7 @@ def open_case(conn: Any, case_id: str, user_id: str, written: list[str]) -> int:
 def forget_views(conn: Any, written: list[str], user_id: str) -> None:
     """Remove what :func:`open_case` wrote (the audit trail's chain must stay verifiable)."""
     conn.execute(
-        f"DELETE FROM audit_events WHERE id IN ({','.join('?' * len(written))})",  # noqa: S608
+        f"DELETE FROM audit_events WHERE id IN ({','.join('?' * len(written))})",
         written,
     )
     conn.execute("DELETE FROM recent_views WHERE user_id = ?", (user_id,))

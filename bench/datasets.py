@@ -138,7 +138,7 @@ def _counts(plain: Path) -> dict[str, int]:
 
     conn = sqlite3.connect(plain)
     try:
-        return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in COUNTED}  # noqa: S608
+        return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in COUNTED}
     finally:
         conn.close()
 
@@ -183,8 +183,11 @@ def ensure(cases: int, *, rebuild: bool = False, log: Any = print) -> Dataset:
     size = _size(folder / "pristine")
     log(f"  generated in {seconds:.1f} s, workspace {size / 1e6:.0f} MB")
     started = time.perf_counter()
-    _export_plain(folder / "pristine", folder / "deliberately-plaintext" / "plain.db",
-                  data_key(folder / "pristine"))
+    _export_plain(
+        folder / "pristine",
+        folder / "deliberately-plaintext" / "plain.db",
+        data_key(folder / "pristine"),
+    )
     export_seconds = time.perf_counter() - started
     meta = {
         "key": key,

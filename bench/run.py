@@ -132,7 +132,9 @@ def table(rows: list[Row]) -> str:
     ]
     for r in rows:
         target = (
-            "—" if r.target is None else ("≤ " + r.show(r.target) + (" p95" if r.stat == "p95" else ""))
+            "—"
+            if r.target is None
+            else ("≤ " + r.show(r.target) + (" p95" if r.stat == "p95" else ""))
         )
         met = "—" if r.met is None else ("yes" if r.met else "**no**")
         name = r.name + (f" <sub>{r.note}</sub>" if r.note else "")
@@ -398,8 +400,11 @@ class Bench:
         rounds = 2 if self.quick else 3
         results: dict[str, list[float]] = {"hw": [], "cipher": [], "plain": []}
         per_length: dict[int, list[float]] = {}
-        for run in (lambda t: homeward(t), lambda t: by_hand(self.cipher, t),
-                    lambda t: by_hand(self.plain, t)):
+        for run in (
+            lambda t: homeward(t),
+            lambda t: by_hand(self.cipher, t),
+            lambda t: by_hand(self.plain, t),
+        ):
             for p in prefixes:  # warm-up pass
                 run(p)
         for _ in range(rounds):
@@ -517,7 +522,8 @@ class Bench:
                     out.append(time.perf_counter() - started)
                 made.append(row["id"])
             conn.execute(  # leave the cached plaintext copy as it was
-                f"DELETE FROM meetings WHERE id IN ({','.join('?' * len(made))})", made  # noqa: S608
+                f"DELETE FROM meetings WHERE id IN ({','.join('?' * len(made))})",
+                made,
             )
             return out
 
@@ -657,8 +663,13 @@ class Bench:
         )
         self.add(Row(label, "gui", "GUI: key derivation during that sign-in", merged["kdf"]))
         self.add(
-            Row(label, "gui", "GUI: scroll to the middle of the list", merged["scroll"],
-                note=f"{results[0]['scroll_rows']} of {results[0]['total']} rows loaded")
+            Row(
+                label,
+                "gui",
+                "GUI: scroll to the middle of the list",
+                merged["scroll"],
+                note=f"{results[0]['scroll_rows']} of {results[0]['total']} rows loaded",
+            )
         )
         self.add(
             Row(
@@ -671,7 +682,9 @@ class Bench:
         )
         self.rows[-1].extra["keystroke_ms"] = results[0]["keystroke_ms"]
         peak = [r["peak_rss_mb"] for r in results]
-        self.add(Row(label, "gui", "GUI: peak memory of the whole run", peak, target=400, unit="MB"))
+        self.add(
+            Row(label, "gui", "GUI: peak memory of the whole run", peak, target=400, unit="MB")
+        )
 
 
 def run_size(
@@ -849,8 +862,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="10000,100000", help="case counts, comma-separated")
     parser.add_argument("--rounds", type=int, default=15, help="rounds for the fast operations")
     parser.add_argument("--quick", action="store_true", help="fewer rounds (a smoke run)")
-    parser.add_argument("--only", default="", help="groups: unlock,list,search,case,write,"
-                        "report,backup,gui")
+    parser.add_argument(
+        "--only", default="", help="groups: unlock,list,search,case,write,report,backup,gui"
+    )
     parser.add_argument("--skip-gui", action="store_true")
     parser.add_argument("--gui-runs", type=int, default=3)
     parser.add_argument("--rebuild", action="store_true", help="regenerate the cached data")
@@ -880,11 +894,14 @@ def main(argv: list[str] | None = None) -> int:
         RESULTS_MD.write_text(text)
         RESULTS_JSON.parent.mkdir(parents=True, exist_ok=True)
         RESULTS_JSON.write_text(
-            json.dumps({"machine": info, "data": metas, "rows": [asdict(r) for r in rows]},
-                       indent=1)
+            json.dumps(
+                {"machine": info, "data": metas, "rows": [asdict(r) for r in rows]}, indent=1
+            )
         )
-        log(f"\nWrote {RESULTS_MD.relative_to(ROOT)} (raw samples: "
-            f"{RESULTS_JSON.relative_to(ROOT)})")
+        log(
+            f"\nWrote {RESULTS_MD.relative_to(ROOT)} (raw samples: "
+            f"{RESULTS_JSON.relative_to(ROOT)})"
+        )
     return 0
 
 

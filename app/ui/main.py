@@ -33,8 +33,10 @@ from app.ui.signin import SignInWindow
 log = logging.getLogger(__name__)
 
 IDLE_POLL_MS = 5_000
-#: The daily backup is checked for a little after sign-in, then every hour.
-BACKUP_FIRST_MS = 5_000
+#: The daily backup is checked for ten minutes after sign-in, then every hour.
+# The daily backup runs on the database thread, so it waits until the first screens have
+# loaded and the user is settled (a 1 GB workspace takes about 40 s to copy and verify).
+BACKUP_FIRST_MS = 10 * 60 * 1000
 BACKUP_EVERY_MS = 60 * 60 * 1000
 _INPUT_EVENTS = frozenset(
     {

@@ -147,3 +147,19 @@ def test_a_healthy_workspace_opens_normally(workspace: CreatedWorkspace) -> None
         assert not outcome.read_only and outcome.problems == () and outcome.message is None
     with pytest.raises(WorkspaceError):
         integrity.open_workspace(workspace.folder / "missing", "coord", PASSWORD)
+
+
+def test_large_workspaces_skip_the_full_check_at_sign_in(
+    workspace: CreatedWorkspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 1 GB workspace would keep sign-in waiting ~13 s; it is checked elsewhere instead."""
+    from app.services import integrity
+
+    def not_now(_ctx: object) -> tuple[str, ...]:
+        raise AssertionError("the full check ran at sign-in")
+
+    monkeypatch.setattr(integrity, "CHECK_AT_SIGN_IN_MAX_BYTES", 0)
+    monkeypatch.setattr(integrity, "_database_problems", not_now)
+    outcome = integrity.open_workspace(workspace.folder, "coord", PASSWORD)
+    assert not outcome.read_only
+    outcome.ctx.lock()
