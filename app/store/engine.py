@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 
 SQLITE_PLAINTEXT_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
+#: Page cache per connection, in KiB (SQLite's default is 2 MiB). Filled only as pages are read.
+CACHE_KIB = 48 * 1024
 #: Written into the (encrypted) header at creation: "HMWD".
 APPLICATION_ID = 0x484D5744
 _quietened = False
@@ -104,6 +106,9 @@ def _apply_pragmas(conn: Any, *, read_only: bool) -> None:
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA temp_store = MEMORY")
+    # A larger page cache: SQLCipher decrypts and authenticates every page it has to read
+    # again, so keeping hot pages saves most of the cost of encryption on big reads.
+    conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     conn.execute("PRAGMA secure_delete = ON")
     conn.execute("PRAGMA synchronous = FULL")
     if not read_only:
@@ -199,6 +204,7 @@ def make_engine(
         poolclass=QueuePool,
         pool_size=4,
         max_overflow=4,
+        pool_use_lifo=True,  # the database thread keeps reusing one connection, and its cache
         pool_pre_ping=False,
         hide_parameters=True,  # statement errors must never carry client data into logs
     )
