@@ -106,13 +106,25 @@ def life(folder: Path, source: Path, rng: random.Random, reported: set[int], *, 
     os.close(write_end)
     finished = False
     kill_at: float | None = None
+    # Kill after 0 or 1 batches of this life, at a random moment within the next batch (its
+    # length estimated from the previous one): random moments, and at most two batches a
+    # life, so 100 batches always outlast 50 kills however fast the machine is.
+    batches_first = rng.randint(0, 1)
+    seen = 0
+    last = time.monotonic()
+    batch_s = 0.02
     try:
         for line in lines(read_end, time.monotonic() + 120):
+            now = time.monotonic()
             if line.startswith("committed "):
                 reported.add(int(line.split()[1]))
-            elif line == "importing" and kill and kill_at is None:
-                kill_at = time.monotonic() + rng.uniform(0.0, 0.25)
-            elif line == "done":
+                seen += 1
+                batch_s = max(now - last, 0.001)
+            if line == "importing" or line.startswith("committed "):
+                last = now
+                if kill and kill_at is None and seen >= batches_first:
+                    kill_at = now + rng.uniform(0.0, batch_s)
+            if line == "done":
                 finished = True
             if kill_at is not None:
                 remaining = kill_at - time.monotonic()
