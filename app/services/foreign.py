@@ -144,6 +144,16 @@ def _audit(
     )
 
 
+def _add_record(
+    uow: Any, ctx: ServiceContext, case: Case, row: Any, entity_type: str, fields: list[str]
+) -> None:
+    """Insert a new record of the case, audit its filled fields, and mark the case active."""
+    uow.session.add(row)
+    uow.session.flush()
+    _audit(uow, ctx, AuditAction.CREATE, entity_type, row.id, case, fields)
+    touch(case)
+
+
 def _filled(row: object, names: tuple[str, ...]) -> list[str]:
     return [n for n in names if getattr(row, n) not in (None, "")]
 
@@ -266,19 +276,8 @@ def log_consular_contact(
             notes=v.clean(notes),
             created_by=actor.id,
         )
-        session.add(row)
-        session.flush()
         fields = ["channel", "consent_to_notify", "contacted_on", "country", "outcome"]
-        _audit(
-            uow,
-            ctx,
-            AuditAction.CREATE,
-            "consular_contact",
-            row.id,
-            case,
-            fields + _filled(row, ("notes",)),
-        )
-        touch(case)
+        _add_record(uow, ctx, case, row, "consular_contact", fields + _filled(row, ("notes",)))
         view = _consular_view(row)
         uow.commit()
         return view
@@ -362,11 +361,8 @@ def add_immigration_record(
         row = ImmigrationRecord(
             case_id=case.id, status=status, since=since, notes=v.clean(notes), created_by=actor.id
         )
-        session.add(row)
-        session.flush()
         fields = ["since", "status", *_filled(row, ("notes",))]
-        _audit(uow, ctx, AuditAction.CREATE, "immigration_record", row.id, case, fields)
-        touch(case)
+        _add_record(uow, ctx, case, row, "immigration_record", fields)
         view = next(r for r in _immigration(session, case.id) if r.id == row.id)
         uow.commit()
         return view
@@ -448,12 +444,9 @@ def add_family_abroad(
             notes=v.clean(notes),
             created_by=actor.id,
         )
-        session.add(row)
-        session.flush()
         fields = ["contact_channel", "country", "relationship_kind"]
         fields += _filled(row, ("name", "person_id", "notes"))
-        _audit(uow, ctx, AuditAction.CREATE, "family_abroad", row.id, case, fields)
-        touch(case)
+        _add_record(uow, ctx, case, row, "family_abroad", fields)
         view = next(f for f in _family(session, case.id) if f.id == row.id)
         uow.commit()
         return view
@@ -514,11 +507,8 @@ def add_discrimination_report(
             outcome=v.clean(outcome),
             created_by=actor.id,
         )
-        session.add(row)
-        session.flush()
         fields = ["description", "reported_on", *_filled(row, ("reported_to", "outcome"))]
-        _audit(uow, ctx, AuditAction.CREATE, "discrimination_report", row.id, case, fields)
-        touch(case)
+        _add_record(uow, ctx, case, row, "discrimination_report", fields)
         view = _report_view(row)
         uow.commit()
         return view
