@@ -120,6 +120,22 @@ def first_page(conn: Any, where: str, params: list[Any], search_params: list[Any
     return int(total)
 
 
+def all_ids(conn: Any, where: str, params: list[Any]) -> int:
+    """Every id of a list, in list order (what scrolling anywhere needs)."""
+    rows = conn.execute(
+        f"SELECT c.id FROM cases c{where} ORDER BY c.last_activity_at DESC, c.id", params
+    ).fetchall()
+    return len(rows)
+
+
+def rows_by_id(conn: Any, ids: list[str]) -> int:
+    """The list rows of some cases, by id."""
+    marks = ",".join("?" * len(ids))
+    return len(
+        conn.execute(f"SELECT {CASE_COLUMNS} {CASE_FROM} WHERE c.id IN ({marks})", ids).fetchall()
+    )
+
+
 def search_sql(text: str) -> tuple[str, list[Any]]:
     """The search as one would write it by hand on the same FTS5 trigram index (3+ letters)
     and LIKE on the folded search line (shorter words)."""

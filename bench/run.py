@@ -331,8 +331,7 @@ class Bench:
         for name, who, query, spec in filters:
 
             def homeward(who: Any = who, query: cases.CaseQuery = query) -> None:
-                cases.count_cases(who, query)
-                cases.list_cases(who, query, limit=200)
+                cases.first_page(who, query, limit=200)
 
             hw = sample(homeward, warmup=2, rounds=self.rounds)
             cipher = plain = None
@@ -362,6 +361,43 @@ class Bench:
                 )
             )
 
+    def scroll_reads(self, ctx: Any) -> None:
+        """What scrolling anywhere in the list costs: every id of the default list (read once,
+        after a pause in typing), then one batch of rows from the middle."""
+        from app.models.enums import CaseStatus
+        from app.services import cases
+
+        not_closed = frozenset(s for s in CaseStatus if s != CaseStatus.CLOSED)
+        query = cases.CaseQuery(statuses=not_closed)
+        ids = cases.case_ids(ctx, query)
+        middle = ids[len(ids) // 2 : len(ids) // 2 + 200]
+        where, params = baseline.where_clause(statuses=sorted(not_closed))
+        for name, hw_fn, by_hand, note in (
+            (
+                "Case list: every id of the default list (to scroll anywhere)",
+                lambda: cases.case_ids(ctx, query),
+                lambda conn: baseline.all_ids(conn, where, params),
+                f"{len(ids):,} ids",
+            ),
+            (
+                "Case list: one batch of rows from the middle",
+                lambda: cases.case_rows(ctx, middle),
+                lambda conn: baseline.rows_by_id(conn, [i.hex for i in middle]),
+                "200 rows by id",
+            ),
+        ):
+            self.add(
+                Row(
+                    self.ds.label,
+                    "list",
+                    name,
+                    sample(hw_fn, warmup=2, rounds=self.rounds),
+                    sample(lambda f=by_hand: f(self.cipher), warmup=2, rounds=self.rounds),
+                    sample(lambda f=by_hand: f(self.plain), warmup=2, rounds=self.rounds),
+                    note=note,
+                )
+            )
+
     #: Typed one character at a time: names (with and without diacritics), a reference,
     #: institutions, two-word queries, Cyrillic and Romanian.
     TYPED = (
@@ -388,9 +424,7 @@ class Bench:
         prefixes = [p for p in prefixes if p.strip()]
 
         def homeward(text: str) -> None:
-            query = cases.CaseQuery(statuses=not_closed, text=text)
-            cases.count_cases(ctx, query)
-            cases.list_cases(ctx, query, limit=200)
+            cases.first_page(ctx, cases.CaseQuery(statuses=not_closed, text=text), limit=200)
 
         def by_hand(conn: Any, text: str) -> None:
             ssql, sparams = baseline.search_sql(text)
@@ -668,7 +702,7 @@ class Bench:
                 "gui",
                 "GUI: scroll to the middle of the list",
                 merged["scroll"],
-                note=f"{results[0]['scroll_rows']} of {results[0]['total']} rows loaded",
+                note=f"to row {results[0]['total'] // 2:,} of {results[0]['total']:,}",
             )
         )
         self.add(
@@ -709,6 +743,7 @@ def run_size(
         try:
             if wanted("list"):
                 bench.case_list(worker, volunteer)
+                bench.scroll_reads(worker)
             if wanted("search"):
                 bench.search(worker)
             if wanted("case"):

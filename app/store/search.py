@@ -54,29 +54,16 @@ def prefix_pattern(text: str) -> str:
 # ``fts_cases`` is an FTS5 trigram index over it (external content, synced by triggers), so a
 # substring of three or more characters is found without scanning every case. Shorter queries
 # scan the narrow index table with LIKE, which is still far cheaper than folding every row.
+# Each line also carries its case's status, kind, worker, volunteer and last activity
+# (migration 0007; a trigger on ``cases`` keeps them equal), so a filtered search is counted,
+# and its first page in the default order found, on this table alone.
 
 FTS_TABLE = "fts_cases"
-
-CREATE_FTS = [
-    f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(text, content='case_search_index', "
-    "content_rowid='id', tokenize='trigram')",
-    f"""CREATE TRIGGER case_search_index_ai AFTER INSERT ON case_search_index BEGIN
-        INSERT INTO {FTS_TABLE}(rowid, text) VALUES (new.id, new.text); END""",
-    f"""CREATE TRIGGER case_search_index_ad AFTER DELETE ON case_search_index BEGIN
-        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, text) VALUES ('delete', old.id, old.text); END""",
-    f"""CREATE TRIGGER case_search_index_au AFTER UPDATE ON case_search_index BEGIN
-        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, text) VALUES ('delete', old.id, old.text);
-        INSERT INTO {FTS_TABLE}(rowid, text) VALUES (new.id, new.text); END""",
-]
-DROP_FTS = [
-    "DROP TRIGGER IF EXISTS case_search_index_au",
-    "DROP TRIGGER IF EXISTS case_search_index_ad",
-    "DROP TRIGGER IF EXISTS case_search_index_ai",
-    f"DROP TABLE IF EXISTS {FTS_TABLE}",
-]
+INDEX_TABLE = "case_search_index"
 
 _CASE_TEXT_SQL = """
-SELECT c.id, c.reference, p.given_name, p.family_name, p.preferred_name, i.name
+SELECT c.id, c.reference, p.given_name, p.family_name, p.preferred_name, i.name,
+       c.status, c.kind, c.worker_id, c.volunteer_id, c.last_activity_at
 FROM cases c JOIN people p ON p.id = c.client_id LEFT JOIN institutions i ON i.id = c.institution_id
 """
 
@@ -104,16 +91,87 @@ def refresh_cases(conn: Any, where: str = "", params: dict[str, Any] | None = No
     rows = conn.execute(
         text(_CASE_TEXT_SQL + (f" WHERE {where}" if where else "")), params or {}
     ).all()
-    values = [{"case_id": r[0], "text": case_text(r[1], r[2], r[3], r[4], r[5])} for r in rows]
+    values = [
+        {
+            "case_id": r[0],
+            "text": case_text(r[1], r[2], r[3], r[4], r[5]),
+            "status": r[6],
+            "kind": r[7],
+            "worker_id": r[8],
+            "volunteer_id": r[9],
+            "last_activity_at": r[10],
+        }
+        for r in rows
+    ]
     if values:
         conn.execute(
             text(
-                "INSERT INTO case_search_index(case_id, text) VALUES (:case_id, :text) "
-                "ON CONFLICT(case_id) DO UPDATE SET text = excluded.text"
+                f"INSERT INTO {INDEX_TABLE}(case_id, text, status, kind, worker_id, volunteer_id, "
+                "last_activity_at) VALUES (:case_id, :text, :status, :kind, :worker_id, "
+                ":volunteer_id, :last_activity_at) "
+                "ON CONFLICT(case_id) DO UPDATE SET text = excluded.text, "
+                "status = excluded.status, kind = excluded.kind, "
+                "worker_id = excluded.worker_id, volunteer_id = excluded.volunteer_id, "
+                "last_activity_at = excluded.last_activity_at"
             ),
             values,
         )
     return len(values)
+
+
+def _words(query: str) -> list[str]:
+    return [w for w in fold(query).split() if w]
+
+
+def match_terms(query: str) -> tuple[str, dict[str, Any]] | None:
+    """SQL true for the search lines (``case_search_index`` rows) containing every word.
+
+    Words of three or more characters go through the FTS5 trigram index; shorter ones test
+    the line with LIKE. Returns ``(sql, params)``, or ``None`` for an empty query.
+    """
+    words = _words(query)
+    if not words:
+        return None
+    long_words = [w for w in words if len(w) >= 3]
+    clauses: list[str] = []
+    params: dict[str, Any] = {}
+    if long_words:
+        phrase = " ".join('"' + w.replace('"', '""') + '"' for w in long_words)
+        clauses.append(
+            f"{INDEX_TABLE}.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fts)"
+        )
+        params["fts"] = phrase
+    for n, word in enumerate(w for w in words if len(w) < 3):
+        clauses.append(f"{INDEX_TABLE}.text LIKE :w{n} ESCAPE '\\'")
+        params[f"w{n}"] = contains_pattern(word)
+    return " AND ".join(clauses), params
+
+
+def line_terms(query: str) -> tuple[str, dict[str, Any]] | None:
+    """Like :func:`match_terms`, but every word tested with LIKE on the line itself.
+
+    For reading lines in list order and stopping after a page: when matches are common, a
+    few hundred lines are tested, where the FTS index would first list every match.
+    """
+    words = _words(query)
+    if not words:
+        return None
+    sql = " AND ".join(f"{INDEX_TABLE}.text LIKE :l{n} ESCAPE '\\'" for n in range(len(words)))
+    return sql, {f"l{n}": contains_pattern(w) for n, w in enumerate(words)}
+
+
+def case_line_matches(query: str, case_id_column: str) -> tuple[str, dict[str, Any]] | None:
+    """SQL true when the search line of the case ``case_id_column`` contains every word.
+
+    For reading cases in list order and testing each one: a lookup by key and a LIKE per
+    case, where :func:`match_terms` would first collect every match (100,000 for "s").
+    """
+    words = _words(query)
+    if not words:
+        return None
+    likes = " AND ".join(f"l.text LIKE :l{n} ESCAPE '\\'" for n in range(len(words)))
+    sql = f"EXISTS (SELECT 1 FROM {INDEX_TABLE} l WHERE l.case_id = {case_id_column} AND {likes})"
+    return sql, {f"l{n}": contains_pattern(w) for n, w in enumerate(words)}
 
 
 def matching_case_ids(query: str) -> tuple[str, dict[str, Any]] | None:
@@ -121,18 +179,8 @@ def matching_case_ids(query: str) -> tuple[str, dict[str, Any]] | None:
 
     Returns ``(sql, params)``, or ``None`` for an empty query.
     """
-    words = [w for w in fold(query).split() if w]
-    if not words:
+    terms = match_terms(query)
+    if terms is None:
         return None
-    long_words = [w for w in words if len(w) >= 3]
-    short_words = [w for w in words if len(w) < 3]
-    clauses: list[str] = []
-    params: dict[str, Any] = {}
-    if long_words:
-        phrase = " ".join('"' + w.replace('"', '""') + '"' for w in long_words)
-        clauses.append(f"s.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fts)")
-        params["fts"] = phrase
-    for n, word in enumerate(short_words):
-        clauses.append(f"s.text LIKE :w{n} ESCAPE '\\'")
-        params[f"w{n}"] = contains_pattern(word)
-    return "SELECT s.case_id FROM case_search_index s WHERE " + " AND ".join(clauses), params
+    sql, params = terms
+    return f"SELECT {INDEX_TABLE}.case_id FROM {INDEX_TABLE} WHERE {sql}", params

@@ -8,8 +8,9 @@ Contract for a work function passed to :meth:`Operations.run`:
 * its return value (or exception) is handed to ``on_success`` / ``on_failure`` on the **GUI
   thread**, in order.
 
-Work submitted under a ``key`` supersedes earlier work with the same key: results of
-superseded work are dropped (search-as-you-type never shows stale results). A busy signal is
+Work submitted under a ``key`` supersedes earlier work with the same key: superseded work
+that has not started is skipped, and results of superseded work are dropped
+(search-as-you-type never waits for or shows stale results). A busy signal is
 raised only when work has been running for :data:`BUSY_AFTER_MS`, so quick calls never
 flicker. Exceptions never vanish: unhandled ones reach :attr:`failed` and the log.
 
@@ -157,6 +158,11 @@ class Operations(QObject):
                 return
             if job.id < 0:
                 job.fn()
+                continue
+            if job.key is not None and self._latest.get(job.key) != job.id:
+                # Superseded while it waited (a reader of a dict the GUI thread writes: one
+                # atomic lookup). Skipping it keeps typing fast; it is still reported done.
+                self._done.emit(job, None, None)
                 continue
             try:
                 result = job.fn()

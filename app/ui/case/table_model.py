@@ -1,17 +1,28 @@
-"""The case list's table model: loads rows lazily, in batches, off the GUI thread.
+"""The case list's table model: shows the first rows at once, then can scroll anywhere.
 
-``set_query`` replaces the rows (count and first batch in one background call; a newer query
-drops the older one's results). The view asks for more as it scrolls (``canFetchMore`` /
-``fetchMore``); each batch arrives on the GUI thread and is appended with
-``beginInsertRows(parent, first, last)`` — ``last`` inclusive.
+``set_query`` replaces the rows: the count and the first batch come in one background call
+(a newer query supersedes the older one). Shortly after, unless another query came first,
+the ids of every case in the list are read (100,000 in ~0.1 s): from then on the model has
+one row per case and reads the rows in view in batches, wherever the view scrolls to, so
+dragging the scroll bar to the middle of 44,000 cases reads one batch, not 110. Until the ids
+arrive, scrolling to the end asks for them at once (``canFetchMore`` / ``fetchMore``).
+Rows are inserted with ``beginInsertRows(parent, first, last)``: ``last`` is inclusive.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QColor
 
 from app.i18n import _
@@ -23,6 +34,8 @@ from app.ui.style import KIND_COLOURS, STATUS_COLOURS
 from app.ui.widgets import show_date, show_datetime
 
 BATCH = 200
+#: After a query's first page, wait this long for the next keystroke before reading every id.
+IDS_AFTER_MS = 300
 
 REFERENCE, CLIENT, KIND, STATUS, WORKER, LAST_ACTIVITY, EXPECTED_RELEASE = range(7)
 COLUMN_SORT = {
@@ -59,11 +72,26 @@ class CaseTableModel(QAbstractTableModel):
         super().__init__()
         self._ctx = ctx
         self._ops = ops
-        self._rows: list[cases.CaseRow] = []
+        #: One slot per row shown; ``None`` until that row's batch has been read.
+        self._slots: list[cases.CaseRow | None] = []
+        #: Every case id of the list once read (then ``len(_slots) == len(_ids)``).
+        self._ids: Sequence[uuid.UUID] | None = None
         self._total = 0
         self._query = cases.CaseQuery()
-        self._fetching = False
         self._generation = 0
+        self._ids_requested = False
+        self._batches_requested: set[int] = set()
+        self._ids_timer = QTimer(self)
+        self._ids_timer.setSingleShot(True)
+        self._ids_timer.setInterval(IDS_AFTER_MS)
+        self._ids_timer.timeout.connect(self._load_ids)
+        # Batches asked for while painting are read once painting is over (never from
+        # inside ``data()``), all that one paint asked for together.
+        self._batches_wanted: set[int] = set()
+        self._batch_timer = QTimer(self)
+        self._batch_timer.setSingleShot(True)
+        self._batch_timer.setInterval(0)
+        self._batch_timer.timeout.connect(self._load_wanted_batches)
 
     # -- loading --
 
@@ -75,68 +103,149 @@ class CaseTableModel(QAbstractTableModel):
     def total(self) -> int:
         return self._total
 
+    @property
+    def complete(self) -> bool:
+        """Whether the model has a row for every case of the list (loaded or not)."""
+        return len(self._slots) >= self._total
+
     def set_query(self, query: cases.CaseQuery) -> None:
         self._query = query
         self._generation += 1
+        self._ids_timer.stop()
         generation = self._generation
         ctx = self._ctx
 
-        def work() -> tuple[int, list[cases.CaseRow]]:
-            return cases.count_cases(ctx, query), cases.list_cases(ctx, query, limit=BATCH)
+        def work() -> cases.CasePage:
+            return cases.first_page(ctx, query, limit=BATCH)
 
-        def done(result: tuple[int, list[cases.CaseRow]]) -> None:
+        def done(page: cases.CasePage) -> None:
             if generation != self._generation:
                 return
             self.beginResetModel()
-            self._total, self._rows = result
-            self._fetching = False
+            self._total = page.total
+            self._slots = list(page.rows)
+            self._ids = None
+            self._ids_requested = False
+            self._batches_requested, self._batches_wanted = set(), set()
             self.endResetModel()
             self.rows_did_load.emit(self._total)
+            if not self.complete:
+                self._ids_timer.start()
 
         self._ops.run(work, done, key=f"case-model-{id(self)}")
 
     def refresh(self) -> None:
         self.set_query(self._query)
 
-    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and not self._fetching and len(self._rows) < self._total
-
-    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
-        if not self.canFetchMore(parent):
+    def _load_ids(self) -> None:
+        if self._ids_requested or self.complete:
             return
-        self._fetching = True
-        generation, offset, query, ctx = self._generation, len(self._rows), self._query, self._ctx
+        self._ids_requested = True
+        generation, query, ctx = self._generation, self._query, self._ctx
 
-        def work() -> list[cases.CaseRow]:
-            return cases.list_cases(ctx, query, offset=offset, limit=BATCH)
+        def work() -> cases.CaseIds:
+            return cases.case_ids(ctx, query)
 
-        def done(batch: list[cases.CaseRow]) -> None:
-            if generation != self._generation or offset != len(self._rows):
+        def done(ids: cases.CaseIds) -> None:
+            if generation != self._generation:
                 return
-            if batch:
-                first = len(self._rows)
-                self.beginInsertRows(QModelIndex(), first, first + len(batch) - 1)
-                self._rows.extend(batch)
-                self.endInsertRows()
-            # Only now: views may ask for more while rows are being inserted.
-            self._fetching = False
+            self._adopt_ids(ids)
 
         def failed(_exc: BaseException) -> None:
-            self._fetching = False
+            if generation == self._generation:
+                self._ids_requested = False
+
+        self._ops.run(work, done, failed, key=f"case-ids-{id(self)}")
+
+    def _adopt_ids(self, ids: Sequence[uuid.UUID]) -> None:
+        shown = len(self._slots)
+        # The first page was read a moment earlier: keep each row only where it still is.
+        first = ids[:shown]
+        kept = [
+            row if row is not None and row.id == first[n] else None
+            for n, row in enumerate(self._slots[: len(first)])
+        ]
+        if len(ids) < shown:
+            self.beginRemoveRows(QModelIndex(), len(ids), shown - 1)
+            self._slots = kept
+            self._ids = ids
+            self.endRemoveRows()
+        else:
+            self._slots = kept
+            self._ids = ids
+        if len(ids) > shown:
+            self.beginInsertRows(QModelIndex(), shown, len(ids) - 1)
+            self._slots.extend([None] * (len(ids) - shown))
+            self.endInsertRows()
+        self._total = len(ids)
+        if kept:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(kept) - 1, len(COLUMN_SORT) - 1))
+        self.rows_did_load.emit(self._total)
+
+    def _load_batch(self, batch: int) -> None:
+        if batch in self._batches_requested or self._ids is None:
+            return
+        self._batches_requested.add(batch)
+        generation, ctx = self._generation, self._ctx
+        first = batch * BATCH
+        wanted = self._ids[first : first + BATCH]
+
+        def work() -> list[cases.CaseRow]:
+            return cases.case_rows(ctx, wanted)
+
+        def done(rows: list[cases.CaseRow]) -> None:
+            if generation != self._generation:
+                return
+            by_id = {row.id: row for row in rows}
+            for offset, case_id in enumerate(wanted):
+                # A case gone since the ids were read keeps an empty row until the next refresh.
+                self._slots[first + offset] = by_id.get(case_id)
+            last = first + len(wanted) - 1
+            self.dataChanged.emit(self.index(first, 0), self.index(last, len(COLUMN_SORT) - 1))
+
+        def failed(_exc: BaseException) -> None:
+            self._batches_requested.discard(batch)
 
         self._ops.run(work, done, failed)
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and not self._ids_requested and not self.complete
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        """The view reached the end of the first page before the ids came: read them now."""
+        if self.canFetchMore(parent):
+            self._ids_timer.stop()
+            self._load_ids()
 
     def clear(self) -> None:
         """Drop every row (used when the app locks)."""
         self._generation += 1
+        self._ids_timer.stop()
         self.beginResetModel()
-        self._rows, self._total = [], 0
+        self._slots, self._ids, self._total = [], None, 0
+        self._ids_requested = False
+        self._batches_requested, self._batches_wanted = set(), set()
         self.endResetModel()
+
+    def _row(self, row: int) -> cases.CaseRow | None:
+        """The row's data, asking for its batch when it has not been read yet."""
+        found = self._slots[row]
+        if found is None and self._ids is not None:
+            batch = row // BATCH
+            if batch not in self._batches_requested:
+                self._batches_wanted.add(batch)
+                self._batch_timer.start()
+        return found
+
+    def _load_wanted_batches(self) -> None:
+        wanted, self._batches_wanted = self._batches_wanted, set()
+        for batch in sorted(wanted):
+            self._load_batch(batch)
 
     # -- Qt model API --
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else len(self._slots)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMN_SORT)
@@ -150,9 +259,14 @@ class CaseTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        if not index.isValid() or not 0 <= index.row() < len(self._slots):
             return None
-        row = self._rows[index.row()]
+        if role == CASE_ID_ROLE:
+            case_id = self.case_id(index.row())
+            return None if case_id is None else str(case_id)
+        row = self._row(index.row())
+        if row is None:
+            return "…" if role == Qt.ItemDataRole.DisplayRole else None
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, column)
@@ -163,8 +277,6 @@ class CaseTableModel(QAbstractTableModel):
                 return QColor(KIND_COLOURS[row.kind])
         if role == Qt.ItemDataRole.ToolTipRole and column in (KIND, STATUS):
             return self._display(row, column)
-        if role == CASE_ID_ROLE:
-            return str(row.id)
         if role == ROW_ROLE:
             return row
         return None
@@ -205,4 +317,9 @@ class CaseTableModel(QAbstractTableModel):
         )
 
     def case_id(self, row: int) -> uuid.UUID | None:
-        return self._rows[row].id if 0 <= row < len(self._rows) else None
+        if not 0 <= row < len(self._slots):
+            return None
+        if self._ids is not None:
+            return self._ids[row]
+        found = self._slots[row]
+        return None if found is None else found.id

@@ -1,0 +1,200 @@
+"""The case list reads the same rows whichever way it reads them.
+
+``cases`` chooses between strategies by the number of matches (walk the activity index and
+test each line, or find the matches and sort them), reads the default order from the search
+index's copies of the case columns, and can hand out every id for scrolling. Each is checked
+against a plain Python reading of the same cases, and the copies against the cases.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from app.models.enums import CaseKind, CaseStatus, CloseReason, MeetingKind
+from app.services import cases, meetings
+from app.services.context import ServiceContext
+from app.store.search import fold
+from tests.integration.helpers.casework import client, sign_in_new_user
+
+NAMES = [
+    ("Ștefan", "Popescu"),
+    ("Ørjan", "Ølstad"),
+    ("Пётр", "Иванов"),
+    ("Anna", "Berg"),
+    ("Ana", "Bergersen"),
+    ("Ion", "Stan"),
+    ("Kari", "Nordmann"),
+    ("Olga", "Petrova"),
+]
+NOT_CLOSED = frozenset(s for s in CaseStatus if s != CaseStatus.CLOSED)
+
+
+@pytest.fixture
+def world(ctx: ServiceContext, workspace: object) -> dict[str, object]:
+    """24 cases over 8 clients, of every kind and status, two workers and a volunteer."""
+    folder: Path = workspace.folder  # type: ignore[attr-defined]
+    volunteer, volunteer_ctx = sign_in_new_user(ctx, folder, "vera")
+    rng = random.Random(7)
+    people = [client(ctx, given, family) for given, family in NAMES]
+    kinds = list(CaseKind)
+    made = []
+    for n in range(24):
+        person = people[n % len(people)]
+        case = cases.open_case(
+            ctx,
+            cases.CaseInput(
+                kind=kinds[n % 3],
+                client_id=person.id,
+                opened_on=date(2025, 1, 1) + timedelta(days=n),
+                worker_id=ctx.require_actor().id if n % 2 else None,
+                volunteer_id=volunteer.id if n % 5 == 0 else None,
+            ),
+        )
+        made.append(case)
+    for case in rng.sample(made, 12):
+        cases.change_status(ctx, case.id, CaseStatus.OPEN)
+    for case in rng.sample(made, 5):
+        if cases.get_case(ctx, case.id).status == CaseStatus.OPEN:
+            cases.change_status(
+                ctx, case.id, CaseStatus.CLOSED, close_reason=CloseReason.GOALS_MET
+            )
+    for case in rng.sample(made, 8):  # activity in a new order
+        meetings.record_meeting(
+            ctx,
+            meetings.MeetingInput(
+                case_id=case.id,
+                occurred_at=datetime.now() - timedelta(hours=1),
+                duration_minutes=30,
+                kind=MeetingKind.PHONE,
+                summary="Checked in.",
+            ),
+        )
+    yield {"volunteer_ctx": volunteer_ctx, "volunteer_id": volunteer.id}
+    volunteer_ctx.lock()
+
+
+def reference(ctx: ServiceContext, query: cases.CaseQuery) -> list[uuid.UUID]:
+    """The list as a person would work it out: every visible case, filtered, newest first."""
+    everything = cases.list_cases(ctx, cases.CaseQuery(), limit=10_000)
+    words = fold(query.text).split()
+    actor = ctx.require_actor()
+    kept = []
+    for row in everything:
+        view = cases.get_case(ctx, row.id)
+        line = fold(f"{row.reference} {row.client_name} {row.institution_name or ''}")
+        if query.statuses and row.status not in query.statuses:
+            continue
+        if query.kinds and row.kind not in query.kinds:
+            continue
+        if query.mine and actor.id not in (view.worker_id, view.volunteer_id):
+            continue
+        if all(w in line for w in words):
+            kept.append(row)
+    kept.sort(key=lambda r: r.id.hex)
+    kept.sort(key=lambda r: r.last_activity_at, reverse=True)
+    return [r.id for r in kept]
+
+
+QUERIES = [
+    cases.CaseQuery(statuses=NOT_CLOSED),
+    cases.CaseQuery(),
+    cases.CaseQuery(text="a", statuses=NOT_CLOSED),
+    cases.CaseQuery(text="an"),
+    cases.CaseQuery(text="berg"),
+    cases.CaseQuery(text="Ø"),
+    cases.CaseQuery(text="ste pop"),
+    cases.CaseQuery(text="hw-2025", kinds=frozenset({CaseKind.CHILD_VISITS})),
+    cases.CaseQuery(text="петр", statuses=NOT_CLOSED),
+    cases.CaseQuery(text="e", mine=True),
+    cases.CaseQuery(text="zz"),
+]
+
+
+@pytest.mark.parametrize("walk_above", [0, 10**9], ids=["many-matches", "few-matches"])
+def test_every_strategy_reads_the_same_list(
+    ctx: ServiceContext,
+    world: dict[str, object],
+    monkeypatch: pytest.MonkeyPatch,
+    walk_above: int,
+) -> None:
+    monkeypatch.setattr(cases, "_WALK_ABOVE", walk_above)
+    for query in QUERIES:
+        expected = reference(ctx, query)
+        page = cases.first_page(ctx, query, limit=5)
+        assert page.total == len(expected) == cases.count_cases(ctx, query), query
+        assert [r.id for r in page.rows] == expected[:5], query
+        pages = [cases.list_cases(ctx, query, offset=o, limit=5) for o in range(0, 30, 5)]
+        assert [r.id for p in pages for r in p] == expected, query
+        ids = cases.case_ids(ctx, query)
+        assert list(ids) == expected and ids[1:3] == expected[1:3], query
+        middle = ids[len(ids) // 2 :]
+        assert [r.id for r in cases.case_rows(ctx, middle)] == middle
+
+
+def test_other_orders_agree_between_pages_and_ids(
+    ctx: ServiceContext, world: dict[str, object]
+) -> None:
+    for sort in cases.CaseSort:
+        for text_ in ("", "an"):
+            query = cases.CaseQuery(text=text_, sort=sort, descending=False)
+            listed = [r.id for r in cases.list_cases(ctx, query, limit=10_000)]
+            assert list(cases.case_ids(ctx, query)) == listed, (sort, text_)
+            assert cases.first_page(ctx, query, limit=3).rows == cases.list_cases(
+                ctx, query, limit=3
+            )
+
+
+def test_a_volunteer_reads_only_their_cases_every_way(
+    ctx: ServiceContext, world: dict[str, object]
+) -> None:
+    volunteer_ctx: ServiceContext = world["volunteer_ctx"]  # type: ignore[assignment]
+    theirs = {
+        r.id
+        for r in cases.list_cases(ctx, cases.CaseQuery(), limit=10_000)
+        if cases.get_case(ctx, r.id).volunteer_id == world["volunteer_id"]
+    }
+    assert theirs
+    for query in (cases.CaseQuery(), cases.CaseQuery(text="a")):
+        assert {r.id for r in cases.first_page(volunteer_ctx, query).rows} <= theirs
+        assert set(cases.case_ids(volunteer_ctx, query)) <= theirs
+    everyone = list(cases.case_ids(ctx))
+    assert {r.id for r in cases.case_rows(volunteer_ctx, everyone)} == theirs
+
+
+def test_the_search_index_copies_stay_equal_to_the_cases(
+    ctx: ServiceContext, world: dict[str, object]
+) -> None:
+    some = cases.list_cases(ctx, cases.CaseQuery(statuses=frozenset({CaseStatus.OPEN})))[0]
+    view = cases.get_case(ctx, some.id)
+    cases.update_case(
+        ctx,
+        some.id,
+        cases.CaseInput(
+            **{
+                name: getattr(view, name)
+                for name in cases.CaseInput.__dataclass_fields__
+                if name not in ("worker_id", "volunteer_id")
+            },
+            worker_id=None,
+            volunteer_id=None,
+        ),
+    )
+    cases.change_status(ctx, some.id, CaseStatus.ACTIVE)
+    with ctx.engine.connect() as conn:
+        different = conn.execute(
+            text(
+                "SELECT count(*) FROM cases c LEFT JOIN case_search_index s ON s.case_id = c.id "
+                "WHERE s.id IS NULL OR s.status IS NOT c.status OR s.kind IS NOT c.kind "
+                "OR s.worker_id IS NOT c.worker_id OR s.volunteer_id IS NOT c.volunteer_id "
+                "OR s.last_activity_at IS NOT c.last_activity_at"
+            )
+        ).scalar_one()
+        total = conn.execute(text("SELECT count(*) FROM case_search_index")).scalar_one()
+    assert different == 0
+    assert total == cases.count_cases(ctx) == 24
