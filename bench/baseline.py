@@ -26,6 +26,7 @@ from typing import Any
 import sqlcipher3.dbapi2 as sqlcipher
 
 from app.store import search
+from app.store.engine import CACHE_KIB
 
 CASE_COLUMNS = """c.id, c.reference, c.kind, c.status, p.given_name, p.family_name,
     w.display_name, i.name, c.last_activity_at, c.expected_release"""
@@ -54,6 +55,7 @@ def _pragmas(conn: Any) -> None:
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA busy_timeout = 5000")
     conn.execute("PRAGMA temp_store = MEMORY")
+    conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     conn.execute("PRAGMA secure_delete = ON")
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA journal_mode = WAL")

@@ -12,24 +12,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any, cast, overload
+from typing import Any, overload
 
 from sqlalchemy import (
-    ColumnElement,
     Select,
-    String,
     func,
-    literal_column,
-    or_,
     select,
-    text,
-    type_coerce,
 )
 from sqlalchemy.orm import Session, aliased
 
 from app.errors import NotFoundError, ValidationError
 from app.i18n import _
-from app.models import Case, CaseSearchRow, Institution, Person, User, utcnow
+from app.models import Case, Institution, Person, User, utcnow
 from app.models.enums import (
     CaseKind,
     CaseStatus,
@@ -44,8 +38,9 @@ from app.services import validation as v
 from app.services.audit_log import AuditAction, log
 from app.services.context import Actor, ServiceContext
 from app.services.release_plans import reschedule_plan
-from app.services.scope import visible_cases_clause, visible_search_rows_clause
-from app.store import search
+from app.services.scope import visible_cases_clause
+from app.store import case_list, search
+from app.store.uow import UnitOfWork
 
 REFERENCE_PREFIX = "HW"
 
@@ -404,158 +399,6 @@ def change_status(
         return view
 
 
-#: Sorts backed by an index, so the first page can be read in order without sorting.
-_INDEXED_SORTS = frozenset({CaseSort.LAST_ACTIVITY, CaseSort.EXPECTED_RELEASE, CaseSort.REFERENCE})
-#: Above this many search matches, walking the sort index beats sorting the matches.
-_WALK_ABOVE = 2_000
-
-
-@dataclass(frozen=True)
-class CasePage:
-    """The first rows of a case list, and how many cases the list holds in all."""
-
-    total: int
-    rows: list[CaseRow]
-
-
-def _conditions(query: CaseQuery, actor: Actor, *, unindexed: bool) -> list[ColumnElement[bool]]:
-    """The WHERE clauses of a case query on ``cases`` alone (the search is added apart).
-
-    With ``unindexed`` the broad filters (kind, status) are written so SQLite cannot use
-    their indexes. It then either reads cases in sort order and stops after one page, instead
-    of collecting every match and sorting it (44,000 open cases: 470 ms → a few ms), or
-    starts from a short list of search matches and looks each case up by its key, instead of
-    reading every not-closed case to test it against the matches (100,000 cases,
-    "kristiansen": 250 ms → 13 ms; see bench/). Narrow filters (worker, "mine") stay
-    indexable.
-    """
-    conditions: list[ColumnElement[bool]] = [visible_cases_clause(actor)]
-    kind = func.lower(Case.kind) if unindexed else Case.kind
-    status = func.lower(Case.status) if unindexed else Case.status
-    if query.kinds:
-        conditions.append(kind.in_(sorted(k.value for k in query.kinds)))
-    if query.statuses:
-        conditions.append(status.in_(sorted(s.value for s in query.statuses)))
-    if query.worker_id is not None:
-        conditions.append(Case.worker_id == query.worker_id)
-    if query.mine:
-        conditions.append(or_(Case.worker_id == actor.id, Case.volunteer_id == actor.id))
-    return conditions
-
-
-def _search_filters(query: CaseQuery, actor: Actor) -> list[ColumnElement[bool]]:
-    """The filters of :func:`_conditions` on the search index's copies of the case columns."""
-    row = CaseSearchRow
-    conditions: list[ColumnElement[bool]] = [visible_search_rows_clause(actor)]
-    if query.kinds:
-        conditions.append(row.kind.in_(sorted(query.kinds)))
-    if query.statuses:
-        conditions.append(row.status.in_(sorted(query.statuses)))
-    if query.worker_id is not None:
-        conditions.append(row.worker_id == query.worker_id)
-    if query.mine:
-        conditions.append(or_(row.worker_id == actor.id, row.volunteer_id == actor.id))
-    return conditions
-
-
-def _matches(query: CaseQuery, actor: Actor) -> Select[Any] | None:
-    """The ids of the cases a search finds, with every filter applied, or ``None`` without
-    a search. Read from the search index alone, which carries each case's filter columns:
-    counting 43,000 matches of "s" this way takes ~15 ms, joined to ``cases`` 260 ms."""
-    terms = search.match_terms(query.text)
-    if terms is None:
-        return None
-    sql, params = terms
-    conditions = [_sql_condition(sql, params), *_search_filters(query, actor)]
-    return select(CaseSearchRow.case_id).where(*conditions)
-
-
-def _index_page(query: CaseQuery, actor: Actor, total: int | None) -> Select[Any]:
-    """A list in the default order (last activity), read from the search index alone.
-
-    With many matches (``total`` above :data:`_WALK_ABOVE`) the lines are read in order
-    through their activity index and each is tested with LIKE, stopping after a page;
-    with few, the FTS index finds them all and they are sorted. Either way ``cases`` is
-    only read for the page itself.
-    """
-    many = total is not None and total > _WALK_ABOVE
-    terms = search.line_terms(query.text) if many else search.match_terms(query.text)
-    conditions = _search_filters(query, actor)
-    if terms is not None:
-        conditions.append(_sql_condition(*terms))
-    row = CaseSearchRow
-    # Unless matches are many (or everything), "+" keeps SQLite from walking the activity
-    # index to avoid a sort: finding the rows first and sorting them is far cheaper.
-    walk = many or (terms is None and query == CaseQuery(descending=query.descending))
-    key: Any = (
-        row.last_activity_at if walk else literal_column(f"+{row.__tablename__}.last_activity_at")
-    )
-    activity = key.desc() if query.descending else key.asc()
-    return select(row.case_id).where(*conditions).order_by(activity, row.case_id)
-
-
-def _rows_in_order(session: Session, actor: Actor, ids: Sequence[uuid.UUID]) -> list[CaseRow]:
-    if not ids:
-        return []
-    stmt, _worker = case_rows_select()
-    stmt = stmt.where(Case.id.in_(list(ids)), visible_cases_clause(actor))
-    found = {r[0]: case_row(r) for r in session.execute(stmt)}
-    return [found[i] for i in ids if i in found]
-
-
-def _sql_condition(sql: str, params: dict[str, Any]) -> ColumnElement[bool]:
-    """A condition written in SQL by :mod:`app.store.search`, as a boolean column."""
-    # text() is accepted wherever a condition is; the cast only tells the type checker so.
-    return cast(ColumnElement[bool], text(sql).bindparams(**params))
-
-
-def _count(session: Session, query: CaseQuery, actor: Actor, matches: Any) -> int:
-    if matches is None:
-        conditions = _conditions(query, actor, unindexed=False)
-        stmt = select(func.count()).select_from(Case).where(*conditions)
-    else:
-        stmt = select(func.count()).select_from(matches.subquery())
-    return int(session.scalar(stmt) or 0)
-
-
-def _order(query: CaseQuery, worker: Any) -> list[Any]:
-    columns: tuple[Any, ...] = (
-        (worker.display_name,) if query.sort == CaseSort.WORKER else _SORT_COLUMNS[query.sort]
-    )
-    order = [c.desc() if query.descending else c.asc() for c in columns]
-    return [*order, Case.id]
-
-
-def _list_conditions(
-    query: CaseQuery, actor: Actor, matches: Any, total: int | None
-) -> list[ColumnElement[bool]]:
-    """How to read a list in order: see :func:`_conditions` for the two strategies."""
-    indexed_sort = query.sort in _INDEXED_SORTS
-    if matches is None:
-        return _conditions(query, actor, unindexed=indexed_sort)
-    conditions = _conditions(query, actor, unindexed=True)
-    if indexed_sort and (total is None or total > _WALK_ABOVE):
-        # Many matches: read cases in list order, test each one's search line, stop after
-        # a page (a match is every few cases, so that is a few hundred lookups).
-        line = search.case_line_matches(query.text, "cases.id")
-        assert line is not None
-        sql, params = line
-        conditions.append(_sql_condition(sql, params))
-    else:
-        conditions.append(Case.id.in_(matches))
-    return conditions
-
-
-_SORT_COLUMNS = {
-    CaseSort.REFERENCE: (Case.reference_year, Case.reference_seq),
-    CaseSort.CLIENT: (Person.family_name, Person.given_name),
-    CaseSort.KIND: (Case.kind,),
-    CaseSort.STATUS: (Case.status,),
-    CaseSort.LAST_ACTIVITY: (Case.last_activity_at,),
-    CaseSort.EXPECTED_RELEASE: (Case.expected_release,),
-}
-
-
 @internal
 def case_rows_select() -> tuple[Select[*tuple[Any, ...]], Any]:
     """The columns of a :class:`CaseRow` with their joins (and the worker alias, for sorting).
@@ -599,54 +442,12 @@ def case_row(r: Any) -> CaseRow:
     )
 
 
-def _page(
-    session: Session,
-    query: CaseQuery,
-    actor: Actor,
-    matches: Any,
-    total: int | None,
-    *,
-    offset: int,
-    limit: int,
-) -> list[CaseRow]:
-    if matches is not None and query.sort == CaseSort.LAST_ACTIVITY:
-        page = _index_page(query, actor, total).offset(offset).limit(limit)
-        return _rows_in_order(session, actor, list(session.scalars(page)))
-    stmt, worker = case_rows_select()
-    stmt = stmt.where(*_list_conditions(query, actor, matches, total))
-    stmt = stmt.order_by(*_order(query, worker)).offset(offset).limit(limit)
-    return [case_row(r) for r in session.execute(stmt)]
+@dataclass(frozen=True)
+class CasePage:
+    """The first rows of a case list, and how many cases the list holds in all."""
 
-
-@requires(Permission.CASE_READ)
-def first_page(
-    ctx: ServiceContext, query: CaseQuery = CaseQuery(), *, limit: int = 200
-) -> CasePage:
-    """What the case list shows first: the count and the first ``limit`` rows, in one read."""
-    actor = ctx.require_actor()
-    matches = _matches(query, actor)
-    with ctx.uow() as uow:
-        total = _count(uow.session, query, actor, matches)
-        rows = _page(uow.session, query, actor, matches, total, offset=0, limit=limit)
-        return CasePage(total, rows)
-
-
-@requires(Permission.CASE_READ)
-def list_cases(
-    ctx: ServiceContext, query: CaseQuery = CaseQuery(), *, offset: int = 0, limit: int = 200
-) -> list[CaseRow]:
-    actor = ctx.require_actor()
-    matches = _matches(query, actor)
-    with ctx.uow() as uow:
-        total = None if matches is None else _count(uow.session, query, actor, matches)
-        return _page(uow.session, query, actor, matches, total, offset=offset, limit=limit)
-
-
-@requires(Permission.CASE_READ)
-def count_cases(ctx: ServiceContext, query: CaseQuery = CaseQuery()) -> int:
-    actor = ctx.require_actor()
-    with ctx.uow() as uow:
-        return _count(uow.session, query, actor, _matches(query, actor))
+    total: int
+    rows: list[CaseRow]
 
 
 class CaseIds(Sequence[uuid.UUID]):
@@ -673,31 +474,92 @@ class CaseIds(Sequence[uuid.UUID]):
         return uuid.UUID(hex=self._hex[index])
 
 
+# -- the case list: hand-written SQL (app/store/case_list.py), rows made here --------------
+
+
+def _spec(query: CaseQuery, actor: Actor) -> case_list.ListSpec:
+    return case_list.ListSpec(
+        kinds=tuple(sorted(k.value for k in query.kinds)),
+        statuses=tuple(sorted(s.value for s in query.statuses)),
+        worker=None if query.worker_id is None else query.worker_id.hex,
+        mine=actor.id.hex if query.mine else None,
+        volunteer=actor.id.hex if actor.is_volunteer else None,
+        text=query.text,
+        sort=query.sort.value,
+        descending=query.descending,
+    )
+
+
+def _fetch(uow: UnitOfWork, statement: tuple[str, dict[str, Any]]) -> list[Any]:
+    """Run hand-written SQL on the unit of work's connection (inside its transaction)."""
+    sql, params = statement
+    cursor = uow.session.connection().connection.cursor()
+    try:
+        return list(cursor.execute(sql, params).fetchall())
+    finally:
+        cursor.close()
+
+
+_KINDS = {k.value: k for k in CaseKind}
+_STATUSES = {s.value: s for s in CaseStatus}
+
+
+def _raw_row(r: Any) -> CaseRow:
+    # Positional, and enums by dict: 200 rows are made on every keystroke of a search.
+    return CaseRow(
+        uuid.UUID(hex=r[0]),
+        r[1],
+        _KINDS[r[2]],
+        _STATUSES[r[3]],
+        f"{r[4]} {r[5]}",
+        r[6],
+        r[7],
+        datetime.fromisoformat(r[8]),
+        date.fromisoformat(r[9]) if r[9] else None,
+    )
+
+
+def _total(uow: UnitOfWork, spec: case_list.ListSpec) -> int:
+    return int(_fetch(uow, case_list.count(spec))[0][0])
+
+
+@requires(Permission.CASE_READ)
+def first_page(
+    ctx: ServiceContext, query: CaseQuery = CaseQuery(), *, limit: int = 200
+) -> CasePage:
+    """What the case list shows first: the count and the first ``limit`` rows, in one read."""
+    spec = _spec(query, ctx.require_actor())
+    with ctx.uow() as uow:
+        total = _total(uow, spec)
+        rows = _fetch(uow, case_list.page(spec, total, 0, limit)) if total else []
+        return CasePage(total, [_raw_row(r) for r in rows])
+
+
+@requires(Permission.CASE_READ)
+def list_cases(
+    ctx: ServiceContext, query: CaseQuery = CaseQuery(), *, offset: int = 0, limit: int = 200
+) -> list[CaseRow]:
+    spec = _spec(query, ctx.require_actor())
+    with ctx.uow() as uow:
+        # The count picks the strategy for a search; without one it is not needed.
+        total = _total(uow, spec) if spec.searching else case_list.WALK_ABOVE + 1
+        return [_raw_row(r) for r in _fetch(uow, case_list.page(spec, total, offset, limit))]
+
+
+@requires(Permission.CASE_READ)
+def count_cases(ctx: ServiceContext, query: CaseQuery = CaseQuery()) -> int:
+    spec = _spec(query, ctx.require_actor())
+    with ctx.uow() as uow:
+        return _total(uow, spec)
+
+
 @requires(Permission.CASE_READ)
 def case_ids(ctx: ServiceContext, query: CaseQuery = CaseQuery()) -> CaseIds:
     """Every case of the list, in list order: lets the list scroll anywhere at once, reading
-    the rows on view with :func:`case_rows`. 100,000 ids take ~4 MB."""
-    actor = ctx.require_actor()
-    if query.sort == CaseSort.LAST_ACTIVITY:
-        # The search index has every case's filters and activity: 100,000 ids in ~110 ms,
-        # against ~270 ms through ``cases`` (bench/, 100,000 cases).
-        stmt = _index_page(query, actor, None)
-    else:
-        matches = _matches(query, actor)
-        worker = aliased(User)
-        stmt = select(Case.id)
-        if query.sort == CaseSort.CLIENT:
-            stmt = stmt.join(Person, Person.id == Case.client_id)
-        elif query.sort == CaseSort.WORKER:
-            stmt = stmt.outerjoin(worker, worker.id == Case.worker_id)
-        conditions = _conditions(query, actor, unindexed=matches is not None)
-        if matches is not None:
-            conditions.append(Case.id.in_(matches))
-        stmt = stmt.where(*conditions).order_by(*_order(query, worker))
-    # As stored (32 hex digits), not converted: see CaseIds.
-    raw = stmt.with_only_columns(type_coerce(stmt.selected_columns[0], String))
+    the rows on view with :func:`case_rows`. 100,000 ids take ~4 MB and ~110 ms."""
+    spec = _spec(query, ctx.require_actor())
     with ctx.uow() as uow:
-        return CaseIds(list(uow.session.scalars(raw)))
+        return CaseIds([r[0] for r in _fetch(uow, case_list.all_ids(spec))])
 
 
 @requires(Permission.CASE_READ)
@@ -705,5 +567,14 @@ def case_rows(ctx: ServiceContext, ids: Sequence[uuid.UUID]) -> list[CaseRow]:
     """The list rows of these cases, in the order given; cases gone or not visible are left
     out."""
     actor = ctx.require_actor()
+    if not ids:
+        return []
+    volunteer = actor.id.hex if actor.is_volunteer else None
     with ctx.uow() as uow:
-        return _rows_in_order(uow.session, actor, ids)
+        found: dict[uuid.UUID, CaseRow] = {}
+        for start in range(0, len(ids), 500):  # within SQLite's limit on parameters
+            chunk = [i.hex for i in ids[start : start + 500]]
+            for r in _fetch(uow, case_list.rows_by_id(chunk, volunteer)):
+                row = _raw_row(r)
+                found[row.id] = row
+    return [found[i] for i in ids if i in found]

@@ -11,7 +11,6 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, exists, or_, select, true
 
 from app.models import Case, Person
-from app.models.search import CaseSearchRow
 from app.services.context import Actor
 
 
@@ -19,13 +18,6 @@ def visible_cases_clause(reader: Actor) -> ColumnElement[bool]:
     if not reader.is_volunteer:
         return true()
     return or_(Case.volunteer_id == reader.id, Case.worker_id == reader.id)
-
-
-def visible_search_rows_clause(reader: Actor) -> ColumnElement[bool]:
-    """The same rule on the search index's copy of each case's worker and volunteer."""
-    if not reader.is_volunteer:
-        return true()
-    return or_(CaseSearchRow.volunteer_id == reader.id, CaseSearchRow.worker_id == reader.id)
 
 
 def visible_people_clause(reader: Actor) -> ColumnElement[bool]:

@@ -19,6 +19,7 @@ from sqlalchemy import text
 from app.models.enums import CaseKind, CaseStatus, CloseReason, MeetingKind
 from app.services import cases, meetings
 from app.services.context import ServiceContext
+from app.store import case_list
 from app.store.search import fold
 from tests.integration.helpers.casework import client, sign_in_new_user
 
@@ -123,7 +124,7 @@ def test_every_strategy_reads_the_same_list(
     monkeypatch: pytest.MonkeyPatch,
     walk_above: int,
 ) -> None:
-    monkeypatch.setattr(cases, "_WALK_ABOVE", walk_above)
+    monkeypatch.setattr(case_list, "WALK_ABOVE", walk_above)
     for query in QUERIES:
         expected = reference(ctx, query)
         page = cases.first_page(ctx, query, limit=5)
