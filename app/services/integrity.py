@@ -153,6 +153,18 @@ def open_workspace(
 
 
 @entry_point
+def open_workspace_with_keychain(folder: Path, username: str, *, check: bool = True) -> OpenOutcome:
+    """The same checks when the secret comes from this computer's keychain."""
+    from app.services import keychain  # keychain builds on workspace, as this module does
+
+    return _open(
+        Path(folder),
+        lambda read_only: keychain.unlock_with_keychain(folder, username, read_only=read_only),
+        check,
+    )
+
+
+@entry_point
 def open_workspace_with_recovery_code(
     folder: Path, code: str, *, check: bool = True
 ) -> OpenOutcome:

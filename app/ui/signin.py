@@ -177,13 +177,11 @@ class SignInWindow(QWidget):
         folder, name = self.folder, self.username.text()
         self._start()
 
-        def unlock() -> integrity.OpenOutcome:
-            ctx = keychain.unlock_with_keychain(folder, name)
-            return integrity.OpenOutcome(
-                ctx, False, (), None, (), integrity.location_warning(folder)
-            )
-
-        self.ops.run(unlock, self._opened, self._failure)
+        self.ops.run(
+            lambda: integrity.open_workspace_with_keychain(folder, name),
+            self._opened,
+            self._failure,
+        )
 
     def _opened(self, outcome: integrity.OpenOutcome) -> None:
         self.outcome = outcome

@@ -163,3 +163,25 @@ def test_large_workspaces_skip_the_full_check_at_sign_in(
     outcome = integrity.open_workspace(workspace.folder, "coord", PASSWORD)
     assert not outcome.read_only
     outcome.ctx.lock()
+
+
+def test_keychain_sign_in_runs_the_same_checks(
+    workspace: CreatedWorkspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Signing in with the keychain's secret is checked like a password sign-in."""
+    from app.services import integrity, keychain
+
+    opened: list[bool] = []
+
+    def unlock_with_keychain(folder: Path, username: str, *, read_only: bool = False) -> object:
+        opened.append(read_only)  # the real one needs a Secret Service (tested apart)
+        return ws.unlock(folder, username, PASSWORD, read_only=read_only)
+
+    monkeypatch.setattr(keychain, "unlock_with_keychain", unlock_with_keychain)
+    monkeypatch.setattr(integrity, "_database_problems", lambda _ctx: ("a damaged page",))
+    outcome = integrity.open_workspace_with_keychain(workspace.folder, "coord")
+    try:
+        assert opened == [False, True]  # found damaged, reopened read-only
+        assert outcome.read_only and outcome.problems == ("a damaged page",)
+    finally:
+        outcome.ctx.lock()
