@@ -252,6 +252,8 @@ _RECORD_TYPES: dict[str, str] = {
     "user": N_("User"),
     "consent": N_("Consent"),
     "child_visit": N_("Child visit"),
+    "institution": N_("Institution"),
+    "organisation": N_("Organisation"),
 }
 
 

@@ -10,47 +10,34 @@ also sees clients without a mentor and the volunteers' capacity). Runs offscreen
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from PySide6.QtWidgets import QApplication
-
 from app.services import release_plans, releases
 from app.services import workspace as ws
-from app.services.demo_workspace import create_demo_workspace
-from app.ui import style
-from app.ui.case.workspace import CaseWorkspace
 from app.ui.language import apply_language
-from app.ui.main_window import MainWindow
-from app.ui.operations import ChangeBus, SyncOperations
 from app.ui.workflows.release import ReleasePlanTab
-from tools.screenshots import SIZE, save
+from tools.screenshots import (
+    demo_folder,
+    main_window,
+    parse_args,
+    save,
+    show_case_tab,
+    signed_in,
+    start_app,
+)
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
-    parser.add_argument("--width", type=int, default=1100)
-    parser.add_argument("--languages", nargs="*", default=["en", "ru"])
-    args = parser.parse_args()
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
-    app.setOrganizationName("Homeward-screenshots")
-    style.apply(app)
-    ops, bus = SyncOperations(), ChangeBus()
-    with tempfile.TemporaryDirectory() as tmp:
-        created, _stats = create_demo_workspace(
-            Path(tmp) / "demo", cases=300, seed=1, kdf_seconds=0
-        )
+    args = parse_args(__doc__)
+    ops, bus = start_app()
+    with demo_folder() as folder:
         for user, shot in (("worker", "release-plan"), ("coordinator", "releases")):
-            ctx = ws.unlock(created.folder, user, "demo")
-            try:
+            with signed_in(folder, user) as ctx:
                 organisation = ws.organisation_name(ctx)
                 mine = [r for r in releases.upcoming_releases(ctx) if r.has_plan]
                 plans = [p for r in mine if (p := release_plans.plan_for_case(ctx, r.case_id))]
@@ -61,27 +48,12 @@ def main() -> int:
                 )
                 for language in args.languages:
                     apply_language(language)
-                    window = MainWindow(ctx, ops, bus, organisation=organisation)
-                    window.resize(*SIZE)
-                    window.show()
-                    if shot == "releases":
-                        window.show_page("releases")
-                    else:
-                        window.open_case(best.case_id)
-                        workspace = window.pages["cases"].tabs.currentWidget()  # type: ignore[attr-defined]
-                        assert isinstance(workspace, CaseWorkspace)
-                        tab = next(
-                            workspace.tabs.widget(i)
-                            for i in range(workspace.tabs.count())
-                            if isinstance(workspace.tabs.widget(i), ReleasePlanTab)
-                        )
-                        workspace.tabs.setCurrentWidget(tab)
-                    save(window, args.out / f"{language}-{shot}.png", args.width)
-                    window.clear()
-                    window.close()
-                    window.deleteLater()
-            finally:
-                ctx.lock()
+                    with main_window(ctx, ops, bus, organisation) as window:
+                        if shot == "releases":
+                            window.show_page("releases")
+                        else:
+                            show_case_tab(window, best.case_id, ReleasePlanTab)
+                        save(window, args.out / f"{language}-{shot}.png", args.width)
     apply_language("en")
     return 0
 

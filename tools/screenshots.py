@@ -14,7 +14,11 @@ import argparse
 import os
 import sys
 import tempfile
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -24,9 +28,10 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from app.services import cases
 from app.services import workspace as ws
+from app.services.context import ServiceContext
 from app.services.demo_workspace import create_demo_workspace
 from app.ui import style
-from app.ui.case.workspace import CaseBundle, load_bundle
+from app.ui.case.workspace import CaseBundle, CaseWorkspace, load_bundle
 from app.ui.language import apply_language
 from app.ui.main_window import MainWindow
 from app.ui.operations import ChangeBus, SyncOperations
@@ -35,6 +40,76 @@ from app.ui.signin import SignInWindow
 LANGUAGES = ("en", "nb", "ru", "ro")
 SIZE = (1280, 800)
 USER = "worker"
+
+T = TypeVar("T", bound=QWidget)
+
+
+def parse_args(doc: str, languages: Sequence[str] = ("en", "ru")) -> argparse.Namespace:
+    """The options every screenshot tool takes: --out, --width, --languages."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
+    parser.add_argument("--width", type=int, default=1100, help="scale wider images to this")
+    parser.add_argument("--languages", nargs="*", default=list(languages))
+    return parser.parse_args()
+
+
+def start_app() -> tuple[SyncOperations, ChangeBus]:
+    """The styled application, and operations that run at once (no worker thread)."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setOrganizationName("Homeward-screenshots")  # keep the user's own settings untouched
+    style.apply(app)
+    return SyncOperations(), ChangeBus()
+
+
+@contextmanager
+def demo_folder() -> Iterator[Path]:
+    """A demo workspace (300 cases, seed 1) in a temporary folder, removed afterwards."""
+    with tempfile.TemporaryDirectory() as tmp:
+        created, _stats = create_demo_workspace(
+            Path(tmp) / "demo", cases=300, seed=1, kdf_seconds=0
+        )
+        yield created.folder
+
+
+@contextmanager
+def signed_in(folder: Path, user: str) -> Iterator[ServiceContext]:
+    """Signed in as one of the demo users; locked again afterwards."""
+    ctx = ws.unlock(folder, user, "demo")
+    try:
+        yield ctx
+    finally:
+        ctx.lock()
+
+
+@contextmanager
+def main_window(
+    ctx: ServiceContext, ops: SyncOperations, bus: ChangeBus, organisation: str
+) -> Iterator[MainWindow]:
+    """A main window at the screenshot size, shown; cleared and closed afterwards."""
+    window = MainWindow(ctx, ops, bus, organisation=organisation)
+    window.resize(*SIZE)
+    window.show()
+    try:
+        yield window
+    finally:
+        window.clear()
+        window.close()
+        window.deleteLater()
+
+
+def show_case_tab(window: MainWindow, case_id: uuid.UUID, tab_type: type[T]) -> T:
+    """Open the case and bring its first tab of ``tab_type`` to the top."""
+    window.open_case(case_id)
+    workspace = window.pages["cases"].tabs.currentWidget()  # type: ignore[attr-defined]
+    assert isinstance(workspace, CaseWorkspace)
+    tab = next(
+        widget
+        for i in range(workspace.tabs.count())
+        if isinstance(widget := workspace.tabs.widget(i), tab_type)
+    )
+    workspace.tabs.setCurrentWidget(tab)
+    return tab
 
 
 def save(widget: QWidget, path: Path, width: int) -> None:
@@ -49,7 +124,7 @@ def save(widget: QWidget, path: Path, width: int) -> None:
     print(path)
 
 
-def busiest_case(ctx: ws.ServiceContext) -> CaseBundle:
+def busiest_case(ctx: ServiceContext) -> CaseBundle:
     rows = cases.list_cases(ctx, cases.CaseQuery(), limit=60)
     bundles = [load_bundle(ctx, row.id) for row in rows]
     return max(
@@ -62,34 +137,19 @@ def busiest_case(ctx: ws.ServiceContext) -> CaseBundle:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
-    parser.add_argument("--width", type=int, default=1100, help="scale wider images to this")
-    parser.add_argument("--languages", nargs="*", default=list(LANGUAGES))
-    args = parser.parse_args()
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
-    app.setOrganizationName("Homeward-screenshots")  # keep the user's own settings untouched
-    style.apply(app)
-    ops, bus = SyncOperations(), ChangeBus()
-    with tempfile.TemporaryDirectory() as tmp:
-        created, _stats = create_demo_workspace(
-            Path(tmp) / "demo", cases=300, seed=1, kdf_seconds=0
-        )
-        ctx = ws.unlock(created.folder, USER, "demo")
+    args = parse_args(__doc__, LANGUAGES)
+    ops, bus = start_app()
+    with demo_folder() as folder, signed_in(folder, USER) as ctx:
         organisation = ws.organisation_name(ctx)
         case = busiest_case(ctx).case
-        try:
-            for language in args.languages:
-                apply_language(language)
-                signin = SignInWindow(created.folder, ops)
-                signin.username.setText(USER)
-                signin.show()
-                save(signin, args.out / f"{language}-signin.png", args.width)
-                signin.close()
-                window = MainWindow(ctx, ops, bus, organisation=organisation)
-                window.resize(*SIZE)
-                window.show()
+        for language in args.languages:
+            apply_language(language)
+            signin = SignInWindow(folder, ops)
+            signin.username.setText(USER)
+            signin.show()
+            save(signin, args.out / f"{language}-signin.png", args.width)
+            signin.close()
+            with main_window(ctx, ops, bus, organisation) as window:
                 window.show_page("today")
                 save(window, args.out / f"{language}-today.png", args.width)
                 window.show_page("cases")
@@ -97,11 +157,6 @@ def main() -> int:
                 workspace = window.pages["cases"].open_case(case.id)  # type: ignore[attr-defined]
                 workspace.show_tab("meetings")
                 save(window, args.out / f"{language}-case.png", args.width)
-                window.clear()
-                window.close()
-                window.deleteLater()
-        finally:
-            ctx.lock()
     return 0
 
 

@@ -16,13 +16,12 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from sqlalchemy import case as when
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.errors import NotFoundError, ValidationError
+from app.errors import ValidationError
 from app.i18n import _
 from app.models import (
     Case,
@@ -43,7 +42,15 @@ from app.models.enums import (
 from app.security.permissions import Permission, requires
 from app.services import validation as v
 from app.services.audit_log import AuditAction, log
-from app.services.case_access import choice, touch, visible_case
+from app.services.case_access import (
+    add_record,
+    audit_record,
+    choice,
+    filled,
+    record_in_case,
+    touch,
+    visible_case,
+)
 from app.services.consent import consent_refusal
 from app.services.context import ServiceContext
 
@@ -121,41 +128,6 @@ def _country(errors: v.Errors, field: str, code: str | None) -> None:
 
 def _not_future(errors: v.Errors, field: str, value: date, today: date) -> None:
     errors.add(field, v.not_future(value, today, _("The date is in the future.")))
-
-
-def _audit(
-    uow: Any,
-    ctx: ServiceContext,
-    action: AuditAction,
-    entity_type: str,
-    entity_id: uuid.UUID,
-    case: Case,
-    fields: list[str],
-) -> None:
-    log(
-        uow,
-        ctx,
-        action,
-        entity_type=entity_type,
-        entity_id=entity_id,
-        fields=sorted(fields),
-        case_id=case.id,
-        person_id=case.client_id,
-    )
-
-
-def _add_record(
-    uow: Any, ctx: ServiceContext, case: Case, row: Any, entity_type: str, fields: list[str]
-) -> None:
-    """Insert a new record of the case, audit its filled fields, and mark the case active."""
-    uow.session.add(row)
-    uow.session.flush()
-    _audit(uow, ctx, AuditAction.CREATE, entity_type, row.id, case, fields)
-    touch(case)
-
-
-def _filled(row: object, names: tuple[str, ...]) -> list[str]:
-    return [n for n in names if getattr(row, n) not in (None, "")]
 
 
 # -- interpreter ----------------------------------------------------------------------------
@@ -277,7 +249,7 @@ def log_consular_contact(
             created_by=actor.id,
         )
         fields = ["channel", "consent_to_notify", "contacted_on", "country", "outcome"]
-        _add_record(uow, ctx, case, row, "consular_contact", fields + _filled(row, ("notes",)))
+        add_record(uow, ctx, case, row, "consular_contact", fields + filled(row, ("notes",)))
         view = _consular_view(row)
         uow.commit()
         return view
@@ -292,12 +264,15 @@ def set_consular_outcome(
     actor = ctx.require_actor()
     with ctx.uow() as uow:
         session = uow.session
-        row = session.get(ConsularContact, contact_id)
-        if row is None:
-            raise NotFoundError(_("That consular contact no longer exists."))
-        case = visible_case(session, actor, row.case_id)
+        row, case = record_in_case(
+            session,
+            actor,
+            ConsularContact,
+            contact_id,
+            _("That consular contact no longer exists."),
+        )
         row.outcome = outcome
-        _audit(uow, ctx, AuditAction.UPDATE, "consular_contact", row.id, case, ["outcome"])
+        audit_record(uow, ctx, AuditAction.UPDATE, "consular_contact", row.id, case, ["outcome"])
         touch(case)
         session.flush()
         view = _consular_view(row)
@@ -361,8 +336,8 @@ def add_immigration_record(
         row = ImmigrationRecord(
             case_id=case.id, status=status, since=since, notes=v.clean(notes), created_by=actor.id
         )
-        fields = ["since", "status", *_filled(row, ("notes",))]
-        _add_record(uow, ctx, case, row, "immigration_record", fields)
+        fields = ["since", "status", *filled(row, ("notes",))]
+        add_record(uow, ctx, case, row, "immigration_record", fields)
         view = next(r for r in _immigration(session, case.id) if r.id == row.id)
         uow.commit()
         return view
@@ -445,8 +420,8 @@ def add_family_abroad(
             created_by=actor.id,
         )
         fields = ["contact_channel", "country", "relationship_kind"]
-        fields += _filled(row, ("name", "person_id", "notes"))
-        _add_record(uow, ctx, case, row, "family_abroad", fields)
+        fields += filled(row, ("name", "person_id", "notes"))
+        add_record(uow, ctx, case, row, "family_abroad", fields)
         view = next(f for f in _family(session, case.id) if f.id == row.id)
         uow.commit()
         return view
@@ -507,8 +482,8 @@ def add_discrimination_report(
             outcome=v.clean(outcome),
             created_by=actor.id,
         )
-        fields = ["description", "reported_on", *_filled(row, ("reported_to", "outcome"))]
-        _add_record(uow, ctx, case, row, "discrimination_report", fields)
+        fields = ["description", "reported_on", *filled(row, ("reported_to", "outcome"))]
+        add_record(uow, ctx, case, row, "discrimination_report", fields)
         view = _report_view(row)
         uow.commit()
         return view
@@ -525,12 +500,13 @@ def set_discrimination_outcome(
     actor = ctx.require_actor()
     with ctx.uow() as uow:
         session = uow.session
-        row = session.get(DiscriminationReport, report_id)
-        if row is None:
-            raise NotFoundError(_("That report no longer exists."))
-        case = visible_case(session, actor, row.case_id)
+        row, case = record_in_case(
+            session, actor, DiscriminationReport, report_id, _("That report no longer exists.")
+        )
         row.outcome = v.clean(outcome)
-        _audit(uow, ctx, AuditAction.UPDATE, "discrimination_report", row.id, case, ["outcome"])
+        audit_record(
+            uow, ctx, AuditAction.UPDATE, "discrimination_report", row.id, case, ["outcome"]
+        )
         touch(case)
         session.flush()
         view = _report_view(row)

@@ -14,16 +14,24 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.errors import NotFoundError, ValidationError
+from app.errors import ValidationError
 from app.i18n import _
 from app.models import Case, Need
 from app.models.enums import RESTRICTED_NEED_DOMAINS, NeedDomain, NeedStatus
 from app.security.permissions import Permission, requires
 from app.services import validation as v
-from app.services.audit_log import AuditAction, log
-from app.services.case_access import choice, sees_restricted, touch, visible_case
+from app.services.audit_log import AuditAction
+from app.services.case_access import (
+    add_record,
+    audit_record,
+    choice,
+    filled,
+    record_in_case,
+    sees_restricted,
+    touch,
+    visible_case,
+)
 from app.services.context import Actor, ServiceContext
-from app.store.uow import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -54,30 +62,7 @@ def _view(need: Need, reader: Actor) -> NeedView:
 
 
 def _need(session: Session, reader: Actor, need_id: uuid.UUID) -> tuple[Need, Case]:
-    need = session.get(Need, need_id)
-    if need is None:
-        raise NotFoundError(_("That need no longer exists."))
-    return need, visible_case(session, reader, need.case_id)
-
-
-def _log(
-    uow: UnitOfWork,
-    ctx: ServiceContext,
-    action: AuditAction,
-    need: Need,
-    case: Case,
-    fields: list[str],
-) -> None:
-    log(
-        uow,
-        ctx,
-        action,
-        entity_type="need",
-        entity_id=need.id,
-        fields=fields,
-        case_id=case.id,
-        person_id=case.client_id,
-    )
+    return record_in_case(session, reader, Need, need_id, _("That need no longer exists."))
 
 
 @requires(Permission.CASE_WRITE)
@@ -112,11 +97,8 @@ def add_need(
             notes=v.clean(notes),
             created_by=actor.id,
         )
-        session.add(need)
-        session.flush()
-        fields = ["domain", "status", "identified_on"] + (["notes"] if need.notes else [])
-        _log(uow, ctx, AuditAction.CREATE, need, case, fields)
-        touch(case)
+        fields = ["domain", "status", "identified_on", *filled(need, ("notes",))]
+        add_record(uow, ctx, case, need, "need", fields)
         view = _view(need, actor)
         uow.commit()
         return view
@@ -152,7 +134,7 @@ def set_need_status(
         if changed:
             need.status = status
             need.met_on = met_on
-            _log(uow, ctx, AuditAction.UPDATE, need, case, changed)
+            audit_record(uow, ctx, AuditAction.UPDATE, "need", need.id, case, changed)
             touch(case)
         view = _view(need, actor)
         uow.commit()
@@ -170,7 +152,7 @@ def update_need_notes(ctx: ServiceContext, need_id: uuid.UUID, notes: str | None
         cleaned = v.clean(notes)
         if need.notes != cleaned:
             need.notes = cleaned
-            _log(uow, ctx, AuditAction.UPDATE, need, case, ["notes"])
+            audit_record(uow, ctx, AuditAction.UPDATE, "need", need.id, case, ["notes"])
             touch(case)
         view = _view(need, actor)
         uow.commit()

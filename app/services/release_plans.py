@@ -1,7 +1,7 @@
-"""Release plans: tasks at offsets from the expected release date, made from editable templates.
+"""Release plans: a case's tasks at offsets from the expected release date, made from a
+template (:mod:`app.services.plan_templates`).
 
-A plan template is a list of items ("−90 days: apply for ID documents", "+30: follow-up
-meeting"). Starting a plan for a case writes one task per item, due on the release date plus
+Starting a plan for a case writes one task per template item, due on the release date plus
 the item's offset, with ``plan_id`` and ``plan_offset_days`` set. ``tasks.plan_id`` is not a
 foreign key (see the model); this module is the only writer of both fields and keeps them
 consistent: a task with a ``plan_id`` belongs to that plan's case.
@@ -11,10 +11,8 @@ anchor moves with them; done tasks keep their dates (they record what happened).
 the difference, rather than recomputing ``anchor + offset``, keeps a due date someone changed
 by hand in the same place relative to the release.
 
-Default templates are stored with their English names and titles (marked with ``N_``) and
-shown through ``_()``, so each user reads them in their own language; a template a
-coordinator writes is shown as written. Tasks are written in the language of the user who
-starts the plan, like any task they would type.
+Tasks are written in the language of the user who starts the plan, like any task they would
+type.
 """
 
 from __future__ import annotations
@@ -24,112 +22,26 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.errors import NotFoundError, ValidationError
-from app.i18n import N_, _
+from app.errors import ValidationError
+from app.i18n import _
 from app.models import Case, PlanTemplate, PlanTemplateItem, ReleasePlan, Task, User, utcnow
 from app.models.enums import CaseKind, CaseStatus, NeedDomain, Role
 from app.security.permissions import Permission, allowed, internal, pure, requires
 from app.services import validation as v
-from app.services.audit_log import AuditAction, log
-from app.services.case_access import touch, visible_case
+from app.services.audit_log import AuditAction
+from app.services.case_access import add_record, audit_record, touch, visible_case
 from app.services.context import Actor, ServiceContext
+
+# DEFAULT_TEMPLATES is re-exported only for app.services.demo_release (owned by another
+# change), which still imports it from here; once it imports from plan_templates, drop it.
+from app.services.plan_templates import DEFAULT_TEMPLATES as DEFAULT_TEMPLATES
+from app.services.plan_templates import template_items, template_label
 from app.store.uow import UnitOfWork
 
-#: Offsets further than this from the release date are almost certainly typing mistakes.
-MAX_OFFSET_DAYS = 3 * 365
-
-_D = NeedDomain
-#: The default templates: (name, description, items of (offset days, title, need domain)).
-DEFAULT_TEMPLATES: tuple[tuple[str, str, tuple[tuple[int, str, NeedDomain | None], ...]], ...] = (
-    (
-        N_("Short sentence"),
-        N_("For sentences under a year: a short run-up, the first weeks after release."),
-        (
-            (-60, N_("Apply for ID documents"), _D.ID_DOCUMENTS),
-            (-45, N_("Housing application"), _D.HOUSING),
-            (-30, N_("Benefits appointment and bank account"), _D.INCOME_BENEFITS),
-            (-14, N_("Match a mentor"), None),
-            (0, N_("Meet at the gate"), None),
-            (7, N_("Follow-up meeting: first week"), None),
-            (30, N_("Follow-up meeting: one month"), None),
-            (90, N_("Follow-up meeting: three months"), None),
-        ),
-    ),
-    (
-        N_("Long sentence"),
-        N_("For long sentences: documents, housing, work and family prepared well ahead."),
-        (
-            (-90, N_("Apply for ID documents"), _D.ID_DOCUMENTS),
-            (-75, N_("Debt advice and payment plan"), _D.DEBT),
-            (-60, N_("Housing application"), _D.HOUSING),
-            (-45, N_("Work or education plan"), _D.EMPLOYMENT),
-            (-30, N_("Benefits appointment and bank account"), _D.INCOME_BENEFITS),
-            (-21, N_("Family contact: prepare the return home"), _D.FAMILY_CONTACT),
-            (-14, N_("Match a mentor"), None),
-            (0, N_("Meet at the gate"), None),
-            (7, N_("Follow-up meeting: first week"), None),
-            (30, N_("Follow-up meeting: one month"), None),
-            (90, N_("Follow-up meeting: three months"), None),
-            (180, N_("Follow-up meeting: six months"), None),
-            (365, N_("Follow-up meeting: one year"), None),
-        ),
-    ),
-    (
-        N_("Electronic monitoring"),
-        N_("For a sentence served at home with an ankle tag: work, routine and the end date."),
-        (
-            (-30, N_("Check the address and household agree to the monitoring"), _D.HOUSING),
-            (-21, N_("Work or education plan"), _D.EMPLOYMENT),
-            (-14, N_("Benefits appointment and bank account"), _D.INCOME_BENEFITS),
-            (-7, N_("Match a mentor"), None),
-            (0, N_("Meeting on the day the tag comes off"), None),
-            (30, N_("Follow-up meeting: one month"), None),
-            (90, N_("Follow-up meeting: three months"), None),
-        ),
-    ),
-)
-
-
 # -- read models -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TemplateItemInput:
-    offset_days: int
-    title: str
-    need_domain: NeedDomain | None = None
-
-
-@dataclass(frozen=True)
-class TemplateInput:
-    name: str
-    items: tuple[TemplateItemInput, ...]
-    description: str | None = None
-    #: ``None``: a new template; otherwise the template to replace.
-    id: uuid.UUID | None = None
-
-
-@dataclass(frozen=True)
-class TemplateItemView:
-    offset_days: int
-    #: As stored (the English source for a default template).
-    title: str
-    need_domain: NeedDomain | None
-    #: For people: in the reader's language when it is a default title.
-    label: str
-
-
-@dataclass(frozen=True)
-class TemplateView:
-    id: uuid.UUID
-    name: str
-    label: str
-    description: str | None
-    active: bool
-    items: tuple[TemplateItemView, ...]
 
 
 @dataclass(frozen=True)
@@ -210,186 +122,6 @@ def moved_due_dates(
     return moved
 
 
-@pure
-def template_label(name: str | None) -> str:
-    """A template's name for people (a default template's name is translated)."""
-    return _(name) if name else _("(template removed)")
-
-
-# -- templates ---------------------------------------------------------------------------
-
-
-@internal
-def ensure_default_templates(session: Session, created_by: uuid.UUID | None = None) -> int:
-    """Add the default templates if the workspace has no template yet; returns how many.
-
-    Runs inside the caller's transaction. A workspace where a coordinator has removed or
-    renamed the defaults is left alone: only an empty template table is seeded.
-    """
-    if session.scalar(select(func.count()).select_from(PlanTemplate)):
-        return 0
-    for name, description, items in DEFAULT_TEMPLATES:
-        template = PlanTemplate(name=name, description=description, created_by=created_by)
-        session.add(template)
-        session.flush()
-        for position, (offset, title, domain) in enumerate(items):
-            session.add(
-                PlanTemplateItem(
-                    template_id=template.id,
-                    offset_days=offset,
-                    title=title,
-                    need_domain=domain,
-                    position=position,
-                    created_by=created_by,
-                )
-            )
-    session.flush()
-    return len(DEFAULT_TEMPLATES)
-
-
-def _template_view(template: PlanTemplate, items: Sequence[PlanTemplateItem]) -> TemplateView:
-    return TemplateView(
-        id=template.id,
-        name=template.name,
-        label=template_label(template.name),
-        description=_(template.description) if template.description else None,
-        active=template.active,
-        items=tuple(
-            TemplateItemView(i.offset_days, i.title, i.need_domain, _(i.title)) for i in items
-        ),
-    )
-
-
-def _items(session: Session, template_id: uuid.UUID) -> list[PlanTemplateItem]:
-    stmt = (
-        select(PlanTemplateItem)
-        .where(PlanTemplateItem.template_id == template_id)
-        .order_by(PlanTemplateItem.offset_days, PlanTemplateItem.position)
-    )
-    return list(session.scalars(stmt))
-
-
-def _seed(uow: UnitOfWork, ctx: ServiceContext) -> None:
-    """Seed the defaults on first use, as its own audited write (the caller commits)."""
-    actor = ctx.actor
-    if ensure_default_templates(uow.session, actor.id if actor else None):
-        for template in uow.session.scalars(select(PlanTemplate)):
-            log(
-                uow,
-                ctx,
-                AuditAction.CREATE,
-                entity_type="plan_template",
-                entity_id=template.id,
-                fields=["name", "description", "items"],
-            )
-
-
-@requires(Permission.CASE_WRITE)
-def list_templates(ctx: ServiceContext, *, include_inactive: bool = False) -> list[TemplateView]:
-    """The plan templates, by name; the defaults are added the first time anyone asks."""
-    with ctx.uow() as uow:
-        session = uow.session
-        if not session.scalar(select(func.count()).select_from(PlanTemplate)):
-            _seed(uow, ctx)
-            uow.commit()
-        stmt = select(PlanTemplate).order_by(PlanTemplate.name)
-        if not include_inactive:
-            stmt = stmt.where(PlanTemplate.active.is_(True))
-        views = [_template_view(t, _items(session, t.id)) for t in session.scalars(stmt)]
-    return sorted(views, key=lambda t: t.label.casefold())
-
-
-@pure
-def validate_template(data: TemplateInput) -> None:
-    errors = v.Errors()
-    errors.add("name", v.required_text(data.name))
-    errors.add("description", v.text_limit(data.description))
-    if not data.items:
-        errors.add("items", _("Add at least one task to the template."))
-    for item in data.items:
-        problem = v.required_text(item.title, limit=v.SHORT_TEXT_MAX)
-        if problem is None and abs(item.offset_days) > MAX_OFFSET_DAYS:
-            problem = _("A task can be at most three years before or after the release.")
-        errors.add("items", problem)
-    if errors:
-        raise ValidationError(errors)
-
-
-@requires(Permission.ADMIN)
-def save_template(ctx: ServiceContext, data: TemplateInput) -> TemplateView:
-    """Create a template, or replace an existing one's name, description and items.
-
-    Plans already made from it keep their tasks: a template is a starting point, not a link.
-    """
-    validate_template(data)
-    actor = ctx.require_actor()
-    name = data.name.strip()
-    with ctx.uow() as uow:
-        session = uow.session
-        _seed(uow, ctx)
-        clash = session.scalar(select(PlanTemplate.id).where(PlanTemplate.name == name))
-        if clash is not None and clash != data.id:
-            raise ValidationError({"name": _("A template with this name already exists.")})
-        if data.id is None:
-            template = PlanTemplate(name=name, created_by=actor.id)
-            session.add(template)
-            action = AuditAction.CREATE
-        else:
-            found = session.get(PlanTemplate, data.id)
-            if found is None:
-                raise NotFoundError(_("That template no longer exists."))
-            template, action = found, AuditAction.UPDATE
-            for old in _items(session, template.id):
-                session.delete(old)
-        template.name = name
-        template.description = v.clean(data.description)
-        template.active = True
-        session.flush()
-        for position, item in enumerate(data.items):
-            session.add(
-                PlanTemplateItem(
-                    template_id=template.id,
-                    offset_days=item.offset_days,
-                    title=item.title.strip(),
-                    need_domain=item.need_domain,
-                    position=position,
-                    created_by=actor.id,
-                )
-            )
-        session.flush()
-        log(
-            uow,
-            ctx,
-            action,
-            entity_type="plan_template",
-            entity_id=template.id,
-            fields=["name", "description", "items", "active"],
-        )
-        view = _template_view(template, _items(session, template.id))
-        uow.commit()
-        return view
-
-
-@requires(Permission.ADMIN)
-def set_template_active(ctx: ServiceContext, template_id: uuid.UUID, active: bool) -> None:
-    """Retire a template (it is no longer offered) or bring it back. Plans keep their tasks."""
-    with ctx.uow() as uow:
-        template = uow.session.get(PlanTemplate, template_id)
-        if template is None:
-            raise NotFoundError(_("That template no longer exists."))
-        if template.active != bool(active):
-            template.active = bool(active)
-            log(
-                uow,
-                ctx,
-                AuditAction.UPDATE,
-                entity_type="plan_template",
-                entity_id=template.id,
-                fields=["active"],
-            )
-        uow.commit()
-
-
 # -- plans -------------------------------------------------------------------------------
 
 
@@ -440,7 +172,7 @@ def propose_plan(ctx: ServiceContext, case_id: uuid.UUID, template_id: uuid.UUID
         session = uow.session
         case, anchor = _plannable(session, actor, case_id)
         template = _template(session, template_id)
-        return _preview(case, anchor, template, _items(session, template.id))
+        return _preview(case, anchor, template, template_items(session, template.id))
 
 
 def _existing_plan(session: Session, case_id: uuid.UUID) -> ReleasePlan | None:
@@ -462,7 +194,7 @@ def start_plan(ctx: ServiceContext, case_id: uuid.UUID, template_id: uuid.UUID) 
         if _existing_plan(session, case.id) is not None:
             raise ValidationError({"case": _("This case already has a release plan.")})
         template = _template(session, template_id)
-        preview = _preview(case, anchor, template, _items(session, template.id))
+        preview = _preview(case, anchor, template, template_items(session, template.id))
         worker = session.get(User, case.worker_id) if case.worker_id is not None else None
         assignee = (
             worker.id
@@ -476,18 +208,8 @@ def start_plan(ctx: ServiceContext, case_id: uuid.UUID, template_id: uuid.UUID) 
             started_on=today,
             created_by=actor.id,
         )
-        session.add(plan)
-        session.flush()
-        log(
-            uow,
-            ctx,
-            AuditAction.CREATE,
-            entity_type="release_plan",
-            entity_id=plan.id,
-            fields=["template_id", "anchor_date", "started_on"],
-            case_id=case.id,
-            person_id=case.client_id,
-        )
+        fields = ["template_id", "anchor_date", "started_on"]
+        add_record(uow, ctx, case, plan, "release_plan", fields)
         for planned in preview.tasks:
             task = Task(
                 title=planned.title[: v.SHORT_TEXT_MAX],
@@ -498,19 +220,8 @@ def start_plan(ctx: ServiceContext, case_id: uuid.UUID, template_id: uuid.UUID) 
                 plan_offset_days=planned.offset_days,
                 created_by=actor.id,
             )
-            session.add(task)
-            session.flush()
-            log(
-                uow,
-                ctx,
-                AuditAction.CREATE,
-                entity_type="task",
-                entity_id=task.id,
-                fields=["title", "due_on", "assignee_id", "case_id", "plan_id", "plan_offset_days"],
-                case_id=case.id,
-                person_id=case.client_id,
-            )
-        touch(case)
+            fields = ["title", "due_on", "assignee_id", "case_id", "plan_id", "plan_offset_days"]
+            add_record(uow, ctx, case, task, "task", fields)
         view = _plan_view(session, actor, plan, today)
         uow.commit()
         return view
@@ -584,32 +295,14 @@ def reschedule_plan(uow: UnitOfWork, ctx: ServiceContext, case: Case, new_date: 
         [(t.due_on, t.plan_offset_days, t.done) for t in tasks], plan.anchor_date, new_date
     )
     plan.anchor_date = new_date
-    log(
-        uow,
-        ctx,
-        AuditAction.UPDATE,
-        entity_type="release_plan",
-        entity_id=plan.id,
-        fields=["anchor_date"],
-        case_id=case.id,
-        person_id=case.client_id,
-    )
+    audit_record(uow, ctx, AuditAction.UPDATE, "release_plan", plan.id, case, ["anchor_date"])
     moved = 0
     for task, new_due in zip(tasks, new_dues, strict=True):
         if task.due_on != new_due:
             task.due_on = new_due
             task.updated_at = utcnow()
             moved += 1
-            log(
-                uow,
-                ctx,
-                AuditAction.UPDATE,
-                entity_type="task",
-                entity_id=task.id,
-                fields=["due_on"],
-                case_id=case.id,
-                person_id=case.client_id,
-            )
+            audit_record(uow, ctx, AuditAction.UPDATE, "task", task.id, case, ["due_on"])
     session.flush()
     return moved
 
@@ -628,16 +321,7 @@ def move_release_date(ctx: ServiceContext, case_id: uuid.UUID, new_date: date) -
         if case.expected_release != new_date:
             case.expected_release = new_date
             touch(case)
-            log(
-                uow,
-                ctx,
-                AuditAction.UPDATE,
-                entity_type="case",
-                entity_id=case.id,
-                fields=["expected_release"],
-                case_id=case.id,
-                person_id=case.client_id,
-            )
+            audit_record(uow, ctx, AuditAction.UPDATE, "case", case.id, case, ["expected_release"])
             reschedule_plan(uow, ctx, case, new_date)
         plan = _existing_plan(session, case.id)
         view = None if plan is None else _plan_view(session, actor, plan, date.today())

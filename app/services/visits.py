@@ -8,11 +8,16 @@ The rules, checked here and nowhere else:
 * the same child never has two visits at once: the intervals ``[start, start + duration)``
   of their requested, approved, scheduled and held visits do not overlap (:func:`overlaps`);
 * an overnight stay in a family flat is scheduled only after an *approved* assessment of
-  that child (:func:`record_assessment`) dated on or before the day it is scheduled.
+  that child (:func:`app.services.visit_records.record_assessment`) dated on or before the
+  day it is scheduled.
 
 ``scheduled_at`` is local wall-clock time, naive. Transport amounts are minor units (øre).
 The child's reaction, the follow-up and the reasons are sensitive free text: volunteers (who
 see visits of their own cases in the calendar) receive them as ``None``.
+
+This module books visits and moves them through their lifecycle; the read side (a case's
+visits, the calendar, what booking shows) is :mod:`app.services.visit_queries`, and transport,
+the child's reaction and the assessments are :mod:`app.services.visit_records`.
 """
 
 from __future__ import annotations
@@ -20,13 +25,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from app.errors import NotFoundError, ValidationError
+from app.errors import ValidationError
 from app.i18n import _
 from app.labels import label
 from app.models import Case, ChildVisit, Institution, Person, Relationship, VisitAssessment
@@ -40,10 +45,19 @@ from app.models.enums import (
 )
 from app.security.permissions import Permission, internal, pure, requires
 from app.services import validation as v
-from app.services.audit_log import AuditAction, log
-from app.services.case_access import choice, sees_restricted, touch, visible_case
+from app.services.audit_log import AuditAction
+from app.services.case_access import (
+    add_record,
+    audit_record,
+    choice,
+    filled,
+    record_in_case,
+    sees_restricted,
+    touch,
+    visible_case,
+)
 from app.services.context import Actor, ServiceContext
-from app.services.scope import visible_cases_clause
+from app.store.uow import UnitOfWork
 
 VS = VisitStatus
 #: Visits that occupy the child's time (a cancelled or denied one frees it).
@@ -102,60 +116,6 @@ class VisitView:
         return self.scheduled_at + timedelta(minutes=self.duration_minutes)
 
 
-@dataclass(frozen=True)
-class CalendarVisit:
-    """One visit in the calendar across all child-visit cases."""
-
-    id: uuid.UUID
-    case_id: uuid.UUID
-    reference: str
-    client_name: str
-    child_name: str
-    institution_id: uuid.UUID | None
-    institution_name: str | None
-    scheduled_at: datetime
-    duration_minutes: int
-    visit_type: VisitType
-    status: VisitStatus
-
-
-@dataclass(frozen=True)
-class AssessmentView:
-    id: uuid.UUID
-    case_id: uuid.UUID
-    child_id: uuid.UUID
-    child_name: str
-    assessed_on: date
-    assessed_by: str
-    outcome: AssessmentOutcome
-    notes: str | None
-
-
-@dataclass(frozen=True)
-class PersonChoice:
-    id: uuid.UUID
-    name: str
-    birth_date: date | None = None
-    #: For adults: recorded as a caregiver of one of the children.
-    is_caregiver: bool = False
-
-
-@dataclass(frozen=True)
-class BookingInfo:
-    """What the booking dialog shows: the institution's visiting rules and child contact
-    person, the client's children and the adults who may accompany them."""
-
-    case_id: uuid.UUID
-    institution_id: uuid.UUID | None
-    institution_name: str | None
-    visiting_info: str | None
-    child_contact_name: str | None
-    child_contact_phone: str | None
-    child_contact_email: str | None
-    children: tuple[PersonChoice, ...]
-    adults: tuple[PersonChoice, ...]
-
-
 # -- pure rules -----------------------------------------------------------------------------
 
 
@@ -189,7 +149,9 @@ def _check_time(errors: v.Errors, scheduled_at: datetime, minutes: int, now: dat
         errors.add("duration_minutes", _("The duration must be between 1 minute and 48 hours."))
 
 
-def _check_transport(errors: v.Errors, support: TransportSupport, amount: int | None) -> None:
+@pure
+def check_transport(errors: v.Errors, support: TransportSupport, amount: int | None) -> None:
+    """Add to ``errors`` what is wrong with a transport amount for this kind of support."""
     if amount is None:
         return
     if amount < 0:
@@ -210,7 +172,9 @@ def _local(value: datetime) -> datetime:
 # -- loading --------------------------------------------------------------------------------
 
 
-def _view_stmt() -> Select[*tuple[Any, ...]]:
+@internal
+def visit_view_stmt() -> Select[*tuple[Any, ...]]:
+    """Visits with the names :func:`visit_view` needs (filter and order it as you need)."""
     child, adult = aliased(Person), aliased(Person)
     return (
         select(
@@ -227,7 +191,9 @@ def _view_stmt() -> Select[*tuple[Any, ...]]:
     )
 
 
-def _view(row: Any, reader: Actor) -> VisitView:
+@internal
+def visit_view(row: Any, reader: Actor) -> VisitView:
+    """A row of :func:`visit_view_stmt` as ``reader`` may see it."""
     visit: ChildVisit = row[0]
     hide = not sees_restricted(reader)
     adult = f"{row[3]} {row[4]}" if row[3] is not None else visit.accompanying_adult_name
@@ -252,8 +218,27 @@ def _view(row: Any, reader: Actor) -> VisitView:
     )
 
 
-def _load_view(session: Session, visit_id: uuid.UUID, reader: Actor) -> VisitView:
-    return _view(session.execute(_view_stmt().where(ChildVisit.id == visit_id)).one(), reader)
+@internal
+def load_visit_view(session: Session, visit_id: uuid.UUID, reader: Actor) -> VisitView:
+    stmt = visit_view_stmt().where(ChildVisit.id == visit_id)
+    return visit_view(session.execute(stmt).one(), reader)
+
+
+@internal
+def visit_updated(
+    uow: UnitOfWork,
+    ctx: ServiceContext,
+    reader: Actor,
+    visit: ChildVisit,
+    case: Case,
+    fields: Iterable[str],
+) -> VisitView:
+    """Audit a change to ``visit`` (the changed field names), mark its case active, and return
+    the visit as ``reader`` now sees it. The caller commits."""
+    audit_record(uow, ctx, AuditAction.UPDATE, "child_visit", visit.id, case, fields)
+    touch(case)
+    uow.session.flush()
+    return load_visit_view(uow.session, visit.id, reader)
 
 
 @internal
@@ -274,11 +259,10 @@ def child_ids(session: Session, client_id: uuid.UUID) -> set[uuid.UUID]:
     }
 
 
-def _visit_in_case(session: Session, actor: Actor, visit_id: uuid.UUID) -> tuple[ChildVisit, Case]:
-    visit = session.get(ChildVisit, visit_id)
-    if visit is None:
-        raise NotFoundError(_("That visit no longer exists."))
-    return visit, visible_case(session, actor, visit.case_id)
+@internal
+def visit_in_case(session: Session, actor: Actor, visit_id: uuid.UUID) -> tuple[ChildVisit, Case]:
+    """The visit and its case, if ``actor`` may see the case."""
+    return record_in_case(session, actor, ChildVisit, visit_id, _("That visit no longer exists."))
 
 
 def _clash(
@@ -307,26 +291,6 @@ def _clash_message() -> str:
     return _("The child already has a visit at that time. Choose another time.")
 
 
-def _audit(
-    uow: Any,
-    ctx: ServiceContext,
-    action: AuditAction,
-    visit: ChildVisit,
-    case: Case,
-    fields: list[str],
-) -> None:
-    log(
-        uow,
-        ctx,
-        action,
-        entity_type="child_visit",
-        entity_id=visit.id,
-        fields=fields,
-        case_id=case.id,
-        person_id=case.client_id,
-    )
-
-
 # -- operations -----------------------------------------------------------------------------
 
 
@@ -341,7 +305,7 @@ def request_visit(
     at = _local(data.scheduled_at)
     errors = v.Errors()
     _check_time(errors, at, data.duration_minutes, now)
-    _check_transport(errors, support, data.transport_amount_minor)
+    check_transport(errors, support, data.transport_amount_minor)
     errors.add(
         "accompanying_adult_name", v.text_limit(data.accompanying_adult_name, limit=v.NAME_MAX)
     )
@@ -385,24 +349,20 @@ def request_visit(
             transport_amount_minor=data.transport_amount_minor,
             created_by=actor.id,
         )
-        session.add(visit)
-        session.flush()
         fields = ["child_id", "scheduled_at", "duration_minutes", "visit_type", "status"]
-        fields += [
-            name
-            for name in (
+        fields += filled(
+            visit,
+            (
                 "accompanying_adult_id",
                 "accompanying_adult_name",
                 "institution_id",
                 "transport_amount_minor",
-            )
-            if getattr(visit, name) is not None
-        ]
+            ),
+        )
         if support is not TransportSupport.NONE:
             fields.append("transport_support")
-        _audit(uow, ctx, AuditAction.CREATE, visit, case, sorted(fields))
-        touch(case)
-        view = _load_view(session, visit.id, actor)
+        add_record(uow, ctx, case, visit, "child_visit", fields)
+        view = load_visit_view(session, visit.id, actor)
         uow.commit()
         return view
 
@@ -417,7 +377,7 @@ def _move(
     actor = ctx.require_actor()
     with ctx.uow() as uow:
         session = uow.session
-        visit, case = _visit_in_case(session, actor, visit_id)
+        visit, case = visit_in_case(session, actor, visit_id)
         if visit.status not in _FROM[to]:
             raise ValidationError(
                 {
@@ -433,10 +393,7 @@ def _move(
         if reason is not None:
             visit.status_reason = reason
             fields.append("status_reason")
-        _audit(uow, ctx, AuditAction.UPDATE, visit, case, sorted(set(fields)))
-        touch(case)
-        session.flush()
-        view = _load_view(session, visit.id, actor)
+        view = visit_updated(uow, ctx, actor, visit, case, set(fields))
         uow.commit()
         return view
 
@@ -527,294 +484,3 @@ def cancel_visit(ctx: ServiceContext, visit_id: uuid.UUID, reason: str) -> Visit
 def deny_visit(ctx: ServiceContext, visit_id: uuid.UUID, reason: str) -> VisitView:
     """The prison refused a requested or approved visit; the reason is required."""
     return _move(ctx, visit_id, VS.DENIED, _reason(reason))
-
-
-@requires(Permission.CASE_WRITE)
-def set_transport(
-    ctx: ServiceContext,
-    visit_id: uuid.UUID,
-    support: TransportSupport,
-    amount_minor: int | None = None,
-) -> VisitView:
-    """Record the transport support for a visit (ticket, escort, reimbursement) and its cost."""
-    support = choice(TransportSupport, support, "transport_support")
-    errors = v.Errors()
-    _check_transport(errors, support, amount_minor)
-    if errors:
-        raise ValidationError(errors)
-    actor = ctx.require_actor()
-    with ctx.uow() as uow:
-        session = uow.session
-        visit, case = _visit_in_case(session, actor, visit_id)
-        visit.transport_support = support
-        visit.transport_amount_minor = amount_minor
-        _audit(
-            uow,
-            ctx,
-            AuditAction.UPDATE,
-            visit,
-            case,
-            ["transport_amount_minor", "transport_support"],
-        )
-        touch(case)
-        session.flush()
-        view = _load_view(session, visit.id, actor)
-        uow.commit()
-        return view
-
-
-@requires(Permission.CASE_WRITE)
-def record_reaction(
-    ctx: ServiceContext,
-    visit_id: uuid.UUID,
-    child_reaction: str | None,
-    follow_up: str | None = None,
-) -> VisitView:
-    """After a visit was held: how the child reacted, and any follow-up."""
-    errors = v.Errors()
-    errors.add("child_reaction", v.text_limit(child_reaction))
-    errors.add("follow_up", v.text_limit(follow_up))
-    if errors:
-        raise ValidationError(errors)
-    actor = ctx.require_actor()
-    with ctx.uow() as uow:
-        session = uow.session
-        visit, case = _visit_in_case(session, actor, visit_id)
-        if visit.status is not VS.HELD:
-            raise ValidationError(
-                {"child_reaction": _("Record the child's reaction after the visit was held.")}
-            )
-        visit.child_reaction = v.clean(child_reaction)
-        visit.follow_up = v.clean(follow_up)
-        _audit(uow, ctx, AuditAction.UPDATE, visit, case, ["child_reaction", "follow_up"])
-        touch(case)
-        session.flush()
-        view = _load_view(session, visit.id, actor)
-        uow.commit()
-        return view
-
-
-@requires(Permission.CASE_WRITE)
-def record_assessment(
-    ctx: ServiceContext,
-    case_id: uuid.UUID,
-    child_id: uuid.UUID,
-    assessed_on: date,
-    assessed_by: str,
-    outcome: AssessmentOutcome,
-    notes: str | None = None,
-) -> AssessmentView:
-    """Record the assessment an overnight stay in a family flat needs."""
-    outcome = choice(AssessmentOutcome, outcome, "outcome")
-    errors = v.Errors()
-    errors.add(
-        "assessed_on",
-        v.not_future(assessed_on, date.today(), _("The assessment date is in the future.")),
-    )
-    errors.add("assessed_by", v.required_text(assessed_by))
-    errors.add("notes", v.text_limit(notes))
-    if errors:
-        raise ValidationError(errors)
-    actor = ctx.require_actor()
-    with ctx.uow() as uow:
-        session = uow.session
-        case = visible_case(session, actor, case_id)
-        if child_id not in child_ids(session, case.client_id):
-            raise ValidationError({"child_id": _("Choose one of the client's children.")})
-        row = VisitAssessment(
-            case_id=case.id,
-            child_id=child_id,
-            assessed_on=assessed_on,
-            assessed_by=assessed_by.strip(),
-            outcome=outcome,
-            notes=v.clean(notes),
-            created_by=actor.id,
-        )
-        session.add(row)
-        session.flush()
-        log(
-            uow,
-            ctx,
-            AuditAction.CREATE,
-            entity_type="visit_assessment",
-            entity_id=row.id,
-            fields=["assessed_by", "assessed_on", "child_id", "outcome"]
-            + (["notes"] if row.notes else []),
-            case_id=case.id,
-            person_id=case.client_id,
-        )
-        touch(case)
-        view = _assessments(session, case.id, actor, row.id)[0]
-        uow.commit()
-        return view
-
-
-def _assessments(
-    session: Session, case_id: uuid.UUID, reader: Actor, only: uuid.UUID | None = None
-) -> list[AssessmentView]:
-    stmt = (
-        select(VisitAssessment, Person.given_name, Person.family_name)
-        .join(Person, Person.id == VisitAssessment.child_id)
-        .where(VisitAssessment.case_id == case_id)
-        .order_by(VisitAssessment.assessed_on.desc(), VisitAssessment.id)
-    )
-    if only is not None:
-        stmt = stmt.where(VisitAssessment.id == only)
-    hide = not sees_restricted(reader)
-    return [
-        AssessmentView(
-            id=a.id,
-            case_id=a.case_id,
-            child_id=a.child_id,
-            child_name=f"{given} {family}",
-            assessed_on=a.assessed_on,
-            assessed_by=a.assessed_by,
-            outcome=a.outcome,
-            notes=None if hide else a.notes,
-        )
-        for a, given, family in session.execute(stmt)
-    ]
-
-
-@requires(Permission.CASE_READ)
-def list_assessments(ctx: ServiceContext, case_id: uuid.UUID) -> list[AssessmentView]:
-    """The case's overnight-stay assessments, newest first."""
-    actor = ctx.require_actor()
-    with ctx.uow() as uow:
-        visible_case(uow.session, actor, case_id)
-        return _assessments(uow.session, case_id, actor)
-
-
-@requires(Permission.CASE_READ)
-def list_case_visits(ctx: ServiceContext, case_id: uuid.UUID) -> list[VisitView]:
-    """The case's visits, latest first."""
-    actor = ctx.require_actor()
-    with ctx.uow() as uow:
-        visible_case(uow.session, actor, case_id)
-        stmt = (
-            _view_stmt()
-            .where(ChildVisit.case_id == case_id)
-            .order_by(ChildVisit.scheduled_at.desc(), ChildVisit.id)
-        )
-        return [_view(row, actor) for row in uow.session.execute(stmt)]
-
-
-@requires(Permission.CASE_READ)
-def visit_calendar(
-    ctx: ServiceContext,
-    start: date,
-    end: date,
-    institution_id: uuid.UUID | None = None,
-    include_inactive: bool = True,
-) -> list[CalendarVisit]:
-    """Visits from ``start`` to ``end`` (both days included), across every child-visit case
-    the reader may see, in time order; optionally only those at one institution."""
-    if end < start:
-        raise ValidationError({"end": _("The end date is before the start date.")})
-    actor = ctx.require_actor()
-    child = aliased(Person)
-    client = aliased(Person)
-    stmt = (
-        select(
-            ChildVisit.id,
-            ChildVisit.case_id,
-            Case.reference,
-            client.given_name,
-            client.family_name,
-            child.given_name,
-            child.family_name,
-            ChildVisit.institution_id,
-            Institution.name,
-            ChildVisit.scheduled_at,
-            ChildVisit.duration_minutes,
-            ChildVisit.visit_type,
-            ChildVisit.status,
-        )
-        .join(Case, Case.id == ChildVisit.case_id)
-        .join(client, client.id == Case.client_id)
-        .join(child, child.id == ChildVisit.child_id)
-        .outerjoin(Institution, Institution.id == ChildVisit.institution_id)
-        .where(
-            Case.kind == CaseKind.CHILD_VISITS,
-            ChildVisit.scheduled_at >= datetime.combine(start, time.min),
-            ChildVisit.scheduled_at < datetime.combine(end + timedelta(days=1), time.min),
-            visible_cases_clause(actor),
-        )
-        .order_by(ChildVisit.scheduled_at, Case.reference, ChildVisit.id)
-    )
-    if institution_id is not None:
-        stmt = stmt.where(ChildVisit.institution_id == institution_id)
-    if not include_inactive:
-        stmt = stmt.where(ChildVisit.status.in_(ACTIVE_STATUSES))
-    with ctx.uow() as uow:
-        return [
-            CalendarVisit(
-                id=r[0],
-                case_id=r[1],
-                reference=r[2],
-                client_name=f"{r[3]} {r[4]}",
-                child_name=f"{r[5]} {r[6]}",
-                institution_id=r[7],
-                institution_name=r[8],
-                scheduled_at=r[9],
-                duration_minutes=r[10],
-                visit_type=r[11],
-                status=r[12],
-            )
-            for r in uow.session.execute(stmt)
-        ]
-
-
-@requires(Permission.CASE_READ)
-def booking_info(ctx: ServiceContext, case_id: uuid.UUID) -> BookingInfo:
-    """What booking a visit on this case needs to show."""
-    actor = ctx.require_actor()
-    with ctx.uow() as uow:
-        session = uow.session
-        case = visible_case(session, actor, case_id)
-        institution = session.get(Institution, case.institution_id) if case.institution_id else None
-        kids = child_ids(session, case.client_id)
-        children = [
-            PersonChoice(p.id, f"{p.given_name} {p.family_name}", p.birth_date)
-            for p in session.scalars(select(Person).where(Person.id.in_(kids)))
-        ]
-        children.sort(key=lambda c: (c.birth_date or date.max, c.name))
-        # adults: caregivers of the children first, then the client's other family
-        links = session.execute(
-            select(Relationship).where(
-                or_(
-                    Relationship.person_id.in_(kids | {case.client_id}),
-                    Relationship.related_person_id.in_(kids | {case.client_id}),
-                )
-            )
-        ).scalars()
-        carers: set[uuid.UUID] = set()
-        family: set[uuid.UUID] = set()
-        for link in links:
-            if link.person_id in kids and link.is_caregiver:
-                carers.add(link.related_person_id)
-            elif link.person_id == case.client_id and link.kind is not RelationshipKind.CHILD:
-                family.add(link.related_person_id)
-            elif link.related_person_id == case.client_id and link.kind not in (
-                RelationshipKind.PARENT,
-                RelationshipKind.GUARDIAN,
-            ):
-                family.add(link.person_id)
-        family -= kids | {case.client_id}
-        carers -= kids | {case.client_id}
-        adults = [
-            PersonChoice(p.id, f"{p.given_name} {p.family_name}", None, p.id in carers)
-            for p in session.scalars(select(Person).where(Person.id.in_(carers | family)))
-        ]
-        adults.sort(key=lambda a: (not a.is_caregiver, a.name))
-        return BookingInfo(
-            case_id=case.id,
-            institution_id=institution.id if institution else None,
-            institution_name=institution.name if institution else None,
-            visiting_info=institution.visiting_info if institution else None,
-            child_contact_name=institution.child_contact_name if institution else None,
-            child_contact_phone=institution.child_contact_phone if institution else None,
-            child_contact_email=institution.child_contact_email if institution else None,
-            children=tuple(children),
-            adults=tuple(adults),
-        )

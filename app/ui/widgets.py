@@ -1,4 +1,5 @@
-"""Small widgets every page uses: titles, empty states, badges, field errors, dates."""
+"""Small widgets every page uses: titles, empty states, badges, field errors, dates, text
+areas and rows of buttons."""
 
 from __future__ import annotations
 
@@ -10,9 +11,12 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDateTimeEdit,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -44,6 +48,27 @@ def localise_date_edit(edit: E) -> E:
     edit.setDisplayFormat(pattern)
     edit.setCalendarPopup(True)
     return edit
+
+
+def today_edit() -> QDateEdit:
+    """A date field set to today, shown the user's way."""
+    return localise_date_edit(QDateEdit(to_qdate(date.today())))
+
+
+def text_area(text: str = "") -> QPlainTextEdit:
+    """A multi-line text field that Tab leaves (for notes, reasons, outcomes in forms)."""
+    edit = QPlainTextEdit(text)
+    edit.setTabChangesFocus(True)
+    return edit
+
+
+def button_row(*buttons: QPushButton) -> QHBoxLayout:
+    """The buttons side by side from the left."""
+    row = QHBoxLayout()
+    for button in buttons:
+        row.addWidget(button)
+    row.addStretch(1)
+    return row
 
 
 #: A line edit's frame and margins around its text, plus the clear button.

@@ -62,9 +62,7 @@ def world(ctx: ServiceContext, workspace: object) -> dict[str, object]:
         cases.change_status(ctx, case.id, CaseStatus.OPEN)
     for case in rng.sample(made, 5):
         if cases.get_case(ctx, case.id).status == CaseStatus.OPEN:
-            cases.change_status(
-                ctx, case.id, CaseStatus.CLOSED, close_reason=CloseReason.GOALS_MET
-            )
+            cases.change_status(ctx, case.id, CaseStatus.CLOSED, close_reason=CloseReason.GOALS_MET)
     for case in rng.sample(made, 8):  # activity in a new order
         meetings.record_meeting(
             ctx,

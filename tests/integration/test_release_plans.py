@@ -14,9 +14,18 @@ from app.errors import ValidationError
 from app.models import PlanTemplate, ReleasePlan, Task
 from app.models.enums import CaseKind, CaseStatus, CloseReason, CustodyStatus, Role
 from app.security.permissions import PermissionDenied
-from app.services import cases, custody, release_plans, releases, tasks, today, users
+from app.services import (
+    cases,
+    custody,
+    plan_templates,
+    release_plans,
+    releases,
+    tasks,
+    today,
+    users,
+)
 from app.services.context import ServiceContext
-from app.services.release_plans import TemplateInput, TemplateItemInput
+from app.services.plan_templates import TemplateInput, TemplateItemInput
 from app.services.workspace import CreatedWorkspace
 from tests.integration.helpers.casework import client, events, sign_in_new_user
 
@@ -49,16 +58,16 @@ def release_case(
     )
 
 
-def template_named(ctx: ServiceContext, name: str) -> release_plans.TemplateView:
-    return next(t for t in release_plans.list_templates(ctx) if t.name == name)
+def template_named(ctx: ServiceContext, name: str) -> plan_templates.TemplateView:
+    return next(t for t in plan_templates.list_templates(ctx) if t.name == name)
 
 
 # -- templates ---------------------------------------------------------------------------
 
 
 def test_three_default_templates_are_seeded_once(ctx: ServiceContext) -> None:
-    first = release_plans.list_templates(ctx)
-    second = release_plans.list_templates(ctx)
+    first = plan_templates.list_templates(ctx)
+    second = plan_templates.list_templates(ctx)
     assert [t.name for t in first] == ["Electronic monitoring", "Long sentence", "Short sentence"]
     assert [t.id for t in second] == [t.id for t in first]
     long = template_named(ctx, "Long sentence")
@@ -71,7 +80,7 @@ def test_three_default_templates_are_seeded_once(ctx: ServiceContext) -> None:
 
 def test_a_coordinator_edits_and_retires_templates(ctx: ServiceContext) -> None:
     short = template_named(ctx, "Short sentence")
-    edited = release_plans.save_template(
+    edited = plan_templates.save_template(
         ctx,
         TemplateInput(
             name="Short sentence",
@@ -85,21 +94,21 @@ def test_a_coordinator_edits_and_retires_templates(ctx: ServiceContext) -> None:
         (-10, "Call the prison"),
         (3, "Coffee"),
     ]
-    new = release_plans.save_template(
+    new = plan_templates.save_template(
         ctx, TemplateInput(name="Women's unit", items=(TemplateItemInput(-30, "Childcare"),))
     )
     with pytest.raises(ValidationError) as clash:
-        release_plans.save_template(
+        plan_templates.save_template(
             ctx, TemplateInput(name="Long sentence", items=(TemplateItemInput(0, "x"),))
         )
     assert "name" in clash.value.errors
     with pytest.raises(ValidationError) as empty:
-        release_plans.save_template(ctx, TemplateInput(name="Nothing", items=()))
+        plan_templates.save_template(ctx, TemplateInput(name="Nothing", items=()))
     assert "items" in empty.value.errors
-    release_plans.set_template_active(ctx, new.id, False)
-    assert "Women's unit" not in [t.name for t in release_plans.list_templates(ctx)]
+    plan_templates.set_template_active(ctx, new.id, False)
+    assert "Women's unit" not in [t.name for t in plan_templates.list_templates(ctx)]
     assert "Women's unit" in [
-        t.name for t in release_plans.list_templates(ctx, include_inactive=True)
+        t.name for t in plan_templates.list_templates(ctx, include_inactive=True)
     ]
 
 

@@ -24,7 +24,7 @@ from app.models.enums import (
     VisitType,
 )
 from app.security.permissions import PermissionDenied
-from app.services import cases, relations, visits
+from app.services import cases, relations, visit_queries, visit_records, visits
 from app.services.context import ServiceContext
 from app.services.visits import VisitRequest
 from app.services.workspace import CreatedWorkspace
@@ -116,18 +116,20 @@ def test_a_visit_goes_from_request_to_held_with_transport_and_reaction(
         60,
     )
     with pytest.raises(ValidationError) as early:
-        visits.record_reaction(ctx, visit.id, "Happy")
+        visit_records.record_reaction(ctx, visit.id, "Happy")
     assert "after the visit" in early.value.errors["child_reaction"]
     visit = visits.mark_held(ctx, visit.id)
-    visit = visits.set_transport(ctx, visit.id, TransportSupport.REIMBURSEMENT, 52_000)
-    visit = visits.record_reaction(ctx, visit.id, " Shy at first, then played ", "Call school")
+    visit = visit_records.set_transport(ctx, visit.id, TransportSupport.REIMBURSEMENT, 52_000)
+    visit = visit_records.record_reaction(
+        ctx, visit.id, " Shy at first, then played ", "Call school"
+    )
     assert (visit.status, visit.transport_support, visit.transport_amount_minor) == (
         VisitStatus.HELD,
         TransportSupport.REIMBURSEMENT,
         52_000,
     )
     assert (visit.child_reaction, visit.follow_up) == ("Shy at first, then played", "Call school")
-    assert [v.id for v in visits.list_case_visits(ctx, f.case.id)] == [visit.id]
+    assert [v.id for v in visit_queries.list_case_visits(ctx, f.case.id)] == [visit.id]
     trail = [e for e in events(ctx, f.case.id) if e[1] == "child_visit"]
     assert trail[0][0] == "create" and "transport_support" in trail[0][2]
     assert ("update", "child_visit", ("status",)) in trail
@@ -169,7 +171,7 @@ def test_a_visit_cannot_be_booked_or_scheduled_in_the_past(ctx: ServiceContext) 
     # a visit approved for a time that has since passed must be given a new time
     with pytest.raises(ValidationError):
         visits.schedule_visit(ctx, visit.id, now=SOON + timedelta(hours=1))
-    assert visits.list_case_visits(ctx, f.case.id)[0].status is VisitStatus.APPROVED
+    assert visit_queries.list_case_visits(ctx, f.case.id)[0].status is VisitStatus.APPROVED
 
 
 def test_the_same_child_cannot_have_two_visits_at_once(ctx: ServiceContext) -> None:
@@ -224,19 +226,19 @@ def test_overnight_stays_need_an_approved_assessment_first(ctx: ServiceContext) 
     with pytest.raises(ValidationError) as missing:
         visits.schedule_visit(ctx, overnight.id)
     assert "approved assessment" in missing.value.errors["assessment"]
-    not_yet = visits.record_assessment(
+    not_yet = visit_records.record_assessment(
         ctx, f.case.id, f.child, date.today(), "Barnevernet", AssessmentOutcome.FOLLOW_UP_NEEDED
     )
     assert not_yet.child_name == "Ana Ionescu"
     with pytest.raises(ValidationError):
         visits.schedule_visit(ctx, overnight.id)
     # an approval of another child does not count
-    visits.record_assessment(
+    visit_records.record_assessment(
         ctx, f.case.id, f.sibling, date.today(), "Barnevernet", AssessmentOutcome.APPROVED
     )
     with pytest.raises(ValidationError):
         visits.schedule_visit(ctx, overnight.id)
-    visits.record_assessment(
+    visit_records.record_assessment(
         ctx,
         f.case.id,
         f.child,
@@ -246,9 +248,9 @@ def test_overnight_stays_need_an_approved_assessment_first(ctx: ServiceContext) 
         notes=CANARY,
     )
     assert visits.schedule_visit(ctx, overnight.id).status is VisitStatus.SCHEDULED
-    assert len(visits.list_assessments(ctx, f.case.id)) == 3
+    assert len(visit_records.list_assessments(ctx, f.case.id)) == 3
     with pytest.raises(ValidationError) as future:
-        visits.record_assessment(
+        visit_records.record_assessment(
             ctx,
             f.case.id,
             f.child,
@@ -281,7 +283,7 @@ def test_only_the_clients_children_can_visit(ctx: ServiceContext) -> None:
 
 def test_booking_info_shows_the_visiting_rules_children_and_caregivers(ctx: ServiceContext) -> None:
     f = family(ctx)
-    info = visits.booking_info(ctx, f.case.id)
+    info = visit_queries.booking_info(ctx, f.case.id)
     assert info.visiting_info == "Child visits on Saturdays 10–14. Book a week ahead."
     assert (info.child_contact_name, info.child_contact_phone, info.child_contact_email) == (
         "Siri Dahl",
@@ -303,24 +305,27 @@ def test_the_calendar_spans_cases_filters_by_institution_and_scopes_volunteers(
     b = book(ctx, other, at=SOON + timedelta(days=1), institution_id=elsewhere)
     cancelled = visits.cancel_visit(ctx, book(ctx, other, at=SOON + timedelta(days=2)).id, CANARY)
     book(ctx, other, at=SOON + timedelta(days=30))  # outside the week
-    week = visits.visit_calendar(ctx, SOON.date(), SOON.date() + timedelta(days=6))
+    week = visit_queries.visit_calendar(ctx, SOON.date(), SOON.date() + timedelta(days=6))
     assert [v.id for v in week] == [a.id, b.id, cancelled.id]
     assert week[1].institution_name == "Ila prison" and week[0].reference == mine.case.reference
-    active = visits.visit_calendar(
+    active = visit_queries.visit_calendar(
         ctx, SOON.date(), SOON.date() + timedelta(days=6), include_inactive=False
     )
     assert [v.id for v in active] == [a.id, b.id]
-    only = visits.visit_calendar(ctx, SOON.date(), SOON.date() + timedelta(days=6), elsewhere)
+    only = visit_queries.visit_calendar(
+        ctx, SOON.date(), SOON.date() + timedelta(days=6), elsewhere
+    )
     assert [v.id for v in only] == [b.id]
     assert [
-        v.id for v in visits.visit_calendar(vctx, SOON.date(), SOON.date() + timedelta(days=6))
+        v.id
+        for v in visit_queries.visit_calendar(vctx, SOON.date(), SOON.date() + timedelta(days=6))
     ] == [a.id]
     with pytest.raises(PermissionDenied):
         visits.request_visit(vctx, VisitRequest(mine.case.id, mine.child, SOON + timedelta(days=3)))
-    seen = visits.list_case_visits(vctx, mine.case.id)
+    seen = visit_queries.list_case_visits(vctx, mine.case.id)
     assert [v.id for v in seen] == [a.id]
-    hidden = visits.list_case_visits(vctx, mine.case.id)[0]
+    hidden = visit_queries.list_case_visits(vctx, mine.case.id)[0]
     assert hidden.child_reaction is None and hidden.status_reason is None
     with pytest.raises(ValidationError):
-        visits.visit_calendar(ctx, SOON.date(), SOON.date() - timedelta(days=1))
+        visit_queries.visit_calendar(ctx, SOON.date(), SOON.date() - timedelta(days=1))
     vctx.lock()

@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtWidgets import QDialogButtonBox
 
 from app.models.enums import CaseKind, CustodyStatus
-from app.services import cases, people, release_plans, tasks
+from app.services import cases, people, plan_templates, release_plans, tasks
 from app.services.context import ServiceContext
 from app.ui.case.workspace import CaseWorkspace
 from app.ui.main_window import MainWindow
@@ -145,7 +145,7 @@ def test_a_coordinator_writes_a_plan_template(window: MainWindow, ctx: ServiceCo
     answer_dialog(TemplateDialog, write)
     page.edit_templates.click()
     assert "Line 1" in errors[0]
-    made = next(t for t in release_plans.list_templates(ctx) if t.name == "Women's unit")
+    made = next(t for t in plan_templates.list_templates(ctx) if t.name == "Women's unit")
     assert [(i.offset_days, i.title) for i in made.items] == [
         (-45, "Arrange childcare"),
         (7, "Coffee after release"),

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QDialogButtonBox
 
 from app.models import Institution
 from app.models.enums import CaseKind, InstitutionKind, RelationshipKind, VisitType
-from app.services import cases, people, relations, visits
+from app.services import cases, people, relations, visit_queries, visits
 from app.services.context import ServiceContext
 from app.ui.case.workspace import CaseWorkspace
 from app.ui.main_window import MainWindow
@@ -128,7 +128,7 @@ def test_book_schedule_hold_and_cancel_a_visit(window: MainWindow, ctx: ServiceC
     assert errors == ["This field is required."]
     assert status_of(tab, 0) == "Cancelled"
     assert "Ana has the flu" in tab.visits.texts()
-    statuses = sorted(v.status.value for v in visits.list_case_visits(ctx, case.id))
+    statuses = sorted(v.status.value for v in visit_queries.list_case_visits(ctx, case.id))
     assert statuses == ["cancelled", "held"]
 
 
@@ -165,7 +165,7 @@ def test_the_visit_calendar_shows_the_week_and_filters_by_institution(
     window: MainWindow, ctx: ServiceContext
 ) -> None:
     case = visit_case(ctx)
-    child = visits.booking_info(ctx, case.id).children[0]
+    child = visit_queries.booking_info(ctx, case.id).children[0]
     when = (date.today() + timedelta(days=8)).isoformat() + "T11:00"
     visits.request_visit(
         ctx,
@@ -194,6 +194,6 @@ def test_the_visit_calendar_shows_the_week_and_filters_by_institution(
     page.shift_week(7)
     assert page.count.text() == "0 visits this week"
     page.list.row_activated.emit(
-        visits.visit_calendar(ctx, date.today(), date.today() + timedelta(days=30))[0]
+        visit_queries.visit_calendar(ctx, date.today(), date.today() + timedelta(days=30))[0]
     )
     assert window.current_page() == "cases"

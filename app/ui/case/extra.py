@@ -2,20 +2,22 @@
 
 Each workflow registers its tab here with :func:`register`. A tab is a widget with
 ``load(case)`` (fetch its own data through ``workspace.ops`` and show it) and ``clear()``
-(forget client data when the app locks). The case workspace adds the tabs for the case's
-kind, right after Overview.
+(forget client data when the app locks); :class:`CaseTab` is what they share. The case
+workspace adds the tabs for the case's kind, right after Overview.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 
 from app.models.enums import CaseKind
 from app.services.cases import CaseView
+from app.ui.tables import ListTable
+from app.ui.widgets import warn
 
 if TYPE_CHECKING:
     from app.ui.case.workspace import CaseWorkspace
@@ -25,6 +27,30 @@ class KindTab(Protocol):
     def load(self, case: CaseView) -> None: ...
 
     def clear(self) -> None: ...
+
+
+class CaseTab(QWidget):
+    """The start of a kind tab: its case workspace, the case shown (``None`` once cleared) and
+    a column flush with the tab's edges for the tab's own widgets."""
+
+    def __init__(self, workspace: CaseWorkspace) -> None:
+        super().__init__()
+        self.ws = workspace
+        self.case: CaseView | None = None
+        self.column = QVBoxLayout(self)
+        self.column.setContentsMargins(0, 6, 0, 0)
+
+    def for_editors(self, *buttons: QPushButton) -> None:
+        """Show these buttons only to users who may edit the case (not to volunteers)."""
+        for button in buttons:
+            button.setVisible(self.ws.can_edit)
+
+    def chosen(self, table: ListTable, nothing_chosen: str) -> Any:
+        """The row chosen in ``table``, or ``None`` after telling the user ``nothing_chosen``."""
+        row = table.selected()
+        if row is None:
+            warn(self, nothing_chosen)
+        return row
 
 
 @dataclass(frozen=True)

@@ -11,18 +11,10 @@ from app.i18n import _
 from app.models.enums import NeedStatus
 from app.services import attachments, exports, needs, tasks
 from app.ui.tables import ListTable
-from app.ui.widgets import warn
+from app.ui.widgets import button_row, warn
 
 if TYPE_CHECKING:
     from app.ui.case.workspace import CaseWorkspace
-
-
-def _bar(*buttons: QPushButton) -> QHBoxLayout:
-    row = QHBoxLayout()
-    for button in buttons:
-        row.addWidget(button)
-    row.addStretch(1)
-    return row
 
 
 def actions_for(workspace: CaseWorkspace, key: str, table: ListTable) -> QWidget:
@@ -62,7 +54,7 @@ def _needs(ws: CaseWorkspace, table: ListTable) -> QHBoxLayout:
     add.clicked.connect(add_need)
     met.clicked.connect(lambda: set_status(NeedStatus.MET))
     progress.clicked.connect(lambda: set_status(NeedStatus.IN_PROGRESS))
-    return _bar(add, progress, met)
+    return button_row(add, progress, met)
 
 
 def _meetings(ws: CaseWorkspace, table: ListTable) -> QHBoxLayout:
@@ -76,7 +68,7 @@ def _meetings(ws: CaseWorkspace, table: ListTable) -> QHBoxLayout:
             ws.changed("meetings", "tasks")
 
     record.clicked.connect(record_meeting)
-    return _bar(record)
+    return button_row(record)
 
 
 def _tasks(ws: CaseWorkspace, table: ListTable) -> QHBoxLayout:
@@ -101,7 +93,7 @@ def _tasks(ws: CaseWorkspace, table: ListTable) -> QHBoxLayout:
 
     add.clicked.connect(add_task)
     done.clicked.connect(toggle)
-    return _bar(add, done)
+    return button_row(add, done)
 
 
 def _referrals(ws: CaseWorkspace, table: ListTable) -> QHBoxLayout:
@@ -130,7 +122,7 @@ def _referrals(ws: CaseWorkspace, table: ListTable) -> QHBoxLayout:
     add.clicked.connect(new_referral)
     send.clicked.connect(lambda: open_dialog(SendReferralDialog))
     answer.clicked.connect(lambda: open_dialog(ReferralResponseDialog))
-    return _bar(add, send, answer)
+    return button_row(add, send, answer)
 
 
 def _documents(ws: CaseWorkspace, table: ListTable) -> QHBoxLayout:
@@ -174,7 +166,7 @@ def _documents(ws: CaseWorkspace, table: ListTable) -> QHBoxLayout:
 
     add.clicked.connect(add_document)
     save.clicked.connect(save_copy)
-    return _bar(add, save)
+    return button_row(add, save)
 
 
 _BUILDERS = {

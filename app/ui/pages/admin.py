@@ -25,6 +25,7 @@ from app.models.enums import Role
 from app.services import audit_log, users
 from app.services import workspace as ws
 from app.ui.pages.admin_backups import BackupsTab
+from app.ui.pages.admin_directory import DirectoryTab
 from app.ui.pages.admin_import import ImportTab
 from app.ui.pages.admin_rights import RightsTab
 from app.ui.pages.base import Page
@@ -45,6 +46,8 @@ class AdminPage(Page):
         tabs = QTabWidget()
         layout.addWidget(tabs, 1)
         tabs.addTab(self._users_tab(), _("Users"))
+        self.directory = DirectoryTab(self)
+        tabs.addTab(self.directory, _("Directory"))
         tabs.addTab(self._audit_tab(), _("Audit trail"))
         tabs.addTab(self._settings_tab(), _("Settings and checks"))
         self.backups = BackupsTab(self)
@@ -245,6 +248,7 @@ class AdminPage(Page):
         self._load_audit()
         self.backups.reload()
         self.rights.reload()
+        self.directory.reload()
 
     def _show_users(self, rows: list[users.UserRow]) -> None:
         self.users.set_rows(
@@ -270,3 +274,4 @@ class AdminPage(Page):
         self.backups.clear()
         self.rights.clear()
         self.importer.clear()
+        self.directory.clear()

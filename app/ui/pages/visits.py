@@ -26,7 +26,7 @@ from app.i18n import _, ngettext
 from app.i18n_formats import date_text, number, time_text, weekday_name
 from app.labels import label
 from app.models.enums import VisitStatus
-from app.services import directory, visits
+from app.services import directory, visit_queries
 from app.ui.pages.base import Page
 from app.ui.tables import ListTable
 from app.ui.widgets import show_datetime, title
@@ -54,12 +54,12 @@ class WeekView(QTableWidget):
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.setAccessibleName(_("Visits this week"))
 
-    def show_week(self, monday: date, rows: list[visits.CalendarVisit]) -> None:
+    def show_week(self, monday: date, rows: list[visit_queries.CalendarVisit]) -> None:
         days = [monday + timedelta(days=i) for i in range(7)]
         self.setHorizontalHeaderLabels(
             [f"{weekday_name(d, width='abbreviated')} {date_text(d, format='short')}" for d in days]
         )
-        by_day: list[list[visits.CalendarVisit]] = [[] for _d in days]
+        by_day: list[list[visit_queries.CalendarVisit]] = [[] for _d in days]
         for visit in rows:
             index = (visit.scheduled_at.date() - monday).days
             if 0 <= index < 7:
@@ -82,13 +82,13 @@ class WeekView(QTableWidget):
                 self.setItem(row, column, item)
         self.resizeRowsToContents()
 
-    def selected_visit(self) -> visits.CalendarVisit | None:
+    def selected_visit(self) -> visit_queries.CalendarVisit | None:
         item = self.currentItem()
         visit = item.data(VISIT_ROLE) if item is not None else None
-        return visit if isinstance(visit, visits.CalendarVisit) else None
+        return visit if isinstance(visit, visit_queries.CalendarVisit) else None
 
 
-def cell_text(visit: visits.CalendarVisit) -> str:
+def cell_text(visit: visit_queries.CalendarVisit) -> str:
     end = visit.scheduled_at + timedelta(minutes=visit.duration_minutes)
     return _("{start}–{end} {child}\nvisits {client} ({reference})\n{type} · {status}").format(
         start=time_text(visit.scheduled_at),
@@ -102,7 +102,7 @@ def cell_text(visit: visits.CalendarVisit) -> str:
 
 
 class VisitsPage(Page):
-    topics = frozenset({"cases", "visits"})
+    topics = frozenset({"cases", "visits", "directory"})
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
@@ -180,18 +180,27 @@ class VisitsPage(Page):
         institution: uuid.UUID | None = self.institution.currentData()
         self.period.setText(_("{start} – {end}").format(start=date_text(start), end=date_text(end)))
         self.ops.run(
-            lambda: visits.visit_calendar(ctx, start, end, institution),
+            lambda: visit_queries.visit_calendar(ctx, start, end, institution),
             self._show,
             key="visit-calendar",
         )
 
+    def _on_change(self, topics: frozenset[str]) -> None:
+        if "directory" in topics:  # an institution was added or renamed
+            self._institutions_loaded = False
+        super()._on_change(topics)
+
     def _fill_institutions(self, rows: list[directory.InstitutionRow]) -> None:
+        chosen = self.institution.currentData()
         self.institution.blockSignals(True)
+        while self.institution.count() > 1:  # all but "All institutions"
+            self.institution.removeItem(1)
         for row in rows:
             self.institution.addItem(row.name, row.id)
+        self.institution.setCurrentIndex(max(0, self.institution.findData(chosen)))
         self.institution.blockSignals(False)
 
-    def _show(self, rows: list[visits.CalendarVisit]) -> None:
+    def _show(self, rows: list[visit_queries.CalendarVisit]) -> None:
         self.week.show_week(self.monday, rows)
         self.list.set_rows(
             [
@@ -218,7 +227,7 @@ class VisitsPage(Page):
 
     def _open_cell(self, item: QTableWidgetItem) -> None:
         visit = item.data(VISIT_ROLE)
-        if isinstance(visit, visits.CalendarVisit):
+        if isinstance(visit, visit_queries.CalendarVisit):
             self.window_.open_case(visit.case_id)
 
     def save_state(self) -> object:

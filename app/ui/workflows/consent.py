@@ -10,10 +10,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
-    QHBoxLayout,
-    QPlainTextEdit,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -23,12 +20,21 @@ from app.models.enums import CaseKind, ConsentScope, LegalBasis
 from app.services import consent
 from app.services.cases import CaseView
 from app.services.context import ServiceContext
-from app.ui.case.extra import TabSpec, register
+from app.ui.case.extra import CaseTab, TabSpec, register
 from app.ui.dialog_base import ServiceDialog, optional
 from app.ui.dialogs import enum_combo
 from app.ui.operations import Operations
 from app.ui.tables import ListTable, elide
-from app.ui.widgets import from_qdate, localise_date_edit, show_date, to_qdate, warn
+from app.ui.widgets import (
+    button_row,
+    from_qdate,
+    localise_date_edit,
+    show_date,
+    text_area,
+    to_qdate,
+    today_edit,
+    warn,
+)
 
 if TYPE_CHECKING:
     from app.ui.case.workspace import CaseWorkspace
@@ -68,7 +74,7 @@ class ConsentDialog(ServiceDialog):
         self.form.add("scope", _("&For"), self.scope)
         self.basis = enum_combo(LegalBasis)
         self.form.add("legal_basis", _("&Legal basis"), self.basis)
-        self.given = localise_date_edit(QDateEdit(to_qdate(date.today())))
+        self.given = today_edit()
         self.form.add("given_on", _("&Given on"), self.given)
         self.expires = QCheckBox(_("Expires"))
         self.form.add("expires", _("E&xpiry"), self.expires)
@@ -78,8 +84,7 @@ class ConsentDialog(ServiceDialog):
         self.expires_on.setEnabled(False)
         self.expires.toggled.connect(self.expires_on.setEnabled)
         self.form.add("expires_on", _("Expires &on"), self.expires_on)
-        self.notes = QPlainTextEdit()
-        self.notes.setTabChangesFocus(True)
+        self.notes = text_area()
         self.form.add("notes", _("N&otes"), self.notes)
         self.watch(self.scope, self.basis, self.given, self.expires, self.notes)
 
@@ -106,21 +111,13 @@ class ConsentDialog(ServiceDialog):
         return dialog.run_modal()
 
 
-class ConsentTab(QWidget):
+class ConsentTab(CaseTab):
     def __init__(self, workspace: CaseWorkspace) -> None:
-        super().__init__()
-        self.ws = workspace
-        self.case: CaseView | None = None
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 6, 0, 0)
-        bar = QHBoxLayout()
+        super().__init__(workspace)
         self.record = QPushButton(_("Record consent…"))
         self.withdraw = QPushButton(_("Withdraw"))
-        for button in (self.record, self.withdraw):
-            bar.addWidget(button)
-            button.setVisible(workspace.can_edit)
-        bar.addStretch(1)
-        layout.addLayout(bar)
+        self.for_editors(self.record, self.withdraw)
+        self.column.addLayout(button_row(self.record, self.withdraw))
         self.table = ListTable(
             [
                 _("For"),
@@ -134,7 +131,7 @@ class ConsentTab(QWidget):
             _("No consent recorded for the client yet. Add it with “Record consent…”."),
             _("Consent"),
         )
-        layout.addWidget(self.table, 1)
+        self.column.addWidget(self.table, 1)
         self.record.clicked.connect(self._record)
         self.withdraw.clicked.connect(self._withdraw)
 
@@ -173,9 +170,10 @@ class ConsentTab(QWidget):
             self.ws.changed("consent")
 
     def _withdraw(self) -> None:
-        chosen: consent.ConsentView | None = self.table.selected()
+        chosen: consent.ConsentView | None = self.chosen(
+            self.table, _("Choose a consent in the list first.")
+        )
         if chosen is None:
-            warn(self, _("Choose a consent in the list first."))
             return
         ctx = self.ws.ctx
         self.ws.ops.run(

@@ -9,18 +9,15 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDateEdit,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -40,13 +37,13 @@ from app.models.enums import (
 from app.services import foreign
 from app.services.cases import CaseView
 from app.services.context import ServiceContext
-from app.ui.case.extra import TabSpec, register
+from app.ui.case.extra import CaseTab, TabSpec, register
 from app.ui.dialog_base import ServiceDialog, optional
 from app.ui.dialogs import enum_combo
 from app.ui.operations import Operations
 from app.ui.pickers import CountryCombo, LanguagePicker
 from app.ui.tables import ListTable, elide
-from app.ui.widgets import from_qdate, localise_date_edit, show_date, to_qdate, warn
+from app.ui.widgets import button_row, from_qdate, show_date, text_area, today_edit
 
 if TYPE_CHECKING:
     from app.ui.case.workspace import CaseWorkspace
@@ -67,16 +64,6 @@ def interpreter_text(info: foreign.InterpreterInfo) -> str:
         info.meetings,
     ).format(used=number(info.meetings_with_interpreter), n=number(info.meetings))
     return f"{speaks}   ·   {needed}   ·   {used}"
-
-
-def _date_edit() -> QDateEdit:
-    return localise_date_edit(QDateEdit(to_qdate(date.today())))
-
-
-def _notes() -> QPlainTextEdit:
-    edit = QPlainTextEdit()
-    edit.setTabChangesFocus(True)
-    return edit
 
 
 class InterpreterDialog(ServiceDialog):
@@ -125,13 +112,13 @@ class ConsularDialog(ServiceDialog):
         self.country = CountryCombo()
         self.country.set_code(country)
         self.form.add("country", _("&Country"), self.country)
-        self.on = _date_edit()
+        self.on = today_edit()
         self.form.add("contacted_on", _("&Date"), self.on)
         self.channel = enum_combo(ContactChannel)
         self.form.add("channel", _("C&hannel"), self.channel)
         self.outcome = enum_combo(ConsularOutcome)
         self.form.add("outcome", _("&Outcome"), self.outcome)
-        self.notes = _notes()
+        self.notes = text_area()
         self.form.add("notes", _("N&otes"), self.notes)
         self.watch(self.channel, self.outcome, self.notes)
 
@@ -151,9 +138,9 @@ class ImmigrationDialog(ServiceDialog):
         self.case_id = case_id
         self.status = enum_combo(ImmigrationStatus)
         self.form.add("status", _("&Status"), self.status)
-        self.since = _date_edit()
+        self.since = today_edit()
         self.form.add("since", _("S&ince"), self.since)
-        self.notes = _notes()
+        self.notes = text_area()
         self.form.add("notes", _("N&otes"), self.notes)
         self.watch(self.status, self.notes)
 
@@ -178,7 +165,7 @@ class FamilyAbroadDialog(ServiceDialog):
         self.form.add("country", _("&Country"), self.country)
         self.channel = enum_combo(ContactChannel)
         self.form.add("contact_channel", _("C&ontact by"), self.channel)
-        self.notes = _notes()
+        self.notes = text_area()
         self.form.add("notes", _("N&otes"), self.notes)
         self.watch(self.name, self.kind, self.channel, self.notes)
 
@@ -198,14 +185,14 @@ class DiscriminationDialog(ServiceDialog):
     ) -> None:
         super().__init__(parent, ctx, ops, _("Discrimination report"))
         self.case_id = case_id
-        self.on = _date_edit()
+        self.on = today_edit()
         self.form.add("reported_on", _("&Date"), self.on)
-        self.description = _notes()
+        self.description = text_area()
         self.description.setPlaceholderText(_("What happened"))
         self.form.add("description", _("&What happened"), self.description)
         self.reported_to = QLineEdit()
         self.form.add("reported_to", _("&Reported to"), self.reported_to)
-        self.outcome = _notes()
+        self.outcome = text_area()
         self.form.add("outcome", _("&Outcome"), self.outcome)
         self.watch(self.description, self.reported_to, self.outcome)
 
@@ -226,8 +213,7 @@ class OutcomeDialog(ServiceDialog):
     ) -> None:
         super().__init__(parent, ctx, ops, _("Outcome of the report"))
         self.report_id = report.id
-        self.outcome = _notes()
-        self.outcome.setPlainText(report.outcome or "")
+        self.outcome = text_area(report.outcome or "")
         self.form.add("outcome", _("&Outcome"), self.outcome)
         self.watch(self.outcome)
 
@@ -239,24 +225,15 @@ class OutcomeDialog(ServiceDialog):
 def _section(title: str, table: ListTable, *buttons: QPushButton) -> QGroupBox:
     box = QGroupBox(title)
     column = QVBoxLayout(box)
-    if buttons:
-        bar = QHBoxLayout()
-        for button in buttons:
-            bar.addWidget(button)
-        bar.addStretch(1)
-        column.addLayout(bar)
+    column.addLayout(button_row(*buttons))
     column.addWidget(table)
     return box
 
 
-class ForeignTab(QWidget):
+class ForeignTab(CaseTab):
     def __init__(self, workspace: CaseWorkspace) -> None:
-        super().__init__()
-        self.ws = workspace
-        self.case: CaseView | None = None
+        super().__init__(workspace)
         self.records: foreign.ForeignRecords | None = None
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 6, 0, 0)
         top = QHBoxLayout()
         self.interpreter = QLabel()
         self.interpreter.setWordWrap(True)
@@ -264,14 +241,14 @@ class ForeignTab(QWidget):
         top.addWidget(self.interpreter, 1)
         self.edit_languages = QPushButton(_("Languages and interpreter…"))
         top.addWidget(self.edit_languages)
-        layout.addLayout(top)
+        self.column.addLayout(top)
         self.log_contact = QPushButton(_("Log consular contact…"))
         self.log_contact.setProperty("primary", True)
         self.add_status = QPushButton(_("New status…"))
         self.add_family = QPushButton(_("Add family member…"))
         self.add_report = QPushButton(_("Add report…"))
         self.report_outcome = QPushButton(_("Record outcome…"))
-        buttons = (
+        self.for_editors(
             self.edit_languages,
             self.log_contact,
             self.add_status,
@@ -279,8 +256,6 @@ class ForeignTab(QWidget):
             self.add_report,
             self.report_outcome,
         )
-        for button in buttons:
-            button.setVisible(workspace.can_edit)
         self.consular = ListTable(
             [_("Date"), _("Country"), _("Channel"), _("Consent"), _("Outcome"), _("Notes")],
             _("No consular contacts logged."),
@@ -323,7 +298,7 @@ class ForeignTab(QWidget):
         )
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
-        layout.addLayout(grid, 1)
+        self.column.addLayout(grid, 1)
         self.edit_languages.clicked.connect(self._languages)
         self.log_contact.clicked.connect(self._consular)
         self.add_status.clicked.connect(lambda: self._open(ImmigrationDialog(self, *self._args())))
@@ -430,11 +405,11 @@ class ForeignTab(QWidget):
         self._open(ConsularDialog(self, *self._args(), country))
 
     def _outcome(self) -> None:
-        report: foreign.DiscriminationView | None = self.reports.selected()
-        if report is None:
-            warn(self, _("Choose a report in the list first."))
-            return
-        self._open(OutcomeDialog(self, self.ws.ctx, self.ws.ops, report))
+        report: foreign.DiscriminationView | None = self.chosen(
+            self.reports, _("Choose a report in the list first.")
+        )
+        if report is not None:
+            self._open(OutcomeDialog(self, self.ws.ctx, self.ws.ops, report))
 
 
 register(

@@ -4,10 +4,9 @@ its refusal is shown in the dialog) and recording the partner's answer."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
-from PySide6.QtWidgets import QDateEdit, QLabel, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from app.i18n import _
 from app.models.enums import ReferralStatus
@@ -16,7 +15,7 @@ from app.services.context import ServiceContext
 from app.ui.dialog_base import ServiceDialog, optional
 from app.ui.dialogs import enum_combo
 from app.ui.operations import Operations
-from app.ui.widgets import from_qdate, localise_date_edit, to_qdate
+from app.ui.widgets import from_qdate, text_area, today_edit
 
 
 class SendReferralDialog(ServiceDialog):
@@ -37,7 +36,7 @@ class SendReferralDialog(ServiceDialog):
         )
         note.setWordWrap(True)
         self.layout().insertWidget(0, note)  # type: ignore[union-attr]
-        self.on = localise_date_edit(QDateEdit(to_qdate(date.today())))
+        self.on = today_edit()
         self.form.add("sent_on", _("&Sent on"), self.on)
         self.buttons.button(self.buttons.StandardButton.Save).setText(_("Send"))
 
@@ -60,10 +59,9 @@ class ReferralResponseDialog(ServiceDialog):
             (ReferralStatus.ACCEPTED, ReferralStatus.DECLINED, ReferralStatus.COMPLETED)
         )
         self.form.add("status", _("&Answer"), self.status)
-        self.on = localise_date_edit(QDateEdit(to_qdate(date.today())))
+        self.on = today_edit()
         self.form.add("responded_on", _("&Date"), self.on)
-        self.outcome = QPlainTextEdit(referral.outcome or "")
-        self.outcome.setTabChangesFocus(True)
+        self.outcome = text_area(referral.outcome or "")
         self.form.add("outcome", _("&Outcome"), self.outcome)
         self.watch(self.status, self.outcome)
 

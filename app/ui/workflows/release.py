@@ -25,9 +25,9 @@ from app.models.enums import CaseKind, NeedStatus
 from app.services import custody, needs, release_plans
 from app.services.cases import CaseView
 from app.services.context import ServiceContext
-from app.ui.case.extra import TabSpec, register
+from app.ui.case.extra import CaseTab, TabSpec, register
 from app.ui.tables import ListTable, elide
-from app.ui.widgets import overdue_cell, show_date
+from app.ui.widgets import button_row, overdue_cell, show_date
 from app.ui.workflows.release_dialogs import (
     CustodyDialog,
     MentorDialog,
@@ -70,30 +70,18 @@ def _group(text: str, widget: QWidget) -> QGroupBox:
     return box
 
 
-class ReleasePlanTab(QWidget):
+class ReleasePlanTab(CaseTab):
     def __init__(self, workspace: CaseWorkspace) -> None:
-        super().__init__()
-        self.ws = workspace
-        self.case: CaseView | None = None
+        super().__init__(workspace)
         self.bundle: ReleaseBundle | None = None
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 6, 0, 0)
-        buttons = QHBoxLayout()
         self.start_button = QPushButton(_("Start a plan…"))
         self.start_button.setProperty("primary", True)
         self.move_button = QPushButton(_("Move release date…"))
         self.custody_button = QPushButton(_("Record custody change…"))
         self.mentor_button = QPushButton(_("Choose mentor…"))
-        for button in (
-            self.start_button,
-            self.move_button,
-            self.custody_button,
-            self.mentor_button,
-        ):
-            button.setVisible(workspace.can_edit)
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        layout.addLayout(buttons)
+        buttons = (self.start_button, self.move_button, self.custody_button, self.mentor_button)
+        self.for_editors(*buttons)
+        self.column.addLayout(button_row(*buttons))
         summary = QHBoxLayout()
         texts = QVBoxLayout()
         self.summary = QLabel()
@@ -108,14 +96,14 @@ class ReleasePlanTab(QWidget):
         self.progress.setFixedWidth(280)
         self.progress.setTextVisible(True)
         summary.addWidget(self.progress)
-        layout.addLayout(summary)
+        self.column.addLayout(summary)
         self.tasks = ListTable(
             [_("Task"), _("Due"), _("When"), _("Done"), _("Assigned to")],
             _("No release plan yet. Choose “Start a plan…” to make one from a template."),
             _("Release plan"),
             stretch=0,
         )
-        layout.addWidget(self.tasks, 3)
+        self.column.addWidget(self.tasks, 3)
         grid = QGridLayout()
         self.needs = ListTable(
             [_("Need"), _("Status"), _("Identified")],
@@ -130,7 +118,7 @@ class ReleasePlanTab(QWidget):
         )
         grid.addWidget(_group(_("Still open before release"), self.needs), 0, 0)
         grid.addWidget(_group(_("Custody history"), self.history), 0, 1)
-        layout.addLayout(grid, 2)
+        self.column.addLayout(grid, 2)
         self.start_button.clicked.connect(self._start)
         self.move_button.clicked.connect(self._move)
         self.custody_button.clicked.connect(self._custody)

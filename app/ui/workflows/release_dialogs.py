@@ -24,13 +24,20 @@ from app.errors import HomewardError, ValidationError
 from app.i18n import _, ngettext
 from app.i18n_formats import number
 from app.models.enums import CustodyStatus, NeedDomain
-from app.services import custody, release_plans, releases
+from app.services import custody, plan_templates, release_plans, releases
 from app.services.context import ServiceContext
 from app.ui.dialog_base import ServiceDialog, optional
 from app.ui.dialogs import enum_combo
 from app.ui.operations import Operations
 from app.ui.tables import ListTable
-from app.ui.widgets import from_qdate, localise_date_edit, show_date, to_qdate
+from app.ui.widgets import (
+    from_qdate,
+    localise_date_edit,
+    show_date,
+    text_area,
+    to_qdate,
+    today_edit,
+)
 
 
 def offset_text(days: int | None) -> str:
@@ -68,7 +75,7 @@ class StartPlanDialog(ServiceDialog):
         ctx: ServiceContext,
         ops: Operations,
         case_id: uuid.UUID,
-        templates: list[release_plans.TemplateView],
+        templates: list[plan_templates.TemplateView],
     ) -> None:
         super().__init__(parent, ctx, ops, _("Start a release plan"))
         self.case_id = case_id
@@ -119,7 +126,7 @@ class StartPlanDialog(ServiceDialog):
     def start(
         cls, parent: QWidget | None, ctx: ServiceContext, ops: Operations, case_id: uuid.UUID
     ) -> release_plans.PlanView | None:
-        templates = ops.call(lambda: release_plans.list_templates(ctx))
+        templates = ops.call(lambda: plan_templates.list_templates(ctx))
         result: release_plans.PlanView | None = cls(
             parent, ctx, ops, case_id, templates
         ).run_modal()
@@ -174,10 +181,9 @@ class CustodyDialog(ServiceDialog):
         self.case_id = case_id
         self.status = enum_combo(CustodyStatus)
         self.form.add("status", _("&New status"), self.status)
-        self.on = localise_date_edit(QDateEdit(to_qdate(date.today())))
+        self.on = today_edit()
         self.form.add("on", _("&From"), self.on)
-        self.notes = QPlainTextEdit()
-        self.notes.setTabChangesFocus(True)
+        self.notes = text_area()
         self.notes.setMaximumHeight(90)
         self.form.add("notes", _("N&otes"), self.notes)
         self.watch(self.status, self.on, self.notes)
@@ -246,7 +252,7 @@ class MentorDialog(ServiceDialog):
 
 def _parse_items(
     text: str, domains: dict[str, NeedDomain | None]
-) -> tuple[release_plans.TemplateItemInput, ...]:
+) -> tuple[plan_templates.TemplateItemInput, ...]:
     """One task a line, "-90: Apply for ID documents" (days from the release, then the task)."""
     items = []
     for number_, line in enumerate(text.splitlines(), start=1):
@@ -264,7 +270,7 @@ def _parse_items(
             )
         title = match.group(2).strip()
         items.append(
-            release_plans.TemplateItemInput(int(match.group(1)), title, domains.get(title))
+            plan_templates.TemplateItemInput(int(match.group(1)), title, domains.get(title))
         )
     return tuple(items)
 
@@ -280,7 +286,7 @@ class TemplateDialog(ServiceDialog):
         parent: QWidget | None,
         ctx: ServiceContext,
         ops: Operations,
-        templates: list[release_plans.TemplateView],
+        templates: list[plan_templates.TemplateView],
     ) -> None:
         super().__init__(parent, ctx, ops, _("Release plan templates"))
         self.templates = templates
@@ -303,7 +309,7 @@ class TemplateDialog(ServiceDialog):
         self._fill()
         self.watch(self.name, self.description, self.items, self.retire)
 
-    def _current(self) -> release_plans.TemplateView | None:
+    def _current(self) -> plan_templates.TemplateView | None:
         template_id = self.template.currentData()
         return next((t for t in self.templates if t.id == template_id), None)
 
@@ -321,7 +327,7 @@ class TemplateDialog(ServiceDialog):
     def work(self) -> Callable[[], Any]:
         template = self._current()
         domains = {i.label: i.need_domain for i in template.items} if template else {}
-        data = release_plans.TemplateInput(
+        data = plan_templates.TemplateInput(
             name=self.name.text(),
             description=optional(self.description.text()),
             items=_parse_items(self.items.toPlainText(), domains),
@@ -330,9 +336,9 @@ class TemplateDialog(ServiceDialog):
         ctx, retire = self.ctx, self.retire.isChecked()
 
         def save() -> object:
-            view = release_plans.save_template(ctx, data)
+            view = plan_templates.save_template(ctx, data)
             if retire:
-                release_plans.set_template_active(ctx, view.id, False)
+                plan_templates.set_template_active(ctx, view.id, False)
             return view
 
         return save
@@ -340,7 +346,7 @@ class TemplateDialog(ServiceDialog):
     @classmethod
     def edit(
         cls, parent: QWidget | None, ctx: ServiceContext, ops: Operations
-    ) -> release_plans.TemplateView | None:
-        templates = ops.call(lambda: release_plans.list_templates(ctx))
-        result: release_plans.TemplateView | None = cls(parent, ctx, ops, templates).run_modal()
+    ) -> plan_templates.TemplateView | None:
+        templates = ops.call(lambda: plan_templates.list_templates(ctx))
+        result: plan_templates.TemplateView | None = cls(parent, ctx, ops, templates).run_modal()
         return result

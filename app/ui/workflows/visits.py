@@ -15,16 +15,12 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QDateTime, QTime
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDateTimeEdit,
     QDoubleSpinBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -32,15 +28,25 @@ from app.i18n import _
 from app.i18n_formats import number, time_text
 from app.labels import label
 from app.models.enums import AssessmentOutcome, CaseKind, TransportSupport, VisitStatus, VisitType
-from app.services import visits
+from app.services import visit_queries, visit_records, visits
 from app.services.cases import CaseView
 from app.services.context import ServiceContext
-from app.ui.case.extra import TabSpec, register
+from app.ui.case.extra import CaseTab, TabSpec, register
 from app.ui.dialog_base import ServiceDialog, optional
 from app.ui.dialogs import enum_combo, when_of
 from app.ui.operations import Operations, describe
 from app.ui.tables import ListTable, elide
-from app.ui.widgets import from_qdate, localise_date_edit, show_date, show_datetime, to_qdate, warn
+from app.ui.widgets import (
+    button_row,
+    from_qdate,
+    localise_date_edit,
+    show_date,
+    show_datetime,
+    text_area,
+    to_qdate,
+    today_edit,
+    warn,
+)
 
 if TYPE_CHECKING:
     from app.ui.case.workspace import CaseWorkspace
@@ -71,7 +77,7 @@ def visit_time(start: datetime, minutes: int) -> str:
     return _("{start} – {end}").format(start=show_datetime(start), end=show_datetime(end))
 
 
-def booking_text(info: visits.BookingInfo) -> str:
+def booking_text(info: visit_queries.BookingInfo) -> str:
     """The institution's visiting information and child contact person, for the booking."""
     if info.institution_name is None:
         return _("The case has no institution: visiting information cannot be shown.")
@@ -103,7 +109,7 @@ class RequestVisitDialog(ServiceDialog):
         parent: QWidget | None,
         ctx: ServiceContext,
         ops: Operations,
-        info: visits.BookingInfo,
+        info: visit_queries.BookingInfo,
     ) -> None:
         super().__init__(parent, ctx, ops, _("Request a child visit"))
         self.info = info
@@ -171,7 +177,7 @@ class RequestVisitDialog(ServiceDialog):
     def request(
         cls, parent: QWidget | None, ctx: ServiceContext, ops: Operations, case_id: uuid.UUID
     ) -> visits.VisitView | None:
-        info = ops.call(lambda: visits.booking_info(ctx, case_id))
+        info = ops.call(lambda: visit_queries.booking_info(ctx, case_id))
         if not info.children:
             warn(
                 parent,
@@ -233,8 +239,7 @@ class ReasonDialog(ServiceDialog):
     ) -> None:
         super().__init__(parent, ctx, ops, title)
         self.action, self.visit_id = action, visit_id
-        self.reason = QPlainTextEdit()
-        self.reason.setTabChangesFocus(True)
+        self.reason = text_area()
         self.form.add("reason", _("&Reason"), self.reason)
         self.watch(self.reason)
 
@@ -262,7 +267,7 @@ class AssessmentDialog(ServiceDialog):
         ctx: ServiceContext,
         ops: Operations,
         case_id: uuid.UUID,
-        info: visits.BookingInfo,
+        info: visit_queries.BookingInfo,
     ) -> None:
         super().__init__(parent, ctx, ops, _("Record an overnight-stay assessment"))
         self.case_id = case_id
@@ -270,15 +275,14 @@ class AssessmentDialog(ServiceDialog):
         for child in info.children:
             self.child.addItem(child.name, child.id)
         self.form.add("child_id", _("&Child"), self.child)
-        self.on = localise_date_edit(QDateEdit(to_qdate(date.today())))
+        self.on = today_edit()
         self.form.add("assessed_on", _("&Date"), self.on)
         self.by = QLineEdit()
         self.by.setPlaceholderText(_("Who made the assessment"))
         self.form.add("assessed_by", _("Assessed &by"), self.by)
         self.outcome = enum_combo(AssessmentOutcome)
         self.form.add("outcome", _("&Outcome"), self.outcome)
-        self.notes = QPlainTextEdit()
-        self.notes.setTabChangesFocus(True)
+        self.notes = text_area()
         self.form.add("notes", _("N&otes"), self.notes)
         self.watch(self.child, self.on, self.by, self.outcome, self.notes)
 
@@ -286,13 +290,13 @@ class AssessmentDialog(ServiceDialog):
         ctx, case_id = self.ctx, self.case_id
         child, on, by = self.child.currentData(), from_qdate(self.on.date()), self.by.text()
         outcome, notes = self.outcome.currentData(), optional(self.notes.toPlainText())
-        return lambda: visits.record_assessment(ctx, case_id, child, on, by, outcome, notes)
+        return lambda: visit_records.record_assessment(ctx, case_id, child, on, by, outcome, notes)
 
     @classmethod
     def record(
         cls, parent: QWidget | None, ctx: ServiceContext, ops: Operations, case_id: uuid.UUID
     ) -> Any:
-        info = ops.call(lambda: visits.booking_info(ctx, case_id))
+        info = ops.call(lambda: visit_queries.booking_info(ctx, case_id))
         return cls(parent, ctx, ops, case_id, info).run_modal()
 
 
@@ -310,11 +314,9 @@ class AfterVisitDialog(ServiceDialog):
         self.amount = amount_box()
         self.amount.setValue((visit.transport_amount_minor or 0) / 100)
         self.form.add("transport_amount_minor", _("A&mount"), self.amount)
-        self.reaction = QPlainTextEdit(visit.child_reaction or "")
-        self.reaction.setTabChangesFocus(True)
+        self.reaction = text_area(visit.child_reaction or "")
         self.form.add("child_reaction", _("The child's &reaction"), self.reaction)
-        self.follow_up = QPlainTextEdit(visit.follow_up or "")
-        self.follow_up.setTabChangesFocus(True)
+        self.follow_up = text_area(visit.follow_up or "")
         self.form.add("follow_up", _("&Follow-up"), self.follow_up)
         held = visit.status is VisitStatus.HELD
         self.reaction.setEnabled(held)
@@ -330,9 +332,9 @@ class AfterVisitDialog(ServiceDialog):
         reaction, follow_up = self.reaction.toPlainText(), self.follow_up.toPlainText()
 
         def save() -> visits.VisitView:
-            view = visits.set_transport(ctx, vid, support, amount)
+            view = visit_records.set_transport(ctx, vid, support, amount)
             if held:
-                view = visits.record_reaction(ctx, vid, reaction, follow_up)
+                view = visit_records.record_reaction(ctx, vid, reaction, follow_up)
             return view
 
         return save
@@ -344,16 +346,11 @@ class AfterVisitDialog(ServiceDialog):
         return cls(parent, ctx, ops, visit).run_modal()
 
 
-class VisitsTab(QWidget):
+class VisitsTab(CaseTab):
     """A child-visit case's visits and assessments, with the lifecycle buttons."""
 
     def __init__(self, workspace: CaseWorkspace) -> None:
-        super().__init__()
-        self.ws = workspace
-        self.case: CaseView | None = None
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 6, 0, 0)
-        bar = QHBoxLayout()
+        super().__init__(workspace)
         self.request = QPushButton(_("Request visit…"))
         self.request.setProperty("primary", True)
         self.approve = QPushButton(_("Approve"))
@@ -373,11 +370,8 @@ class VisitsTab(QWidget):
             self.after,
             self.assess,
         )
-        for button in buttons:
-            bar.addWidget(button)
-            button.setVisible(workspace.can_edit)
-        bar.addStretch(1)
-        layout.addLayout(bar)
+        self.for_editors(*buttons)
+        self.column.addLayout(button_row(*buttons))
         self.visits = ListTable(
             [
                 _("When"),
@@ -392,14 +386,14 @@ class VisitsTab(QWidget):
             _("No visits yet. Book the first with “Request visit…”."),
             _("Visits"),
         )
-        layout.addWidget(self.visits, 3)
-        layout.addWidget(QLabel(_("Overnight-stay assessments")))
+        self.column.addWidget(self.visits, 3)
+        self.column.addWidget(QLabel(_("Overnight-stay assessments")))
         self.assessments = ListTable(
             [_("Date"), _("Child"), _("Assessed by"), _("Outcome"), _("Notes")],
             _("No assessments. An overnight stay in a family flat needs an approved one."),
             _("Overnight-stay assessments"),
         )
-        layout.addWidget(self.assessments, 1)
+        self.column.addWidget(self.assessments, 1)
         self.request.clicked.connect(self._request)
         self.approve.clicked.connect(lambda: self._step(visits.approve_visit))
         self.held.clicked.connect(lambda: self._step(visits.mark_held))
@@ -417,12 +411,17 @@ class VisitsTab(QWidget):
         self.case = case
         ctx, case_id = self.ws.ctx, case.id
         self.ws.ops.run(
-            lambda: (visits.list_case_visits(ctx, case_id), visits.list_assessments(ctx, case_id)),
+            lambda: (
+                visit_queries.list_case_visits(ctx, case_id),
+                visit_records.list_assessments(ctx, case_id),
+            ),
             self._show,
             key=f"visits-{case_id}",
         )
 
-    def _show(self, loaded: tuple[list[visits.VisitView], list[visits.AssessmentView]]) -> None:
+    def _show(
+        self, loaded: tuple[list[visits.VisitView], list[visit_records.AssessmentView]]
+    ) -> None:
         rows, assessments = loaded
         self.visits.set_rows(
             [
@@ -471,9 +470,9 @@ class VisitsTab(QWidget):
         self.ws.changed("visits")
 
     def _selected(self) -> visits.VisitView | None:
-        visit: visits.VisitView | None = self.visits.selected()
-        if visit is None:
-            warn(self, _("Choose a visit in the list first."))
+        visit: visits.VisitView | None = self.chosen(
+            self.visits, _("Choose a visit in the list first.")
+        )
         return visit
 
     def _request(self) -> None:
