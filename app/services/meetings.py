@@ -127,7 +127,8 @@ def _view(meeting: Meeting, recorder: str | None, reader: Actor) -> MeetingView:
         location=meeting.location,
         summary=None if hidden else meeting.summary,
         summary_hidden=hidden,
-        wellbeing=meeting.wellbeing,
+        # The wellbeing score is health data and part of the note: hidden with the summary.
+        wellbeing=None if hidden else meeting.wellbeing,
         interpreter_used=meeting.interpreter_used,
         recorded_by_id=meeting.recorded_by,
         recorded_by_name=recorder,

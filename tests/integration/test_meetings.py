@@ -96,14 +96,18 @@ def test_newest_first_and_volunteers_read_only_their_own_summaries(
     case = case_for(ctx, client(ctx).id, volunteer_id=vera.id)
     earlier = datetime.now().replace(microsecond=0) - timedelta(days=3)
     staff_meeting = meetings.record_meeting(
-        ctx, a_meeting(case.id, occurred_at=earlier, summary=f"Disclosed {CANARY}")
+        ctx, a_meeting(case.id, occurred_at=earlier, summary=f"Disclosed {CANARY}", wellbeing=2)
     )
     with vera_ctx:
-        own = meetings.record_meeting(vera_ctx, a_meeting(case.id, summary="We had coffee."))
+        own = meetings.record_meeting(
+            vera_ctx, a_meeting(case.id, summary="We had coffee.", wellbeing=7)
+        )
         seen = meetings.list_case_meetings(vera_ctx, case.id)
         assert [m.id for m in seen] == [own.id, staff_meeting.id]
         assert seen[0].summary == "We had coffee." and not seen[0].summary_hidden
+        assert seen[0].wellbeing == 7  # their own note, whole
         assert seen[1].summary is None and seen[1].summary_hidden
+        assert seen[1].wellbeing is None  # health data in someone else's note
         assert seen[1].recorded_by_name == "Cora Coordinator"
         assert CANARY not in repr(seen)
     # staff read every summary
