@@ -63,8 +63,10 @@ class ListTable(QStackedWidget):
         self._rows_timer.setInterval(0)
         self._rows_timer.timeout.connect(self.table.resizeRowsToContents)
         header.sectionResized.connect(lambda *_args: self._rows_timer.start())
+        # Activation is a double-click (or a single click, where the platform's style says
+        # so) and Enter: one signal for all. Listening to doubleClicked as well reported
+        # every double-click twice, so a cancelled dialog opened again.
         self.table.itemActivated.connect(self._activated)
-        self.table.doubleClicked.connect(lambda index: self._emit(index.row()))
         self.empty = empty_state(empty_text)
         self.addWidget(self.table)
         self.addWidget(self.empty)

@@ -275,7 +275,6 @@ class DirectoryTab(QWidget):
         super().__init__()
         self.page, self.ctx, self.ops = page, page.ctx, page.ops
         self._chosen: uuid.UUID | None = None  # the entry to select once the lists are back
-        self._opening = False
         self.institution_rows: list[directory.InstitutionRow] = []
         self.organisation_rows: list[directory.OrganisationRow] = []
         layout = QVBoxLayout(self)
@@ -448,18 +447,9 @@ class DirectoryTab(QWidget):
     # -- shared --
 
     def _open(self, edit: Callable[[object], None], row: object) -> None:
-        """Edit a double-clicked row once the click is over: the list reports a double-click
-        twice (as a double-click and as an activation), which must open one dialog, not a
-        second one after the first is cancelled."""
-        if self._opening:
-            return
-        self._opening = True
-
-        def go() -> None:
-            self._opening = False
-            edit(row)
-
-        QTimer.singleShot(0, go)
+        """Edit an activated row once the click that activated it is over (a modal dialog
+        opened inside the click's handler would swallow the rest of the click)."""
+        QTimer.singleShot(0, lambda: edit(row))
 
     def _saved(self, row: object, *topics: str) -> None:
         """After a dialog or a (de)activation: show the change and tell the other screens."""
