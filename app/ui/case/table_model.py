@@ -65,6 +65,15 @@ def headers() -> list[str]:
     ]
 
 
+def two_lines(text: str) -> str:
+    """A heading broken at the space nearest its middle ("Last activity" → "Last / activity")."""
+    spaces = [n for n, ch in enumerate(text) if ch == " "]
+    if not spaces:
+        return text
+    cut = min(spaces, key=lambda n: abs(n - len(text) / 2))
+    return text[:cut] + "\n" + text[cut + 1 :]
+
+
 class CaseTableModel(QAbstractTableModel):
     rows_did_load = Signal(int)  # total matching cases
 
@@ -72,6 +81,8 @@ class CaseTableModel(QAbstractTableModel):
         super().__init__()
         self._ctx = ctx
         self._ops = ops
+        #: Columns whose heading is shown on two lines (long headings in some languages).
+        self.wrapped_headers: set[int] = set()
         #: One slot per row shown; ``None`` until that row's batch has been read.
         self._slots: list[cases.CaseRow | None] = []
         #: Every case id of the list once read (then ``len(_slots) == len(_ids)``).
@@ -255,7 +266,9 @@ class CaseTableModel(QAbstractTableModel):
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             names = headers()
-            return names[section] if 0 <= section < len(names) else None
+            if not 0 <= section < len(names):
+                return None
+            return two_lines(names[section]) if section in self.wrapped_headers else names[section]
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

@@ -36,6 +36,7 @@ from app.ui.case.table_model import (
     STATUS,
     WORKER,
     CaseTableModel,
+    headers,
 )
 from app.ui.case.workspace import CaseWorkspace
 from app.ui.pages.base import Page
@@ -50,6 +51,8 @@ SEARCH_DELAY_MS = 150
 CLIENT_MIN_WIDTH = 140
 #: …and the worker column gives up width down to this before the table scrolls sideways.
 WORKER_MIN_WIDTH = 110
+KIND_MIN_WIDTH = 130
+SHRINK_MIN_WIDTH = {WORKER: WORKER_MIN_WIDTH, KIND: KIND_MIN_WIDTH}
 COLUMN_SAMPLES = {
     REFERENCE: "HW-2026-00000",
     KIND: "● Foreign inmate__",
@@ -66,8 +69,8 @@ class CaseTable(QTableView):
     def __init__(self, page: CasesPage) -> None:
         super().__init__()
         self.page = page
-        #: The worker column's width when there is room (set with the other widths).
-        self.preferred_worker_width = 0
+        #: The worker and kind columns' widths when there is room (set with the other widths).
+        self.preferred_widths: dict[int, int] = {}
 
     def keyPressEvent(self, event: object) -> None:
         key = event.key()  # type: ignore[attr-defined]
@@ -82,26 +85,36 @@ class CaseTable(QTableView):
 
     def fit_client_column(self) -> None:
         """The client column takes the room the others leave — but never less than its header
-        (longer in some languages). Short of room, long worker names are cut ("…") if that
-        makes everything fit; otherwise the table scrolls sideways rather than cut a header."""
+        (longer in some languages). Short of room, long worker names and then the kind (its
+        full name in the tooltip) are cut ("…") if that makes everything fit; otherwise the
+        table scrolls sideways rather than cut a header."""
         header = self.horizontalHeader()
-        if header.count() <= max(CLIENT, WORKER):
+        if header.count() <= max(CLIENT, WORKER, KIND):
             return
+        shrinkable = (WORKER, KIND)
         need = max(header.sectionSizeFromContents(CLIENT).width() + 8, CLIENT_MIN_WIDTH)
         others = sum(
             header.sectionSize(c)
             for c in range(header.count())
-            if c not in (CLIENT, WORKER) and not header.isSectionHidden(c)
+            if c not in (CLIENT, *shrinkable) and not header.isSectionHidden(c)
         )
         room = self.viewport().width()
-        preferred = self.preferred_worker_width or header.sectionSize(WORKER)
-        floor = max(header.sectionSizeFromContents(WORKER).width() + 8, WORKER_MIN_WIDTH)
-        worker = max(floor, min(preferred, room - need - others))
-        if others + worker + need > room:
-            worker = preferred  # scrolling anyway: no point in cutting names as well
-        if worker != header.sectionSize(WORKER):
-            header.resizeSection(WORKER, worker)
-        fits = others + worker + need <= room
+        preferred = {c: self.preferred_widths.get(c) or header.sectionSize(c) for c in shrinkable}
+        floors = {
+            c: max(header.sectionSizeFromContents(c).width() + 8, SHRINK_MIN_WIDTH[c])
+            for c in shrinkable
+        }
+        widths = dict(preferred)
+        for column in shrinkable:  # the worker first, then the kind
+            short = others + sum(widths.values()) + need - room
+            if short > 0:
+                widths[column] = max(floors[column], preferred[column] - short)
+        fits = others + sum(widths.values()) + need <= room
+        if not fits:
+            widths = preferred  # scrolling anyway: no point in cutting names as well
+        for column, width in widths.items():
+            if width != header.sectionSize(column):
+                header.resizeSection(column, width)
         mode = QHeaderView.ResizeMode.Stretch if fits else QHeaderView.ResizeMode.Interactive
         if header.sectionResizeMode(CLIENT) != mode:
             header.setSectionResizeMode(CLIENT, mode)
@@ -192,10 +205,14 @@ class CasesPage(Page):
             if column in (KIND, STATUS):  # the longest label, in the user's language
                 values = CaseKind if column == KIND else CaseStatus
                 sample = max(("● " + label(v) for v in values), key=width)
-            # …and never narrower than the header, whose length differs between languages
+            # …and never narrower than the header, whose length differs between languages: a
+            # heading much longer than the values goes on two lines ("Последняя / активность")
             heading = header.sectionSizeFromContents(column).width()
+            if heading > width(sample) + 28 + 24 and " " in headers()[column]:
+                self.model.wrapped_headers.add(column)
+                heading = header.sectionSizeFromContents(column).width()
             header.resizeSection(column, max(width(sample) + 28, heading + 8))
-        self.list.table.preferred_worker_width = header.sectionSize(WORKER)
+        self.list.table.preferred_widths = {c: header.sectionSize(c) for c in (WORKER, KIND)}
         self.list.table.sortByColumn(LAST_ACTIVITY, Qt.SortOrder.DescendingOrder)
         self.list.table.doubleClicked.connect(self.open_row)
         self._debounce = QTimer(self)
