@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 #: Text colour of a partner no longer in use.
 INACTIVE_COLOUR = "#8a8a8a"
 DEFAULT_COUNTRY = "NO"
+RowT = TypeVar("RowT", directory.InstitutionRow, directory.OrganisationRow)
 
 
 def country_combo() -> CountryCombo:
@@ -78,7 +79,47 @@ def most_common_country(codes: Sequence[str]) -> str:
     return Counter(codes).most_common(1)[0][0] if codes else DEFAULT_COUNTRY
 
 
-class InstitutionDialog(ServiceDialog):
+class _EntryDialog(ServiceDialog, Generic[RowT]):
+    """What the two directory dialogs share: add or edit one entry with ``save_entry``."""
+
+    #: The service that saves ``(ctx, data, entry_id)``; set by each dialog.
+    save_entry: ClassVar[Callable[..., Any]]
+
+    def __init__(
+        self,
+        parent: QWidget | None,
+        ctx: ServiceContext,
+        ops: Operations,
+        existing: RowT | None,
+        title: str,
+    ) -> None:
+        super().__init__(parent, ctx, ops, title)
+        self.existing: RowT | None = existing
+
+    def data(self) -> object:
+        raise NotImplementedError
+
+    def work(self) -> Callable[[], Any]:
+        ctx, data, save = self.ctx, self.data(), type(self).save_entry
+        entry_id: uuid.UUID | None = getattr(self.existing, "id", None)
+        return lambda: save(ctx, data, entry_id)
+
+    @classmethod
+    def add(
+        cls, parent: QWidget | None, ctx: ServiceContext, ops: Operations, country: str
+    ) -> RowT | None:
+        return cls(parent, ctx, ops, None, country=country).run_modal()  # type: ignore[call-arg, no-any-return]
+
+    @classmethod
+    def edit(
+        cls, parent: QWidget | None, ctx: ServiceContext, ops: Operations, row: RowT
+    ) -> RowT | None:
+        return cls(parent, ctx, ops, row).run_modal()  # type: ignore[call-arg, no-any-return]
+
+
+class InstitutionDialog(_EntryDialog[directory.InstitutionRow]):
+    save_entry = staticmethod(directory.save_institution)
+
     def __init__(
         self,
         parent: QWidget | None,
@@ -88,8 +129,7 @@ class InstitutionDialog(ServiceDialog):
         country: str = DEFAULT_COUNTRY,
     ) -> None:
         title = _("Edit institution") if existing else _("Add an institution")
-        super().__init__(parent, ctx, ops, title)
-        self.existing = existing
+        super().__init__(parent, ctx, ops, existing, title)
         f = self.form
         self.name = f.add("name", pgettext("institution or organisation", "&Name"), QLineEdit())
         self.kind = f.add("kind", _("&Kind"), enum_combo(InstitutionKind))
@@ -152,29 +192,10 @@ class InstitutionDialog(ServiceDialog):
             child_contact_email=optional(self.contact_email.text()),
         )
 
-    def work(self) -> Callable[[], Any]:
-        ctx, data = self.ctx, self.data()
-        entry_id = self.existing.id if self.existing else None
-        return lambda: directory.save_institution(ctx, data, entry_id)
 
-    @classmethod
-    def add(
-        cls, parent: QWidget | None, ctx: ServiceContext, ops: Operations, country: str
-    ) -> directory.InstitutionRow | None:
-        return cls(parent, ctx, ops, country=country).run_modal()  # type: ignore[no-any-return]
+class OrganisationDialog(_EntryDialog[directory.OrganisationRow]):
+    save_entry = staticmethod(directory.save_organisation)
 
-    @classmethod
-    def edit(
-        cls,
-        parent: QWidget | None,
-        ctx: ServiceContext,
-        ops: Operations,
-        row: directory.InstitutionRow,
-    ) -> directory.InstitutionRow | None:
-        return cls(parent, ctx, ops, row).run_modal()  # type: ignore[no-any-return]
-
-
-class OrganisationDialog(ServiceDialog):
     def __init__(
         self,
         parent: QWidget | None,
@@ -184,8 +205,7 @@ class OrganisationDialog(ServiceDialog):
         country: str = DEFAULT_COUNTRY,
     ) -> None:
         title = _("Edit partner organisation") if existing else _("Add a partner organisation")
-        super().__init__(parent, ctx, ops, title)
-        self.existing = existing
+        super().__init__(parent, ctx, ops, existing, title)
         f = self.form
         self.name = f.add("name", pgettext("institution or organisation", "&Name"), QLineEdit())
         self.type = f.add("type", _("&Type"), enum_combo(OrganisationType))
@@ -234,27 +254,6 @@ class OrganisationDialog(ServiceDialog):
             address=optional(self.address.toPlainText()),
             notes=optional(self.notes.toPlainText()),
         )
-
-    def work(self) -> Callable[[], Any]:
-        ctx, data = self.ctx, self.data()
-        entry_id = self.existing.id if self.existing else None
-        return lambda: directory.save_organisation(ctx, data, entry_id)
-
-    @classmethod
-    def add(
-        cls, parent: QWidget | None, ctx: ServiceContext, ops: Operations, country: str
-    ) -> directory.OrganisationRow | None:
-        return cls(parent, ctx, ops, country=country).run_modal()  # type: ignore[no-any-return]
-
-    @classmethod
-    def edit(
-        cls,
-        parent: QWidget | None,
-        ctx: ServiceContext,
-        ops: Operations,
-        row: directory.OrganisationRow,
-    ) -> directory.OrganisationRow | None:
-        return cls(parent, ctx, ops, row).run_modal()  # type: ignore[no-any-return]
 
 
 def _bar(*buttons: QWidget) -> QHBoxLayout:
