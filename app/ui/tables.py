@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QTableWidgetItem,
 )
 
-from app.ui.widgets import empty_state
+from app.ui.widgets import empty_state, two_lines
 
 Cell = str | tuple[str, str]  # text, or (text, colour)
 
@@ -61,7 +61,7 @@ class ListTable(QStackedWidget):
         self._rows_timer = QTimer(self)
         self._rows_timer.setSingleShot(True)
         self._rows_timer.setInterval(0)
-        self._rows_timer.timeout.connect(self.table.resizeRowsToContents)
+        self._rows_timer.timeout.connect(self._relayout)
         header.sectionResized.connect(lambda *_args: self._rows_timer.start())
         # Activation is a double-click (or a single click, where the platform's style says
         # so) and Enter: one signal for all. Listening to doubleClicked as well reported
@@ -87,6 +87,18 @@ class ListTable(QStackedWidget):
                 self.table.setItem(r, c, item)
         self.table.resizeRowsToContents()
         self.setCurrentWidget(self.table if rows else self.empty)
+
+    def _relayout(self) -> None:
+        """A heading wider than its column goes on two lines (long in some languages), then
+        the rows are re-measured."""
+        header = self.table.horizontalHeader()
+        for column in range(self.table.columnCount()):
+            item = self.table.horizontalHeaderItem(column)
+            if item is None or " " not in item.text() or "\n" in item.text():
+                continue
+            if header.sectionSizeFromContents(column).width() > header.sectionSize(column) + 1:
+                item.setText(two_lines(item.text()))
+        self.table.resizeRowsToContents()
 
     def selected(self) -> Any:
         row = self.table.currentRow()

@@ -62,6 +62,15 @@ def text_area(text: str = "") -> QPlainTextEdit:
     return edit
 
 
+def two_lines(text: str) -> str:
+    """A heading broken at the space nearest its middle ("Last activity" → "Last / activity")."""
+    spaces = [n for n, ch in enumerate(text) if ch == " "]
+    if not spaces:
+        return text
+    cut = min(spaces, key=lambda n: abs(n - len(text) / 2))
+    return text[:cut] + "\n" + text[cut + 1 :]
+
+
 def button_row(*buttons: QPushButton) -> QHBoxLayout:
     """The buttons side by side from the left."""
     row = QHBoxLayout()

@@ -31,7 +31,7 @@ from app.services import cases
 from app.services.context import ServiceContext
 from app.ui.operations import Operations
 from app.ui.style import KIND_COLOURS, STATUS_COLOURS
-from app.ui.widgets import show_date, show_datetime
+from app.ui.widgets import show_date, show_datetime, two_lines
 
 BATCH = 200
 #: After a query's first page, wait this long for the next keystroke before reading every id.
@@ -63,15 +63,6 @@ def headers() -> list[str]:
         _("Last activity"),
         _("Expected release"),
     ]
-
-
-def two_lines(text: str) -> str:
-    """A heading broken at the space nearest its middle ("Last activity" → "Last / activity")."""
-    spaces = [n for n, ch in enumerate(text) if ch == " "]
-    if not spaces:
-        return text
-    cut = min(spaces, key=lambda n: abs(n - len(text) / 2))
-    return text[:cut] + "\n" + text[cut + 1 :]
 
 
 class CaseTableModel(QAbstractTableModel):

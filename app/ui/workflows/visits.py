@@ -371,7 +371,9 @@ class VisitsTab(CaseTab):
             self.assess,
         )
         self.for_editors(*buttons)
-        self.column.addLayout(button_row(*buttons))
+        # Two rows: eight buttons side by side do not fit in every language.
+        self.column.addLayout(button_row(*buttons[:6]))
+        self.column.addLayout(button_row(*buttons[6:]))
         self.visits = ListTable(
             [
                 _("When"),
