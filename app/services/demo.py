@@ -8,7 +8,12 @@ up front, never per row. Texts and pools live in :mod:`app.services.demo_content
 
 Every case is *planned* first (dates, custody, status, staff), so references follow the
 opening date and meetings and visits can be shared out to hit their targets; then rows are
-generated and written in batches of :data:`CHUNK_CASES`, all in one transaction.
+generated and written in batches of :data:`CHUNK_CASES`, all in one transaction, with the
+tables' indexes built once at the end (see :func:`~app.services.demo_core.indexes_dropped`).
+
+Clients come back, as they do: most cases are a returning client's (a new prison term, a
+case of another kind alongside the first — a parent in prison has release support and child
+visits at once), so 100,000 cases have about 70,000 people, children and partners included.
 
 Rows are plain tuples already in SQLAlchemy's SQLite storage format (UUIDs as 32-digit hex,
 dates ``YYYY-MM-DD``, datetimes ``YYYY-MM-DD HH:MM:SS.ffffff``, enums by value, booleans 0/1)
@@ -19,7 +24,10 @@ NOT NULL column fails loudly instead of being left out silently.
 This module keeps the public API and the run itself (staff, directories, planning); the rest
 is split by what it writes: :mod:`~app.services.demo_core` (the writer, the plan records and
 the seeded helpers), :mod:`~app.services.demo_people` (clients, families, consents) and
-:mod:`~app.services.demo_rows` (each case's rows).
+:mod:`~app.services.demo_rows` (each case's rows). After it, :mod:`~app.services.demo_workspace`
+runs the passes that work on the whole caseload: release plans, the consent and visit rules,
+which consents warn (:mod:`~app.services.demo_consent`) and the audit trail
+(:mod:`~app.services.demo_audit`).
 """
 
 from __future__ import annotations
@@ -40,7 +48,15 @@ from app.models.enums import CloseReason as CR
 from app.models.enums import CustodyStatus as CU
 from app.models.enums import Role
 from app.services import demo_content as content
-from app.services.demo_core import YEAR, Client, Plan, Writer
+from app.services.demo_core import (
+    YEAR,
+    Client,
+    Plan,
+    Writer,
+    cache_kib,
+    indexes_dropped,
+    page_cache,
+)
 from app.services.demo_rows import MEETING_COLUMNS, CaseRows
 
 #: Cases generated and written per batch: bounds memory (about 25,000 rows per batch).
@@ -48,7 +64,9 @@ CHUNK_CASES = 2_000
 MEETINGS_PER_CASE = 9.8  # plus release-day and "this week" meetings: about 10 in all
 VISIT_DAYS_PER_CHILD_CASE = 1.55  # one row per visiting child: about 2 visit rows per case
 _KIND_INDEX = {CK.RELEASE_SUPPORT: 0, CK.CHILD_VISITS: 1, CK.FOREIGN_INMATE: 2}
-_REUSE = {CK.RELEASE_SUPPORT: 0.6, CK.CHILD_VISITS: 0.7, CK.FOREIGN_INMATE: 0.55}
+_MOST_CASES = 8  # a client's cases in the three years (several kinds at once, new terms)
+_INSIDE = (CU.REMAND, CU.SENTENCED, CU.ELECTRONIC_MONITORING, CU.ON_LEAVE)
+_REUSE = {CK.RELEASE_SUPPORT: 0.88, CK.CHILD_VISITS: 0.9, CK.FOREIGN_INMATE: 0.8}
 
 
 @dataclass(frozen=True)
@@ -66,6 +84,8 @@ class DemoStats:
     institutions: int
     organisations: int
     seconds: float
+    #: Written after the data, by :func:`app.services.demo_audit.add_audit_trail`.
+    audit_events: int = 0
 
 
 def populate(
@@ -94,17 +114,13 @@ def populate(
     started = time.perf_counter()
     report = progress or (lambda _label, _fraction: None)
     report(_("Preparing demo data…"), 0.0)
-    with engine.begin() as conn:
-        # Random UUID keys send each index insert to a random page; with the small default
-        # cache, pages would be re-read and re-decrypted all the time. Restored afterwards.
-        previous = conn.exec_driver_sql("PRAGMA cache_size").scalar()
-        conn.exec_driver_sql(f"PRAGMA cache_size = -{min(524_288, max(8_192, cases * 5))}")
-        try:
-            writer = Writer(conn)
+    with engine.begin() as conn, page_cache(conn, cache_kib(cases)):
+        # The tables' indexes are built after the rows are in (see indexes_dropped), with
+        # the pages they read still in the cache.
+        writer = Writer(conn)
+        with indexes_dropped(conn, writer.columns):
             _Builder(writer, conn, seed, today or date.today(), users).run(cases, report)
             report(_("Saving demo data…"), 0.97)
-        finally:
-            conn.exec_driver_sql(f"PRAGMA cache_size = {int(previous or -2_000)}")
     report(_("Demo data ready"), 1.0)
     n = writer.counts
     return DemoStats(
@@ -144,6 +160,12 @@ class _Builder(CaseRows):
     def _staff(self, n_cases: int) -> tuple[list[str], list[str]]:
         """3–8 more social workers and 10–30 volunteers, by the size of the caseload."""
         rng, stamp = self.rng, self.at(self.today - 3 * YEAR - 30, 9 * 60)
+        # the demo accounts have been there all along (their names are on three years of work)
+        self.w.conn.exec_driver_sql(
+            "UPDATE users SET created_at = ?, updated_at = ? WHERE id IN (?, ?, ?)",
+            (self.at(self.today - 3 * YEAR - 31, 9 * 60),) * 2
+            + (self.coordinator, self.worker, self.volunteer),
+        )
         made: dict[Role, list[str]] = {Role.SOCIAL_WORKER: [], Role.VOLUNTEER: []}
         counts = {Role.SOCIAL_WORKER: 3 + n_cases // 15_000, Role.VOLUNTEER: 10 + n_cases // 5_000}
         for role, count in counts.items():
@@ -252,7 +274,7 @@ class _Builder(CaseRows):
                 dues += [(today, False), (today - 3, False)]
             for due, may_be_done in dues:
                 done = may_be_done and due < today and rng.random() < 0.5
-                created = self.at(due - rng.randint(5, 20), 600)
+                created = self.at(min(today, due - rng.randint(5, 20)), 600)
                 done_at = self.at(due, 840) if done else None
                 self.w.add(
                     "tasks",
@@ -279,6 +301,8 @@ class _Builder(CaseRows):
             kind = content.CASE_KINDS(rng)
             p = Plan(self.new_id(), year, seq, kind, self._client_for(kind, opened), opened)
             self._timeline(p)
+            p.client.latest = p
+            p.client.cases += 1
             age = today - opened
             if p.closed is not None:
                 p.status = CS.CLOSED
@@ -320,10 +344,18 @@ class _Builder(CaseRows):
         pool = {CK.FOREIGN_INMATE: self.foreign_clients, CK.CHILD_VISITS: self.parents}.get(
             kind, self.clients
         )
+        if kind is CK.CHILD_VISITS and rng.random() < 0.6:
+            pool = self.clients
         if pool and rng.random() < _REUSE[kind]:
-            for _try in range(5):
+            for _try in range(12):
                 c = pool[int(rng.random() * len(pool))]
                 if not c.deported and c.busy[_KIND_INDEX[kind]] < opened:
+                    if c.cases >= _MOST_CASES:
+                        continue
+                    if kind is CK.CHILD_VISITS and opened - c.birth < 21 * YEAR:
+                        continue
+                    if kind is CK.CHILD_VISITS and c.busy[1] == 0:
+                        self.parents.append(c)
                     return c
         origin = (self.foreign_origins if kind is CK.FOREIGN_INMATE else self.origins)(rng)
         nationality = country = rng.choice(origin.nationalities)
@@ -355,12 +387,27 @@ class _Builder(CaseRows):
         return c
 
     def _timeline(self, p: Plan) -> None:
-        """Sentence, release and closing dates, custody status and institution."""
+        """Sentence, release and closing dates, custody status and institution.
+
+        A case opened while the client is still inside on the term of another of their cases
+        shares that term: the same sentence, release and (when it suits this kind of case)
+        institution. Once they are out, a new case is a new term.
+        """
         rng, today, o = self.rng, self.today, p.opened
+        same = p.client.latest
+        if same is not None and (
+            same.expected is None
+            or (same.closed or today) < o
+            or (same.actual is not None and same.actual <= o)
+            or same.custody in (CU.DEPORTED, CU.TRANSFERRED)
+        ):
+            same = None
         dropout = o + rng.randint(30, 400) if rng.random() < 0.15 else None
         early, ending = rng.random() < 0.3, None
         if p.kind is CK.FOREIGN_INMATE:
             p.sentence_start, p.expected = o - rng.randint(0, 300), o + rng.randint(30, 900)
+            if same is not None and same.expected is not None and same.sentence_start is not None:
+                p.sentence_start, p.expected = same.sentence_start, max(same.expected, o + 30)
             r = rng.random()
             if r < 0.45:  # expelled after serving part of the sentence
                 ending = CR.DEPORTED
@@ -370,6 +417,8 @@ class _Builder(CaseRows):
             else:
                 out = p.expected
             out = max(out, o + 10)
+            if same is not None and same.actual is not None:  # out then, as the other says
+                ending, out = None, max(same.actual, o + 10)
             end, reason = out + rng.randint(0, 21), ending or content.RELEASE_ENDINGS(rng)
             early = False
         else:
@@ -380,7 +429,11 @@ class _Builder(CaseRows):
                 length = rng.choice((90, 150, 240, 365, 540, 730, 1_100, 1_800, 3_000))
                 p.expected = o + lead
                 p.sentence_start = min(p.expected - length, o - rng.randint(0, 30))
+            if same is not None and same.expected is not None:
+                p.sentence_start, p.expected = same.sentence_start, same.expected
             out = p.expected - (rng.randint(5, 60) if early else 0)
+            if same is not None and same.actual is not None:
+                out = same.actual
             early = early and out >= o
             span = rng.randint(0, 30) if p.kind is CK.CHILD_VISITS else rng.randint(60, 540)
             end, reason = max(out, o) + span, content.RELEASE_ENDINGS(rng)
@@ -396,8 +449,14 @@ class _Builder(CaseRows):
                 p.actual = out
         elif p.close_reason is CR.TRANSFERRED:
             p.custody = CU.TRANSFERRED
+        elif same is not None and same.custody in _INSIDE:  # as the other case says
+            p.custody, p.sentence_start, p.expected = (
+                same.custody,
+                same.sentence_start,
+                same.expected,
+            )
         else:
-            r, recent = rng.random(), o - p.sentence_start < 120
+            r, recent = rng.random(), p.sentence_start is not None and o - p.sentence_start < 120
             p.custody = (
                 CU.REMAND
                 if recent and r < 0.3
@@ -425,6 +484,13 @@ class _Builder(CaseRows):
             p.institution = rng.choice(self.probation)
         elif rng.random() < 0.96:
             p.institution = rng.choice(self.transitional if rng.random() < 0.1 else self.prisons)
+        if same is not None and same.institution is not None:
+            allowed = {
+                CK.CHILD_VISITS: self.prisons,  # the child prisons among them
+                CK.FOREIGN_INMATE: [*self.prisons, self.foreign_prison, self.detention],
+            }.get(p.kind, [*self.prisons, *self.transitional])
+            if same.institution in allowed and p.custody in _INSIDE:
+                p.institution = same.institution
 
     def _share_out(self, plans: list[Plan]) -> None:
         """Share the meeting and visit targets out in proportion to each case's active time."""

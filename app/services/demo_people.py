@@ -56,7 +56,8 @@ class People(Core):
         c.surname = rng.choice(pool.family)
         given = rng.choice(pool.female if c.female else pool.male)
         family = content.gendered_surname(key, c.surname, c.female, married=r() < 0.6)
-        stamp = self.at(p.opened, 9 * 60 + int(r() * 420))
+        # first thing on the day the case opens: the person, then the case (see _case_row)
+        stamp = c.made_at = self.at(p.opened, 8 * 60 + int(r() * 40))
         c.address = content.address(self.rng, self.streets) if r() < 0.55 else None
         norwegian = c.nationality == "NO"
         extra: dict[str, Any] = {"birth_date": self.day(c.birth)}
@@ -114,7 +115,7 @@ class People(Core):
             if r() < 0.05 and given + 10 < self.today:
                 withdrawn = self.between(given + 10, self.today)
             c.sharing |= scope is Scope.SHARING_WITH_PARTNERS and withdrawn is None
-            stamp = self.at(given, 600 + int(r() * 300))
+            stamp = self.at(p.opened, 600 + int(r() * 300))  # recorded with the new client
             self.w.add(
                 "consents",
                 stamp,

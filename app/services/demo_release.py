@@ -29,8 +29,8 @@ from app.models import Case, User
 from app.models.enums import CaseKind, CaseStatus, Role
 from app.models.enums import CustodyStatus as CU
 from app.security.permissions import internal
-from app.services.demo_core import Writer
-from app.services.release_plans import DEFAULT_TEMPLATES
+from app.services.demo_core import Writer, page_cache
+from app.services.plan_templates import DEFAULT_TEMPLATES
 
 _SHORT, _LONG, _EM = (t[0] for t in DEFAULT_TEMPLATES)
 _MENTOR_TITLE = "Match a mentor"
@@ -64,15 +64,10 @@ def add_release_examples(
     """Add the release-support examples to a freshly populated demo workspace."""
     day = today or date.today()
     rng = random.Random(seed * 7_919 + 17)  # noqa: S311 - demo data, not security
-    with engine.begin() as conn:
-        # As in populate: random UUID keys hit random index pages; a bigger cache keeps them
-        # decrypted instead of re-reading them all the time. Restored afterwards.
-        previous = conn.exec_driver_sql("PRAGMA cache_size").scalar()
-        conn.exec_driver_sql("PRAGMA cache_size = -262144")
-        try:
-            return _Examples(Writer(conn), conn, rng, day, users).run()
-        finally:
-            conn.exec_driver_sql(f"PRAGMA cache_size = {int(previous or -2_000)}")
+    # As in populate: random UUID keys hit random index pages; a bigger cache keeps them
+    # decrypted instead of re-reading them all the time.
+    with engine.begin() as conn, page_cache(conn, 262_144):
+        return _Examples(Writer(conn), conn, rng, day, users).run()
 
 
 class _Examples:
@@ -126,11 +121,12 @@ class _Examples:
                 matched.append({"cid": case_id, "vid": chosen})
         self.w.flush()
         # "on" is an SQL keyword: quoted here (the shared writer does not quote column names)
-        self.conn.exec_driver_sql(
-            'INSERT INTO custody_events (id, case_id, status, "on", notes, created_at, '
-            "updated_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            self.custody_rows,
-        )
+        if self.custody_rows:  # a small caseload may have no release coming up
+            self.conn.exec_driver_sql(
+                'INSERT INTO custody_events (id, case_id, status, "on", notes, created_at, '
+                "updated_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                self.custody_rows,
+            )
         self._match(matched)
         self._capacities(volunteers)
         return ReleaseStats(
@@ -279,9 +275,12 @@ class _Examples:
             )
             done = rng.random() < chance
             done_at = (
-                self.at(
-                    min(today, max(started, due + timedelta(days=rng.randint(-6, 3)))),
-                    600 + rng.randint(0, 360),
+                max(
+                    stamp,
+                    self.at(
+                        min(today, max(started, due + timedelta(days=rng.randint(-6, 3)))),
+                        600 + rng.randint(0, 360),
+                    ),
                 )
                 if done
                 else None
@@ -337,7 +336,8 @@ class _Examples:
             if last is not None and on < last:
                 on = last
             last = on
-            stamp = self.at(on, 600 + rng.randint(0, 300))
+            # recorded once the case existed (the history before it, when the case opened)
+            stamp = self.at(max(on, opened), 600 + rng.randint(0, 300))
             notes = _CUSTODY_NOTES.get(value) if rng.random() < 0.5 else None
             self.custody_rows.append(
                 (self.new_id(), case_id, value, on.isoformat(), notes, stamp, stamp, by)

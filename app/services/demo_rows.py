@@ -191,7 +191,10 @@ class CaseRows(People):
             domain = needs[int(r() * len(needs))][1] if needs and r() < 0.7 else None
             titles = content.TASK_TITLES[domain]
             last = due_on if due_on is not None else end
-            created = max(p.opened, last - rng.randint(2, 30))
+            created = last - rng.randint(2, 30)
+            if created > today:  # a task for later, written down in the last two weeks
+                created = today - (created - today) % 15
+            created = max(p.opened, created)
             created_at, task_id = self.at(created, 540 + int(r() * 360)), self.new_id()
             if meetings and r() < 0.25:  # a follow-up agreed at a meeting
                 meeting = meetings[int(r() * len(meetings))]
@@ -219,7 +222,10 @@ class CaseRows(People):
 
     def _case_row(self, p: Plan, needs: list[tuple[str, str, int]], last: str | None) -> None:
         rng, r, c = self.rng, self.rng.random, p.client
-        created = self.at(p.opened, 540 + int(r() * 420))
+        # before anything else on the case, after the client's person row
+        created = self.at(p.opened, 8 * 60 + int(r() * 55))
+        if created <= c.made_at:
+            created = self.at(p.opened, int(c.made_at[11:13]) * 60 + int(c.made_at[14:16]) + 5)
         summary = None
         if r() < 0.3:
             named = " and ".join(n[1].replace("_", " ") for n in needs[:2]) or "general support"
@@ -304,12 +310,14 @@ class CaseRows(People):
         start = p.opened + 7
         end = min(p.closed if p.closed is not None else today + 60, today + 60)
         kids = [k for k in c.children if k[1] <= p.opened - 30 and p.opened - k[1] < 17 * YEAR]
-        if not kids:
+        if not kids:  # a client whose children were not recorded yet (or are grown up)
             c.carer_name = c.carer_name or (
                 None if c.carer else rng.choice(content.ACCOMPANYING_NAMES)
             )
-            self._child(c, p, by, self.at(p.opened, 600))
-            kids = c.children[-1:]
+            known = len(c.children)
+            for _i in range(1 if known else content.CHILDREN_IN_VISIT_CASE(rng)):
+                self._child(c, p, by, self.at(p.opened, 600))
+            kids = c.children[known:]
         institution, place, flat = (
             self.institutions[p.institution] if p.institution is not None else (None, "", False)
         )

@@ -11,8 +11,10 @@ obey the rules the services enforce, and adds what shows the warnings off:
 * every sent referral is covered by a consent to sharing with partners (added when the
   client has none);
 * every scheduled or held overnight stay has an approved assessment of the child before it;
-* no child has two active visits at once (the later one is cancelled, with a reason);
-* a few open cases' consents expire within 30 days, so the case header warns.
+* no child has two active visits at once (the later one is cancelled, with a reason).
+
+Which open cases' consents are in order, and which warn, is settled after this pass by
+:mod:`app.services.demo_consent`.
 
 Deterministic (its own seeded generator, rows read in a fixed order) and fast: a few queries
 and bulk inserts in one transaction.
@@ -32,7 +34,6 @@ from sqlalchemy import Connection, Engine, delete, insert, select, update
 from app.models import Case, ChildVisit, Consent, ConsularContact, Referral, VisitAssessment
 from app.models.enums import (
     AssessmentOutcome,
-    CaseStatus,
     ConsentScope,
     LegalBasis,
     VisitStatus,
@@ -44,8 +45,6 @@ from app.services.visits import ACTIVE_STATUSES, overlaps
 
 #: The reason given for a demo visit moved because the child was already booked.
 CLASH_REASON = "The child already had a visit booked at that time; moved to another day."
-#: How many open cases get a consent that runs out soon (at most).
-EXPIRING_CASES = 12
 
 
 @dataclass(frozen=True)
@@ -54,11 +53,10 @@ class VisitsForeignStats:
     assessments_added: int
     consular_contacts_removed: int
     visits_cancelled_for_clash: int
-    consents_expiring: int
 
 
 Covered = Callable[[uuid.UUID, ConsentScope, date], bool]
-AddConsent = Callable[[uuid.UUID, ConsentScope, date], None]
+AddConsent = Callable[[uuid.UUID, ConsentScope, date, date], None]
 
 
 @internal
@@ -88,9 +86,10 @@ def add_examples(
 
         new_consents: list[dict[str, object]] = []
 
-        def add_consent(person: uuid.UUID, scope: ConsentScope, given: date) -> None:
+        def add_consent(person: uuid.UUID, scope: ConsentScope, given: date, used: date) -> None:
+            """A consent given on ``given``, recorded the morning it is first needed."""
             consents[(person, scope)].append((given, None, None))
-            stamp = datetime.combine(given, datetime.min.time()).replace(hour=10)
+            stamp = datetime.combine(used, datetime.min.time()).replace(hour=9)
             new_consents.append(
                 {
                     "id": uuid.UUID(int=rng.getrandbits(128), version=4),
@@ -111,13 +110,11 @@ def add_examples(
             conn.execute(insert(Consent), new_consents)
         assessments = _assessments(conn, rng, today, worker)
         cancelled = _clashes(conn)
-        expiring = _expiring(conn, rng, today)
     return VisitsForeignStats(
         consents_added=len(new_consents),
         assessments_added=assessments,
         consular_contacts_removed=removed,
         visits_cancelled_for_clash=cancelled,
-        consents_expiring=expiring,
     )
 
 
@@ -140,7 +137,7 @@ def _consular(conn: Connection, covered: Covered, add_consent: AddConsent) -> in
         if any(covered(client, scope, on) for _c, on in contacts):
             drop += [c for c, _on in uncovered]  # outside a consent they had: refused
             continue
-        add_consent(client, scope, contacts[0][1] - timedelta(days=3))
+        add_consent(client, scope, contacts[0][1] - timedelta(days=3), contacts[0][1])
     if drop:
         conn.execute(delete(ConsularContact).where(ConsularContact.id.in_(drop)))
     conn.execute(update(ConsularContact).values(consent_to_notify=True))
@@ -162,7 +159,7 @@ def _referrals(conn: Connection, covered: Covered, add_consent: AddConsent) -> N
             by_client[client].append(sent)
     for client, days in by_client.items():
         if not any(covered(client, scope, on) for on in days):
-            add_consent(client, scope, days[0] - timedelta(days=2))
+            add_consent(client, scope, days[0] - timedelta(days=2), days[0])
 
 
 def _assessments(conn: Connection, rng: random.Random, today: date, by: uuid.UUID) -> int:
@@ -244,27 +241,3 @@ def _clashes(conn: Connection) -> int:
             )
         )
     return len(cancel)
-
-
-def _expiring(conn: Connection, rng: random.Random, today: date) -> int:
-    """Make a few open cases' case-work consents run out within 30 days."""
-    rows = conn.execute(
-        select(Consent.id)
-        .join(Case, Case.client_id == Consent.person_id)
-        .where(
-            Case.status.in_((CaseStatus.OPEN, CaseStatus.ACTIVE)),
-            Consent.scope == ConsentScope.CASE_WORK,
-            Consent.withdrawn_on.is_(None),
-            Consent.expires_on.is_(None),
-            Consent.given_on <= today,
-        )
-        .order_by(Case.reference, Consent.id)
-    ).all()
-    chosen = sorted({r[0] for r in rows[::7]})[:EXPIRING_CASES]
-    for consent_id in chosen:
-        conn.execute(
-            update(Consent)
-            .where(Consent.id == consent_id)
-            .values(expires_on=today + timedelta(days=rng.randint(3, 28)))
-        )
-    return len(chosen)

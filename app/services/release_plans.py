@@ -34,10 +34,6 @@ from app.services import validation as v
 from app.services.audit_log import AuditAction
 from app.services.case_access import add_record, audit_record, touch, visible_case
 from app.services.context import Actor, ServiceContext
-
-# DEFAULT_TEMPLATES is re-exported only for app.services.demo_release (owned by another
-# change), which still imports it from here; once it imports from plan_templates, drop it.
-from app.services.plan_templates import DEFAULT_TEMPLATES as DEFAULT_TEMPLATES
 from app.services.plan_templates import template_items, template_label
 from app.store.uow import UnitOfWork
 

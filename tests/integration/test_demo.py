@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
-from app.models import Case, ChildVisit, Meeting, Person, Task
+from app.models import AuditEvent, Case, ChildVisit, Consent, Meeting, Person, Task, User
 from app.models.enums import CaseKind, CaseStatus
 from app.services import workspace as ws
 from app.services.demo_workspace import DEMO_PASSWORD, create_demo_workspace
@@ -54,21 +54,36 @@ def test_demo_at_2000_cases_is_complete_and_consistent(tmp_path: Path) -> None:
 
 def test_demo_is_deterministic_for_a_seed(tmp_path: Path) -> None:
     def fingerprint(name: str) -> list[tuple[object, ...]]:
-        created, _stats = create_demo_workspace(tmp_path / name, cases=60, seed=3, kdf_seconds=0)
+        created, stats = create_demo_workspace(tmp_path / name, cases=60, seed=3, kdf_seconds=0)
         with ws.unlock(created.folder, "worker", DEMO_PASSWORD) as ctx, ctx.uow() as uow:
-            return [
-                tuple(r)
-                for r in uow.session.execute(
-                    select(
-                        Case.reference,
-                        Case.kind,
-                        Case.status,
-                        Person.given_name,
-                        Person.family_name,
-                    )
-                    .join(Person, Person.id == Case.client_id)
-                    .order_by(Case.reference)
+            cases = uow.session.execute(
+                select(
+                    Case.reference, Case.kind, Case.status, Person.given_name, Person.family_name
                 )
-            ]
+                .join(Person, Person.id == Case.client_id)
+                .order_by(Case.reference)
+            )
+            consents = uow.session.execute(
+                select(Consent.id, Consent.scope, Consent.given_on, Consent.expires_on)
+                .add_columns(Consent.withdrawn_on, Consent.created_at)
+                .order_by(Consent.id)
+            )
+            # the demo's own events (signing in adds one); their times to the day, as an
+            # event of today that would come after the moment of building is moved back to
+            # it; users by name (the three demo accounts get new ids each time)
+            events = uow.session.execute(
+                select(AuditEvent.id, AuditEvent.action, AuditEvent.entity_type, User.username)
+                .add_columns(AuditEvent.fields, AuditEvent.case_id, AuditEvent.person_id)
+                .add_columns(func.date(AuditEvent.occurred_at))
+                .add_columns(
+                    case((AuditEvent.entity_type == "user", None), else_=AuditEvent.entity_id)
+                )
+                .outerjoin(User, User.id == AuditEvent.user_id)
+                .where(AuditEvent.sequence <= stats.audit_events)
+                .order_by(AuditEvent.sequence)
+            )
+            rows = [*cases, *consents, *events]
+            assert stats.audit_events > 300 and len(rows) > 400
+            return [tuple(r) for r in rows]
 
     assert fingerprint("a") == fingerprint("b")
