@@ -14,11 +14,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, overload
 
-from sqlalchemy import (
-    Select,
-    func,
-    select,
-)
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
 
 from app.errors import NotFoundError, ValidationError

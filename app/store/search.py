@@ -172,15 +172,3 @@ def case_line_matches(query: str, case_id_column: str) -> tuple[str, dict[str, A
     likes = " AND ".join(f"l.text LIKE :l{n} ESCAPE '\\'" for n in range(len(words)))
     sql = f"EXISTS (SELECT 1 FROM {INDEX_TABLE} l WHERE l.case_id = {case_id_column} AND {likes})"
     return sql, {f"l{n}": contains_pattern(w) for n, w in enumerate(words)}
-
-
-def matching_case_ids(query: str) -> tuple[str, dict[str, Any]] | None:
-    """SQL selecting ``case_id`` of cases whose search line contains every word of ``query``.
-
-    Returns ``(sql, params)``, or ``None`` for an empty query.
-    """
-    terms = match_terms(query)
-    if terms is None:
-        return None
-    sql, params = terms
-    return f"SELECT {INDEX_TABLE}.case_id FROM {INDEX_TABLE} WHERE {sql}", params
