@@ -36,11 +36,12 @@ ROW_COLUMNS = (
     "c.id, c.reference, c.kind, c.status, p.given_name, p.family_name, w.display_name, "
     "i.name, c.last_activity_at, c.expected_release"
 )
-ROW_FROM = (
-    "cases c JOIN people p ON p.id = c.client_id "
+ROW_JOINS = (
+    "JOIN people p ON p.id = c.client_id "
     "LEFT JOIN users w ON w.id = c.worker_id "
     "LEFT JOIN institutions i ON i.id = c.institution_id"
 )
+ROW_FROM = f"cases c {ROW_JOINS}"
 
 #: Sort name → columns (each followed by c.id). Names are CaseSort values.
 ORDERS = {
@@ -106,11 +107,11 @@ def _where(clauses: list[str]) -> str:
 
 
 def _search_terms(spec: ListSpec, params: dict[str, Any], *, walk: bool) -> str:
-    terms = search.line_terms(spec.text) if walk else search.match_terms(spec.text)
+    terms = search.line_terms(spec.text, "s") if walk else search.match_terms(spec.text, "s")
     assert terms is not None
     sql, values = terms
     params.update(values)
-    return sql.replace(f"{search.INDEX_TABLE}.", "s.")
+    return sql
 
 
 def _order(spec: ListSpec, *, index_line: bool = False) -> str:
@@ -159,7 +160,7 @@ def page(spec: ListSpec, total: int, offset: int, limit: int) -> tuple[str, dict
             f"ORDER BY {key}{direction}, s.case_id{window}"
         )
         sql = (
-            f"SELECT {ROW_COLUMNS} FROM ({inner}) s JOIN {ROW_FROM.replace('cases c', 'cases c ON c.id = s.case_id', 1)} "
+            f"SELECT {ROW_COLUMNS} FROM ({inner}) s JOIN cases c ON c.id = s.case_id {ROW_JOINS} "
             f"ORDER BY {_order(spec, index_line=True)}"
         )
         return sql, params

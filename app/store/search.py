@@ -123,8 +123,9 @@ def _words(query: str) -> list[str]:
     return [w for w in fold(query).split() if w]
 
 
-def match_terms(query: str) -> tuple[str, dict[str, Any]] | None:
-    """SQL true for the search lines (``case_search_index`` rows) containing every word.
+def match_terms(query: str, alias: str = INDEX_TABLE) -> tuple[str, dict[str, Any]] | None:
+    """SQL true for the search lines (``case_search_index`` rows, named ``alias`` in the
+    query) containing every word.
 
     Words of three or more characters go through the FTS5 trigram index; shorter ones test
     the line with LIKE. Returns ``(sql, params)``, or ``None`` for an empty query.
@@ -138,16 +139,16 @@ def match_terms(query: str) -> tuple[str, dict[str, Any]] | None:
     if long_words:
         phrase = " ".join('"' + w.replace('"', '""') + '"' for w in long_words)
         clauses.append(
-            f"{INDEX_TABLE}.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fts)"
+            f"{alias}.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fts)"
         )
         params["fts"] = phrase
     for n, word in enumerate(w for w in words if len(w) < 3):
-        clauses.append(f"{INDEX_TABLE}.text LIKE :w{n} ESCAPE '\\'")
+        clauses.append(f"{alias}.text LIKE :w{n} ESCAPE '\\'")
         params[f"w{n}"] = contains_pattern(word)
     return " AND ".join(clauses), params
 
 
-def line_terms(query: str) -> tuple[str, dict[str, Any]] | None:
+def line_terms(query: str, alias: str = INDEX_TABLE) -> tuple[str, dict[str, Any]] | None:
     """Like :func:`match_terms`, but every word tested with LIKE on the line itself.
 
     For reading lines in list order and stopping after a page: when matches are common, a
@@ -156,7 +157,7 @@ def line_terms(query: str) -> tuple[str, dict[str, Any]] | None:
     words = _words(query)
     if not words:
         return None
-    sql = " AND ".join(f"{INDEX_TABLE}.text LIKE :l{n} ESCAPE '\\'" for n in range(len(words)))
+    sql = " AND ".join(f"{alias}.text LIKE :l{n} ESCAPE '\\'" for n in range(len(words)))
     return sql, {f"l{n}": contains_pattern(w) for n, w in enumerate(words)}
 
 
@@ -166,9 +167,9 @@ def case_line_matches(query: str, case_id_column: str) -> tuple[str, dict[str, A
     For reading cases in list order and testing each one: a lookup by key and a LIKE per
     case, where :func:`match_terms` would first collect every match (100,000 for "s").
     """
-    words = _words(query)
-    if not words:
+    terms = line_terms(query, "l")
+    if terms is None:
         return None
-    likes = " AND ".join(f"l.text LIKE :l{n} ESCAPE '\\'" for n in range(len(words)))
+    likes, params = terms
     sql = f"EXISTS (SELECT 1 FROM {INDEX_TABLE} l WHERE l.case_id = {case_id_column} AND {likes})"
-    return sql, {f"l{n}": contains_pattern(w) for n, w in enumerate(words)}
+    return sql, params
