@@ -668,6 +668,8 @@ class Bench:
     # -- the GUI --
 
     def gui(self, runs: int) -> None:
+        sizes = {p.name: p.stat().st_size for p in self.work.iterdir() if p.is_file()}
+        self.log(f"  workspace before the GUI run: {sizes}")
         results = []
         for _ in range(runs):
             proc = subprocess.run(
