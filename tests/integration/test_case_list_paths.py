@@ -197,3 +197,18 @@ def test_the_search_index_copies_stay_equal_to_the_cases(
         total = conn.execute(text("SELECT count(*) FROM case_search_index")).scalar_one()
     assert different == 0
     assert total == cases.count_cases(ctx) == 24
+
+
+def test_the_read_cursor_reads_one_snapshot_and_writes_nothing(ctx: ServiceContext) -> None:
+    """The case list's raw read transaction sees one snapshot, and whatever is run on it
+    is rolled back: its connection goes back to the pool clean."""
+    from app.store.uow import read_cursor
+
+    with read_cursor(ctx.engine) as cursor:
+        before = cursor.execute("SELECT count(*) FROM cases").fetchone()[0]
+        cursor.execute("CREATE TABLE scratch (x)")
+    with read_cursor(ctx.engine) as cursor:
+        assert cursor.execute("SELECT count(*) FROM cases").fetchone()[0] == before
+        assert not cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'scratch'").fetchall()
+    with ctx.uow() as uow:  # the pooled connection is usable for ordinary work afterwards
+        assert uow.session.execute(text("SELECT count(*) FROM cases")).scalar_one() == before
