@@ -80,8 +80,13 @@ def _view(row: Relationship, person_id: uuid.UUID, given: str, family: str) -> R
     )
 
 
+#: The person at the other end of a relationship (one alias, made once: a new alias on every
+#: read costs ~0.5 ms of column adaptation).
+_OTHER = aliased(Person)
+
+
 def _views(session: Session, person_id: uuid.UUID) -> list[RelationshipView]:
-    other = aliased(Person)
+    other = _OTHER
     stmt = (
         select(Relationship, other.given_name, other.family_name)
         .join(
