@@ -9,8 +9,10 @@ Each baseline runs twice in the same process as Homeward's measurement:
   ``sqlcipher_export`` — the difference to ``cipher`` is the cost of encryption.
 
 The SQL is what a careful developer would write by hand for the screen, not a copy of what
-SQLAlchemy emits (except the quarterly summary, whose ~60 aggregate queries are replayed
-verbatim: rewriting them by hand would test the rewriter, not the engine).
+SQLAlchemy emits. The case list and search are hand-written SQL in Homeward itself
+(``app/store/case_list.py``), so their baseline is that SQL, run directly. The quarterly
+summary's aggregate queries are replayed verbatim: rewriting them by hand would test the
+rewriter, not the engine.
 """
 
 from __future__ import annotations
@@ -18,21 +20,14 @@ from __future__ import annotations
 import hmac
 import sqlite3
 import uuid
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import sqlcipher3.dbapi2 as sqlcipher
 
-from app.store import search
+from app.store import case_list, search
 from app.store.engine import CACHE_KIB
-
-CASE_COLUMNS = """c.id, c.reference, c.kind, c.status, p.given_name, p.family_name,
-    w.display_name, i.name, c.last_activity_at, c.expected_release"""
-CASE_FROM = """FROM cases c JOIN people p ON p.id = c.client_id
-    LEFT JOIN users w ON w.id = c.worker_id
-    LEFT JOIN institutions i ON i.id = c.institution_id"""
 
 
 def connect_cipher(database: Path, key: bytes) -> Any:
@@ -73,86 +68,33 @@ def open_and_read_user(database: Path, key: bytes | None, username: str) -> None
         conn.close()
 
 
-# --- the case list --------------------------------------------------------------------------
+# --- the case list and search: Homeward's own hand-written SQL -------------------------------
+#
+# The case list's SQL is hand-written (app/store/case_list.py); the floor for Homeward's
+# overhead is that SQL run directly, with the same choice of strategy (the count decides),
+# and nothing around it: no unit of work, no permission check, no row objects.
 
 
-def where_clause(
-    *,
-    kinds: Sequence[str] = (),
-    statuses: Sequence[str] = (),
-    worker_id: str | None = None,
-    mine_id: str | None = None,
-    volunteer_id: str | None = None,
-    search_sql: str | None = None,
-) -> tuple[str, list[Any]]:
-    clauses: list[str] = []
-    params: list[Any] = []
-    if kinds:
-        clauses.append(f"c.kind IN ({','.join('?' * len(kinds))})")
-        params.extend(kinds)
-    if statuses:
-        clauses.append(f"c.status IN ({','.join('?' * len(statuses))})")
-        params.extend(statuses)
-    if worker_id:
-        clauses.append("c.worker_id = ?")
-        params.append(worker_id)
-    if mine_id:
-        clauses.append("(c.worker_id = ? OR c.volunteer_id = ?)")
-        params.extend([mine_id, mine_id])
-    if volunteer_id:
-        clauses.append("(c.volunteer_id = ? OR c.worker_id = ?)")
-        params.extend([volunteer_id, volunteer_id])
-    if search_sql:
-        clauses.append(f"c.id IN ({search_sql})")
-    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+def first_page(conn: Any, spec: case_list.ListSpec, limit: int = 200) -> int:
+    """Count the matches and read the first ``limit`` rows (the case list's one call)."""
+    sql, params = case_list.count(spec)
+    total = int(conn.execute(sql, params).fetchone()[0])
+    if total:
+        sql, params = case_list.page(spec, total, 0, limit)
+        assert len(conn.execute(sql, params).fetchall()) <= limit
+    return total
 
 
-def first_page(conn: Any, where: str, params: list[Any], search_params: list[Any]) -> int:
-    """Count the matches and read the first 200, newest activity first (the GUI's one call)."""
-    total = conn.execute(
-        f"SELECT count(*) FROM cases c{where}",
-        [*params, *search_params],
-    ).fetchone()[0]
-    rows = conn.execute(
-        f"SELECT {CASE_COLUMNS} {CASE_FROM}{where} "
-        "ORDER BY c.last_activity_at DESC, c.id LIMIT 200",
-        [*params, *search_params],
-    ).fetchall()
-    assert len(rows) <= 200
-    return int(total)
-
-
-def all_ids(conn: Any, where: str, params: list[Any]) -> int:
+def all_ids(conn: Any, spec: case_list.ListSpec) -> int:
     """Every id of a list, in list order (what scrolling anywhere needs)."""
-    rows = conn.execute(
-        f"SELECT c.id FROM cases c{where} ORDER BY c.last_activity_at DESC, c.id", params
-    ).fetchall()
-    return len(rows)
+    sql, params = case_list.all_ids(spec)
+    return len(conn.execute(sql, params).fetchall())
 
 
-def rows_by_id(conn: Any, ids: list[str]) -> int:
+def rows_by_id(conn: Any, ids: list[str], volunteer: str | None) -> int:
     """The list rows of some cases, by id."""
-    marks = ",".join("?" * len(ids))
-    return len(
-        conn.execute(f"SELECT {CASE_COLUMNS} {CASE_FROM} WHERE c.id IN ({marks})", ids).fetchall()
-    )
-
-
-def search_sql(text: str) -> tuple[str, list[Any]]:
-    """The search as one would write it by hand on the same FTS5 trigram index (3+ letters)
-    and LIKE on the folded search line (shorter words)."""
-    words = [w for w in search.fold(text).split() if w]
-    clauses: list[str] = []
-    params: list[Any] = []
-    long_words = [w for w in words if len(w) >= 3]
-    if long_words:
-        clauses.append("s.id IN (SELECT rowid FROM fts_cases WHERE fts_cases MATCH ?)")
-        params.append(" ".join('"' + w.replace('"', '""') + '"' for w in long_words))
-    for w in words:
-        if len(w) < 3:
-            clauses.append("s.text LIKE ? ESCAPE '\\'")
-            params.append(search.contains_pattern(w))
-    return "SELECT s.case_id FROM case_search_index s WHERE " + " AND ".join(clauses), params
+    sql, params = case_list.rows_by_id(ids, volunteer)
+    return len(conn.execute(sql, params).fetchall())
 
 
 # --- one case's workspace -----------------------------------------------------------------

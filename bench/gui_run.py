@@ -4,8 +4,8 @@
 
 Signs in as the demo social worker through the real sign-in window and worker thread, shows
 the case list, scrolls to the middle of the list (rows read as they come into view), and
-types a search at 8 keys a second. Prints one JSON line: seconds for each step, the key derivation's share of the
-sign-in, and the peak resident memory (MB).
+types a search at 8 keys a second. Prints one JSON line: seconds for each step, the key
+derivation's share of the sign-in, and the peak resident memory (MB).
 
 The daily automatic backup (due 5 s after signing in to a workspace without a recent backup)
 is held off, so that it does not queue in front of the measured steps on the one database

@@ -274,79 +274,61 @@ class Bench:
 
         not_closed = frozenset(s for s in CaseStatus if s != CaseStatus.CLOSED)
         worker_id = uuid.UUID(self.ids["busiest_worker"])
-        me = self.ids["users"]["worker"]
-        filters: list[tuple[str, Any, cases.CaseQuery, dict[str, Any]]] = [
+        # (name, who reads, the query, whether the first-page target applies)
+        filters: list[tuple[str, Any, cases.CaseQuery, bool]] = [
             (
                 "Case list: not closed (the default)",
                 ctx,
                 cases.CaseQuery(statuses=not_closed),
-                {"statuses": sorted(not_closed)},
+                True,
             ),
-            ("Case list: all statuses", ctx, cases.CaseQuery(), {}),
+            ("Case list: all statuses", ctx, cases.CaseQuery(), True),
         ]
         for status in CaseStatus:
-            filters.append(
-                (
-                    f"Case list: status {status.value}",
-                    ctx,
-                    cases.CaseQuery(statuses=frozenset({status})),
-                    {"statuses": [status.value]},
-                )
-            )
+            query = cases.CaseQuery(statuses=frozenset({status}))
+            filters.append((f"Case list: status {status.value}", ctx, query, True))
         for kind in CaseKind:
-            filters.append(
-                (
-                    f"Case list: kind {kind.value}, not closed",
-                    ctx,
-                    cases.CaseQuery(kinds=frozenset({kind}), statuses=not_closed),
-                    {"kinds": [kind.value], "statuses": sorted(not_closed)},
-                )
-            )
+            query = cases.CaseQuery(kinds=frozenset({kind}), statuses=not_closed)
+            filters.append((f"Case list: kind {kind.value}, not closed", ctx, query, True))
         filters += [
             (
                 "Case list: one worker's cases, not closed",
                 ctx,
                 cases.CaseQuery(worker_id=worker_id, statuses=not_closed),
-                {"worker_id": worker_id.hex, "statuses": sorted(not_closed)},
+                True,
             ),
             (
                 "Case list: “mine”, not closed",
                 ctx,
                 cases.CaseQuery(mine=True, statuses=not_closed),
-                {"mine_id": me, "statuses": sorted(not_closed)},
+                True,
             ),
             (
                 "Case list: a volunteer's (scoped), not closed",
                 volunteer_ctx,
                 cases.CaseQuery(statuses=not_closed),
-                {"volunteer_id": self.ids["users"]["volunteer"], "statuses": sorted(not_closed)},
+                True,
             ),
             (
                 "Case list: not closed, sorted by client name",
                 ctx,
                 cases.CaseQuery(statuses=not_closed, sort=cases.CaseSort.CLIENT, descending=False),
-                None,
+                False,
             ),
         ]
-        for name, who, query, spec in filters:
+        for name, who, query, targeted in filters:
+            spec = list_spec(who, query)
 
             def homeward(who: Any = who, query: cases.CaseQuery = query) -> None:
                 cases.first_page(who, query, limit=200)
 
             hw = sample(homeward, warmup=2, rounds=self.rounds)
-            cipher = plain = None
-            if spec is not None:
-                where, params = baseline.where_clause(**spec)
-                cipher = sample(
-                    lambda w=where, p=params: baseline.first_page(self.cipher, w, p, []),
-                    warmup=2,
-                    rounds=self.rounds,
-                )
-                plain = sample(
-                    lambda w=where, p=params: baseline.first_page(self.plain, w, p, []),
-                    warmup=2,
-                    rounds=self.rounds,
-                )
+            cipher = sample(
+                lambda s=spec: baseline.first_page(self.cipher, s), warmup=2, rounds=self.rounds
+            )
+            plain = sample(
+                lambda s=spec: baseline.first_page(self.plain, s), warmup=2, rounds=self.rounds
+            )
             first = name.startswith("Case list: not closed (")
             self.add(
                 Row(
@@ -356,7 +338,7 @@ class Bench:
                     hw,
                     cipher,
                     plain,
-                    target=0.050 if spec is not None else None,
+                    target=0.050 if targeted else None,
                     note="count + first 200 rows" if first else "",
                 )
             )
@@ -371,18 +353,19 @@ class Bench:
         query = cases.CaseQuery(statuses=not_closed)
         ids = cases.case_ids(ctx, query)
         middle = ids[len(ids) // 2 : len(ids) // 2 + 200]
-        where, params = baseline.where_clause(statuses=sorted(not_closed))
+        spec = list_spec(ctx, query)
+        volunteer = spec.volunteer
         for name, hw_fn, by_hand, note in (
             (
                 "Case list: every id of the default list (to scroll anywhere)",
                 lambda: cases.case_ids(ctx, query),
-                lambda conn: baseline.all_ids(conn, where, params),
+                lambda conn: baseline.all_ids(conn, spec),
                 f"{len(ids):,} ids",
             ),
             (
                 "Case list: one batch of rows from the middle",
                 lambda: cases.case_rows(ctx, middle),
-                lambda conn: baseline.rows_by_id(conn, [i.hex for i in middle]),
+                lambda conn: baseline.rows_by_id(conn, [i.hex for i in middle], volunteer),
                 "200 rows by id",
             ),
         ):
@@ -427,9 +410,9 @@ class Bench:
             cases.first_page(ctx, cases.CaseQuery(statuses=not_closed, text=text), limit=200)
 
         def by_hand(conn: Any, text: str) -> None:
-            ssql, sparams = baseline.search_sql(text)
-            where, params = baseline.where_clause(statuses=sorted(not_closed), search_sql=ssql)
-            baseline.first_page(conn, where, params, sparams)
+            baseline.first_page(
+                conn, list_spec(ctx, cases.CaseQuery(statuses=not_closed, text=text))
+            )
 
         rounds = 2 if self.quick else 3
         results: dict[str, list[float]] = {"hw": [], "cipher": [], "plain": []}
@@ -721,6 +704,13 @@ class Bench:
         self.add(
             Row(label, "gui", "GUI: peak memory of the whole run", peak, target=400, unit="MB")
         )
+
+
+def list_spec(ctx: Any, query: Any) -> Any:
+    """The plain-values form of a case list query, as ``cases.first_page`` builds it."""
+    from app.services import cases
+
+    return cases._spec(query, ctx.require_actor())  # the same question, for the baseline
 
 
 def run_size(
