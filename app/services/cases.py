@@ -505,7 +505,7 @@ def uuid_from_hex(hex32: str) -> uuid.UUID:
     """``uuid.UUID(hex=hex32)`` for the 32 lowercase hex digits the database stores, in 40 %
     of the time: it skips the constructor's parsing of braces, dashes and "urn:" (the value
     is ours, written by :class:`~sqlalchemy.types.Uuid`). Equal, hashable and printable as the
-    constructor's result (tests/unit/test_case_rows.py)."""
+    constructor's result (tests/unit/test_uuid_from_hex.py)."""
     value = _new_object(uuid.UUID)
     _set_attribute(value, "int", int(hex32, 16))
     _set_attribute(value, "is_safe", _UNKNOWN_SAFETY)

@@ -36,11 +36,10 @@ ROW_COLUMNS = (
     "c.id, c.reference, c.kind, c.status, p.given_name, p.family_name, w.display_name, "
     "i.name, c.last_activity_at, c.expected_release"
 )
-ROW_JOINS = (
-    "JOIN people p ON p.id = c.client_id "
-    "LEFT JOIN users w ON w.id = c.worker_id "
-    "LEFT JOIN institutions i ON i.id = c.institution_id"
+_NAME_JOINS = (
+    "LEFT JOIN users w ON w.id = c.worker_id LEFT JOIN institutions i ON i.id = c.institution_id"
 )
+ROW_JOINS = f"JOIN people p ON p.id = c.client_id {_NAME_JOINS}"
 ROW_FROM = f"cases c {ROW_JOINS}"
 
 #: Sort name → columns (each followed by c.id). Names are CaseSort values.
@@ -164,6 +163,8 @@ def page(spec: ListSpec, total: int, offset: int, limit: int) -> tuple[str, dict
             f"ORDER BY {_order(spec, index_line=True)}"
         )
         return sql, params
+    if spec.sort == "client" and many and not _selective(spec):
+        return _client_walk(spec, params, window)
     indexed = spec.sort in INDEXED_ORDERS
     clauses = _filters(spec, "c", params, unindexed=indexed or spec.searching)
     if spec.searching:
@@ -178,6 +179,30 @@ def page(spec: ListSpec, total: int, offset: int, limit: int) -> tuple[str, dict
         f"SELECT {ROW_COLUMNS} FROM {ROW_FROM}{_where(clauses)} ORDER BY {_order(spec)}{window}",
         params,
     )
+
+
+def _selective(spec: ListSpec) -> bool:
+    """Whether a filter with an index of its own (a person's cases) picks out few cases."""
+    return spec.volunteer is not None or spec.mine is not None or spec.worker is not None
+
+
+def _client_walk(spec: ListSpec, params: dict[str, Any], window: str) -> tuple[str, dict[str, Any]]:
+    """Many cases in client-name order: walk the people name index (``ix_people_name``) and
+    each person's cases (``ix_cases_client_id``), testing the filters ("+": not by their
+    index) and stopping after the page; only the ties (one client's cases, by id) are
+    sorted. ``CROSS JOIN`` keeps people the outer loop. Sorting every match instead read the
+    whole table: 150 ms for 44,780 open cases at 100,000."""
+    clauses = _filters(spec, "c", params, unindexed=True)
+    if spec.searching:
+        line = search.case_line_matches(spec.text, "c.id")
+        assert line is not None
+        clauses.append(line[0])
+        params.update(line[1])
+    sql = (
+        f"SELECT {ROW_COLUMNS} FROM people p CROSS JOIN cases c ON c.client_id = p.id "
+        f"{_NAME_JOINS}{_where(clauses)} ORDER BY {_order(spec)}{window}"
+    )
+    return sql, params
 
 
 def all_ids(spec: ListSpec) -> tuple[str, dict[str, Any]]:

@@ -212,3 +212,40 @@ def test_the_read_cursor_reads_one_snapshot_and_writes_nothing(ctx: ServiceConte
         assert not cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'scratch'").fetchall()
     with ctx.uow() as uow:  # the pooled connection is usable for ordinary work afterwards
         assert uow.session.execute(text("SELECT count(*) FROM cases")).scalar_one() == before
+
+
+@pytest.mark.parametrize("walk_above", [0, 10**9], ids=["walk-names", "sort-matches"])
+@pytest.mark.parametrize("descending", [False, True], ids=["a-z", "z-a"])
+def test_client_name_order_is_the_same_either_way(
+    ctx: ServiceContext,
+    world: dict[str, object],
+    monkeypatch: pytest.MonkeyPatch,
+    walk_above: int,
+    descending: bool,
+) -> None:
+    """Sorting by client: walking the people name index and sorting the matches give the
+    list a person would write down (family name, given name; one client's cases by id)."""
+    monkeypatch.setattr(case_list, "WALK_ABOVE", walk_above)
+    family_of = {f"{given} {family}": (family, given) for given, family in NAMES}
+    for query in (
+        cases.CaseQuery(statuses=NOT_CLOSED),
+        cases.CaseQuery(),
+        cases.CaseQuery(text="an"),
+        cases.CaseQuery(text="e", kinds=frozenset({CaseKind.RELEASE_SUPPORT})),
+    ):
+        query = cases.CaseQuery(
+            text=query.text,
+            kinds=query.kinds,
+            statuses=query.statuses,
+            sort=cases.CaseSort.CLIENT,
+            descending=descending,
+        )
+        wanted = set(reference(ctx, query))
+        kept = [r for r in cases.list_cases(ctx, cases.CaseQuery(), limit=10_000) if r.id in wanted]
+        kept.sort(key=lambda r: r.id.hex)  # one client's cases: by id, whichever direction
+        kept.sort(key=lambda r: family_of[r.client_name], reverse=descending)
+        expected = [r.id for r in kept]
+        assert [r.id for r in cases.first_page(ctx, query, limit=4).rows] == expected[:4]
+        pages = [cases.list_cases(ctx, query, offset=o, limit=4) for o in range(0, 28, 4)]
+        assert [r.id for p in pages for r in p] == expected, query
+        assert list(cases.case_ids(ctx, query)) == expected, query
