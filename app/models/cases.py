@@ -76,7 +76,8 @@ class Case(Entity, Base):
         # covering indexes for the quarterly summary (clients served; caseload by reason)
         Index("ix_cases_client_kind_dates", "client_id", "kind", "opened_on", "closed_on"),
         Index("ix_cases_kind_reason_dates", "kind", "close_reason", "opened_on", "closed_on"),
-        Index("ix_cases_actual_release", "actual_release"),
+        # the summary's releases in a quarter, from the index alone (migration 0008)
+        Index("ix_cases_kind_release", "kind", "actual_release", "client_id", "id"),
     )
 
 
@@ -104,9 +105,7 @@ class Task(Entity, Base):
     title: Mapped[str] = mapped_column(String(300))
     due_on: Mapped[date | None]
     assignee_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
-    case_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("cases.id", ondelete="CASCADE"), index=True
-    )
+    case_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
     done: Mapped[bool] = mapped_column(default=False)
     done_at: Mapped[datetime | None]
     notes: Mapped[str | None] = mapped_column(Text)
@@ -119,6 +118,8 @@ class Task(Entity, Base):
     __table_args__ = (
         Index("ix_tasks_assignee_open", "assignee_id", "done", "due_on"),
         Index("ix_tasks_open_due", "done", "due_on"),
+        # a case's tasks, and the first task's date for the summary (migration 0008)
+        Index("ix_tasks_case_created", "case_id", "created_at"),
     )
 
 
