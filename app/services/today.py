@@ -91,31 +91,33 @@ def record_case_view(
     """Remember that the signed-in user opened a case (after the caller's own checks).
 
     With ``uow``, the write joins the caller's transaction and the caller commits: call it
-    that way from inside another unit of work (``cases.get_case``), because a second unit of
-    work would wait on the first one's write lock. Without, it commits on its own.
+    that way from inside another unit of work (``cases.get_case``, which has just read the
+    case as this user may see it), because a second unit of work would wait on the first
+    one's write lock. Without, it checks that the user may see the case and commits on its
+    own.
     """
     actor = ctx.actor
     if actor is None:  # a recovery-code session has no user to remember for
         return
     if uow is not None:
-        _remember(uow, actor.id, case_id, ctx)
+        _remember(uow, actor.id, case_id)
         return
     with ctx.uow() as own:
-        _remember(own, actor.id, case_id, ctx)
+        visible_case(own.session, actor, case_id)
+        _remember(own, actor.id, case_id)
         own.commit()
 
 
-def _remember(uow: UnitOfWork, user_id: uuid.UUID, case_id: uuid.UUID, ctx: ServiceContext) -> None:
+def _remember(uow: UnitOfWork, user_id: uuid.UUID, case_id: uuid.UUID) -> None:
     session = uow.session
-    visible_case(session, ctx.require_actor(), case_id)
     now = utcnow()
     row = session.scalar(
         select(RecentView).where(RecentView.user_id == user_id, RecentView.case_id == case_id)
     )
-    if row is None:
-        session.add(RecentView(user_id=user_id, case_id=case_id, viewed_at=now, created_by=user_id))
-    else:
+    if row is not None:  # opened before: the list keeps its length
         row.viewed_at = now
+        return
+    session.add(RecentView(user_id=user_id, case_id=case_id, viewed_at=now, created_by=user_id))
     session.flush()
     keep = (
         select(RecentView.id)
