@@ -52,6 +52,22 @@ def sample(fn: Callable[[], Any], *, warmup: int, rounds: int) -> list[float]:
     return out
 
 
+def side_by_side(fns: list[Callable[[], Any]], *, warmup: int, rounds: int) -> list[list[float]]:
+    """Like :func:`sample` for several functions (Homeward and its baselines), taking turns
+    round by round, so that a noisy moment on the shared machine falls on all of them and
+    not on one: the ratios between them stay honest."""
+    for fn in fns:
+        for _ in range(warmup):
+            fn()
+    out: list[list[float]] = [[] for _ in fns]
+    for _ in range(rounds):
+        for fn, times in zip(fns, out, strict=True):
+            started = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - started)
+    return out
+
+
 def quantile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     if len(ordered) == 1:
@@ -322,12 +338,14 @@ class Bench:
             def homeward(who: Any = who, query: cases.CaseQuery = query) -> None:
                 cases.first_page(who, query, limit=200)
 
-            hw = sample(homeward, warmup=2, rounds=self.rounds)
-            cipher = sample(
-                lambda s=spec: baseline.first_page(self.cipher, s), warmup=2, rounds=self.rounds
-            )
-            plain = sample(
-                lambda s=spec: baseline.first_page(self.plain, s), warmup=2, rounds=self.rounds
+            hw, cipher, plain = side_by_side(
+                [
+                    homeward,
+                    lambda s=spec: baseline.first_page(self.cipher, s),
+                    lambda s=spec: baseline.first_page(self.plain, s),
+                ],
+                warmup=2,
+                rounds=self.rounds,
             )
             first = name.startswith("Case list: not closed (")
             self.add(
@@ -374,9 +392,11 @@ class Bench:
                     self.ds.label,
                     "list",
                     name,
-                    sample(hw_fn, warmup=2, rounds=self.rounds),
-                    sample(lambda f=by_hand: f(self.cipher), warmup=2, rounds=self.rounds),
-                    sample(lambda f=by_hand: f(self.plain), warmup=2, rounds=self.rounds),
+                    *side_by_side(
+                        [hw_fn, lambda f=by_hand: f(self.cipher), lambda f=by_hand: f(self.plain)],
+                        warmup=2,
+                        rounds=self.rounds,
+                    ),
                     note=note,
                 )
             )
@@ -578,9 +598,15 @@ class Bench:
             (s, p) for s, p in captured if s.lstrip().upper().startswith(("SELECT", "WITH"))
         ]
         rounds = 3 if self.quick else 5
-        hw = sample(lambda: reports.compute_summary(ctx, period), warmup=1, rounds=rounds)
-        cipher = sample(lambda: baseline.replay(self.cipher, statements), warmup=1, rounds=rounds)
-        plain = sample(lambda: baseline.replay(self.plain, statements), warmup=1, rounds=rounds)
+        hw, cipher, plain = side_by_side(
+            [
+                lambda: reports.compute_summary(ctx, period),
+                lambda: baseline.replay(self.cipher, statements),
+                lambda: baseline.replay(self.plain, statements),
+            ],
+            warmup=1,
+            rounds=rounds,
+        )
         self.add(
             Row(
                 self.ds.label,
