@@ -67,7 +67,10 @@ class Case(Entity, Base):
     __table_args__ = (
         UniqueConstraint("reference_year", "reference_seq", name="uq_cases_reference_number"),
         Index("ix_cases_status_kind", "status", "kind"),
-        Index("ix_cases_worker", "worker_id"),
+        # one worker's cases newest first, status tested in the index (migration 0009)
+        Index("ix_cases_worker_activity", "worker_id", "last_activity_at", "status"),
+        # one status's cases newest first (migration 0009)
+        Index("ix_cases_status_activity", "status", "last_activity_at"),
         Index("ix_cases_volunteer", "volunteer_id"),
         Index("ix_cases_institution", "institution_id"),
         Index("ix_cases_last_activity", "last_activity_at"),

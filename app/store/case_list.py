@@ -10,7 +10,10 @@ Strategies (measured at 100,000 cases; see bench/):
 
 * **No search**: filters on ``cases``. For a sort backed by an index, kind and status are
   written ``+c.kind`` so SQLite cannot use their index: it then walks the sort index and
-  stops after one page instead of collecting 44,000 open cases and sorting them.
+  stops after one page instead of collecting 44,000 open cases and sorting them. One
+  status, newest first, uses ``(status, last_activity_at)``, and one worker's cases
+  ``(worker_id, last_activity_at, status)`` (migration 0009). Many cases by client name:
+  the people name index is walked (:func:`_client_walk`).
 * **Search, default order** (last activity): read from ``case_search_index`` alone, which
   carries each case's filters and last activity (migration 0007). Few matches: the FTS
   index finds them and they are sorted. Many matches (over :data:`WALK_ABOVE`): the lines
@@ -83,9 +86,19 @@ def _in(column: str, name: str, values: tuple[str, ...], params: dict[str, Any])
     return f"{column} IN ({', '.join(marks)})"
 
 
-def _filters(spec: ListSpec, alias: str, params: dict[str, Any], *, unindexed: bool) -> list[str]:
-    """The filters on ``cases`` (alias ``c``) or the search index (alias ``s``)."""
+def _filters(
+    spec: ListSpec,
+    alias: str,
+    params: dict[str, Any],
+    *,
+    unindexed: bool,
+    status_indexed: bool = False,
+) -> list[str]:
+    """The filters on ``cases`` (alias ``c``) or the search index (alias ``s``). With
+    ``unindexed``, kind and status are written ``+c.kind`` so that SQLite cannot use their
+    index (``status_indexed`` keeps it for the status)."""
     plus = "+" if unindexed else ""
+    status_plus = "" if status_indexed else plus
     clauses: list[str] = []
     for who, value in (("volunteer", spec.volunteer), ("mine", spec.mine)):
         if value is not None:
@@ -94,7 +107,7 @@ def _filters(spec: ListSpec, alias: str, params: dict[str, Any], *, unindexed: b
     if spec.kinds:
         clauses.append(_in(f"{plus}{alias}.kind", "kind", spec.kinds, params))
     if spec.statuses:
-        clauses.append(_in(f"{plus}{alias}.status", "status", spec.statuses, params))
+        clauses.append(_in(f"{status_plus}{alias}.status", "status", spec.statuses, params))
     if spec.worker is not None:
         params["worker"] = spec.worker
         clauses.append(f"{alias}.worker_id = :worker")
@@ -166,7 +179,13 @@ def page(spec: ListSpec, total: int, offset: int, limit: int) -> tuple[str, dict
     if spec.sort == "client" and many and not _selective(spec):
         return _client_walk(spec, params, window)
     indexed = spec.sort in INDEXED_ORDERS
-    clauses = _filters(spec, "c", params, unindexed=indexed or spec.searching)
+    clauses = _filters(
+        spec,
+        "c",
+        params,
+        unindexed=indexed or spec.searching,
+        status_indexed=_one_status_by_activity(spec),
+    )
     if spec.searching:
         if indexed and many:
             line = search.case_line_matches(spec.text, "c.id")
@@ -178,6 +197,18 @@ def page(spec: ListSpec, total: int, offset: int, limit: int) -> tuple[str, dict
     return (
         f"SELECT {ROW_COLUMNS} FROM {ROW_FROM}{_where(clauses)} ORDER BY {_order(spec)}{window}",
         params,
+    )
+
+
+def _one_status_by_activity(spec: ListSpec) -> bool:
+    """One status, newest first, nobody's cases in particular: ``ix_cases_status_activity``
+    gives that status's cases in order (closed cases are the oldest: walking the activity
+    index would pass every open case first)."""
+    return (
+        spec.sort == "last_activity"
+        and len(spec.statuses) == 1
+        and not spec.searching
+        and not _selective(spec)
     )
 
 

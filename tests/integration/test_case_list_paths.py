@@ -93,6 +93,8 @@ def reference(ctx: ServiceContext, query: cases.CaseQuery) -> list[uuid.UUID]:
             continue
         if query.mine and actor.id not in (view.worker_id, view.volunteer_id):
             continue
+        if query.worker_id is not None and view.worker_id != query.worker_id:
+            continue
         if all(w in line for w in words):
             kept.append(row)
     kept.sort(key=lambda r: r.id.hex)
@@ -112,6 +114,10 @@ QUERIES = [
     cases.CaseQuery(text="петр", statuses=NOT_CLOSED),
     cases.CaseQuery(text="e", mine=True),
     cases.CaseQuery(text="zz"),
+    cases.CaseQuery(statuses=frozenset({CaseStatus.CLOSED})),
+    cases.CaseQuery(
+        statuses=frozenset({CaseStatus.OPEN}), kinds=frozenset({CaseKind.CHILD_VISITS})
+    ),
 ]
 
 
@@ -123,7 +129,8 @@ def test_every_strategy_reads_the_same_list(
     walk_above: int,
 ) -> None:
     monkeypatch.setattr(case_list, "WALK_ABOVE", walk_above)
-    for query in QUERIES:
+    mine = ctx.require_actor().id
+    for query in [*QUERIES, cases.CaseQuery(worker_id=mine, statuses=NOT_CLOSED)]:
         expected = reference(ctx, query)
         page = cases.first_page(ctx, query, limit=5)
         assert page.total == len(expected) == cases.count_cases(ctx, query), query
