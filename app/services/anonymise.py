@@ -472,14 +472,15 @@ def purge_free_pages(ctx: ServiceContext) -> None:
     Needs the only connection (``VACUUM`` cannot run beside another's open transaction):
     the engine's pool is closed first and reopens on the next use.
     """
-    ctx.engine.dispose()
-    keys = KeyHolder(ctx.data_key())
-    conn = open_connection(ctx.paths.database, keys)
-    try:
-        # Merge the full-text index's segments: only then do deleted terms leave it too.
-        conn.execute(f"INSERT INTO {search.FTS_TABLE}({search.FTS_TABLE}) VALUES ('optimize')")
-        conn.execute("VACUUM")
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        conn.close()
-        keys.forget()
+    with ctx.exclusive:  # not beside a backup copy's read transaction
+        ctx.engine.dispose()
+        keys = KeyHolder(ctx.data_key())
+        conn = open_connection(ctx.paths.database, keys)
+        try:
+            # Merge the full-text index's segments: only then do deleted terms leave it too.
+            conn.execute(f"INSERT INTO {search.FTS_TABLE}({search.FTS_TABLE}) VALUES ('optimize')")
+            conn.execute("VACUUM")
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            conn.close()
+            keys.forget()

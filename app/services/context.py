@@ -7,6 +7,7 @@ call fails with a "sign in again" message until a new context is made by unlocki
 
 from __future__ import annotations
 
+import threading
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,6 +62,11 @@ class ServiceContext:
         self._instance_lock = instance_lock
         #: Key-derived values worth keeping while unlocked (the audit MAC key); cleared on lock.
         self.cache: dict[str, object] = {}
+        #: Held by work that must not overlap: a backup copy (which reads the database on a
+        #: connection of its own, possibly on a thread beside the database thread), key
+        #: rotation and ``VACUUM`` (which need the only connection), and locking (which closes
+        #: the connections and forgets the key). Each waits for the others to finish.
+        self.exclusive = threading.RLock()
 
     @property
     def folder(self) -> Path:
@@ -90,23 +96,26 @@ class ServiceContext:
 
     def replace_key(self, keys: KeyHolder, engine: Engine) -> None:
         """After a data-key rotation: switch to the new key and engine, forget the old key."""
-        if self._engine is not None:
-            self._engine.dispose()
-        self._keys.forget()
-        self.cache.clear()
-        self._keys = keys
-        self._engine = engine
+        with self.exclusive:
+            if self._engine is not None:
+                self._engine.dispose()
+            self._keys.forget()
+            self.cache.clear()
+            self._keys = keys
+            self._engine = engine
 
     def lock(self) -> None:
-        """Close every database connection and forget the key. Idempotent."""
-        if self._engine is not None:
-            self._engine.dispose()
-            self._engine = None
-        self._keys.forget()
-        self.cache.clear()
-        if self._instance_lock is not None:
-            self._instance_lock.release()
-            self._instance_lock = None
+        """Close every database connection and forget the key (after a backup copy that is
+        being made has finished). Idempotent."""
+        with self.exclusive:
+            if self._engine is not None:
+                self._engine.dispose()
+                self._engine = None
+            self._keys.forget()
+            self.cache.clear()
+            if self._instance_lock is not None:
+                self._instance_lock.release()
+                self._instance_lock = None
 
     close = lock
 

@@ -280,23 +280,25 @@ def remove_user_for_good(
     keep = {s.id for s in slots.slots if s.user_id != str(user.id)}
     new_key = ks.new_data_key()
 
-    step("pending-seals")
-    slots.with_pending(new_key, keep).save(ctx.paths.keyslots)
+    # Not beside a backup copy: it reads the key slots and the database with the old key.
+    with ctx.exclusive:
+        step("pending-seals")
+        slots.with_pending(new_key, keep).save(ctx.paths.keyslots)
 
-    step("rekey")
-    ctx.engine.dispose()  # rekey needs the only connection
-    conn = open_connection(ctx.paths.database, KeyHolder(ctx.data_key()))
-    try:
-        conn.execute("PRAGMA rekey = \"x'" + new_key.hex() + "'\"")
-    finally:
-        conn.close()
+        step("rekey")
+        ctx.engine.dispose()  # rekey needs the only connection
+        conn = open_connection(ctx.paths.database, KeyHolder(ctx.data_key()))
+        try:
+            conn.execute("PRAGMA rekey = \"x'" + new_key.hex() + "'\"")
+        finally:
+            conn.close()
 
-    step("promote")
-    ks.KeySlotFile.load(ctx.paths.keyslots).promote_pending().save(ctx.paths.keyslots)
+        step("promote")
+        ks.KeySlotFile.load(ctx.paths.keyslots).promote_pending().save(ctx.paths.keyslots)
 
-    step("reopen")
-    keys = KeyHolder(new_key)
-    ctx.replace_key(keys, make_engine(ctx.paths.database, keys))
+        step("reopen")
+        keys = KeyHolder(new_key)
+        ctx.replace_key(keys, make_engine(ctx.paths.database, keys))
     # The name is freed for reuse; the row stays for the cases and the audit trail.
     _set(
         ctx,

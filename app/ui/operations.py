@@ -14,6 +14,12 @@ that has not started is skipped, and results of superseded work are dropped
 raised only when work has been running for :data:`BUSY_AFTER_MS`, so quick calls never
 flicker. Exceptions never vanish: unhandled ones reach :attr:`failed` and the log.
 
+Long work that only reads the database on connections of its own and writes files (the
+daily backup) goes to :meth:`Operations.run_aside`: a second thread, so that the database
+thread stays free for the screens. Such work must not write to the database (hand a result
+back and write it with :meth:`Operations.run`) and must take ``ServiceContext.exclusive``
+against what cannot overlap it (the backup service does).
+
 Tests use :class:`SyncOperations`, which runs the work at once on the calling thread.
 """
 
@@ -23,6 +29,7 @@ import itertools
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -79,8 +86,15 @@ class Operations(QObject):
         self._busy_timer.timeout.connect(self._show_busy)
         self._busy_label = ""
         self._done.connect(self._deliver)
-        self._thread = threading.Thread(target=self._loop, name="homeward-db", daemon=True)
+        self._thread = threading.Thread(
+            target=self._loop, args=(self._queue,), name="homeward-db", daemon=True
+        )
         self._thread.start()
+        self._aside: queue.Queue[_Job | None] = queue.Queue()
+        self._aside_thread = threading.Thread(
+            target=self._loop, args=(self._aside,), name="homeward-aside", daemon=True
+        )
+        self._aside_thread.start()
 
     # -- GUI thread --
 
@@ -96,13 +110,30 @@ class Operations(QObject):
         job = _Job(next(self._ids), fn, on_success, on_failure, key, label)
         if key is not None:
             self._latest[key] = job.id
+        self._submit(job, self._queue)
+        return job.id
+
+    def run_aside(
+        self,
+        fn: Callable[[], Any],
+        on_success: Success | None = None,
+        on_failure: Failure | None = None,
+        *,
+        label: str | None = None,
+    ) -> int:
+        """Like :meth:`run`, on the thread beside the database thread (see the module
+        docstring): for long work that reads on connections of its own and writes files."""
+        job = _Job(next(self._ids), fn, on_success, on_failure, None, label)
+        self._submit(job, self._aside)
+        return job.id
+
+    def _submit(self, job: _Job, to: queue.Queue[_Job | None]) -> None:
         self._running += 1
-        if label:
-            self._busy_label = label
+        if job.label:
+            self._busy_label = job.label
         if not self._busy_timer.isActive() and self._running == 1:
             self._busy_timer.start(BUSY_AFTER_MS)
-        self._queue.put(job)
-        return job.id
+        to.put(job)
 
     def call(self, fn: Callable[[], Any]) -> Any:
         """Run ``fn`` on the database thread and return its result, keeping the GUI responsive
@@ -126,14 +157,21 @@ class Operations(QObject):
         return outcome.get("value")
 
     def wait_idle(self, timeout_ms: int = 10_000) -> None:
-        """Block until all submitted work is done (shutdown and tests only)."""
-        done = threading.Event()
-        self._queue.put(_Job(-1, done.set, None, None, None, None))
-        done.wait(timeout_ms / 1000)
+        """Block until all submitted work is done, on both threads (shutdown and tests)."""
+        events = []
+        for line in (self._queue, self._aside):
+            done = threading.Event()
+            line.put(_Job(-1, done.set, None, None, None, None))
+            events.append(done)
+        end = time.monotonic() + timeout_ms / 1000
+        for done in events:
+            done.wait(max(0.0, end - time.monotonic()))
 
     def shutdown(self) -> None:
         self._queue.put(None)
+        self._aside.put(None)
         self._thread.join(timeout=10)
+        self._aside_thread.join(timeout=10)
 
     def _show_busy(self) -> None:
         if self._running:
@@ -149,11 +187,11 @@ class Operations(QObject):
             return  # superseded: a newer request with the same key is on its way
         _deliver(job, result, exc, self.failed.emit)
 
-    # -- database thread --
+    # -- database thread (and the thread beside it) --
 
-    def _loop(self) -> None:
+    def _loop(self, line: queue.Queue[_Job | None]) -> None:
         while True:
-            job = self._queue.get()
+            job = line.get()
             if job is None:
                 return
             if job.id < 0:
@@ -212,6 +250,16 @@ class SyncOperations(Operations):
         else:
             _deliver(job, result, None, self.failed.emit)
         return job.id
+
+    def run_aside(
+        self,
+        fn: Callable[[], Any],
+        on_success: Success | None = None,
+        on_failure: Failure | None = None,
+        *,
+        label: str | None = None,
+    ) -> int:
+        return self.run(fn, on_success, on_failure, label=label)
 
     def call(self, fn: Callable[[], Any]) -> Any:
         return fn()

@@ -140,6 +140,8 @@ EXPECTED: dict[str, frozenset[Role]] = {
     "backup.set_backup_settings": COORD,
     "backup.newest_backup": COORD,
     "backup.backup_if_due": ALL,
+    "backup.daily_copy": ALL,
+    "backup.record_backup": ALL,
     "backup.backup_on_close": ALL,
     # subject access, erasure, retention (Permission.GDPR)
     "subject_access.subject_access_pack": COORD,
@@ -296,6 +298,8 @@ def test_a_temporary_password_must_be_changed_first(name: str) -> None:
         "keychain.enable_keychain",
         "keychain.disable_keychain",
         "backup.backup_if_due",
+        "backup.daily_copy",
+        "backup.record_backup",
         "backup.backup_on_close",
     }
     assert call_as(service_functions()[name], C, must_change=True) == (name in allowed_anyway)
