@@ -489,7 +489,11 @@ def verify(ctx: ServiceContext) -> IntegrityReport:
     rows = 0
     with ctx.engine.connect() as conn:
         cipher = [str(r[0]) for r in conn.exec_driver_sql("PRAGMA cipher_integrity_check")]
-        integrity = [str(r[0]) for r in conn.exec_driver_sql("PRAGMA integrity_check")]
+        damaged = _("Some records cannot be read: the file is damaged.")
+        try:  # it stops at some damaged pages (its own way of saying so): a finding too
+            integrity = [str(r[0]) for r in conn.exec_driver_sql("PRAGMA integrity_check")]
+        except SQLAlchemyDatabaseError:
+            integrity = [damaged]
         try:  # on a damaged file these read the damaged pages and fail: that is a finding
             fk = list(conn.exec_driver_sql("PRAGMA foreign_key_check"))
             tables = [
@@ -501,7 +505,8 @@ def verify(ctx: ServiceContext) -> IntegrityReport:
             for name in tables:
                 rows += int(conn.scalar(select(func.count()).select_from(table(name))) or 0)
         except SQLAlchemyDatabaseError:
-            integrity.append(_("Some records cannot be read: the file is damaged."))
+            if damaged not in integrity:
+                integrity.append(damaged)
     problems.extend(cipher)
     integrity_problems = [line for line in integrity if line != "ok"]
     problems.extend(integrity_problems)
