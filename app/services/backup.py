@@ -310,7 +310,7 @@ def backup_if_due(
     """The daily backup, if the newest backup is at least a day old (or there is none)."""
     result = daily_copy(ctx, now=now, progress=progress, cancel=cancel)
     if result is not None:
-        record_backup(ctx, result)
+        record_backup(ctx)
     return result
 
 
@@ -324,8 +324,8 @@ def daily_copy(
 ) -> BackupResult | None:
     """The daily backup if due, like :func:`backup_if_due`, but without its audit event, so
     that it can run beside the database thread (the GUI's daily backup: 60 s at 100,000
-    cases that would otherwise hold up every other read and write). Give the result to
-    :func:`record_backup` on the database thread."""
+    cases that would otherwise hold up every other read and write). When it returns a backup,
+    call :func:`record_backup` on the database thread."""
     if ctx.read_only:
         return None
     newest = bf.list_backups(ctx.paths.backups)
@@ -336,8 +336,8 @@ def daily_copy(
 
 
 @requires(Permission.SIGNED_IN)
-def record_backup(ctx: ServiceContext, result: BackupResult) -> None:
-    """The audit event of a backup made by :func:`daily_copy`."""
+def record_backup(ctx: ServiceContext) -> None:
+    """The audit event of a backup made by :func:`daily_copy` (on the database thread)."""
     _record(ctx)
 
 

@@ -226,7 +226,7 @@ class Controller(QObject):
 
         def made(result: backup.BackupResult | None) -> None:
             if result is not None and self.ctx is ctx:
-                self.ops.run(lambda: backup.record_backup(ctx, result), None, self._backup_failed)
+                self.ops.run(lambda: backup.record_backup(ctx), None, self._backup_failed)
 
         # Beside the database thread: the screens keep working while the copy is made and
         # checked (a minute at 100,000 cases). Its audit event is written on the database

@@ -31,7 +31,7 @@ def test_the_daily_copy_writes_nothing_to_the_database_and_is_recorded_after(
     assert result is not None and backup_files.check_backup(result.backup.path).intact
     assert audit_events(ctx) == before  # the copy itself wrote no row
     assert backup.daily_copy(ctx) is None  # made minutes ago: not due again
-    backup.record_backup(ctx, result)
+    backup.record_backup(ctx)
     assert audit_events(ctx) == before + 1
 
 
