@@ -476,7 +476,10 @@ class CaseIds(Sequence[uuid.UUID]):
 # -- the case list: hand-written SQL (app/store/case_list.py), rows made here --------------
 
 
-def _spec(query: CaseQuery, actor: Actor) -> case_list.ListSpec:
+@pure
+def list_spec(query: CaseQuery, actor: Actor) -> case_list.ListSpec:
+    """The case list question in the plain values of :mod:`app.store.case_list` (what the
+    benchmark's hand-written baseline runs, too)."""
     return case_list.ListSpec(
         kinds=tuple(sorted(k.value for k in query.kinds)),
         statuses=tuple(sorted(s.value for s in query.statuses)),
@@ -540,7 +543,7 @@ def first_page(
     ctx: ServiceContext, query: CaseQuery = CaseQuery(), *, limit: int = 200
 ) -> CasePage:
     """What the case list shows first: the count and the first ``limit`` rows, in one read."""
-    spec = _spec(query, ctx.require_actor())
+    spec = list_spec(query, ctx.require_actor())
     with read_cursor(ctx.engine) as cursor:
         total = _total(cursor, spec)
         rows = _fetch(cursor, case_list.page(spec, total, 0, limit)) if total else []
@@ -551,7 +554,7 @@ def first_page(
 def list_cases(
     ctx: ServiceContext, query: CaseQuery = CaseQuery(), *, offset: int = 0, limit: int = 200
 ) -> list[CaseRow]:
-    spec = _spec(query, ctx.require_actor())
+    spec = list_spec(query, ctx.require_actor())
     with read_cursor(ctx.engine) as cursor:
         # The count picks the strategy for a search; without one it is not needed.
         total = _total(cursor, spec) if spec.searching else case_list.WALK_ABOVE + 1
@@ -561,7 +564,7 @@ def list_cases(
 
 @requires(Permission.CASE_READ)
 def count_cases(ctx: ServiceContext, query: CaseQuery = CaseQuery()) -> int:
-    spec = _spec(query, ctx.require_actor())
+    spec = list_spec(query, ctx.require_actor())
     with read_cursor(ctx.engine) as cursor:
         return _total(cursor, spec)
 
@@ -570,7 +573,7 @@ def count_cases(ctx: ServiceContext, query: CaseQuery = CaseQuery()) -> int:
 def case_ids(ctx: ServiceContext, query: CaseQuery = CaseQuery()) -> CaseIds:
     """Every case of the list, in list order: lets the list scroll anywhere at once, reading
     the rows on view with :func:`case_rows`. 100,000 ids take ~4 MB and ~110 ms."""
-    spec = _spec(query, ctx.require_actor())
+    spec = list_spec(query, ctx.require_actor())
     with read_cursor(ctx.engine) as cursor:
         return CaseIds([r[0] for r in _fetch(cursor, case_list.all_ids(spec))])
 
