@@ -28,10 +28,11 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from app.services import cases
 from app.services import workspace as ws
+from app.services.case_workspace import CaseBundle
 from app.services.context import ServiceContext
 from app.services.demo_workspace import create_demo_workspace
 from app.ui import style
-from app.ui.case.workspace import CaseBundle, CaseWorkspace, load_bundle
+from app.ui.case.workspace import CaseWorkspace, load_bundle
 from app.ui.language import apply_language
 from app.ui.main_window import MainWindow
 from app.ui.operations import ChangeBus, SyncOperations

@@ -39,9 +39,8 @@ from typing import Any, NamedTuple, Required, TypeAlias, TypedDict, cast
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from sqlalchemy import Connection, LargeBinary, RowMapping, Table, select
+from sqlalchemy import Connection, LargeBinary, RowMapping, Table, select, text
 from sqlalchemy import cast as sql_cast
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from app.i18n import _, ngettext
@@ -123,9 +122,10 @@ class ChainReport:
     problem: str | None
 
 
-@dataclass(frozen=True)
-class AuditRow:
-    """One event as the audit log screen shows it (no MAC)."""
+class AuditRow(NamedTuple):
+    """One event as the audit log screen shows it (no MAC). A named tuple: a case's history
+    makes hundreds of them each time the case is opened (a third of a frozen dataclass's
+    cost)."""
 
     sequence: int
     occurred_at: datetime
@@ -269,6 +269,36 @@ _INSERT = (
 )
 
 
+def _new_row(
+    keyed: hmac.HMAC, previous: bytes, sequence: int, event: NewAuditEvent, now: str
+) -> tuple[tuple[Any, ...], bytes]:
+    """The stored row of the event that follows the one with MAC ``previous``, and its MAC."""
+    covered = _covered(event)
+    when, user, action, entity_type, entity, fields = covered
+    message = _message(
+        sequence,
+        when.encode(),
+        _encode(user),
+        action.encode(),
+        _encode(entity_type),
+        _encode(entity),
+        fields.encode(),
+    )
+    mac = _chain(keyed, previous, message)
+    case, person = _stored_uuid(event.get("case_id")), _stored_uuid(event.get("person_id"))
+    bookkeeping = (case, person, now, now, user)
+    return (uuid.uuid4().hex, sequence, *covered, mac.hex(), *bookkeeping), mac
+
+
+def append_on_cursor(cursor: Any, key: bytes, event: NewAuditEvent) -> None:
+    """:func:`record` on a bare DB-API cursor inside the caller's write transaction (the
+    audited view of a case, read and written without the ORM). Never commits."""
+    last, previous = _parse_last(cursor.execute(_LAST).fetchone())
+    row, mac = _new_row(_keyed(key), previous, last + 1, event, _stored_time(utcnow()))
+    cursor.execute(_INSERT, row)
+    cursor.execute(_UPSERT_HEAD, _head_row(key, last + 1, mac))
+
+
 def append_bulk(connection: DB, key: bytes, events: Iterable[NewAuditEvent]) -> int:
     """Append events in order, in chunks, writing the head once. Never commits.
 
@@ -286,21 +316,8 @@ def append_bulk(connection: DB, key: bytes, events: Iterable[NewAuditEvent]) -> 
         rows: list[tuple[Any, ...]] = []
         for event in chunk:
             sequence += 1
-            covered = _covered(event)
-            when, user, action, entity_type, entity, fields = covered
-            message = _message(
-                sequence,
-                when.encode(),
-                _encode(user),
-                action.encode(),
-                _encode(entity_type),
-                _encode(entity),
-                fields.encode(),
-            )
-            previous = _chain(keyed, previous, message)
-            case, person = _stored_uuid(event.get("case_id")), _stored_uuid(event.get("person_id"))
-            bookkeeping = (case, person, now, now, user)
-            rows.append((uuid.uuid4().hex, sequence, *covered, previous.hex(), *bookkeeping))
+            row, previous = _new_row(keyed, previous, sequence, event, now)
+            rows.append(row)
         conn.exec_driver_sql(_INSERT, rows)
     if sequence > last:
         _write_head(conn, key, sequence, previous)
@@ -411,10 +428,20 @@ def _covered(event: NewAuditEvent) -> tuple[str, str | None, str, str | None, st
     )
 
 
+_LAST = f"SELECT sequence, mac FROM {_events.name} ORDER BY sequence DESC LIMIT 1"
+_UPSERT_HEAD = (
+    f"INSERT INTO {_settings.name} (id, key, value, created_at, updated_at) "
+    "VALUES (?, ?, ?, ?, ?) "
+    "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at"
+)
+
+
 def _last_event(db: DB) -> tuple[int, bytes]:
     """``(sequence, mac)`` of the newest event, or ``(0, GENESIS)``; one indexed lookup."""
-    statement = select(_events.c.sequence, _events.c.mac)
-    row = db.execute(statement.order_by(_events.c.sequence.desc()).limit(1)).first()
+    return _parse_last(db.execute(text(_LAST)).first())
+
+
+def _parse_last(row: Sequence[Any] | None) -> tuple[int, bytes]:
     if row is None:
         return 0, GENESIS
     try:
@@ -425,20 +452,19 @@ def _last_event(db: DB) -> tuple[int, bytes]:
         return int(row[0]), hashlib.sha256(str(row[1]).encode()).digest()
 
 
-def _write_head(db: DB, key: bytes, sequence: int, mac: bytes) -> None:
+def _head_row(key: bytes, sequence: int, mac: bytes) -> tuple[str, str, str, str, str]:
+    """The settings row that records the head, in its stored form (see :data:`_UPSERT_HEAD`)."""
     value = json.dumps(
         {"sequence": sequence, "mac": mac.hex(), "tag": _head_tag(key, sequence, mac)},
         sort_keys=True,
     )
-    now = utcnow()
-    statement = sqlite_insert(_settings).values(
-        id=uuid.uuid4(), key=HEAD_SETTING, value=value, created_at=now, updated_at=now
-    )
-    db.execute(
-        statement.on_conflict_do_update(
-            index_elements=[_settings.c.key], set_={"value": value, "updated_at": now}
-        )
-    )
+    now = _stored_time(utcnow())
+    return uuid.uuid4().hex, HEAD_SETTING, value, now, now
+
+
+def _write_head(db: DB, key: bytes, sequence: int, mac: bytes) -> None:
+    conn = db.connection() if isinstance(db, Session) else db
+    conn.exec_driver_sql(_UPSERT_HEAD, _head_row(key, sequence, mac))
 
 
 # --- verifying ------------------------------------------------------------------------------

@@ -12,23 +12,26 @@ import hashlib
 import mimetypes
 import unicodedata
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
 from app.errors import NotFoundError, ValidationError, WorkspaceError
 from app.i18n import _
 from app.i18n_formats import number
 from app.models import Attachment, Case, Person, User
-from app.security.permissions import Permission, pure, requires
+from app.security.permissions import Permission, internal, pure, requires
 from app.services import validation as v
 from app.services.audit_log import AuditAction, log
 from app.services.case_access import touch, visible_case
 from app.services.context import ServiceContext
 from app.services.workspace import _get_setting
+from app.store.prepared import Prepared, param
+from app.store.uow import read_cursor
 
 #: Setting (bytes) for the largest file that may be attached; 20 MB unless set.
 MAX_BYTES_SETTING = "attachment_max_bytes"
@@ -72,10 +75,6 @@ def _size(size: int) -> str:
     if size >= 1024 * 1024:
         return _("{n} MB").format(n=number(size / (1024 * 1024), decimals=1))
     return _("{n} KB").format(n=number(-(-size // 1024)))
-
-
-def _views_stmt() -> Select[*tuple[Any, ...]]:
-    return select(Attachment, User.display_name).outerjoin(User, User.id == Attachment.created_by)
 
 
 def _view(att: Attachment, creator: str | None) -> AttachmentView:
@@ -179,14 +178,36 @@ def list_attachments(
     """Newest first: a case's files, a person's files, or (both given) files with both."""
     if case_id is None and person_id is None:
         raise ValidationError({"case_id": _("Choose a case or a person.")})
-    stmt = _views_stmt()
+    with read_cursor(ctx.engine) as cursor:
+        return attachments_of(cursor, case_id=case_id, person_id=person_id)
+
+
+@cache
+def _listing(by_case: bool, by_person: bool) -> Prepared:
+    names = [f.name for f in fields(AttachmentView) if f.name != "created_by_name"]
+    stmt = select(*(getattr(Attachment, name) for name in names), User.display_name).outerjoin(
+        User, User.id == Attachment.created_by
+    )
+    if by_case:
+        stmt = stmt.where(Attachment.case_id == param("case"))
+    if by_person:
+        stmt = stmt.where(Attachment.person_id == param("person"))
+    return Prepared(stmt.order_by(Attachment.created_at.desc(), Attachment.id))
+
+
+@internal
+def attachments_of(
+    cursor: Any, *, case_id: uuid.UUID | None = None, person_id: uuid.UUID | None = None
+) -> list[AttachmentView]:
+    """:func:`list_attachments` on a read cursor, once the caller has checked the reader may
+    read restricted data."""
+    params = {}
     if case_id is not None:
-        stmt = stmt.where(Attachment.case_id == case_id)
+        params["case"] = case_id
     if person_id is not None:
-        stmt = stmt.where(Attachment.person_id == person_id)
-    stmt = stmt.order_by(Attachment.created_at.desc(), Attachment.id)
-    with ctx.uow() as uow:
-        return [_view(att, name) for att, name in uow.session.execute(stmt)]
+        params["person"] = person_id
+    rows = _listing(case_id is not None, person_id is not None).rows(cursor, params)
+    return [AttachmentView(*r) for r in rows]
 
 
 @requires(Permission.RESTRICTED_READ)

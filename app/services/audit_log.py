@@ -11,16 +11,20 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
+from functools import cache
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Integer, bindparam, select
 
-from app.models import Case, Setting
+from app.errors import NotFoundError
+from app.models import AuditEvent, Setting
 from app.security import audit
 from app.security.audit import AuditAction, AuditRow, ChainReport
 from app.security.permissions import Permission, internal, pure, requires
 from app.services.context import ServiceContext
-from app.services.scope import visible_cases_clause
-from app.store.uow import UnitOfWork
+from app.services.scope import readable_case
+from app.store.prepared import Prepared, param
+from app.store.uow import UnitOfWork, read_cursor
 
 AUDIT_SECRET = "audit_secret"  # noqa: S105 - the name of a setting, not a secret
 
@@ -77,6 +81,30 @@ def log(
 
 
 @internal
+def log_on_cursor(
+    cursor: Any,
+    ctx: ServiceContext,
+    action: AuditAction,
+    *,
+    entity_type: str | None = None,
+    entity_id: uuid.UUID | None = None,
+    case_id: uuid.UUID | None = None,
+    person_id: uuid.UUID | None = None,
+) -> None:
+    """:func:`log` in the write transaction of a bare cursor (:func:`~app.store.uow.write_cursor`)."""
+    actor = ctx.actor
+    event = audit.NewAuditEvent(
+        action=action,
+        user_id=actor.id if actor else None,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        case_id=case_id,
+        person_id=person_id,
+    )
+    audit.append_on_cursor(cursor, _key(ctx), event)
+
+
+@internal
 def log_many(uow: UnitOfWork, ctx: ServiceContext, events: Iterable[audit.NewAuditEvent]) -> int:
     """Append many events in ``uow``'s transaction at once (imports); the caller commits."""
     return audit.append_bulk(uow.session, _key(ctx), events)
@@ -119,13 +147,38 @@ def case_history(ctx: ServiceContext, case_id: uuid.UUID, *, limit: int = 500) -
     """What happened to one case and everything in it, newest first."""
 
     actor = ctx.require_actor()
-    with ctx.uow() as uow:
-        visible = uow.session.scalar(
-            select(Case.id).where(Case.id == case_id, visible_cases_clause(actor))
-        )
-        if visible is None:
+    with read_cursor(ctx.engine) as cursor:
+        try:
+            readable_case(cursor, actor, case_id)
+        except NotFoundError:
             return []
-        return audit.events_for(uow.session, case_id=case_id, limit=limit)
+        return history_of(cursor, case_id, limit=limit)
+
+
+_HISTORY_COLUMNS = [getattr(AuditEvent, name) for name in AuditRow._fields]
+
+
+@cache
+def _history() -> Prepared:
+    return Prepared(
+        select(*_HISTORY_COLUMNS)
+        .where(AuditEvent.case_id == param("case"))
+        .order_by(AuditEvent.sequence.desc())
+        .limit(bindparam("limit", None, type_=Integer()))
+    )
+
+
+@internal
+def history_of(cursor: Any, case_id: uuid.UUID, *, limit: int = 500) -> list[AuditRow]:
+    """:func:`case_history` on a read cursor, once the caller knows the reader may see the
+    case (:func:`~app.services.scope.readable_case`)."""
+    rows = _history().rows(cursor, {"case": case_id, "limit": limit})
+    return [
+        AuditRow(
+            r[0], r[1], r[2], r[3], r[4], r[5], tuple(r[6].split(",")) if r[6] else (), r[7], r[8]
+        )
+        for r in rows
+    ]
 
 
 @requires(Permission.MAINTENANCE)

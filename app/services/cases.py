@@ -32,12 +32,13 @@ from app.models.enums import (
 )
 from app.security.permissions import Permission, internal, pure, requires
 from app.services import validation as v
-from app.services.audit_log import AuditAction, log
+from app.services.audit_log import AuditAction, log, log_on_cursor
 from app.services.context import Actor, ServiceContext
 from app.services.release_plans import reschedule_plan
-from app.services.scope import visible_cases_clause
+from app.services.scope import reader_params, visible_cases_prepared
 from app.store import case_list, search
-from app.store.uow import read_cursor
+from app.store.prepared import Prepared, param, uuid_from_hex
+from app.store.uow import read_cursor, session_cursor, write_cursor
 
 REFERENCE_PREFIX = "HW"
 
@@ -182,33 +183,54 @@ def _check_links(session: Session, data: CaseInput) -> None:
         raise ValidationError(errors)
 
 
-@cache  # built once: new aliases on every call cost ~1 ms of column adaptation
-def _view_stmt() -> Select[*tuple[Any, ...]]:
+#: The case's own columns that a view shows, in the order :func:`_view_prepared` reads them.
+_VIEW_COLUMNS = (
+    *_INPUT_FIELDS,
+    "id",
+    "reference",
+    "status",
+    "closed_on",
+    "close_reason",
+    "last_activity_at",
+    "created_at",
+    "updated_at",
+)
+
+
+@cache
+def _view_prepared(volunteer: bool) -> Prepared:
     worker = aliased(User)
-    volunteer = aliased(User)
-    return (
+    volunteer_user = aliased(User)
+    return Prepared(
         select(
-            Case,
+            *(getattr(Case, name) for name in _VIEW_COLUMNS),
             Person.given_name,
             Person.family_name,
             worker.display_name,
-            volunteer.display_name,
+            volunteer_user.display_name,
             Institution.name,
         )
         .join(Person, Person.id == Case.client_id)
         .outerjoin(worker, worker.id == Case.worker_id)
-        .outerjoin(volunteer, volunteer.id == Case.volunteer_id)
+        .outerjoin(volunteer_user, volunteer_user.id == Case.volunteer_id)
         .outerjoin(Institution, Institution.id == Case.institution_id)
+        .where(Case.id == param("case"), visible_cases_prepared(volunteer))
     )
 
 
-def _load_view(session: Session, case_id: uuid.UUID, reader: Actor) -> CaseView:
-    stmt = _view_stmt().where(Case.id == case_id, visible_cases_clause(reader))
-    row = session.execute(stmt).one_or_none()
-    if row is None:
+@internal
+def case_view(cursor: Any, reader: Actor, case_id: uuid.UUID) -> CaseView:
+    """The case as ``reader`` may see it, read on a bare cursor (a read or write cursor of
+    :mod:`app.store.uow`, or :func:`~app.store.uow.session_cursor` inside a unit of work);
+    :class:`NotFoundError` if it is gone or not theirs to see."""
+    rows = _view_prepared(reader.is_volunteer).rows(
+        cursor, {"case": case_id, **reader_params(reader)}
+    )
+    if not rows:
         raise NotFoundError(_("That case no longer exists."))
-    case, given, family, worker_name, volunteer_name, institution_name = row
-    values = {name: getattr(case, name) for name in _INPUT_FIELDS}
+    row = rows[0]
+    values = dict(zip(_VIEW_COLUMNS, row, strict=False))
+    given, family, worker_name, volunteer_name, institution_name = row[len(_VIEW_COLUMNS) :]
     hidden = reader.is_volunteer
     if hidden:
         for name in RESTRICTED_CASE_FIELDS:
@@ -216,19 +238,17 @@ def _load_view(session: Session, case_id: uuid.UUID, reader: Actor) -> CaseView:
     return CaseView(
         **values,
         restricted_hidden=hidden,
-        id=case.id,
-        reference=case.reference,
-        status=case.status,
-        closed_on=case.closed_on,
-        close_reason=case.close_reason,
         client_name=f"{given} {family}",
         worker_name=worker_name,
         volunteer_name=volunteer_name,
         institution_name=institution_name,
-        last_activity_at=case.last_activity_at,
-        created_at=case.created_at,
-        updated_at=case.updated_at,
     )
+
+
+def _load_view(session: Session, case_id: uuid.UUID, reader: Actor) -> CaseView:
+    """:func:`case_view` inside a unit of work (after its changes)."""
+    with session_cursor(session) as cursor:
+        return case_view(cursor, reader, case_id)
 
 
 @requires(Permission.CASE_WRITE)
@@ -276,23 +296,31 @@ def open_case(ctx: ServiceContext, data: CaseInput) -> CaseView:
 
 @requires(Permission.CASE_READ)
 def get_case(ctx: ServiceContext, case_id: uuid.UUID) -> CaseView:
+    """The case, as the signed-in user may see it; the view is audited and goes on their
+    list of recent cases."""
     actor = ctx.require_actor()
-    with ctx.uow() as uow:
-        view = _load_view(uow.session, case_id, actor)
-        from app.services.today import record_case_view  # today reads cases: import late
-
-        record_case_view(ctx, case_id, uow=uow)
-        log(
-            uow,
-            ctx,
-            AuditAction.VIEW_CASE,
-            entity_type="case",
-            entity_id=case_id,
-            case_id=case_id,
-            person_id=view.client_id,
-        )
-        uow.commit()
+    with write_cursor(ctx.engine) as cursor:
+        view = case_view(cursor, actor, case_id)
+        record_view(ctx, cursor, view)
         return view
+
+
+@internal
+def record_view(ctx: ServiceContext, cursor: Any, view: CaseView) -> None:
+    """Audit that the signed-in user read the case, and put it on their recent list, in the
+    write transaction of ``cursor``."""
+    from app.services.today import record_case_view  # today reads cases: import late
+
+    record_case_view(ctx, view.id, cursor=cursor)
+    log_on_cursor(
+        cursor,
+        ctx,
+        AuditAction.VIEW_CASE,
+        entity_type="case",
+        entity_id=view.id,
+        case_id=view.id,
+        person_id=view.client_id,
+    )
 
 
 @requires(Permission.CASE_WRITE)
@@ -496,23 +524,6 @@ def _fetch(cursor: Any, statement: tuple[str, dict[str, Any]]) -> list[Any]:
     """Run hand-written SQL on a :func:`~app.store.uow.read_cursor`."""
     sql, params = statement
     return list(cursor.execute(sql, params).fetchall())
-
-
-_new_object = object.__new__
-_set_attribute = object.__setattr__
-_UNKNOWN_SAFETY = uuid.SafeUUID.unknown
-
-
-@pure
-def uuid_from_hex(hex32: str) -> uuid.UUID:
-    """``uuid.UUID(hex=hex32)`` for the 32 lowercase hex digits the database stores, in 40 %
-    of the time: it skips the constructor's parsing of braces, dashes and "urn:" (the value
-    is ours, written by :class:`~sqlalchemy.types.Uuid`). Equal, hashable and printable as the
-    constructor's result (tests/unit/test_uuid_from_hex.py)."""
-    value = _new_object(uuid.UUID)
-    _set_attribute(value, "int", int(hex32, 16))
-    _set_attribute(value, "is_safe", _UNKNOWN_SAFETY)
-    return value
 
 
 _KINDS = {k.value: k for k in CaseKind}

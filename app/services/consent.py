@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from functools import cache
+from typing import Any, NamedTuple
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
@@ -27,9 +29,11 @@ from app.models.enums import CaseKind, ConsentScope, LegalBasis
 from app.security.permissions import Permission, internal, pure, requires
 from app.services import validation as v
 from app.services.audit_log import AuditAction, log
-from app.services.case_access import choice, visible_case
+from app.services.case_access import choice
 from app.services.context import ServiceContext
-from app.services.scope import visible_people_clause
+from app.services.scope import VisibleCase, readable_case, visible_people_clause
+from app.store.prepared import Prepared, param
+from app.store.uow import read_cursor
 
 #: The header warns this many days before a consent runs out.
 EXPIRY_WARNING_DAYS = 30
@@ -259,15 +263,20 @@ def list_consents(ctx: ServiceContext, person_id: uuid.UUID) -> list[ConsentView
         return [_view(c, name, actor.is_volunteer, today) for c, name in session.execute(stmt)]
 
 
+def _scopes(kind: CaseKind, has_referral: bool) -> tuple[ConsentScope, ...]:
+    needed = {ConsentScope.CASE_WORK}
+    if kind is CaseKind.FOREIGN_INMATE:
+        needed.add(ConsentScope.CONSULAR_CONTACT)
+    if has_referral:
+        needed.add(ConsentScope.SHARING_WITH_PARTNERS)
+    return tuple(s for s in ConsentScope if s in needed)
+
+
 @internal
 def required_scopes(session: Session, case: Case) -> tuple[ConsentScope, ...]:
     """The consent scopes the case's work needs (see the module note)."""
-    needed = {ConsentScope.CASE_WORK}
-    if case.kind is CaseKind.FOREIGN_INMATE:
-        needed.add(ConsentScope.CONSULAR_CONTACT)
-    if session.scalar(select(exists().where(Referral.case_id == case.id))):
-        needed.add(ConsentScope.SHARING_WITH_PARTNERS)
-    return tuple(s for s in ConsentScope if s in needed)
+    has_referral = bool(session.scalar(select(exists().where(Referral.case_id == case.id))))
+    return _scopes(case.kind, has_referral)
 
 
 @requires(Permission.CASE_READ)
@@ -276,39 +285,64 @@ def consent_status(
 ) -> ConsentStatus:
     """Which consents the case's client lacks today, or will lose within 30 days."""
     actor = ctx.require_actor()
-    today = today or date.today()
+    with read_cursor(ctx.engine) as cursor:
+        return status_of(cursor, readable_case(cursor, actor, case_id), today or date.today())
+
+
+class _Given(NamedTuple):
+    scope: ConsentScope
+    given_on: date
+    created_at: datetime
+    expires_on: date | None
+    withdrawn_on: date | None
+
+
+@cache
+def _client_consents() -> Prepared:
+    columns = [getattr(Consent, name) for name in _Given._fields]
+    referred = exists().where(Referral.case_id == param("case"))
+    return Prepared(
+        select(referred.label("referred"), *columns)
+        .select_from(Case)
+        .outerjoin(Consent, Consent.person_id == Case.client_id)
+        .where(Case.id == param("case"))
+    )
+
+
+@internal
+def status_of(cursor: Any, case: VisibleCase, today: date) -> ConsentStatus:
+    """:func:`consent_status` on a read cursor, once the caller knows the reader may see the
+    case (:func:`~app.services.scope.readable_case`)."""
     soon = today + timedelta(days=EXPIRY_WARNING_DAYS)
-    with ctx.uow() as uow:
-        session = uow.session
-        case = visible_case(session, actor, case_id)
-        rows = list(session.scalars(select(Consent).where(Consent.person_id == case.client_id)))
-        missing: list[ConsentScope] = []
-        withdrawn: list[ConsentScope] = []
-        expired: list[ConsentScope] = []
-        expiring: list[tuple[ConsentScope, date]] = []
-        for scope in required_scopes(session, case):
-            mine = sorted(
-                (c for c in rows if c.scope is scope),
-                key=lambda c: (c.given_on, c.created_at),
-                reverse=True,
-            )
-            valid = [c for c in mine if is_valid(c.given_on, c.expires_on, c.withdrawn_on, today)]
-            if not valid:
-                missing.append(scope)
-                latest = mine[0] if mine else None
-                if latest is not None and latest.withdrawn_on is not None:
-                    withdrawn.append(scope)
-                elif latest is not None and latest.expires_on is not None:
-                    expired.append(scope)
-                continue
-            ends = [c.expires_on for c in valid]
-            last = None if None in ends else max(e for e in ends if e is not None)
-            if last is not None and last <= soon:
-                expiring.append((scope, last))
-        return ConsentStatus(
-            case_id=case.id,
-            missing=tuple(missing),
-            withdrawn=tuple(withdrawn),
-            expired=tuple(expired),
-            expiring=tuple(expiring),
+    found = _client_consents().rows(cursor, {"case": case.id})
+    rows = [_Given(*r[1:]) for r in found if r[1] is not None]
+    missing: list[ConsentScope] = []
+    withdrawn: list[ConsentScope] = []
+    expired: list[ConsentScope] = []
+    expiring: list[tuple[ConsentScope, date]] = []
+    for scope in _scopes(case.kind, bool(found and found[0][0])):
+        mine = sorted(
+            (c for c in rows if c.scope is scope),
+            key=lambda c: (c.given_on, c.created_at),
+            reverse=True,
         )
+        valid = [c for c in mine if is_valid(c.given_on, c.expires_on, c.withdrawn_on, today)]
+        if not valid:
+            missing.append(scope)
+            latest = mine[0] if mine else None
+            if latest is not None and latest.withdrawn_on is not None:
+                withdrawn.append(scope)
+            elif latest is not None and latest.expires_on is not None:
+                expired.append(scope)
+            continue
+        ends = [c.expires_on for c in valid]
+        last = None if None in ends else max(e for e in ends if e is not None)
+        if last is not None and last <= soon:
+            expiring.append((scope, last))
+    return ConsentStatus(
+        case_id=case.id,
+        missing=tuple(missing),
+        withdrawn=tuple(withdrawn),
+        expired=tuple(expired),
+        expiring=tuple(expiring),
+    )

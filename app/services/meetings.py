@@ -11,7 +11,8 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from functools import cache
+from typing import Any, NamedTuple
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
@@ -25,7 +26,9 @@ from app.services import validation as v
 from app.services.audit_log import AuditAction, log
 from app.services.case_access import choice, touch, visible_case
 from app.services.context import Actor, ServiceContext
-from app.services.scope import visible_cases_clause
+from app.services.scope import readable_case, visible_cases_clause
+from app.store.prepared import Prepared, param
+from app.store.uow import read_cursor
 
 #: A meeting may be recorded a little ahead of time (clock drift, entering it on the way out).
 FUTURE_TOLERANCE = timedelta(minutes=15)
@@ -116,7 +119,7 @@ def _views_stmt() -> Select[*tuple[Any, ...]]:
     return select(Meeting, User.display_name).outerjoin(User, User.id == Meeting.recorded_by)
 
 
-def _view(meeting: Meeting, recorder: str | None, reader: Actor) -> MeetingView:
+def _view(meeting: Meeting | _MeetingRow, recorder: str | None, reader: Actor) -> MeetingView:
     hidden = reader.is_volunteer and meeting.recorded_by != reader.id
     return MeetingView(
         id=meeting.id,
@@ -204,14 +207,44 @@ def record_meeting(ctx: ServiceContext, data: MeetingInput) -> MeetingView:
 def list_case_meetings(ctx: ServiceContext, case_id: uuid.UUID) -> list[MeetingView]:
     """A case's meetings, newest first. Volunteers get others' summaries as ``None``."""
     actor = ctx.require_actor()
-    with ctx.uow() as uow:
-        visible_case(uow.session, actor, case_id)
-        stmt = (
-            _views_stmt()
-            .where(Meeting.case_id == case_id)
-            .order_by(Meeting.occurred_at.desc(), Meeting.created_at.desc(), Meeting.id)
-        )
-        return [_view(m, name, actor) for m, name in uow.session.execute(stmt)]
+    with read_cursor(ctx.engine) as cursor:
+        readable_case(cursor, actor, case_id)
+        return case_meetings(cursor, actor, case_id)
+
+
+class _MeetingRow(NamedTuple):
+    """The columns of a meeting that a view shows, read without the ORM."""
+
+    id: uuid.UUID
+    case_id: uuid.UUID
+    occurred_at: datetime
+    duration_minutes: int
+    kind: MeetingKind
+    location: str | None
+    summary: str
+    wellbeing: int | None
+    interpreter_used: bool
+    recorded_by: uuid.UUID | None
+    follow_up_task_id: uuid.UUID | None
+
+
+@cache
+def _case_meetings() -> Prepared:
+    columns = [getattr(Meeting, name) for name in _MeetingRow._fields]
+    return Prepared(
+        select(*columns, User.display_name)
+        .outerjoin(User, User.id == Meeting.recorded_by)
+        .where(Meeting.case_id == param("case"))
+        .order_by(Meeting.occurred_at.desc(), Meeting.created_at.desc(), Meeting.id)
+    )
+
+
+@internal
+def case_meetings(cursor: Any, reader: Actor, case_id: uuid.UUID) -> list[MeetingView]:
+    """:func:`list_case_meetings` on a read cursor, once the caller knows ``reader`` may see
+    the case (:func:`~app.services.scope.readable_case`)."""
+    rows = _case_meetings().rows(cursor, {"case": case_id})
+    return [_view(_MeetingRow(*r[:-1]), r[-1], reader) for r in rows]
 
 
 @internal

@@ -10,6 +10,8 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,7 +20,7 @@ from app.errors import ValidationError
 from app.i18n import _
 from app.models import Case, Need
 from app.models.enums import RESTRICTED_NEED_DOMAINS, NeedDomain, NeedStatus
-from app.security.permissions import Permission, requires
+from app.security.permissions import Permission, internal, requires
 from app.services import validation as v
 from app.services.audit_log import AuditAction
 from app.services.case_access import (
@@ -32,6 +34,9 @@ from app.services.case_access import (
     visible_case,
 )
 from app.services.context import Actor, ServiceContext
+from app.services.scope import readable_case
+from app.store.prepared import Prepared, param
+from app.store.uow import read_cursor
 
 
 @dataclass(frozen=True)
@@ -47,7 +52,22 @@ class NeedView:
     notes_hidden: bool = False
 
 
-def _view(need: Need, reader: Actor) -> NeedView:
+class _NeedRow(NamedTuple):
+    """The columns of a need that a view shows, read without the ORM."""
+
+    id: uuid.UUID
+    case_id: uuid.UUID
+    domain: NeedDomain
+    status: NeedStatus
+    identified_on: date
+    met_on: date | None
+    notes: str | None
+
+
+_COLUMNS = tuple(getattr(Need, name) for name in _NeedRow._fields)
+
+
+def _view(need: Need | _NeedRow, reader: Actor) -> NeedView:
     hidden = not sees_restricted(reader)
     return NeedView(
         id=need.id,
@@ -163,11 +183,23 @@ def update_need_notes(ctx: ServiceContext, need_id: uuid.UUID, notes: str | None
 def list_case_needs(ctx: ServiceContext, case_id: uuid.UUID) -> list[NeedView]:
     """A case's needs in the order they were identified. Volunteers: no health needs."""
     actor = ctx.require_actor()
-    with ctx.uow() as uow:
-        session = uow.session
-        visible_case(session, actor, case_id)
-        stmt = select(Need).where(Need.case_id == case_id)
-        if not sees_restricted(actor):
-            stmt = stmt.where(Need.domain.not_in(sorted(RESTRICTED_NEED_DOMAINS)))
-        stmt = stmt.order_by(Need.identified_on, Need.created_at, Need.id)
-        return [_view(need, actor) for need in session.scalars(stmt)]
+    with read_cursor(ctx.engine) as cursor:
+        readable_case(cursor, actor, case_id)
+        return case_needs(cursor, actor, case_id)
+
+
+@cache
+def _case_needs(restricted: bool) -> Prepared:
+    stmt = select(*_COLUMNS).where(Need.case_id == param("case"))
+    if not restricted:
+        stmt = stmt.where(Need.domain.not_in(sorted(RESTRICTED_NEED_DOMAINS)))
+    return Prepared(stmt.order_by(Need.identified_on, Need.created_at, Need.id))
+
+
+@internal
+def case_needs(cursor: Any, reader: Actor, case_id: uuid.UUID) -> list[NeedView]:
+    """:func:`list_case_needs` on a read cursor, once the caller knows ``reader`` may see
+    the case (:func:`~app.services.scope.readable_case`)."""
+    restricted = sees_restricted(reader)
+    rows = _case_needs(restricted).rows(cursor, {"case": case_id})
+    return [_view(_NeedRow(*r), reader) for r in rows]

@@ -11,7 +11,8 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from functools import cache
+from typing import Any, NamedTuple
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
@@ -20,12 +21,20 @@ from app.errors import NotFoundError, ValidationError
 from app.i18n import _
 from app.models import Case, Need, Organisation, Referral, utcnow
 from app.models.enums import ConsentScope, NeedDomain, OrganisationType, ReferralStatus
-from app.security.permissions import Permission, requires
+from app.security.permissions import Permission, internal, requires
 from app.services import validation as v
 from app.services.audit_log import AuditAction, log
-from app.services.case_access import choice, sees_restricted, touch, visible_case
+from app.services.case_access import (
+    choice,
+    sees_restricted,
+    touch,
+    visible_case,
+)
 from app.services.consent import consent_refusal
 from app.services.context import Actor, ServiceContext
+from app.services.scope import readable_case
+from app.store.prepared import Prepared, param
+from app.store.uow import read_cursor
 
 
 @dataclass(frozen=True)
@@ -53,7 +62,7 @@ def _stmt() -> Select[*tuple[Any, ...]]:
 
 
 def _view(
-    ref: Referral, domain: NeedDomain | None, name: str, kind: OrganisationType
+    ref: Referral | _ReferralRow, domain: NeedDomain | None, name: str, kind: OrganisationType
 ) -> ReferralView:
     return ReferralView(
         id=ref.id,
@@ -75,17 +84,45 @@ def _view(
 def list_case_referrals(ctx: ServiceContext, case_id: uuid.UUID) -> list[ReferralView]:
     """A case's referrals, newest first. Always empty for volunteers (see the module note)."""
     actor = ctx.require_actor()
-    with ctx.uow() as uow:
-        session = uow.session
-        visible_case(session, actor, case_id)
-        if not sees_restricted(actor):
-            return []
-        stmt = (
-            _stmt()
-            .where(Referral.case_id == case_id)
-            .order_by(Referral.created_at.desc(), Referral.id)
-        )
-        return [_view(*row) for row in session.execute(stmt)]
+    with read_cursor(ctx.engine) as cursor:
+        readable_case(cursor, actor, case_id)
+        return case_referrals(cursor, actor, case_id)
+
+
+class _ReferralRow(NamedTuple):
+    """The columns of a referral that a view shows, read without the ORM."""
+
+    id: uuid.UUID
+    case_id: uuid.UUID
+    need_id: uuid.UUID | None
+    organisation_id: uuid.UUID
+    status: ReferralStatus
+    sent_on: date | None
+    responded_on: date | None
+    outcome: str | None
+    notes: str | None
+
+
+@cache
+def _case_referrals() -> Prepared:
+    columns = [getattr(Referral, name) for name in _ReferralRow._fields]
+    return Prepared(
+        select(*columns, Need.domain, Organisation.name, Organisation.type)
+        .join(Organisation, Organisation.id == Referral.organisation_id)
+        .outerjoin(Need, Need.id == Referral.need_id)
+        .where(Referral.case_id == param("case"))
+        .order_by(Referral.created_at.desc(), Referral.id)
+    )
+
+
+@internal
+def case_referrals(cursor: Any, reader: Actor, case_id: uuid.UUID) -> list[ReferralView]:
+    """:func:`list_case_referrals` on a read cursor, once the caller knows ``reader`` may see
+    the case (:func:`~app.services.scope.readable_case`)."""
+    if not sees_restricted(reader):
+        return []
+    rows = _case_referrals().rows(cursor, {"case": case_id})
+    return [_view(_ReferralRow(*r[:-3]), *r[-3:]) for r in rows]
 
 
 @requires(Permission.CASE_WRITE)

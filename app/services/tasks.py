@@ -13,12 +13,13 @@ overdue ones (due before today) come first without a separate sort.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, or_, select, true
+from sqlalchemy import ColumnElement, Select, String, and_, bindparam, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 from app.errors import NotFoundError, ValidationError
@@ -28,10 +29,11 @@ from app.models.enums import Role
 from app.security.permissions import Permission, PermissionDenied, allowed, internal, pure, requires
 from app.services import validation as v
 from app.services.audit_log import AuditAction, log
-from app.services.case_access import touch, visible_case
+from app.services.case_access import touch
 from app.services.context import Actor, ServiceContext
-from app.services.scope import visible_cases_clause
-from app.store.uow import UnitOfWork
+from app.services.scope import VisibleCase, readable_case, visible_cases_clause
+from app.store.prepared import Prepared, param
+from app.store.uow import UnitOfWork, read_cursor
 
 MAX_LIST = 5_000
 
@@ -88,26 +90,30 @@ def _readable(reader: Actor) -> ColumnElement[bool]:
     )
 
 
+_ASSIGNEE = aliased(User)
+#: What a task view shows (see :func:`_task_views`); needs ``_ASSIGNEE``, ``Case`` and
+#: ``Person`` joined.
+_COLUMNS = (
+    Task.id,
+    Task.title,
+    Task.due_on,
+    Task.assignee_id,
+    _ASSIGNEE.display_name,
+    Task.case_id,
+    Case.reference,
+    (Person.given_name + " " + Person.family_name).label("client_name"),
+    Task.done,
+    Task.done_at,
+    Task.notes,
+)
+
+
 @cache  # built once (statements are immutable): new aliases on every call cost ~1 ms
 def _stmt() -> Select[*tuple[Any, ...]]:
     """Columns, not ORM objects: a list of thousands of tasks stays quick."""
-    assignee = aliased(User)
     return (
-        select(
-            Task.id,
-            Task.title,
-            Task.due_on,
-            Task.assignee_id,
-            assignee.display_name,
-            Task.case_id,
-            Case.reference,
-            Person.given_name,
-            Person.family_name,
-            Task.done,
-            Task.done_at,
-            Task.notes,
-        )
-        .outerjoin(assignee, assignee.id == Task.assignee_id)
+        select(*_COLUMNS)
+        .outerjoin(_ASSIGNEE, _ASSIGNEE.id == Task.assignee_id)
         .outerjoin(Case, Case.id == Task.case_id)
         .outerjoin(Person, Person.id == Case.client_id)
     )
@@ -119,6 +125,11 @@ _ORDER = (Task.done, Task.due_on.asc().nulls_last(), Task.title, Task.id)
 
 
 def _views(session: Session, stmt: Select[*tuple[Any, ...]], today: date) -> list[TaskView]:
+    return _task_views(session.execute(stmt), today)
+
+
+def _task_views(rows: Iterable[Sequence[Any]], today: date) -> list[TaskView]:
+    """Views of rows of :func:`_stmt`'s columns."""
     return [
         TaskView(
             id=r[0],
@@ -128,13 +139,13 @@ def _views(session: Session, stmt: Select[*tuple[Any, ...]], today: date) -> lis
             assignee_name=r[4],
             case_id=r[5],
             case_reference=r[6],
-            client_name=None if r[7] is None else f"{r[7]} {r[8]}",
-            done=r[9],
-            done_at=r[10],
-            notes=r[11],
-            overdue=not r[9] and r[2] is not None and r[2] < today,
+            client_name=r[7],
+            done=r[8],
+            done_at=r[9],
+            notes=r[10],
+            overdue=not r[8] and r[2] is not None and r[2] < today,
         )
-        for r in session.execute(stmt)
+        for r in rows
     ]
 
 
@@ -323,11 +334,41 @@ def list_my_tasks(ctx: ServiceContext, include_done: bool = False) -> list[TaskV
 def list_case_tasks(ctx: ServiceContext, case_id: uuid.UUID) -> list[TaskView]:
     """A case's tasks, done ones included (after the open ones). Volunteers: their own only."""
     actor = ctx.require_actor()
-    with ctx.uow() as uow:
-        session = uow.session
-        visible_case(session, actor, case_id)
-        stmt = _stmt().where(Task.case_id == case_id, _readable(actor))
-        return _views(session, stmt.order_by(*_ORDER).limit(MAX_LIST), date.today())
+    with read_cursor(ctx.engine) as cursor:
+        return case_tasks(cursor, actor, readable_case(cursor, actor, case_id))
+
+
+@cache
+def _case_tasks(all_tasks: bool) -> Prepared:
+    # The caller has checked the case: what is left of _readable is whose tasks. The case's
+    # reference and client come from the caller (looking them up again costs as much as
+    # reading the tasks).
+    mine = true() if all_tasks else Task.assignee_id == param("reader")
+    columns = [
+        bindparam(c.key, None, type_=String()) if c.key in ("reference", "client_name") else c
+        for c in _COLUMNS
+    ]
+    stmt = (
+        select(*columns)
+        .outerjoin(_ASSIGNEE, _ASSIGNEE.id == Task.assignee_id)
+        .where(Task.case_id == param("case"), mine)
+    )
+    return Prepared(stmt.order_by(*_ORDER).limit(MAX_LIST))
+
+
+@internal
+def case_tasks(cursor: Any, reader: Actor, case: VisibleCase) -> list[TaskView]:
+    """:func:`list_case_tasks` on a read cursor, once the caller knows ``reader`` may see the
+    case (:func:`~app.services.scope.readable_case`)."""
+    all_tasks = _manages_all(reader)
+    params: dict[str, Any] = {
+        "case": case.id,
+        "reference": case.reference,
+        "client_name": case.client_name,
+    }
+    if not all_tasks:
+        params["reader"] = reader.id
+    return _task_views(_case_tasks(all_tasks).rows(cursor, params), date.today())
 
 
 @requires(Permission.TASKS_OWN)

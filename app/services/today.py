@@ -13,19 +13,17 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
-
-from sqlalchemy import delete, select
+from typing import TYPE_CHECKING, Any
 
 from app.models import Case, RecentView, utcnow
 from app.security.permissions import Permission, internal, requires
-from app.services.case_access import visible_case
 from app.services.context import ServiceContext
 from app.services.meetings import MeetingRow, meeting_rows
 from app.services.releases import UpcomingRelease, mentee_rows, release_rows
-from app.services.scope import visible_cases_clause
+from app.services.scope import readable_case, visible_cases_clause
 from app.services.tasks import TaskView, open_tasks_of
-from app.store.uow import UnitOfWork
+from app.store.prepared import stored
+from app.store.uow import write_cursor
 
 if TYPE_CHECKING:
     from app.services.cases import CaseRow
@@ -85,46 +83,40 @@ def today(ctx: ServiceContext, today: date | None = None) -> TodayView:
 
 
 @internal
-def record_case_view(
-    ctx: ServiceContext, case_id: uuid.UUID, *, uow: UnitOfWork | None = None
-) -> None:
+def record_case_view(ctx: ServiceContext, case_id: uuid.UUID, *, cursor: Any = None) -> None:
     """Remember that the signed-in user opened a case (after the caller's own checks).
 
-    With ``uow``, the write joins the caller's transaction and the caller commits: call it
-    that way from inside another unit of work (``cases.get_case``, which has just read the
-    case as this user may see it), because a second unit of work would wait on the first
-    one's write lock. Without, it checks that the user may see the case and commits on its
+    With ``cursor`` (of :func:`~app.store.uow.write_cursor`), the write joins the caller's
+    transaction and the caller commits: ``cases.get_case`` has just read the case as this
+    user may see it. Without, it checks that the user may see the case and commits on its
     own.
     """
     actor = ctx.actor
     if actor is None:  # a recovery-code session has no user to remember for
         return
-    if uow is not None:
-        _remember(uow, actor.id, case_id)
+    if cursor is not None:
+        _remember(cursor, actor.id, case_id)
         return
-    with ctx.uow() as own:
-        visible_case(own.session, actor, case_id)
+    with write_cursor(ctx.engine) as own:
+        readable_case(own, actor, case_id)
         _remember(own, actor.id, case_id)
-        own.commit()
 
 
-def _remember(uow: UnitOfWork, user_id: uuid.UUID, case_id: uuid.UUID) -> None:
-    session = uow.session
-    now = utcnow()
-    row = session.scalar(
-        select(RecentView).where(RecentView.user_id == user_id, RecentView.case_id == case_id)
-    )
-    if row is not None:  # opened before: the list keeps its length
-        row.viewed_at = now
-        return
-    session.add(RecentView(user_id=user_id, case_id=case_id, viewed_at=now, created_by=user_id))
-    session.flush()
-    keep = (
-        select(RecentView.id)
-        .where(RecentView.user_id == user_id)
-        .order_by(RecentView.viewed_at.desc(), RecentView.id)
-        .limit(RECENT_KEPT)
-    )
-    session.execute(
-        delete(RecentView).where(RecentView.user_id == user_id, RecentView.id.not_in(keep))
-    )
+_TABLE = RecentView.__tablename__
+_TOUCH = f"UPDATE {_TABLE} SET viewed_at = ?, updated_at = ? WHERE user_id = ? AND case_id = ?"
+_ADD = (
+    f"INSERT INTO {_TABLE} (id, user_id, case_id, viewed_at, created_at, updated_at, created_by) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+_PRUNE = (
+    f"DELETE FROM {_TABLE} WHERE user_id = ? AND id NOT IN "
+    f"(SELECT id FROM {_TABLE} WHERE user_id = ? ORDER BY viewed_at DESC, id LIMIT ?)"
+)
+
+
+def _remember(cursor: Any, user_id: uuid.UUID, case_id: uuid.UUID) -> None:
+    now, user, case = stored(utcnow()), user_id.hex, case_id.hex
+    if cursor.execute(_TOUCH, (now, now, user, case)).rowcount:
+        return  # opened before: the list keeps its length
+    cursor.execute(_ADD, (uuid.uuid4().hex, user, case, now, now, now, user))
+    cursor.execute(_PRUNE, (user, user, RECENT_KEPT))

@@ -43,6 +43,41 @@ def read_cursor(engine: Engine) -> Iterator[Any]:
         connection.close()
 
 
+@contextmanager
+def write_cursor(engine: Engine) -> Iterator[Any]:
+    """A DB-API cursor inside a write transaction of its own (``BEGIN IMMEDIATE``: the write
+    lock is taken first, so reads and writes in it see one state), committed when the block
+    ends normally and rolled back when it raises. For the audited view of a case, read and
+    written without the ORM."""
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        try:
+            cursor.execute("BEGIN IMMEDIATE")
+            try:
+                yield cursor
+                cursor.execute("COMMIT")
+            except BaseException:
+                connection.rollback()
+                raise
+        finally:
+            cursor.close()
+    finally:
+        connection.close()
+
+
+@contextmanager
+def session_cursor(session: Session) -> Iterator[Any]:
+    """A DB-API cursor on ``session``'s own connection and transaction (flushed first), for
+    the readers written for :func:`read_cursor` to run inside a unit of work."""
+    session.flush()
+    cursor = session.connection().connection.cursor()
+    try:
+        yield cursor
+    finally:
+        cursor.close()
+
+
 class UnitOfWork:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine

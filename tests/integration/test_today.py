@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from app.models import RecentView
@@ -13,6 +14,7 @@ from app.services.audit_log import AuditAction
 from app.services.context import ServiceContext
 from app.services.tasks import TaskInput
 from app.services.workspace import CreatedWorkspace
+from app.store.uow import write_cursor
 from tests.integration.helpers.casework import case_for, client, sign_in_new_user
 
 WEDNESDAY = date(2026, 1, 7)
@@ -74,13 +76,23 @@ def test_recent_cases_newest_first_at_most_ten_and_thirty_kept(ctx: ServiceConte
 
 
 def test_recording_a_view_inside_another_unit_of_work(ctx: ServiceContext) -> None:
-    """How cases.get_case calls it: inside its own write transaction, committed once."""
+    """How cases.get_case calls it: inside its write transaction, committed once."""
     case = case_for(ctx, client(ctx).id)
-    with ctx.uow() as uow:
-        audit_log.log(uow, ctx, AuditAction.VIEW_CASE, entity_type="case", case_id=case.id)
-        today.record_case_view(ctx, case.id, uow=uow)
-        uow.commit()
+    with write_cursor(ctx.engine) as cursor:
+        audit_log.log_on_cursor(
+            cursor, ctx, AuditAction.VIEW_CASE, entity_type="case", case_id=case.id
+        )
+        today.record_case_view(ctx, case.id, cursor=cursor)
     assert [c.id for c in today.today(ctx).recent_cases] == [case.id]
+    assert audit_log.verify_trail(ctx).ok
+
+
+def test_a_failed_write_transaction_remembers_nothing(ctx: ServiceContext) -> None:
+    case = case_for(ctx, client(ctx).id)
+    with pytest.raises(RuntimeError), write_cursor(ctx.engine) as cursor:
+        today.record_case_view(ctx, case.id, cursor=cursor)
+        raise RuntimeError("the audit event could not be written")
+    assert today.today(ctx).recent_cases == []
 
 
 def test_a_volunteer_s_recent_cases_follow_their_assignments(

@@ -50,6 +50,7 @@ EXPECTED: dict[str, frozenset[Role]] = {
     "cases.update_case": STAFF,
     "cases.change_status": STAFF,
     "cases.get_case": ALL,
+    "case_workspace.open_workspace": ALL,
     "cases.list_cases": ALL,
     "cases.count_cases": ALL,
     "cases.first_page": ALL,

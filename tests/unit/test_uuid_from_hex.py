@@ -8,7 +8,7 @@ import uuid
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.services.cases import uuid_from_hex
+from app.store.prepared import uuid_from_hex
 
 
 @given(st.uuids())

@@ -1,15 +1,14 @@
 """One case, open in a tab: a header and the tabs every case shares.
 
-All the case's data comes in one background call (:func:`load_bundle`); parts the signed-in
-role may not see come back as ``None`` and their tabs are left out, mirroring the services'
-own refusal.
+All the case's data comes in one background call (:func:`load_bundle`, one transaction: see
+:mod:`app.services.case_workspace`); parts the signed-in role may not see come back as
+``None`` and their tabs are left out, mirroring the services' own refusal.
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -25,18 +24,12 @@ from PySide6.QtWidgets import (
 from app.i18n import _
 from app.i18n_formats import number
 from app.labels import audit_action_label, label
-from app.security.permissions import PermissionDenied
 from app.services import (
-    attachments,
-    audit_log,
+    case_workspace,
     cases,
     consent,
-    meetings,
-    needs,
-    referrals,
-    relations,
-    tasks,
 )
+from app.services.case_workspace import CaseBundle
 from app.services.context import ServiceContext
 from app.ui.style import KIND_COLOURS, STATUS_COLOURS
 from app.ui.tables import ListTable, elide
@@ -46,40 +39,9 @@ if TYPE_CHECKING:
     from app.ui.pages.cases import CasesPage
 
 
-@dataclass(frozen=True)
-class CaseBundle:
-    case: cases.CaseView
-    needs: list[needs.NeedView]
-    meetings: list[meetings.MeetingView]
-    tasks: list[tasks.TaskView]
-    referrals: list[referrals.ReferralView] | None
-    documents: list[attachments.AttachmentView] | None
-    people: list[relations.RelationshipView] | None
-    history: list[audit_log.AuditRow] | None
-    consent: consent.ConsentStatus | None = None
-
-
-def _allowed(fn: Any, *args: Any) -> Any:
-    try:
-        return fn(*args)
-    except PermissionDenied:
-        return None
-
-
 def load_bundle(ctx: ServiceContext, case_id: uuid.UUID) -> CaseBundle:
     """Runs on the database thread: everything one case workspace shows."""
-    case = cases.get_case(ctx, case_id)
-    return CaseBundle(
-        case=case,
-        needs=needs.list_case_needs(ctx, case_id),
-        meetings=meetings.list_case_meetings(ctx, case_id),
-        tasks=tasks.list_case_tasks(ctx, case_id),
-        referrals=_allowed(referrals.list_case_referrals, ctx, case_id),
-        documents=_allowed(lambda: attachments.list_attachments(ctx, case_id=case_id)),
-        people=_allowed(relations.list_relationships, ctx, case.client_id),
-        history=_allowed(audit_log.case_history, ctx, case_id),
-        consent=_allowed(consent.consent_status, ctx, case_id),
-    )
+    return case_workspace.open_workspace(ctx, case_id)
 
 
 class CaseHeader(QWidget):
