@@ -146,14 +146,22 @@ OPEN_CASE_SQL = [
         case_id, person_id FROM audit_events WHERE case_id = :case
         ORDER BY sequence DESC LIMIT 500""",
     ),
+    (
+        "consent",
+        """SELECT EXISTS (SELECT 1 FROM referrals WHERE case_id = :case), c.scope, c.given_on,
+        c.created_at, c.expires_on, c.withdrawn_on
+        FROM cases k LEFT JOIN consents c ON c.person_id = k.client_id WHERE k.id = :case""",
+    ),
 ]
 
 
 def open_case(conn: Any, case_id: str, user_id: str, written: list[str]) -> int:
     """Read every tab's data, then record the view as Homeward must (DESIGN.md: reading a
-    case is audited, and it goes on the reader's recent list): one audit row (HMAC-signed,
-    next sequence number) and the recent-view row, in one committed transaction.
-    ``written`` collects the audit rows' ids so that the caller can remove them again."""
+    case is audited, and it goes on the reader's recent list): one audit row chained to the
+    previous one (read the last sequence and MAC, HMAC the new event over it), the chain's
+    head in ``settings``, and the recent-view row, in one committed transaction. ``written``
+    collects the audit rows' ids so that the caller can remove them again
+    (:func:`forget_views`)."""
     rows = 0
     client = None
     for name, sql in OPEN_CASE_SQL:
@@ -163,21 +171,32 @@ def open_case(conn: Any, case_id: str, user_id: str, written: list[str]) -> int:
         rows += len(result)
     now = datetime.now(UTC).replace(tzinfo=None).isoformat(" ")
     event_id = uuid.uuid4().hex
-    mac = hmac.new(b"bench", f"{event_id}|{case_id}|view_case".encode(), "sha256").hexdigest()
     conn.execute("BEGIN IMMEDIATE")
+    sequence, previous = conn.execute(
+        "SELECT sequence, mac FROM audit_events ORDER BY sequence DESC LIMIT 1"
+    ).fetchone()
+    sequence += 1
+    message = f"{sequence}|{now}|{user_id}|view_case|case|{case_id}|".encode()
+    mac = hmac.new(b"bench", bytes.fromhex(previous) + message, "sha256").hexdigest()
     conn.execute(
         """INSERT INTO audit_events (id, sequence, occurred_at, user_id, action, entity_type,
         entity_id, fields, mac, case_id, person_id, created_at, updated_at, created_by)
-        VALUES (:id, (SELECT coalesce(max(sequence), 0) + 1 FROM audit_events), :now, :user,
-        'view_case', 'case', :case, '[]', :mac, :case, :client, :now, :now, :user)""",
+        VALUES (:id, :sequence, :now, :user, 'view_case', 'case', :case, '', :mac, :case,
+        :client, :now, :now, :user)""",
         {
             "id": event_id,
+            "sequence": sequence,
             "now": now,
             "user": user_id,
             "case": case_id,
             "mac": mac,
             "client": client,
         },
+    )
+    head = f'{{"mac": "{mac}", "sequence": {sequence}, "tag": "{mac}"}}'
+    conn.execute(
+        "UPDATE settings SET value = :head, updated_at = :now WHERE key = 'audit_head'",
+        {"head": head, "now": now},
     )
     updated = conn.execute(
         "UPDATE recent_views SET viewed_at = :now, updated_at = :now "
@@ -195,13 +214,22 @@ def open_case(conn: Any, case_id: str, user_id: str, written: list[str]) -> int:
     return rows
 
 
-def forget_views(conn: Any, written: list[str], user_id: str) -> None:
-    """Remove what :func:`open_case` wrote (the audit trail's chain must stay verifiable)."""
+def audit_head(conn: Any) -> str:
+    """The audit chain's head as stored (:func:`open_case` overwrites it)."""
+    return str(
+        conn.execute("SELECT value FROM settings WHERE key = 'audit_head'").fetchone()[0]
+    )
+
+
+def forget_views(conn: Any, written: list[str], user_id: str, head: str) -> None:
+    """Remove what :func:`open_case` wrote and put the chain's head back (the audit trail
+    must stay verifiable)."""
     conn.execute(
         f"DELETE FROM audit_events WHERE id IN ({','.join('?' * len(written))})",
         written,
     )
     conn.execute("DELETE FROM recent_views WHERE user_id = ?", (user_id,))
+    conn.execute("UPDATE settings SET value = ? WHERE key = 'audit_head'", (head,))
 
 
 # --- writing a meeting ----------------------------------------------------------------------
