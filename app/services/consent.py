@@ -264,19 +264,13 @@ def list_consents(ctx: ServiceContext, person_id: uuid.UUID) -> list[ConsentView
 
 
 def _scopes(kind: CaseKind, has_referral: bool) -> tuple[ConsentScope, ...]:
+    """The consent scopes the case's work needs (see the module note)."""
     needed = {ConsentScope.CASE_WORK}
     if kind is CaseKind.FOREIGN_INMATE:
         needed.add(ConsentScope.CONSULAR_CONTACT)
     if has_referral:
         needed.add(ConsentScope.SHARING_WITH_PARTNERS)
     return tuple(s for s in ConsentScope if s in needed)
-
-
-@internal
-def required_scopes(session: Session, case: Case) -> tuple[ConsentScope, ...]:
-    """The consent scopes the case's work needs (see the module note)."""
-    has_referral = bool(session.scalar(select(exists().where(Referral.case_id == case.id))))
-    return _scopes(case.kind, has_referral)
 
 
 @requires(Permission.CASE_READ)

@@ -24,12 +24,7 @@ from app.models.enums import ConsentScope, NeedDomain, OrganisationType, Referra
 from app.security.permissions import Permission, internal, requires
 from app.services import validation as v
 from app.services.audit_log import AuditAction, log
-from app.services.case_access import (
-    choice,
-    sees_restricted,
-    touch,
-    visible_case,
-)
+from app.services.case_access import choice, sees_restricted, touch, visible_case
 from app.services.consent import consent_refusal
 from app.services.context import Actor, ServiceContext
 from app.services.scope import readable_case
