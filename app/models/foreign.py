@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, Entity, enum_type
@@ -31,6 +31,9 @@ class ConsularContact(Entity, Base):
         enum_type(ConsularOutcome), default=ConsularOutcome.PENDING
     )
     notes: Mapped[str | None] = mapped_column(Text)
+
+    # the summary's contacts in a period, by outcome, from the index (migration 0010)
+    __table_args__ = (Index("ix_consular_contacts_time", "contacted_on", "outcome"),)
 
 
 class ImmigrationRecord(Entity, Base):
@@ -72,3 +75,5 @@ class DiscriminationReport(Entity, Base):
     description: Mapped[str] = mapped_column(Text)
     reported_to: Mapped[str | None] = mapped_column(String(200))
     outcome: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_discrimination_reports_time", "reported_on"),)

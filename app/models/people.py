@@ -50,6 +50,17 @@ class Person(Entity, Base):
     __table_args__ = (
         Index("ix_people_name", "family_name", "given_name"),
         Index("ix_people_birth", "birth_date"),
+        # what the summary counts of a client, without reading the table (migration 0010)
+        Index(
+            "ix_people_summary",
+            "id",
+            "gender",
+            "birth_date",
+            "birth_year_estimate",
+            "nationality",
+            "interpreter_needed",
+            "languages",
+        ),
     )
 
 

@@ -42,7 +42,8 @@ class ChildVisit(Entity, Base):
     follow_up: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (
-        Index("ix_child_visits_time", "scheduled_at"),
+        # covers the summary's visit counts (migration 0010)
+        Index("ix_child_visits_time", "scheduled_at", "status", "visit_type", "child_id"),
         Index("ix_child_visits_child_time", "child_id", "scheduled_at"),
     )
 

@@ -358,6 +358,60 @@ def test_every_count_follows_the_rules(built: Built) -> None:
     assert counts.minutes[RS] == counts.minutes[ALL] == 60 + 30 + 90
 
 
+def test_a_range_that_is_a_quarter_has_the_quarters_trend(built: Built) -> None:
+    # The trend quarter that is the period itself takes the period's own count; a range
+    # covering exactly 2026-Q2 must get the same trend as the quarter does.
+    as_range = periods.Period(Q2.start, Q2.end)  # a range (date_range would make it Q2)
+    assert as_range.code != Q2.code
+    trend = periods.trend_quarters(as_range)
+    with built.ctx.engine.connect() as conn:
+        by_quarter = queries.count_all(conn, Q2, trend)
+        by_range = queries.count_all(conn, as_range, trend)
+    trend_keys = [k for k in by_range.values if k.period in {q.code for q in trend}]
+    assert len(trend_keys) > 20
+    assert {k: by_range.values[k] for k in trend_keys} == {
+        k: by_quarter.values[k] for k in trend_keys
+    }
+    assert by_range.values[f.key(f.MEETINGS, Q2)] == 3
+
+
+#: The summary's big tables: read from indexes alone, so that what one computation reads fits
+#: in the page cache (see migration 0010).
+_BIG = ("cases", "people", "meetings", "tasks", "needs", "child_visits", "audit_events")
+
+
+def test_the_summary_reads_big_tables_through_covering_indexes_only(built: Built) -> None:
+    from sqlalchemy import event
+
+    statements: list[tuple[str, object]] = []
+
+    def capture(_c: object, _cur: object, sql: str, params: object, *_: object) -> None:
+        statements.append((sql, params))
+
+    event.listen(built.ctx.engine, "before_cursor_execute", capture)
+    try:
+        service.compute_summary(built.ctx, Q2)
+    finally:
+        event.remove(built.ctx.engine, "before_cursor_execute", capture)
+    reads = [(s, p) for s, p in statements if s.lstrip().upper().startswith("SELECT")]
+    assert len(reads) > 20
+    assert any("INDEXED BY ix_cases_id_kind" in s for s, _ in reads)
+    raw = built.ctx.engine.raw_connection()
+    try:
+        steps = [
+            row[3]
+            for sql, params in reads
+            for row in raw.cursor().execute("EXPLAIN QUERY PLAN " + sql, params).fetchall()
+        ]
+    finally:
+        raw.close()
+    on_big = [
+        s for s in steps if s.split(" ")[:1] in (["SCAN"], ["SEARCH"]) and s.split()[1] in _BIG
+    ]
+    assert on_big, steps
+    assert [s for s in on_big if "COVERING INDEX" not in s] == []
+
+
 def test_the_caseload_adds_up_across_the_trend(built: Built) -> None:
     summary = service.compute_summary(built.ctx, Q2, threshold=3)
     values = {k: fig.value for k, fig in summary.figures.items()}
