@@ -41,6 +41,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import Connection, LargeBinary, RowMapping, Table, select, text
 from sqlalchemy import cast as sql_cast
+from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session
 
 from app.i18n import _, ngettext
@@ -542,6 +543,11 @@ def _walk(db: DB, key: bytes) -> _Walk:
             expected += 1
     except TypeError:  # a NULL forced into a column the MAC covers
         return _Walk(expected - 1, last_mac, _changed(expected, expected - 1))
+    except OperationalError:  # busy, locked, disk I/O: not a finding about the trail
+        raise
+    except DatabaseError:  # "malformed": the pages holding this event on are damaged
+        problem = _("Some records cannot be read: the file is damaged.")
+        return _Walk(expected - 1, last_mac, ChainReport(False, expected - 1, expected, problem))
     return _Walk(expected - 1, last_mac, None)
 
 

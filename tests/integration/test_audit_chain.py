@@ -171,6 +171,31 @@ def test_aware_times_are_stored_as_utc(engine: Engine) -> None:
     assert verify(engine).ok
 
 
+def test_unreadable_events_are_a_finding_not_a_crash(template: Path, tmp_path: Path) -> None:
+    """A damaged page in the trail (SQLCipher refuses its HMAC: "malformed") makes the walk
+    report the trail broken from there, as ``homeward verify`` must, instead of raising."""
+    engine = open_copy(template, tmp_path)
+    with engine.begin() as conn:
+        append_bulk(conn, KEY, (an_event(i) for i in range(400)))
+    with engine.connect() as conn:
+        root = conn.exec_driver_sql(
+            "SELECT rootpage FROM sqlite_master WHERE name = 'audit_events'"
+        ).scalar_one()
+    engine.dispose()  # the last connection to close checkpoints the WAL into the file
+    assert not (tmp_path / "a.db-wal").exists()
+    with open(tmp_path / "a.db", "r+b") as handle:
+        handle.seek((root - 1) * 4096 + 100)
+        handle.write(secrets.token_bytes(64))
+    engine = make_engine(tmp_path / "a.db", KeyHolder(DATA_KEY))
+    try:
+        report = verify(engine)
+    finally:
+        engine.dispose()
+    assert not report.ok
+    assert (report.events, report.first_bad_sequence) == (0, 1)
+    assert report.problem == "Some records cannot be read: the file is damaged."
+
+
 def test_record_writes_nothing_unless_the_caller_commits(engine: Engine) -> None:
     write(engine, 3)
     with Session(engine) as session:
