@@ -217,6 +217,7 @@ TABLE_LABELS: dict[str, tuple[str, str]] = {
     "immigration_records": ("{n} immigration record", "{n} immigration records"),
     "family_abroad": ("{n} family member abroad", "{n} family members abroad"),
     "discrimination_reports": ("{n} discrimination report", "{n} discrimination reports"),
+    "drafts": ("{n} unsaved draft", "{n} unsaved drafts"),
     "audit_links": ("{n} audit event unlinked", "{n} audit events unlinked"),
     "mentions": ("{n} mention in other records", "{n} mentions in other records"),
 }
