@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app.errors import HomewardError
-from app.i18n import _
+from app.i18n import _, pgettext
 from app.services import drafts
 from app.services.context import ServiceContext
 from app.ui.dialog_base import ServiceDialog
@@ -139,9 +139,11 @@ def _offer(window: MainWindow, found: list[drafts.DraftView]) -> None:
         box = QMessageBox(QMessageBox.Icon.Question, _("Homeward"), question(draft), parent=window)
         box.setObjectName("draftOffer")
         box.setInformativeText(preview(draft))
-        go_on = box.addButton(_("Continue"), QMessageBox.ButtonRole.AcceptRole)
-        discard = box.addButton(_("Discard"), QMessageBox.ButtonRole.DestructiveRole)
-        later = box.addButton(_("Not now"), QMessageBox.ButtonRole.RejectRole)
+        go_on = box.addButton(pgettext("draft", "Continue"), QMessageBox.ButtonRole.AcceptRole)
+        discard = box.addButton(
+            pgettext("draft", "Discard"), QMessageBox.ButtonRole.DestructiveRole
+        )
+        later = box.addButton(pgettext("draft", "Not now"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(go_on)
         box.setEscapeButton(later)
         box.exec()
