@@ -16,6 +16,7 @@ import uuid
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from shiboken6 import isValid
 
 from app.errors import HomewardError
 from app.i18n import _, pgettext
@@ -72,7 +73,13 @@ def draft_dialogs() -> dict[str, type[ServiceDialog]]:
 
 def keep_open_dialogs(ctx: ServiceContext) -> int:
     """Homeward is locking: every open dialog of this session keeps its draft and closes.
-    Call it before the lock is queued on the database thread. Returns how many closed."""
+    Call it before the lock is queued on the database thread. Returns how many closed.
+
+    Open message boxes close first, as if cancelled (they may name a client: a draft's
+    question, likely duplicates), so the dialogs under them close too."""
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, QMessageBox) and widget.isVisible():
+            widget.done(QMessageBox.StandardButton.Cancel.value)
     dialogs = [
         widget
         for widget in QApplication.topLevelWidgets()
@@ -147,6 +154,8 @@ def _offer(window: MainWindow, found: list[drafts.DraftView]) -> None:
         box.setDefaultButton(go_on)
         box.setEscapeButton(later)
         box.exec()
+        if not (isValid(window) and isValid(box) and window.isVisible()):
+            return  # Homeward locked while asking: the draft is offered at the next sign-in
         chosen = box.clickedButton()
         box.deleteLater()
         if chosen is go_on:

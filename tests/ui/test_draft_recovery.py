@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QMessageBox, QPushButton
+from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 
 from app.models.enums import CaseKind, Role
 from app.security.idle import IdleTimer
@@ -269,3 +269,28 @@ def test_every_field_comes_back_from_a_draft(
     second.restore_draft(draft)
     assert field_values.read_all(second.form.fields) == field_values.read_all(first.form.fields)
     assert TYPED in str(field_values.read_all(second.form.fields))
+
+
+def test_locking_while_a_draft_is_offered_hides_it_and_keeps_it(
+    qtbot: Any, controller: Controller, folder_and_case: tuple[CreatedWorkspace, cases.CaseView]
+) -> None:
+    _created, case = folder_and_case
+    type_meeting_then_lock(qtbot, controller, case, press_ctrl_l)
+    boxes: list[QMessageBox] = []
+
+    def lock_while_asked(box: QMessageBox) -> None:
+        boxes.append(box)
+        controller.lock()  # the idle lock, with the question still open
+
+    answer_dialog(QMessageBox, lock_while_asked)
+    controller.signin.username.setText("coord")
+    controller.signin.password.setText(PASSWORD)
+    controller.signin.try_sign_in()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert len(boxes) == 1 and controller.window is None
+    visible = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+    assert visible == [controller.signin]  # the question (naming the case) went with the lock
+
+    seen = offers_seen(controller)
+    sign_in(controller, "coord", PASSWORD)
+    assert len(seen) == 1 and case.reference in seen[0]
