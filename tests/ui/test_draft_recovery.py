@@ -4,13 +4,14 @@ only; drafts are written while typing, and go once saved or discarded."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import date, datetime
 from typing import Any
+from uuid import uuid4
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
+from PySide6.QtWidgets import QApplication, QMessageBox, QPlainTextEdit, QPushButton
 
 from app.models.enums import CaseKind, Role
 from app.security.idle import IdleTimer
@@ -22,7 +23,7 @@ from app.ui.case.workspace import CaseWorkspace
 from app.ui.dialogs import MeetingDialog, NeedDialog, PersonDialog, TaskDialog
 from app.ui.main import Controller
 from app.ui.main_window import MainWindow
-from app.ui.operations import SyncOperations
+from app.ui.operations import Operations, SyncOperations
 from tests.conftest import PASSWORD
 from tests.integration.helpers.casework import case_for, client
 from tests.ui.conftest import answer_dialog
@@ -294,3 +295,105 @@ def test_locking_while_a_draft_is_offered_hides_it_and_keeps_it(
     seen = offers_seen(controller)
     sign_in(controller, "coord", PASSWORD)
     assert len(seen) == 1 and case.reference in seen[0]
+
+
+TEXT_FIELDS = (
+    "summary",
+    "notes",
+    "reason",
+    "child_reaction",
+    "follow_up",
+    "outcome",
+    "description",
+    "address",
+)
+
+
+def test_every_kind_of_draft_reopens_its_dialog_with_the_text(
+    qtbot: Any, window: MainWindow, ctx: ServiceContext
+) -> None:
+    from sqlalchemy import select
+
+    from app.models import ChildVisit, DiscriminationReport, Referral
+    from app.ui.drafts import draft_dialogs, resume
+    from tests.integration.helpers.gdpr_data import make_client
+
+    a = make_client(ctx, "A")
+    with ctx.uow() as uow:
+        s = uow.session
+        target = {
+            "visit_id": str(s.scalar(select(ChildVisit.id).where(ChildVisit.case_id == a.case_id))),
+            "action": "cancel",
+            "report_id": str(s.scalar(select(DiscriminationReport.id))),
+            "referral_id": str(s.scalar(select(Referral.id))),
+        }
+    kinds = draft_dialogs()
+    assert len(kinds) >= 17
+    reopened: dict[str, list[str]] = {}
+    for kind, cls in kinds.items():
+        about_case = kind not in ("person", "new_case")
+        draft = drafts.DraftView(
+            id=uuid4(),
+            kind=kind,
+            case_id=a.case_id if about_case else None,
+            case_reference=None,
+            person_id=a.person_id if kind in ("person", "consent") else None,
+            payload={"title": kind, "fields": dict.fromkeys(TEXT_FIELDS, TYPED), "target": target},
+            updated_at=datetime(2026, 12, 7),
+        )
+
+        def look(dialog: Any, kind: str = kind) -> None:
+            texts = [
+                name
+                for name, widget in dialog.form.fields.items()
+                if isinstance(widget, QPlainTextEdit) and widget.toPlainText() == TYPED
+            ]
+            reopened[kind] = [type(dialog).__name__, *texts]
+            dialog._dirty = False
+            dialog.reject()
+
+        answer_dialog(cls, look)
+        assert resume(window, cls, draft) is None, kind
+    assert {k: v[0] for k, v in reopened.items()} == {k: c.__name__ for k, c in kinds.items()}
+    assert [k for k, v in reopened.items() if len(v) < 2] == []  # each got its text back
+
+
+def test_with_the_real_database_thread_the_draft_is_written_before_the_lock(
+    qtbot: Any, folder_and_case: tuple[CreatedWorkspace, cases.CaseView]
+) -> None:
+    created, case = folder_and_case
+    ops = Operations()
+    control = Controller(created.folder, ops)
+    qtbot.addWidget(control.signin)
+    try:
+        control.start()
+        control.signin.username.setText("coord")
+        control.signin.password.setText(PASSWORD)
+        control.signin.try_sign_in()
+        qtbot.waitUntil(lambda: control.window is not None, timeout=30_000)
+        window = control.window
+        assert window is not None
+        ctx = window.ctx
+        workspace = window.open_case(case.id)
+        assert isinstance(workspace, CaseWorkspace)
+        qtbot.waitUntil(lambda: workspace.bundle is not None, timeout=10_000)
+
+        def type_and_lock(dialog: MeetingDialog) -> None:
+            dialog.summary.setPlainText(TYPED)
+            control.lock()  # the backup on close and the lock are queued right behind the draft
+
+        answer_dialog(MeetingDialog, type_and_lock)
+        assert MeetingDialog.record(workspace, ctx, ops, case.id) is None
+        ops.wait_idle(timeout_ms=60_000)
+        qtbot.waitUntil(lambda: ctx.locked, timeout=10_000)
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    finally:
+        ops.wait_idle(timeout_ms=60_000)
+        ops.shutdown()
+    again = unlock(created.folder, "coord", PASSWORD)
+    try:
+        [kept] = drafts.my_drafts(again)
+    finally:
+        again.lock()
+    assert kept.case_id == case.id and kept.payload["locked"] is True
+    assert kept.payload["fields"]["summary"] == TYPED
