@@ -5,10 +5,12 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from sqlalchemy import select
 
 from app.errors import NotFoundError
+from app.models import Draft
 from app.models.enums import Role
-from app.services import drafts, erasure
+from app.services import drafts, erasure, users
 from app.services.context import ServiceContext
 from app.services.workspace import CreatedWorkspace
 from tests.integration.helpers.casework import case_for, client, sign_in_new_user
@@ -83,3 +85,17 @@ def test_erasure_removes_drafts_about_the_person_and_their_cases(ctx: ServiceCon
     assert receipt.count("drafts") == 2
     assert [d.id for d in drafts.my_drafts(ctx)] == [kept]
     assert find_in_workspace(ctx.folder, ctx.data_key(), [TYPED]) == []
+
+
+def test_removing_a_user_for_good_removes_their_drafts(
+    ctx: ServiceContext, workspace: CreatedWorkspace
+) -> None:
+    case = case_for(ctx, client(ctx).id)
+    row, other = sign_in_new_user(ctx, workspace.folder, "walter", Role.SOCIAL_WORKER)
+    meeting_draft(other, case.id)
+    other.lock()
+    mine = meeting_draft(ctx, case.id, "the coordinator's own")
+    users.remove_user_for_good(ctx, row.id)
+    with ctx.uow() as uow:
+        left = uow.session.scalars(select(Draft.id)).all()
+    assert left == [mine]
