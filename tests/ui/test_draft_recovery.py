@@ -397,3 +397,27 @@ def test_with_the_real_database_thread_the_draft_is_written_before_the_lock(
         again.lock()
     assert kept.case_id == case.id and kept.payload["locked"] is True
     assert kept.payload["fields"]["summary"] == TYPED
+
+
+def test_after_a_crash_the_last_autosaved_draft_is_offered(
+    qtbot: Any, controller: Controller, folder_and_case: tuple[CreatedWorkspace, cases.CaseView]
+) -> None:
+    created, case = folder_and_case
+    # What the 3-second save left behind when the power went: a draft, never locked.
+    ctx = unlock(created.folder, "coord", PASSWORD)
+    try:
+        drafts.save_draft(
+            ctx,
+            uuid4(),
+            "meeting",
+            {"title": "Record a meeting", "fields": {"summary": TYPED}, "locked": False},
+            case_id=case.id,
+        )
+    finally:
+        ctx.lock()
+    seen = offers_seen(controller)
+    sign_in(controller, "coord", PASSWORD)
+    assert seen == [
+        f"When Homeward last stopped, you were writing in “Record a meeting” for "
+        f"{case.reference}. Continue where you left off?"
+    ]
