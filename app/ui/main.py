@@ -24,6 +24,7 @@ from app.services import workspace as ws
 from app.services.context import ServiceContext
 from app.services.integrity import OpenOutcome
 from app.ui import style
+from app.ui.crash_guard import GuiGarbageCollector, enable_fault_handler
 from app.ui.firstrun import FirstRunWizard
 from app.ui.language import apply_language, remember_language, remembered_language
 from app.ui.main_window import MainWindow, WindowState
@@ -55,6 +56,9 @@ def application() -> QApplication:
         app = QApplication(sys.argv[:1])
         app.setApplicationName("Homeward")
         app.setOrganizationName("Homeward")
+        enable_fault_handler()
+        # Parented to the application, so it lives as long as the GUI thread's event loop.
+        GuiGarbageCollector(app)
         style.apply(app)
         apply_language(remembered_language())
     return app
