@@ -39,6 +39,8 @@ def fold(text: str | None) -> str:
 def latin(text: str | None) -> str:
     """The folded Latin transliteration of ``text``; ``""`` when it is Latin already (as
     folded, ASCII text: most names) or has no letters to write in Latin."""
+    if not text or text.isascii():  # most names and every reference: nothing to do
+        return ""
     folded = fold(text)
     if folded.isascii():
         return ""
