@@ -199,7 +199,10 @@ def _prune(folder: Path, workspace_id: str, settings: BackupSettings) -> list[st
     """Remove the generations the policy no longer keeps (this workspace's backups only)."""
     backups = bf.list_backups(folder, workspace_id=workspace_id)
     keep = bf.generations_to_keep(
-        [b.created_at for b in backups], daily=settings.keep_daily, weekly=settings.keep_weekly
+        [b.created_at for b in backups],
+        daily=settings.keep_daily,
+        weekly=settings.keep_weekly,
+        asked=[i for i, b in enumerate(backups) if b.reason == "manual"],
     )
     removed = []
     for index, backup in enumerate(backups):
