@@ -449,6 +449,13 @@ RECORDS: tuple[RecordLabels, ...] = (
         {"user_id": N_("User"), "viewed_at": N_("Opened")},
     ),
     RecordLabels(
+        "drafts",
+        "draft",
+        N_("Unsaved draft"),
+        {"user_id": N_("User"), "kind": N_("Kind"), "payload": N_("Typed text")},
+        lambda n: ngettext("{n} unsaved draft", "{n} unsaved drafts", n),
+    ),
+    RecordLabels(
         "case_search_index",
         "case_search_line",
         N_("Search line"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.models.admin import AuditEvent, ExportRecord, RecentView, Setting, User
+from app.models.admin import AuditEvent, Draft, ExportRecord, RecentView, Setting, User
 from app.models.base import Base, Entity, utcnow
 from app.models.cases import Attachment, Case, Consent, Meeting, Need, Referral, Task
 from app.models.foreign import (
@@ -28,6 +28,7 @@ __all__ = [
     "ConsularContact",
     "CustodyEvent",
     "DiscriminationReport",
+    "Draft",
     "Entity",
     "ErasureReceipt",
     "ExportRecord",

@@ -1,4 +1,4 @@
-"""Users, workspace settings, the audit trail and the export log."""
+"""Users, workspace settings, the audit trail, the export log, recent views and drafts."""
 
 from __future__ import annotations
 
@@ -87,3 +87,27 @@ class RecentView(Entity, Base):
     viewed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (Index("ix_recent_views_user", "user_id", "viewed_at"),)
+
+
+class Draft(Entity, Base):
+    """What a user was typing in a dialog that was not saved yet (locking, a crash).
+
+    ``payload`` is JSON of the dialog's field values: free text, as sensitive as the record it
+    would become, so it lives here in the encrypted database and nowhere else. Only its
+    author ever reads it (see :mod:`app.services.drafts`). ``case_id`` and ``person_id`` say
+    what the draft is about, so erasure and anonymisation remove it with the rest.
+    """
+
+    __tablename__ = "drafts"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(40))
+    case_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    person_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    payload: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (
+        Index("ix_drafts_user", "user_id", "updated_at"),
+        Index("ix_drafts_case", "case_id"),
+        Index("ix_drafts_person", "person_id"),
+    )

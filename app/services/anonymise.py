@@ -42,6 +42,7 @@ from app.models import (
     Consent,
     ConsularContact,
     DiscriminationReport,
+    Draft,
     ErasureReceipt,
     FamilyAbroad,
     ImmigrationRecord,
@@ -191,6 +192,11 @@ def _attachment_rows(plan: Plan) -> ColumnElement[bool]:
     return or_(_in(Attachment.person_id, plan.people), _in(Attachment.case_id, plan.cases))
 
 
+def _draft_rows(plan: Plan) -> ColumnElement[bool]:
+    """Unsaved drafts about the cases or people: they may hold anything typed about them."""
+    return or_(_in(Draft.case_id, plan.cases), _in(Draft.person_id, plan.people))
+
+
 def _audit_rows(plan: Plan) -> ColumnElement[bool]:
     return or_(_in(AuditEvent.person_id, plan.people), _in(AuditEvent.case_id, plan.cases))
 
@@ -215,6 +221,7 @@ def count(session: Session, plan: Plan) -> dict[str, int]:
             FamilyAbroad,
             or_(_case_rows(FamilyAbroad, plan), _in(FamilyAbroad.person_id, plan.people)),
         ),
+        "drafts": _count(session, Draft, _draft_rows(plan)),
         "audit_links": _count(session, AuditEvent, _audit_rows(plan)),
     }
     for model in (
@@ -322,6 +329,7 @@ def apply(session: Session, plan: Plan) -> None:
         person_id=None,
         updated_at=now,
     )
+    session.execute(delete(Draft).where(_draft_rows(plan)))
     session.execute(delete(Attachment).where(_attachment_rows(plan)))
     session.execute(delete(Consent).where(_in(Consent.person_id, plan.people)))
     session.execute(delete(Relationship).where(_relationship_rows(plan)))

@@ -220,6 +220,7 @@ RECEIPT_ORDER = (
     "immigration_records",
     "family_abroad",
     "discrimination_reports",
+    "drafts",
     "audit_links",
     "mentions",
 )

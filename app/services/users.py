@@ -17,11 +17,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from app.errors import NotFoundError, UnlockError, ValidationError
 from app.i18n import LANGUAGES, _
-from app.models import User, utcnow
+from app.models import Draft, User, utcnow
 from app.models.enums import Role
 from app.security import keyslots as ks
 from app.security.permissions import Permission, requires
@@ -266,7 +266,7 @@ def remove_user_for_good(
        crash between 2 and 3: the old key no longer opens the database, so the next open
        tries the pending seal, opens with the new key, and does step 3 itself.
     4. The user row is kept (cases and the audit trail refer to it) but deactivated, and
-       the user name is freed.
+       the user name is freed. Their unsaved drafts go: nobody could ever see them again.
 
     The removed user's old password now unwraps only the old key, which opens nothing.
     """
@@ -308,4 +308,7 @@ def remove_user_for_good(
         username=f"removed-{user_id.hex[:12]}",
         updated_at=utcnow(),
     )
+    with ctx.uow() as uow:
+        uow.session.execute(delete(Draft).where(Draft.user_id == user_id))
+        uow.commit()
     step("done")

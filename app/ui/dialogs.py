@@ -23,7 +23,17 @@ from PySide6.QtWidgets import (
 from app.i18n import _
 from app.labels import label
 from app.models.enums import Gender, MeetingKind, NeedDomain
-from app.services import directory, meetings, needs, people, referrals, relations, tasks, users
+from app.services import (
+    directory,
+    drafts,
+    meetings,
+    needs,
+    people,
+    referrals,
+    relations,
+    tasks,
+    users,
+)
 from app.services.context import ServiceContext
 from app.ui.dialog_base import ServiceDialog, optional
 from app.ui.operations import Operations
@@ -42,6 +52,9 @@ def enum_combo(values: Any, *, none_text: str | None = None) -> QComboBox:
 
 class MeetingDialog(ServiceDialog):
     """Recording a meeting: fast, focused, usable from the keyboard alone."""
+
+    draft_kind = "meeting"
+    draft_topics = ("cases", "meetings", "tasks")
 
     def __init__(
         self, parent: QWidget | None, ctx: ServiceContext, ops: Operations, case_id: uuid.UUID
@@ -116,6 +129,10 @@ class MeetingDialog(ServiceDialog):
 
 
 class TaskDialog(ServiceDialog):
+    draft_kind = "task"
+    draft_topics = ("cases", "tasks")
+    draft_page = "tasks"
+
     def __init__(
         self,
         parent: QWidget | None,
@@ -155,6 +172,18 @@ class TaskDialog(ServiceDialog):
         return lambda: tasks.create_task(ctx, data)
 
     @classmethod
+    def from_draft(
+        cls, parent: QWidget, ctx: ServiceContext, ops: Operations, draft: drafts.DraftView
+    ) -> ServiceDialog | None:
+        return cls(parent, ctx, ops, draft.case_id, cls._staff(ctx, ops))
+
+    @staticmethod
+    def _staff(ctx: ServiceContext, ops: Operations) -> list[users.UserRow]:
+        if ctx.require_actor().is_volunteer:
+            return []
+        return ops.call(lambda: users.list_active_staff(ctx))  # type: ignore[no-any-return]
+
+    @classmethod
     def add(
         cls,
         parent: QWidget | None,
@@ -163,14 +192,13 @@ class TaskDialog(ServiceDialog):
         *,
         case_id: uuid.UUID | None,
     ) -> tasks.TaskView | None:
-        actor = ctx.require_actor()
-        staff: list[users.UserRow] = (
-            [] if actor.is_volunteer else ops.call(lambda: users.list_active_staff(ctx))
-        )
-        return cls(parent, ctx, ops, case_id, staff).run_modal()  # type: ignore[no-any-return]
+        return cls(parent, ctx, ops, case_id, cls._staff(ctx, ops)).run_modal()  # type: ignore[no-any-return]
 
 
 class NeedDialog(ServiceDialog):
+    draft_kind = "need"
+    draft_topics = ("cases", "needs")
+
     def __init__(
         self, parent: QWidget | None, ctx: ServiceContext, ops: Operations, case_id: uuid.UUID
     ):
@@ -199,6 +227,9 @@ class NeedDialog(ServiceDialog):
 
 
 class ReferralDialog(ServiceDialog):
+    draft_kind = "referral"
+    draft_topics = ("cases", "referrals")
+
     def __init__(
         self,
         parent: QWidget | None,
@@ -245,9 +276,25 @@ class ReferralDialog(ServiceDialog):
         organisations = ops.call(lambda: directory.list_organisations(ctx))
         return cls(parent, ctx, ops, case_id, case_needs, organisations).run_modal()
 
+    @classmethod
+    def from_draft(
+        cls, parent: QWidget, ctx: ServiceContext, ops: Operations, draft: drafts.DraftView
+    ) -> ServiceDialog | None:
+        case_id = draft.case_id
+        if case_id is None:
+            return None
+        case_needs, organisations = ops.call(
+            lambda: (needs.list_case_needs(ctx, case_id), directory.list_organisations(ctx))
+        )
+        return cls(parent, ctx, ops, case_id, case_needs, organisations)
+
 
 class PersonDialog(ServiceDialog):
     """Create or edit a person. New people are checked for likely duplicates before saving."""
+
+    draft_kind = "person"
+    draft_topics = ("people", "cases")
+    draft_page = "people"
 
     def __init__(
         self,
@@ -391,6 +438,21 @@ class PersonDialog(ServiceDialog):
         if existing is None:
             return lambda: people.create_person(ctx, data)
         return lambda: people.update_person(ctx, existing.id, data)
+
+    def draft_person_id(self) -> uuid.UUID | None:
+        return self.existing.id if self.existing is not None else None
+
+    def draft_case_id(self) -> uuid.UUID | None:
+        return None  # about a person, wherever it was opened
+
+    @classmethod
+    def from_draft(
+        cls, parent: QWidget, ctx: ServiceContext, ops: Operations, draft: drafts.DraftView
+    ) -> ServiceDialog | None:
+        person_id = draft.person_id
+        if person_id is None:
+            return cls(parent, ctx, ops)
+        return cls(parent, ctx, ops, ops.call(lambda: people.get_person(ctx, person_id)))
 
     @classmethod
     def new_person(

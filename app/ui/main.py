@@ -1,9 +1,11 @@
 """Start the GUI and run its life cycle: first run → sign in → main window → lock → sign in.
 
 :class:`Controller` is the one object that knows about all windows. Locking (by the Lock
-button, Ctrl+L, or idle time) clears and destroys the main window — every widget that showed
-client data — closes the database connections and forgets the key on the database thread,
-and shows the sign-in window again.
+button, Ctrl+L, or idle time) first has every open dialog keep what is typed as a draft (queued
+on the database thread ahead of everything below), then clears and destroys the main window —
+every widget that showed client data — closes the database connections and forgets the key on
+the database thread, and shows the sign-in window again. After the same user signs in, their
+drafts are offered back (:mod:`app.ui.drafts`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from app.services.context import ServiceContext
 from app.services.integrity import OpenOutcome
 from app.ui import style
 from app.ui.crash_guard import GuiGarbageCollector, enable_fault_handler
+from app.ui.drafts import keep_open_dialogs, offer_drafts
 from app.ui.firstrun import FirstRunWizard
 from app.ui.language import apply_language, remember_language, remembered_language
 from app.ui.main_window import MainWindow, WindowState
@@ -118,6 +121,7 @@ class Controller(QObject):
         self.window.show()
         self._idle_poll.start()
         self._backup_timer.start(BACKUP_FIRST_MS)
+        offer_drafts(self.window)
 
     def _open_window(self, ctx: ServiceContext, state: WindowState | None = None) -> MainWindow:
         def load() -> tuple[str, int, dict[uuid.UUID, str]]:
@@ -201,6 +205,10 @@ class Controller(QObject):
         self._backup_timer.stop()
         window, ctx = self.window, self.ctx
         self.window, self.ctx = None, None
+        if ctx is not None:
+            # Before anything is cleared or the lock is queued: the drafts are written with
+            # the key that locking forgets.
+            keep_open_dialogs(ctx)
         if window is not None:
             window.clear()
             window.hide()
@@ -266,6 +274,7 @@ class Controller(QObject):
         self._backup_timer.stop()
         ctx = self.ctx
         if ctx is not None:
+            keep_open_dialogs(ctx)
             self._close_workspace(ctx)
         self.ops.wait_idle(timeout_ms=120_000)  # the backup on close of a big workspace
         self.ops.shutdown()

@@ -207,12 +207,13 @@ class MainWindow(QMainWindow):
         self.sidebar.setCurrentRow(list(self.pages).index(key))
         return page
 
-    def open_case(self, case_id: uuid.UUID) -> None:
+    def open_case(self, case_id: uuid.UUID) -> QWidget:
+        """Show the case in its tab (opening it if needed); returns the tab."""
         from app.ui.pages.cases import CasesPage
 
         cases_page = self.show_page("cases")
         assert isinstance(cases_page, CasesPage)
-        cases_page.open_case(case_id)
+        return cases_page.open_case(case_id)
 
     def user_name(self, user_id: uuid.UUID | None) -> str:
         if user_id is None:

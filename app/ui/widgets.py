@@ -140,6 +140,8 @@ class FormWithErrors(QWidget):
         outer.addLayout(self.form)
         self.errors: dict[str, QLabel] = {}
         self.labels: dict[str, QLabel] = {}
+        #: The field widgets by name (what a draft keeps: see ``ServiceDialog``).
+        self.fields: dict[str, QWidget] = {}
 
     def add(self, name: str, text: str, widget: W) -> W:
         holder = QWidget()
@@ -153,6 +155,7 @@ class FormWithErrors(QWidget):
         error.hide()
         column.addWidget(error)
         self.errors[name] = error
+        self.fields[name] = widget
         label = QLabel(text)
         label.setBuddy(widget)
         widget.setAccessibleName(text.replace("&", ""))

@@ -35,7 +35,7 @@ from app.models.enums import (
     ReferralSource,
     Role,
 )
-from app.services import cases, directory, people, users
+from app.services import cases, directory, drafts, people, users
 from app.services.context import ServiceContext
 from app.ui.dialog_base import ServiceDialog, optional
 from app.ui.dialogs import PersonDialog, enum_combo
@@ -79,6 +79,8 @@ class ClientPicker(QWidget):
         super().__init__()
         self.ctx, self.ops = ctx, ops
         self.chosen: uuid.UUID | None = None
+        #: The person to choose once the results of a restored search arrive (a draft).
+        self._wanted: uuid.UUID | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         row = QHBoxLayout()
@@ -121,7 +123,28 @@ class ClientPicker(QWidget):
             item.setData(256, row.id)
             self.results.addItem(item)
         if rows:
-            self.results.setCurrentRow(0)
+            ids = [row.id for row in rows]
+            wanted, self._wanted = self._wanted, None
+            self.results.setCurrentRow(ids.index(wanted) if wanted in ids else 0)
+
+    # -- a draft keeps the search and the choice --
+
+    def draft_value(self) -> dict[str, str | None]:
+        return {"search": self.search.text(), "chosen": str(self.chosen) if self.chosen else None}
+
+    def set_draft_value(self, value: object) -> None:
+        if not isinstance(value, dict):
+            return
+        chosen = value.get("chosen")
+        try:
+            self._wanted = uuid.UUID(chosen) if isinstance(chosen, str) else None
+        except ValueError:
+            self._wanted = None
+        search = value.get("search")
+        if isinstance(search, str) and search:
+            self.search.setText(search)
+            self._timer.stop()
+            self._find()
 
     def _picked(self, item: QListWidgetItem | None) -> None:
         self.chosen = item.data(256) if item is not None else None
@@ -250,6 +273,10 @@ class CaseForm:
 
 
 class NewCaseDialog(ServiceDialog):
+    draft_kind = "new_case"
+    draft_topics = ("cases",)
+    draft_page = "cases"
+
     def __init__(
         self, parent: QWidget | None, ctx: ServiceContext, ops: Operations, choices: Choices
     ):
@@ -274,8 +301,17 @@ class NewCaseDialog(ServiceDialog):
         choices = ops.call(lambda: Choices.load(ctx))
         return cls(parent, ctx, ops, choices).run_modal()  # type: ignore[no-any-return]
 
+    @classmethod
+    def from_draft(
+        cls, parent: QWidget, ctx: ServiceContext, ops: Operations, draft: drafts.DraftView
+    ) -> ServiceDialog | None:
+        return cls(parent, ctx, ops, ops.call(lambda: Choices.load(ctx)))
+
 
 class EditCaseDialog(ServiceDialog):
+    draft_kind = "edit_case"
+    draft_topics = ("cases",)
+
     def __init__(
         self,
         parent: QWidget | None,
@@ -305,6 +341,19 @@ class EditCaseDialog(ServiceDialog):
     ) -> Any:
         choices = ops.call(lambda: Choices.load(ctx))
         return cls(parent, ctx, ops, choices, case).run_modal()
+
+    def draft_case_id(self) -> uuid.UUID | None:
+        return self.case.id
+
+    @classmethod
+    def from_draft(
+        cls, parent: QWidget, ctx: ServiceContext, ops: Operations, draft: drafts.DraftView
+    ) -> ServiceDialog | None:
+        case_id = draft.case_id
+        if case_id is None:
+            return None
+        choices, case = ops.call(lambda: (Choices.load(ctx), cases.get_case(ctx, case_id)))
+        return cls(parent, ctx, ops, choices, case)
 
 
 class StatusDialog(ServiceDialog):

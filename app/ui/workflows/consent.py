@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from app.i18n import _
 from app.labels import label
 from app.models.enums import CaseKind, ConsentScope, LegalBasis
-from app.services import consent
+from app.services import consent, drafts
 from app.services.cases import CaseView
 from app.services.context import ServiceContext
 from app.ui.case.extra import CaseTab, TabSpec, register
@@ -65,6 +65,9 @@ def consent_warning(status: consent.ConsentStatus | None) -> str | None:
 
 
 class ConsentDialog(ServiceDialog):
+    draft_kind = "consent"
+    draft_topics = ("cases", "consent")
+
     def __init__(
         self, parent: QWidget | None, ctx: ServiceContext, ops: Operations, person_id: uuid.UUID
     ) -> None:
@@ -95,6 +98,19 @@ class ConsentDialog(ServiceDialog):
         expires = from_qdate(self.expires_on.date()) if self.expires.isChecked() else None
         notes = optional(self.notes.toPlainText())
         return lambda: consent.record_consent(ctx, pid, scope, basis, given, expires, notes)
+
+    def draft_person_id(self) -> uuid.UUID | None:
+        return self.person_id
+
+    def draft_target(self) -> dict[str, str]:
+        return {"person_id": str(self.person_id)}
+
+    @classmethod
+    def from_draft(
+        cls, parent: QWidget, ctx: ServiceContext, ops: Operations, draft: drafts.DraftView
+    ) -> ServiceDialog | None:
+        person_id = draft.person_id
+        return None if person_id is None else cls(parent, ctx, ops, person_id)
 
     @classmethod
     def record(

@@ -34,7 +34,7 @@ from app.models.enums import (
     ImmigrationStatus,
     RelationshipKind,
 )
-from app.services import foreign
+from app.services import drafts, foreign
 from app.services.cases import CaseView
 from app.services.context import ServiceContext
 from app.ui.case.extra import CaseTab, TabSpec, register
@@ -96,6 +96,9 @@ class InterpreterDialog(ServiceDialog):
 
 
 class ConsularDialog(ServiceDialog):
+    draft_kind = "consular"
+    draft_topics = ("cases", "foreign")
+
     def __init__(
         self,
         parent: QWidget | None,
@@ -129,8 +132,19 @@ class ConsularDialog(ServiceDialog):
         notes = optional(self.notes.toPlainText())
         return lambda: foreign.log_consular_contact(ctx, cid, country, on, channel, outcome, notes)
 
+    @classmethod
+    def from_draft(
+        cls, parent: QWidget, ctx: ServiceContext, ops: Operations, draft: drafts.DraftView
+    ) -> ServiceDialog | None:
+        if draft.case_id is None:
+            return None
+        return cls(parent, ctx, ops, draft.case_id, None)  # the draft has the country
+
 
 class ImmigrationDialog(ServiceDialog):
+    draft_kind = "immigration"
+    draft_topics = ("cases", "foreign")
+
     def __init__(
         self, parent: QWidget | None, ctx: ServiceContext, ops: Operations, case_id: uuid.UUID
     ) -> None:
@@ -152,6 +166,9 @@ class ImmigrationDialog(ServiceDialog):
 
 
 class FamilyAbroadDialog(ServiceDialog):
+    draft_kind = "family_abroad"
+    draft_topics = ("cases", "foreign")
+
     def __init__(
         self, parent: QWidget | None, ctx: ServiceContext, ops: Operations, case_id: uuid.UUID
     ) -> None:
@@ -180,6 +197,9 @@ class FamilyAbroadDialog(ServiceDialog):
 
 
 class DiscriminationDialog(ServiceDialog):
+    draft_kind = "discrimination"
+    draft_topics = ("cases", "foreign")
+
     def __init__(
         self, parent: QWidget | None, ctx: ServiceContext, ops: Operations, case_id: uuid.UUID
     ) -> None:
@@ -204,6 +224,9 @@ class DiscriminationDialog(ServiceDialog):
 
 
 class OutcomeDialog(ServiceDialog):
+    draft_kind = "discrimination_outcome"
+    draft_topics = ("cases", "foreign")
+
     def __init__(
         self,
         parent: QWidget | None,
@@ -212,7 +235,7 @@ class OutcomeDialog(ServiceDialog):
         report: foreign.DiscriminationView,
     ) -> None:
         super().__init__(parent, ctx, ops, _("Outcome of the report"))
-        self.report_id = report.id
+        self.report_id, self.case_id = report.id, report.case_id
         self.outcome = text_area(report.outcome or "")
         self.form.add("outcome", _("&Outcome"), self.outcome)
         self.watch(self.outcome)
@@ -220,6 +243,20 @@ class OutcomeDialog(ServiceDialog):
     def work(self) -> Callable[[], Any]:
         ctx, rid, outcome = self.ctx, self.report_id, optional(self.outcome.toPlainText())
         return lambda: foreign.set_discrimination_outcome(ctx, rid, outcome)
+
+    def draft_target(self) -> dict[str, str]:
+        return {"report_id": str(self.report_id)}
+
+    @classmethod
+    def from_draft(
+        cls, parent: QWidget, ctx: ServiceContext, ops: Operations, draft: drafts.DraftView
+    ) -> ServiceDialog | None:
+        case_id, wanted = draft.case_id, draft.payload.get("target", {}).get("report_id")
+        if case_id is None:
+            return None
+        reports = ops.call(lambda: foreign.list_discrimination_reports(ctx, case_id))
+        report = next((r for r in reports if str(r.id) == wanted), None)
+        return None if report is None else cls(parent, ctx, ops, report)
 
 
 def _section(title: str, table: ListTable, *buttons: QPushButton) -> QGroupBox:

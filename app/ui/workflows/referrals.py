@@ -3,6 +3,7 @@ its refusal is shown in the dialog) and recording the partner's answer."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -10,7 +11,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from app.i18n import _
 from app.models.enums import ReferralStatus
-from app.services import referrals
+from app.services import drafts, referrals
 from app.services.context import ServiceContext
 from app.ui.dialog_base import ServiceDialog, optional
 from app.ui.dialogs import enum_combo
@@ -46,6 +47,9 @@ class SendReferralDialog(ServiceDialog):
 
 
 class ReferralResponseDialog(ServiceDialog):
+    draft_kind = "referral_response"
+    draft_topics = ("cases", "referrals")
+
     def __init__(
         self,
         parent: QWidget | None,
@@ -70,3 +74,20 @@ class ReferralResponseDialog(ServiceDialog):
         status, outcome = self.status.currentData(), optional(self.outcome.toPlainText())
         on = from_qdate(self.on.date())
         return lambda: referrals.record_referral_response(ctx, rid, status, outcome, on)
+
+    def draft_case_id(self) -> uuid.UUID | None:
+        return self.referral.case_id
+
+    def draft_target(self) -> dict[str, str]:
+        return {"referral_id": str(self.referral.id)}
+
+    @classmethod
+    def from_draft(
+        cls, parent: QWidget, ctx: ServiceContext, ops: Operations, draft: drafts.DraftView
+    ) -> ServiceDialog | None:
+        case_id, wanted = draft.case_id, draft.payload.get("target", {}).get("referral_id")
+        if case_id is None:
+            return None
+        found = ops.call(lambda: referrals.list_case_referrals(ctx, case_id))
+        referral = next((r for r in found if str(r.id) == wanted), None)
+        return None if referral is None else cls(parent, ctx, ops, referral)

@@ -28,7 +28,7 @@ from app.i18n import _
 from app.i18n_formats import number, time_text
 from app.labels import label
 from app.models.enums import AssessmentOutcome, CaseKind, TransportSupport, VisitStatus, VisitType
-from app.services import visit_queries, visit_records, visits
+from app.services import drafts, visit_queries, visit_records, visits
 from app.services.cases import CaseView
 from app.services.context import ServiceContext
 from app.ui.case.extra import CaseTab, TabSpec, register
@@ -225,8 +225,30 @@ class ScheduleDialog(ServiceDialog):
         return cls(parent, ctx, ops, visit).run_modal()
 
 
+def reason_actions() -> dict[str, tuple[str, Callable[[ServiceContext, uuid.UUID, str], Any]]]:
+    """Cancelling and denying a visit, by name: the dialog's title and the service call."""
+    return {
+        "cancel": (_("Cancel the visit"), visits.cancel_visit),
+        "deny": (_("Deny the visit"), visits.deny_visit),
+    }
+
+
+def _visit(
+    ops: Operations, ctx: ServiceContext, draft: drafts.DraftView
+) -> visits.VisitView | None:
+    """The visit a draft is about, as the signed-in user may see it, or ``None``."""
+    case_id, wanted = draft.case_id, draft.payload.get("target", {}).get("visit_id")
+    if case_id is None:
+        return None
+    found = ops.call(lambda: visit_queries.list_case_visits(ctx, case_id))
+    return next((v for v in found if str(v.id) == wanted), None)
+
+
 class ReasonDialog(ServiceDialog):
     """Cancel or deny a visit: the reason is required."""
+
+    draft_kind = "visit_reason"
+    draft_topics = ("cases", "visits")
 
     def __init__(
         self,
@@ -247,6 +269,20 @@ class ReasonDialog(ServiceDialog):
         ctx, action, vid, reason = self.ctx, self.action, self.visit_id, self.reason.toPlainText()
         return lambda: action(ctx, vid, reason)
 
+    def draft_target(self) -> dict[str, str]:
+        name = next((k for k, (_t, fn) in reason_actions().items() if fn is self.action), "")
+        return {"visit_id": str(self.visit_id), "action": name}
+
+    @classmethod
+    def from_draft(
+        cls, parent: QWidget, ctx: ServiceContext, ops: Operations, draft: drafts.DraftView
+    ) -> ServiceDialog | None:
+        chosen = reason_actions().get(str(draft.payload.get("target", {}).get("action")))
+        visit = _visit(ops, ctx, draft)
+        if chosen is None or visit is None:
+            return None
+        return cls(parent, ctx, ops, chosen[0], chosen[1], visit.id)
+
     @classmethod
     def ask(
         cls,
@@ -261,6 +297,9 @@ class ReasonDialog(ServiceDialog):
 
 
 class AssessmentDialog(ServiceDialog):
+    draft_kind = "assessment"
+    draft_topics = ("cases", "visits")
+
     def __init__(
         self,
         parent: QWidget | None,
@@ -299,9 +338,22 @@ class AssessmentDialog(ServiceDialog):
         info = ops.call(lambda: visit_queries.booking_info(ctx, case_id))
         return cls(parent, ctx, ops, case_id, info).run_modal()
 
+    @classmethod
+    def from_draft(
+        cls, parent: QWidget, ctx: ServiceContext, ops: Operations, draft: drafts.DraftView
+    ) -> ServiceDialog | None:
+        case_id = draft.case_id
+        if case_id is None:
+            return None
+        info = ops.call(lambda: visit_queries.booking_info(ctx, case_id))
+        return cls(parent, ctx, ops, case_id, info)
+
 
 class AfterVisitDialog(ServiceDialog):
     """Transport support and amount; after a held visit, the child's reaction and follow-up."""
+
+    draft_kind = "after_visit"
+    draft_topics = ("cases", "visits")
 
     def __init__(
         self, parent: QWidget | None, ctx: ServiceContext, ops: Operations, visit: visits.VisitView
@@ -338,6 +390,19 @@ class AfterVisitDialog(ServiceDialog):
             return view
 
         return save
+
+    def draft_case_id(self) -> uuid.UUID | None:
+        return self.visit.case_id
+
+    def draft_target(self) -> dict[str, str]:
+        return {"visit_id": str(self.visit.id)}
+
+    @classmethod
+    def from_draft(
+        cls, parent: QWidget, ctx: ServiceContext, ops: Operations, draft: drafts.DraftView
+    ) -> ServiceDialog | None:
+        visit = _visit(ops, ctx, draft)
+        return None if visit is None else cls(parent, ctx, ops, visit)
 
     @classmethod
     def edit(
@@ -400,10 +465,8 @@ class VisitsTab(CaseTab):
         self.approve.clicked.connect(lambda: self._step(visits.approve_visit))
         self.held.clicked.connect(lambda: self._step(visits.mark_held))
         self.schedule.clicked.connect(self._schedule)
-        self.cancel.clicked.connect(
-            lambda: self._reason(_("Cancel the visit"), visits.cancel_visit)
-        )
-        self.deny.clicked.connect(lambda: self._reason(_("Deny the visit"), visits.deny_visit))
+        self.cancel.clicked.connect(lambda: self._reason(*reason_actions()["cancel"]))
+        self.deny.clicked.connect(lambda: self._reason(*reason_actions()["deny"]))
         self.after.clicked.connect(self._after)
         self.assess.clicked.connect(self._assess)
 

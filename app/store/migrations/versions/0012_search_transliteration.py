@@ -19,7 +19,7 @@ from anyascii import anyascii
 from app.store.search import fold
 
 revision = "0012"
-down_revision = "0010"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
