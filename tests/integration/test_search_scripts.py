@@ -88,9 +88,9 @@ def test_the_readme_examples_are_true_on_the_demo(tmp_path: Path) -> None:
 def test_the_migration_rebuilds_the_search_lines(ctx: ServiceContext) -> None:
     """A workspace whose lines were written before 0012 finds Степан by "stepan" after it."""
     case_for(ctx, client(ctx, "Степан", "Коваленко").id)
-    with ctx.engine.begin() as conn:  # as 0010 left it: the folded names only
+    with ctx.engine.begin() as conn:  # as 0011 left it: the folded names only
         conn.execute(text("UPDATE case_search_index SET text = 'hw-2025-0001 степан коваленко'"))
-        conn.execute(text("UPDATE alembic_version SET version_num = '0010'"))
+        conn.execute(text("UPDATE alembic_version SET version_num = '0011'"))
     assert found(ctx, "stepan") == set()
     migrate.upgrade(ctx.engine)
     assert found(ctx, "stepan") == found(ctx, "коваленко") == {"Степан Коваленко"}
