@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from app.errors import ValidationError
-from app.i18n import N_, _
+from app.field_labels import CASE_FORM, PERSON_FORM, RECORD_FIELDS, without_mnemonic
+from app.i18n import LANGUAGES, N_, _, thread_language
 from app.security.permissions import pure
 from app.services import import_xlsx
 from app.store.search import fold
@@ -225,6 +226,28 @@ def _key(text: str) -> str:
 _LOOKUP = {_key(s): target for target, names in _SYNONYMS.items() for s in names}
 
 
+def shown_labels(target: str) -> tuple[str, ...]:
+    """Every label Homeward shows for the field ``target`` fills (untranslated): the import
+    wizard's, the form's and the subject access pack's (see :mod:`app.field_labels`)."""
+    if target.startswith("case_"):
+        field, form = target.removeprefix("case_"), CASE_FORM
+    else:
+        field, form = {"birth_year": "birth_year_estimate"}.get(target, target), PERSON_FORM
+    found = (TARGETS[target], form.get(field), RECORD_FIELDS.get(field))
+    return tuple(dict.fromkeys(text for text in found if text))
+
+
+def label_lookup() -> dict[str, str]:
+    """Header key → field, for every label of every importable field in every language."""
+    lookup: dict[str, str] = {}
+    for language in LANGUAGES:
+        with thread_language(language):
+            for target in TARGETS:
+                for text in shown_labels(target):
+                    lookup.setdefault(_key(without_mnemonic(_(text))), target)
+    return lookup
+
+
 @dataclass(frozen=True)
 class SourceTable:
     """A file read for import: headers and data rows as text."""
@@ -261,11 +284,14 @@ class ColumnMapping:
 
 @pure
 def suggest_mapping(headers: tuple[str, ...]) -> ColumnMapping:
-    """Map each header whose name is a known synonym (first come, first served)."""
+    """Map each header that is a label Homeward shows for a field (in any of its languages)
+    or a known synonym of one (first come, first served)."""
+    labels = label_lookup()
     used: set[str] = set()
     columns = []
     for header in headers:
-        target = _LOOKUP.get(_key(header))
+        key = _key(header)
+        target = labels.get(key) or _LOOKUP.get(key)
         if target is not None and target not in used:
             used.add(target)
             columns.append((header, target))

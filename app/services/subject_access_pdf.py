@@ -31,6 +31,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from app.field_labels import RECORD_FIELDS
 from app.i18n import N_, _, ngettext, thread_language
 from app.labels import label
 from app.security.permissions import pure
@@ -69,57 +70,6 @@ REASONS: dict[str, str] = {
     "family_member": N_("a family member's details"),
     "other_person": N_("another person's details"),
     "name_in_text": N_("another person's name in the text"),
-}
-FIELD_LABELS: dict[str, str] = {
-    "given_name": N_("Given name"),
-    "family_name": N_("Family name"),
-    "preferred_name": N_("Preferred name"),
-    "birth_date": N_("Date of birth"),
-    "birth_year_estimate": N_("Estimated birth year"),
-    "gender": N_("Gender"),
-    "nationality": N_("Nationality"),
-    "country_of_origin": N_("Country of origin"),
-    "languages": N_("Languages"),
-    "interpreter_needed": N_("Interpreter needed"),
-    "phone": N_("Phone"),
-    "email": N_("E-mail"),
-    "address": N_("Address"),
-    "national_id": N_("National ID"),
-    "notes": N_("Notes"),
-    "kind": N_("Kind"),
-    "status": N_("Status"),
-    "reference": N_("Reference"),
-    "summary": N_("Summary"),
-    "opened_on": N_("Opened"),
-    "closed_on": N_("Closed"),
-    "close_reason": N_("Reason for closing"),
-    "worker_id": N_("Social worker"),
-    "volunteer_id": N_("Volunteer"),
-    "institution": N_("Institution"),
-    "occurred_at": N_("When"),
-    "duration_minutes": N_("Minutes"),
-    "location": N_("Place"),
-    "recorded_by": N_("Recorded by"),
-    "created_by": N_("Entered by"),
-    "created_at": N_("Recorded"),
-    "updated_at": N_("Last changed"),
-    "other_person": N_("Other person"),
-    "child": N_("Child"),
-    "accompanying_adult": N_("Accompanying adult"),
-    "organisation": N_("Organisation"),
-    "outcome": N_("Outcome"),
-    "description": N_("What happened"),
-    "scope": N_("Scope"),
-    "legal_basis": N_("Legal basis"),
-    "given_on": N_("Given"),
-    "expires_on": N_("Expires"),
-    "withdrawn_on": N_("Withdrawn"),
-    "filename": N_("File name"),
-    "size": N_("Size (bytes)"),
-    "user_id": N_("User"),
-    "action": N_("Action"),
-    "fields": N_("Fields"),
-    "sequence": N_("Event"),
 }
 #: Link columns the reader needs no id for (the record's place in the pack says it).
 _SKIP = {
@@ -164,7 +114,7 @@ def _register_fonts() -> tuple[str, str]:
 
 
 def _label(field: str) -> str:
-    known = FIELD_LABELS.get(field)
+    known = RECORD_FIELDS.get(field)
     return _(known) if known else field.replace("_", " ").capitalize()
 
 
