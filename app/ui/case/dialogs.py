@@ -38,6 +38,7 @@ from app.models.enums import (
 )
 from app.services import cases, directory, people, users
 from app.services.context import ServiceContext
+from app.services.validation import SEARCH_TEXT_MAX
 from app.ui.dialog_base import ServiceDialog, optional
 from app.ui.dialogs import PersonDialog, enum_combo
 from app.ui.operations import Operations
@@ -86,6 +87,7 @@ class ClientPicker(QWidget):
         self.search = QLineEdit()
         self.set_hint(_("Type part of the client's name"))
         self.search.setAccessibleName(_("Find client"))
+        self.search.setMaxLength(SEARCH_TEXT_MAX)
         row.addWidget(self.search, 1)
         self.new_person = QPushButton(_("New person…"))
         row.addWidget(self.new_person)
