@@ -15,9 +15,12 @@ when the value is a number (see ``app/services/reports/csv_export.py``).
 
 from __future__ import annotations
 
+from app.security.permissions import pure
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+@pure
 def text_cell(value: str) -> str:
     """``"=HYPERLINK(…)"`` → ``"'=HYPERLINK(…)"``; other text unchanged."""
     return "'" + value if value.startswith(FORMULA_STARTS) else value

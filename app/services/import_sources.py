@@ -226,6 +226,7 @@ def _key(text: str) -> str:
 _LOOKUP = {_key(s): target for target, names in _SYNONYMS.items() for s in names}
 
 
+@pure
 def shown_labels(target: str) -> tuple[str, ...]:
     """Every label Homeward shows for the field ``target`` fills (untranslated): the import
     wizard's, the form's and the subject access pack's (see :mod:`app.field_labels`)."""
@@ -237,6 +238,7 @@ def shown_labels(target: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(text for text in found if text))
 
 
+@pure
 def label_lookup() -> dict[str, str]:
     """Header key → field, for every label of every importable field in every language."""
     lookup: dict[str, str] = {}

@@ -29,6 +29,7 @@ from typing import Any
 from app.errors import ValidationError
 from app.i18n import _
 from app.i18n_formats import number
+from app.security.permissions import pure
 
 #: All members of the archive together, once unpacked.
 MAX_UNPACKED = 100 * 1024 * 1024
@@ -67,6 +68,7 @@ _DAMAGED = (
 _TAG_TAIL = 16  # bytes kept from a chunk's end, so a tag cut in two is still counted once
 
 
+@pure
 def too_large() -> ValidationError:
     return ValidationError(
         {
@@ -84,10 +86,12 @@ def too_large() -> ValidationError:
     )
 
 
+@pure
 def unreadable() -> ValidationError:
     return ValidationError({"file": _("The file is not a readable XLSX workbook.")})
 
 
+@pure
 def check_archive(archive: zipfile.ZipFile) -> None:
     """Refuse an archive that unpacks, or claims to unpack, beyond the limits (see above)."""
     members = archive.infolist()
@@ -146,6 +150,7 @@ def _scan(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[tuple[int
             carry = cut if len(cut) < _TAG_TAIL and b">" not in cut else b""
 
 
+@pure
 def read_rows(path: Path, sheet: str | None) -> list[list[str]]:
     """Every row of the sheet as text (see :func:`cell_text`), trailing empty cells left out.
     Raises :class:`ValidationError` for a file that is not a workbook, or too large."""
@@ -195,6 +200,7 @@ def _rows(worksheet: Any) -> list[list[str]]:
     return records
 
 
+@pure
 def cell_text(value: Any) -> str:
     from datetime import date, datetime
 
