@@ -452,8 +452,15 @@ def cmd_import(args: argparse.Namespace) -> int:
             if problem.column:
                 where += f", {problem.column}"
             print(f"{where}: {problem.message}")
-        if preview.problems:
-            n = len(preview.problems)
+        if preview.problems_not_shown:
+            more = preview.problems_not_shown
+            print(
+                ngettext("… and {n} more problem", "… and {n} more problems", more).format(
+                    n=number(more)
+                )
+            )
+        if not preview.ok:
+            n = preview.problem_count
             print(
                 ngettext(
                     "homeward: {n} problem; nothing was imported.",
