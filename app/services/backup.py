@@ -20,6 +20,7 @@ settings are for coordinators.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
@@ -127,6 +128,7 @@ def _write(
 ) -> tuple[bf.BackupInfo, float]:
     """Export, verify and finalise one backup in ``folder``; returns it and the seconds."""
     started = time.perf_counter()
+    made = not folder.exists()
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     bf.remove_partials(folder)
     created_at = datetime.now(UTC)
@@ -179,6 +181,9 @@ def _write(
         _fsync_dir(folder)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
+        if made:  # a folder made for this backup alone (``--out``) goes with it
+            with contextlib.suppress(OSError):
+                folder.rmdir()
         raise
     finally:
         keys.forget()
