@@ -26,7 +26,12 @@ from app.services.workspace import CreatedWorkspace, unlock
 from tests.conftest import PASSWORD, run_homeward
 from tests.disks import VOLATILE, digest, fill, small_disk
 from tests.integration.helpers.casework import case_for, client
-from tests.integration.test_disk_failures import DISK_FULL, backup_args, new_workspace
+from tests.integration.test_disk_failures import (
+    DISK_FULL,
+    backup_args,
+    homeward_here,
+    new_workspace,
+)
 
 NOTE = "Talked about the flat at Grünerløkka; the landlord wants a reference."
 
@@ -63,6 +68,12 @@ def on_small_disk(tmp_path: Path) -> Iterator[tuple[Path, CreatedWorkspace]]:
 
 def sqlite_full() -> sqlcipher.OperationalError:
     return sqlcipher.OperationalError("database or disk is full")
+
+
+def export_part_then_fail(conn: Any, keys: Any, destination: Path) -> dict[str, int]:
+    """``sqlcipher_export()`` running out of space part-way: SQLITE_ERROR, "disk is full"."""
+    destination.write_bytes(b"\0" * 8192)  # what a real export had written by then
+    raise sqlite_full()
 
 
 # --- record_meeting ----------------------------------------------------------------------
@@ -144,10 +155,6 @@ def test_a_full_disk_during_a_backup(on_small_disk: tuple[Path, CreatedWorkspace
 def test_a_full_disk_during_a_backup_injected(
     workspace: CreatedWorkspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def export_part_then_fail(conn: Any, keys: Any, destination: Path) -> dict[str, int]:
-        destination.write_bytes(b"\0" * 8192)  # what a real export had written by then
-        raise sqlite_full()
-
     def make_full() -> None:
         monkeypatch.setattr(backup.snapshot, "export_copy", export_part_then_fail)
 
@@ -172,3 +179,19 @@ def test_homeward_backup_onto_a_full_drive(workspace: CreatedWorkspace, tmp_path
         stdin=PASSWORD + "\n",
     )
     assert verified.returncode == 0, verified.stderr
+
+
+def test_homeward_backup_onto_a_full_drive_injected(
+    workspace: CreatedWorkspace,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setattr(backup.snapshot, "export_copy", export_part_then_fail)
+    out = tmp_path / "usb" / "homeward-backups"
+    out.parent.mkdir()
+
+    code, stderr = homeward_here(monkeypatch, capsys, *backup_args(workspace.folder, out))
+
+    assert (code, stderr) == (7, DISK_FULL)
+    assert list(out.parent.iterdir()) == []
