@@ -30,7 +30,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from app import __version__
-from app.errors import ValidationError, WorkspaceError
+from app.errors import StorageError, ValidationError, WorkspaceError
 from app.i18n import _
 from app.security import keyslots as ks
 from app.security.permissions import Permission, requires
@@ -234,7 +234,7 @@ def _copy_to_second(
         final = second / backup.name
         os.replace(partial, final)
         _fsync_dir(second)
-    except OSError:
+    except (OSError, StorageError):  # StorageError: check_backup, a service, translates
         logger.warning("second backup copy failed", exc_info=True)
         shutil.rmtree(partial, ignore_errors=True)
         return None, _("The copy in the second backup folder could not be written."), []

@@ -98,8 +98,8 @@ def read_only(folder: Path | None) -> ReadOnlyError:
 def io_error() -> StorageError:
     return StorageError(
         _(
-            "The disk could not read or write the workspace (an input/output error). Nothing "
-            "was changed; check the disk and its connection, then try again."
+            "The disk could not be read or written (an input/output error). Nothing was "
+            "changed; check the disk and its connection, then try again."
         )
     )
 

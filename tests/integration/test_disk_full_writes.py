@@ -7,7 +7,9 @@ succeeds. Real where a tmpfs can be mounted; each has an injected twin that alwa
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -195,3 +197,26 @@ def test_homeward_backup_onto_a_full_drive_injected(
 
     assert (code, stderr) == (7, DISK_FULL)
     assert list(out.parent.iterdir()) == []
+
+
+def test_a_second_backup_drive_that_fails_does_not_fail_the_backup(
+    workspace: CreatedWorkspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The copy on the second drive is checked by :func:`check_backup`, a service call that
+    now says "input/output error" plainly: still only a warning beside a good backup."""
+    second = tmp_path / "usb"
+    second.mkdir()
+    real_hash = backup.bf.sha256_file
+
+    def unreadable_on_the_drive(path: Path) -> str:
+        if second in Path(path).parents:
+            raise OSError(errno.EIO, os.strerror(errno.EIO), str(path))
+        return real_hash(path)
+
+    monkeypatch.setattr(backup.bf, "sha256_file", unreadable_on_the_drive)
+    with unlock(workspace.folder, "coord", PASSWORD) as ctx:
+        backup.set_backup_settings(ctx, backup.BackupSettings(second_folder=second))
+        result = backup.create_backup(ctx)
+    assert result.second_copy is None and result.second_problem is not None
+    assert backup.bf.check_backup(result.backup.path).intact
+    assert list(second.iterdir()) == []
