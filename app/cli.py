@@ -2,7 +2,9 @@
 
 Every failure prints one line, ``homeward: <what went wrong>``, to standard error and exits
 non-zero: 2 for usage and refused input, 3 for a wrong password or recovery code, 4 for a
-damaged database, 1 for anything else. Secrets are read from standard input only
+damaged database, key slot file, audit trail or backup, 5 for a role that may not, 6 for a
+workspace open in another Homeward, 7 for a disk that is full, read-only or failing (nothing
+was changed), 1 for anything else. Secrets are read from standard input only
 (``--password-stdin``), never from arguments, which other users can see in the process list.
 """
 
@@ -495,13 +497,13 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from app.errors import DatabaseDamagedError
+    from app.errors import DamagedError
     from app.services import workspace as ws
     from app.services.context import ServiceContext
 
     try:
         ctx = _unlock(args)
-    except DatabaseDamagedError as exc:
+    except DamagedError as exc:
         print(f"homeward: {exc}", file=sys.stderr)
         _print_backups(args.workspace)
         return exc.exit_code
