@@ -106,6 +106,8 @@ class Controller(QObject):
             )
         if isinstance(choice, Path):
             self.switch_workspace(choice)
+        self.signin.activateWindow()
+        self.signin.focus_form()  # not left on the button: typing goes into the form
 
     def switch_workspace(self, folder: Path) -> None:
         self.folder = folder

@@ -254,4 +254,8 @@ class SignInWindow(QWidget):
         self.outcome = None
         self.password.clear()
         self.message.clear()
+        self.focus_form()
+
+    def focus_form(self) -> None:
+        """The cursor where typing goes next: the user name, or the password once it is there."""
         self.password.setFocus() if self.username.text() else self.username.setFocus()

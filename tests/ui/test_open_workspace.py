@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QWizard
+from PySide6.QtWidgets import QApplication, QWizard
 
 from app.i18n import _
 from app.models.enums import Role
@@ -193,3 +193,17 @@ def test_homeward_opens_the_last_workspace_unless_told_which(
     assert cli.main(["gui"]) == 0
     assert cli.main(["gui", "--workspace", str(tmp_path / "office")]) == 0
     assert asked == [None, None, tmp_path / "office"]
+
+
+def test_after_the_list_typing_goes_into_the_sign_in_form(
+    qtbot: Any, home: Path, make_workspace: Any, ops: Operations
+) -> None:
+    _first, second = two_workspaces(make_workspace)
+    controller = Controller(second, ops)
+    controller.start()
+    qtbot.addWidget(controller.signin)
+    qtbot.waitExposed(controller.signin)
+    answer_dialog(OpenWorkspaceDialog, lambda dialog: click(qtbot, dialog.cancel_button))
+    click(qtbot, controller.signin.other_button)
+    assert controller.folder == second
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is controller.signin.username)

@@ -55,8 +55,8 @@ from app.ui.main_window import MainWindow
 from app.ui.operations import ChangeBus, SyncOperations
 from app.ui.relation_dialog import RelationDialog
 from app.ui.signin import SignInWindow
-from app.ui.workspaces import OpenWorkspaceDialog
 from app.ui.user_dialog import NewUserDialog
+from app.ui.workspaces import OpenWorkspaceDialog
 from tools import i18n as catalogues
 
 LANGUAGES = ("nb", "ru", "ro", PSEUDO_LANGUAGE)
