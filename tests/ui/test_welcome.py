@@ -9,6 +9,7 @@ workspace live) and its own state folder (the list of remembered workspaces).
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -201,3 +202,38 @@ def test_create_a_workspace_ends_signed_in_and_opens_it_next_time(
     again = second_start(qtbot, threaded_ops)
     assert again.folder == folder
     assert isinstance(again.signin, SignInWindow) and not again.signin.demo.isVisible()
+
+
+def test_while_the_demo_is_built_the_window_waits_for_it(
+    qtbot: Any, home: Path, quick_kdf: None, threaded_ops: Operations, monkeypatch: Any
+) -> None:
+    release = threading.Event()
+    build = firstrun.create_demo_workspace
+
+    def slow_build(folder: Path, **kwargs: Any) -> Any:
+        assert release.wait(PATIENCE_MS / 1000)
+        return build(folder, **kwargs)
+
+    monkeypatch.setattr(firstrun, "create_demo_workspace", slow_build)
+    startup, wizard = welcome_window(qtbot, threaded_ops)
+    click(qtbot, wizard.start.demo)
+    click(qtbot, next_button(wizard))
+    cancel = wizard.button(QWizard.WizardButton.CancelButton)
+    assert wizard.start.message.text() == "Building the demo workspace…"
+    assert not next_button(wizard).isEnabled() and not cancel.isEnabled()
+    click(qtbot, next_button(wizard))  # a second click starts no second build
+    wizard.reject()  # Escape, or the window's close button
+    assert wizard.isVisible()
+    qtbot.waitUntil(wizard.start.progress.isVisible)  # the stages, once it takes a while
+    release.set()
+    controller = sign_in_window(qtbot, startup)
+    assert controller.folder == ws.default_demo_workspace()
+
+
+def test_cancel_on_the_welcome_window_ends_the_app(
+    qtbot: Any, home: Path, threaded_ops: Operations
+) -> None:
+    startup, wizard = welcome_window(qtbot, threaded_ops)
+    with qtbot.waitSignal(startup.nothing_was_chosen, timeout=5000):
+        click(qtbot, wizard.button(QWizard.WizardButton.CancelButton))
+    assert startup.controller is None and not wizard.isVisible()
