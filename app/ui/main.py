@@ -1,10 +1,10 @@
 """Start the GUI and run its life cycle: the first window (:class:`Startup`: the sign-in of
 the workspace opened last, or the welcome window) → sign in → main window → lock → sign in.
 
-:class:`Controller` is the one object that knows about all windows of an open workspace. Locking (by the Lock
-button, Ctrl+L, or idle time) clears and destroys the main window — every widget that showed
-client data — closes the database connections and forgets the key on the database thread,
-and shows the sign-in window again.
+:class:`Controller` is the one object that knows about all windows of an open workspace.
+Locking (by the Lock button, Ctrl+L, or idle time) clears and destroys the main window — every
+widget that showed client data — closes the database connections and forgets the key on the
+database thread, and shows the sign-in window again.
 """
 
 from __future__ import annotations
