@@ -80,7 +80,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     gui = sub.add_parser("gui", help=_("open the app (the default)"))
-    _workspace_arg(gui)
+    gui.add_argument(
+        "--workspace",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help=_("workspace folder (default: the one opened last on this computer)"),
+    )
 
     init = sub.add_parser(
         "init",
@@ -635,7 +641,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         set_language(args.lang)
     command = args.command or "gui"
     if args.command is None:
-        args.workspace = default_workspace()
+        args.workspace = None  # the workspace opened last (see app.ui.main.Startup)
     try:
         return COMMANDS[command](args)
     except HomewardError as exc:
