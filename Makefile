@@ -15,13 +15,14 @@ export QT_QPA_PLATFORM ?= $(if $(DISPLAY)$(WAYLAND_DISPLAY),,offscreen)
 PO_FILES := $(wildcard translations/*/LC_MESSAGES/messages.po)
 MO_FILES := $(patsubst translations/%/LC_MESSAGES/messages.po,app/locale/%/LC_MESSAGES/messages.mo,$(PO_FILES))
 
-.PHONY: run test lint unit bench clean-bench demo clean help translations catalogues
+.PHONY: run test lint unit bench clean-bench demo clean help translations catalogues soak
 
 help:
 	@echo "make run    set up .venv and open Homeward"
 	@echo "make test   set up .venv with test tools, lint, and run every test (offscreen)"
 	@echo "make demo   build a demo workspace in ./demo-workspace (300 cases)"
 	@echo "make bench  benchmarks at 10,000 and 100,000 cases (builds cached data first; see bench/)"
+	@echo "make soak   drive the whole GUI like a person for SOAK_SECONDS (default 600) on Xvfb"
 	@echo "make clean-bench  delete the cached benchmark data (bench/data/)"
 	@echo "make clean  remove .venv and caches (never touches workspaces)"
 	@echo "make translations  extract new strings, update the .po files, compile them"
@@ -68,6 +69,12 @@ test: lint
 # 2.5 GB at 100,000 cases) and caches it in bench/data/; BENCH_ARGS="--sizes 10000 --quick".
 bench: $(VENV)/.stamp-test $(MO_FILES)
 	QT_QPA_PLATFORM=offscreen $(PY) bench/run.py $(BENCH_ARGS)
+
+# The whole GUI with its real database thread, driven by tools/soak.py on a real X display
+# (Xvfb + openbox) when Xvfb is installed, offscreen otherwise. A 60-second run is in `make test`.
+SOAK_SECONDS ?= 600
+soak: $(VENV)/.stamp-test $(MO_FILES)
+	$(PY) tools/soak.py --seconds $(SOAK_SECONDS)
 
 clean-bench:
 	rm -rf bench/data

@@ -2,7 +2,9 @@
 
 Every failure prints one line, ``homeward: <what went wrong>``, to standard error and exits
 non-zero: 2 for usage and refused input, 3 for a wrong password or recovery code, 4 for a
-damaged database, 1 for anything else. Secrets are read from standard input only
+damaged database, key slot file, audit trail or backup, 5 for a role that may not, 6 for a
+workspace open in another Homeward, 7 for a disk that is full, read-only or failing (nothing
+was changed), 1 for anything else. Secrets are read from standard input only
 (``--password-stdin``), never from arguments, which other users can see in the process list.
 """
 
@@ -78,7 +80,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     gui = sub.add_parser("gui", help=_("open the app (the default)"))
-    _workspace_arg(gui)
+    gui.add_argument(
+        "--workspace",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help=_("workspace folder (default: the one opened last on this computer)"),
+    )
 
     init = sub.add_parser(
         "init",
@@ -452,8 +460,15 @@ def cmd_import(args: argparse.Namespace) -> int:
             if problem.column:
                 where += f", {problem.column}"
             print(f"{where}: {problem.message}")
-        if preview.problems:
-            n = len(preview.problems)
+        if preview.problems_not_shown:
+            more = preview.problems_not_shown
+            print(
+                ngettext("… and {n} more problem", "… and {n} more problems", more).format(
+                    n=number(more)
+                )
+            )
+        if not preview.ok:
+            n = preview.problem_count
             print(
                 ngettext(
                     "homeward: {n} problem; nothing was imported.",
@@ -488,13 +503,13 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from app.errors import DatabaseDamagedError
+    from app.errors import DamagedError
     from app.services import workspace as ws
     from app.services.context import ServiceContext
 
     try:
         ctx = _unlock(args)
-    except DatabaseDamagedError as exc:
+    except DamagedError as exc:
         print(f"homeward: {exc}", file=sys.stderr)
         _print_backups(args.workspace)
         return exc.exit_code
@@ -626,7 +641,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         set_language(args.lang)
     command = args.command or "gui"
     if args.command is None:
-        args.workspace = default_workspace()
+        args.workspace = None  # the workspace opened last (see app.ui.main.Startup)
     try:
         return COMMANDS[command](args)
     except HomewardError as exc:

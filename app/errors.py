@@ -34,10 +34,37 @@ class UnlockError(HomewardError):
     exit_code = 3
 
 
-class DatabaseDamagedError(WorkspaceError):
-    """The database file could not be read with a correct key."""
+class DamagedError(WorkspaceError):
+    """A file of the workspace is damaged: the database, the key slots or the audit trail."""
 
     exit_code = 4
+
+
+class DatabaseDamagedError(DamagedError):
+    """The database file could not be read with a correct key."""
+
+
+class KeySlotsDamagedError(DamagedError):
+    """``keyslots.json`` is not a key slot file Homeward can read."""
+
+
+class StorageError(HomewardError):
+    """The disk refused: it is full, read-only or failing. Nothing was changed.
+
+    Made from the driver's and the operating system's codes in one place,
+    :mod:`app.store.failures`; nobody raises these by hand.
+    """
+
+    exit_code = 7
+
+
+class DiskFullError(StorageError):
+    """No space left on the disk (``SQLITE_FULL``, ``ENOSPC``)."""
+
+
+class ReadOnlyError(StorageError):
+    """The folder, the database or its journal cannot be written (``SQLITE_READONLY``,
+    ``EROFS``, ``EACCES``)."""
 
 
 class ValidationError(HomewardError):

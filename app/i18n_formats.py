@@ -12,7 +12,13 @@ from functools import cache
 from typing import Literal
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_time, get_day_names
+from babel.dates import (
+    format_date,
+    format_datetime,
+    format_skeleton,
+    format_time,
+    get_day_names,
+)
 from babel.numbers import format_decimal, format_percent
 
 from app.i18n import babel_locale
@@ -38,17 +44,39 @@ def percent(fraction: float, language: str | None = None, *, decimals: int = 0) 
     return str(format_percent(fraction, format=pattern, locale=babel_locale(language)))
 
 
-def date_text(value: date | None, language: str | None = None, *, format: str = "medium") -> str:
-    """A date as people of ``language`` write it ("21 Mar 2025", "21. mars 2025"…)."""
-    return str(format_date(value, format=format, locale=babel_locale(language))) if value else ""
+def date_text(value: date | None, language: str | None = None) -> str:
+    """A date as people of ``language`` write it ("21 Mar 2025", "21. mars 2025"…): the one
+    date style of every screen and report (typing a date uses :func:`editing_date_pattern`)."""
+    return str(format_date(value, format="medium", locale=babel_locale(language))) if value else ""
 
 
-def datetime_text(
-    value: datetime | None, language: str | None = None, *, format: str = "short"
-) -> str:
+def datetime_text(value: datetime | None, language: str | None = None) -> str:
+    """A moment in the same style as :func:`date_text`, with the short time: "21 Mar 2025,
+    14:05" (never "21/03/2025, 14:05" beside "21 Mar 2025" on the same screen)."""
     if value is None:
         return ""
-    return str(format_datetime(value, format=format, locale=babel_locale(language)))
+    return str(
+        format_datetime(
+            value, format=_datetime_pattern(babel_locale(language)), locale=babel_locale(language)
+        )
+    )
+
+
+def day_text(value: date | None, language: str | None = None) -> str:
+    """A day of this week or month without its year, in the same style: "Mon 7 Dec"."""
+    if value is None:
+        return ""
+    return str(format_skeleton("MMMEd", value, locale=babel_locale(language)))
+
+
+@cache
+def _datetime_pattern(locale: str) -> str:
+    """The locale's medium date and short time, joined the locale's way ("{1}, {0}")."""
+    cldr = _locale(locale)
+    joined = str(cldr.datetime_formats["medium"])
+    return joined.replace("{1}", cldr.date_formats["medium"].pattern).replace(
+        "{0}", cldr.time_formats["short"].pattern
+    )
 
 
 def time_text(value: time | datetime | None, language: str | None = None) -> str:

@@ -10,6 +10,7 @@ from enum import Enum
 
 from app.i18n import N_, _
 from app.models import enums as e
+from app.record_labels import entity_label, fields_text
 
 # A list, not a dict literal: members of different StrEnums with the same value ("other",
 # "declined"…) are equal as strings, so they must be keyed by (enum class, value).
@@ -234,27 +235,6 @@ _AUDIT_ACTIONS: dict[str, str] = {
     "settings_change": N_("Settings changed"),
     "verify": N_("Checked"),
 }
-#: The kinds of record an audit event names.
-_RECORD_TYPES: dict[str, str] = {
-    "attachment": N_("Document"),
-    "backup": N_("Backup"),
-    "case": N_("Case"),
-    "erasure_receipt": N_("Erasure receipt"),
-    "export_record": N_("Export"),
-    "meeting": N_("Meeting"),
-    "need": N_("Need"),
-    "person": N_("Person"),
-    "recovery_code": N_("Recovery code"),
-    "referral": N_("Referral"),
-    "relationship": N_("Relation"),
-    "setting": N_("Setting"),
-    "task": N_("Task"),
-    "user": N_("User"),
-    "consent": N_("Consent"),
-    "child_visit": N_("Child visit"),
-    "institution": N_("Institution"),
-    "organisation": N_("Organisation"),
-}
 
 
 def audit_action_label(value: str) -> str:
@@ -264,8 +244,10 @@ def audit_action_label(value: str) -> str:
 
 
 def record_type_label(value: str | None) -> str:
-    """ "case" → "Case" (translated); an unknown type is shown as it is."""
-    if not value:
-        return ""
-    text = _RECORD_TYPES.get(value)
-    return _(text) if text else value
+    """ "case" → "Case" (translated, from :mod:`app.record_labels`); an unknown type as it is."""
+    return entity_label(value)
+
+
+def audit_fields_label(entity_type: str | None, fields: tuple[str, ...] | list[str]) -> str:
+    """An audit event's changed fields as words, in the user's language."""
+    return fields_text(entity_type, fields)

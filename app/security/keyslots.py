@@ -23,7 +23,7 @@ import unicodedata
 import uuid
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
@@ -32,7 +32,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from app.errors import UnlockError, WorkspaceError
+from app.errors import KeySlotsDamagedError, UnlockError, WorkspaceError
 from app.i18n import _
 from app.store.files import atomic_write
 
@@ -65,9 +65,22 @@ class KdfParams:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> KdfParams:
-        if data.get("algorithm") != "argon2id":
+        if _typed(data, dict).get("algorithm") != "argon2id":
             raise WorkspaceError(_("The key slot file uses an unknown key derivation."))
-        return cls(int(data["time_cost"]), int(data["memory_kib"]), int(data["parallelism"]))
+        params = cls(
+            _typed(data["time_cost"], int),
+            _typed(data["memory_kib"], int),
+            _typed(data["parallelism"], int),
+        )
+        # Argon2's own bounds, and at most 4 GiB: a larger value is damage (or a trap that
+        # would exhaust the memory at sign-in), not a setting any Homeward writes.
+        if not (
+            1 <= params.time_cost <= 1_000
+            and 1 <= params.parallelism <= 64
+            and 8 * params.parallelism <= params.memory_kib <= 4 * 1024 * 1024
+        ):
+            raise ValueError("key derivation parameters out of range")
+        return params
 
 
 #: DESIGN.md §5: at least 64 MiB and 3 passes. Never go below this, whatever calibration says.
@@ -118,12 +131,31 @@ def _normalise_username(username: str) -> bytes:
     return unicodedata.normalize("NFC", username.strip()).casefold().encode("utf-8")
 
 
+T = TypeVar("T")
+
+
+def _typed(value: object, kind: type[T]) -> T:
+    """``value`` if it is a ``kind`` (``True`` is no number here), else ``TypeError``: a key
+    slot file whose fields have the wrong types is damaged, not a crash."""
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise TypeError("a key slot field of the wrong type")
+    return value
+
+
+def _optional(value: object, kind: type[T]) -> T | None:
+    return None if value is None else _typed(value, kind)
+
+
 def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-def _unb64(text: str) -> bytes:
-    return base64.b64decode(text.encode("ascii"), validate=True)
+def _unb64(text: str, size: int | None = None) -> bytes:
+    """Base64 ``text``; with ``size``, exactly that many bytes (else ``ValueError``)."""
+    data = base64.b64decode(_typed(text, str).encode("ascii"), validate=True)
+    if size is not None and len(data) != size:
+        raise ValueError("a key slot field of the wrong length")
+    return data
 
 
 def _lookup(username: str, salt: bytes) -> str:
@@ -194,7 +226,12 @@ class Seal:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Seal:
-        return cls(_unb64(data["ephemeral"]), _unb64(data["nonce"]), _unb64(data["ciphertext"]))
+        data = _typed(data, dict)
+        return cls(
+            _unb64(data["ephemeral"], 32),
+            _unb64(data["nonce"], 12),
+            _unb64(data["ciphertext"], DATA_KEY_BYTES + 16),
+        )
 
 
 @dataclass(frozen=True)
@@ -235,18 +272,18 @@ class KeySlot:
             raise WorkspaceError(_("The key slot file contains an unknown kind of slot."))
         pending = data.get("pending_seal")
         return cls(
-            id=str(data["id"]),
+            id=_typed(data["id"], str),
             kind=kind,
-            user_id=data.get("user_id"),
-            lookup=data.get("lookup"),
+            user_id=_optional(data.get("user_id"), str),
+            lookup=_optional(data.get("lookup"), str),
             kdf=KdfParams.from_json(data["kdf"]),
-            salt=_unb64(data["salt"]),
-            nonce=_unb64(data["nonce"]),
-            wrapped_private=_unb64(data["wrapped_private"]),
-            public_key=_unb64(data["public_key"]),
+            salt=_unb64(data["salt"], 16),
+            nonce=_unb64(data["nonce"], 12),
+            wrapped_private=_unb64(data["wrapped_private"], 32 + 16),
+            public_key=_unb64(data["public_key"], 32),
             seal=Seal.from_json(data["seal"]),
-            must_change=bool(data.get("must_change", False)),
-            pending_seal=Seal.from_json(pending) if pending else None,
+            must_change=_typed(data.get("must_change", False), bool),
+            pending_seal=Seal.from_json(pending) if pending is not None else None,
         )
 
 
@@ -444,6 +481,9 @@ class KeySlotFile:
 
     @classmethod
     def load(cls, path: Path) -> KeySlotFile:
+        """Read ``path``; anything but a well-formed key slot file (``[]``, ``null``, cut
+        short, a field of the wrong type) is :class:`KeySlotsDamagedError`, and the file is
+        left as it is."""
         try:
             raw = Path(path).read_bytes()
         except FileNotFoundError:
@@ -452,23 +492,26 @@ class KeySlotFile:
             ) from None
         try:
             data = json.loads(raw.decode("utf-8"))
-            if data.get("format") != FORMAT:
+            if not isinstance(data, dict) or data.get("format") != FORMAT:
                 raise ValueError("format")
-            if int(data.get("version", 0)) > FORMAT_VERSION:
+            if _typed(data.get("version", 0), int) > FORMAT_VERSION:
                 raise WorkspaceError(
                     _("This workspace was made by a newer Homeward. Please update Homeward.")
                 )
+            slots = _typed(data["slots"], list)
+            if not slots:  # every workspace has a recovery slot at least
+                raise ValueError("no slots")
             known = {"format", "version", "workspace_id", "demo", "slots"}
             return cls(
-                workspace_id=str(data["workspace_id"]),
-                slots=tuple(KeySlot.from_json(s) for s in data["slots"]),
-                demo=bool(data.get("demo", False)),
+                workspace_id=_typed(data["workspace_id"], str),
+                slots=tuple(KeySlot.from_json(_typed(s, dict)) for s in slots),
+                demo=_typed(data.get("demo", False), bool),
                 extra={k: v for k, v in data.items() if k not in known},
             )
         except WorkspaceError:
             raise
-        except (ValueError, KeyError, TypeError, UnicodeDecodeError):
-            raise WorkspaceError(
+        except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError):
+            raise KeySlotsDamagedError(
                 _("The key slot file (keyslots.json) is damaged. Restore it from a backup.")
             ) from None
 

@@ -5,6 +5,12 @@ permission it needs. The decorator checks the signed-in user's role before the o
 runs; the UI only mirrors this (greying out what would be refused). A test walks every
 public function in ``app.services`` and fails if one has no declared permission.
 
+The same decorators turn a full disk, a read-only folder or a damaged page met anywhere
+inside a service call into a plain :class:`~app.errors.HomewardError`
+(:func:`app.store.failures.plain_error`): the one place where those are translated, so the
+command line and the GUI show a sentence and the right exit code instead of "an unexpected
+error".
+
 Finer rules that depend on the data (a volunteer sees only cases assigned to them; restricted
 fields are removed from what volunteers receive) live in the services themselves, with the
 helpers at the end of this module.
@@ -13,13 +19,16 @@ helpers at the end of this module.
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable
 from enum import StrEnum
-from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
+from pathlib import Path
+from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar, cast
 
 from app.errors import HomewardError
 from app.i18n import _
 from app.models.enums import Role
+from app.store.failures import plain_error
 
 
 class Permission(StrEnum):
@@ -117,7 +126,14 @@ def requires(
                 raise PermissionDenied(_("Your role does not allow this. Ask a coordinator."))
             if actor is not None and actor.must_change_password and permission not in _ALWAYS:
                 raise PermissionDenied(_("Please choose a new password before you continue."))
-            return fn(ctx, *args, **kwargs)
+            try:
+                return fn(ctx, *args, **kwargs)
+            except Exception as exc:
+                folder = getattr(ctx, "folder", None)
+                mapped = plain_error(exc, folder if isinstance(folder, Path) else None)
+                if mapped is None:
+                    raise
+                raise mapped from None  # the cause may name a file: logged by its code only
 
         checked.__permission__ = permission  # type: ignore[attr-defined]
         return checked
@@ -136,9 +152,23 @@ def entry_point(fn: F) -> F:
     """Mark a service function that runs before anyone is signed in (create, unlock…).
 
     Such functions take no service context; they protect themselves (key slots, throttling).
+    Their first argument, when it is a path, is the workspace folder failures are about.
     """
-    fn.__entry_point__ = True  # type: ignore[attr-defined]
-    return fn
+
+    @functools.wraps(fn)
+    def translated(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except Exception as exc:
+            first = args[0] if args else None
+            folder = Path(first) if isinstance(first, str | os.PathLike) else None
+            mapped = plain_error(exc, folder)
+            if mapped is None:
+                raise
+            raise mapped from None
+
+    translated.__entry_point__ = True  # type: ignore[attr-defined]
+    return cast(F, translated)
 
 
 def is_entry_point(fn: Callable[..., Any]) -> bool:

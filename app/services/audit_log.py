@@ -8,6 +8,7 @@ data-key rotation, so the chain written before a rotation still verifies after i
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
@@ -16,7 +17,8 @@ from typing import Any
 
 from sqlalchemy import Integer, bindparam, select
 
-from app.errors import NotFoundError
+from app.errors import DatabaseDamagedError, NotFoundError
+from app.i18n import _
 from app.models import AuditEvent, Setting
 from app.security import audit
 from app.security.audit import AuditAction, AuditRow, ChainReport
@@ -43,9 +45,15 @@ def _key(ctx: ServiceContext) -> bytes:
         return cached
     with ctx.uow() as uow:
         secret = uow.session.scalar(select(Setting.value).where(Setting.key == AUDIT_SECRET))
-    if secret is None:
-        raise RuntimeError("workspace has no audit secret")
-    key = audit.audit_key(bytes.fromhex(secret.strip('"')))
+    try:
+        key = audit.audit_key(bytes.fromhex(json.loads(secret or "null")))
+    except (TypeError, ValueError):  # no setting, or not 32 bytes in hex
+        raise DatabaseDamagedError(
+            _(
+                "The key of the audit trail is missing from the database, so nothing can be "
+                "recorded: the workspace is damaged. Nothing was changed; restore from a backup."
+            )
+        ) from None
     ctx.cache["audit_key"] = key
     return key
 

@@ -20,6 +20,7 @@ settings are for coordinators.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
@@ -29,7 +30,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from app import __version__
-from app.errors import ValidationError, WorkspaceError
+from app.errors import StorageError, ValidationError, WorkspaceError
 from app.i18n import _
 from app.security import keyslots as ks
 from app.security.permissions import Permission, requires
@@ -127,6 +128,7 @@ def _write(
 ) -> tuple[bf.BackupInfo, float]:
     """Export, verify and finalise one backup in ``folder``; returns it and the seconds."""
     started = time.perf_counter()
+    made = not folder.exists()
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     bf.remove_partials(folder)
     created_at = datetime.now(UTC)
@@ -179,6 +181,9 @@ def _write(
         _fsync_dir(folder)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
+        if made:  # a folder made for this backup alone (``--out``) goes with it
+            with contextlib.suppress(OSError):
+                folder.rmdir()
         raise
     finally:
         keys.forget()
@@ -199,7 +204,10 @@ def _prune(folder: Path, workspace_id: str, settings: BackupSettings) -> list[st
     """Remove the generations the policy no longer keeps (this workspace's backups only)."""
     backups = bf.list_backups(folder, workspace_id=workspace_id)
     keep = bf.generations_to_keep(
-        [b.created_at for b in backups], daily=settings.keep_daily, weekly=settings.keep_weekly
+        [b.created_at for b in backups],
+        daily=settings.keep_daily,
+        weekly=settings.keep_weekly,
+        asked=[i for i, b in enumerate(backups) if b.reason == "manual"],
     )
     removed = []
     for index, backup in enumerate(backups):
@@ -229,7 +237,7 @@ def _copy_to_second(
         final = second / backup.name
         os.replace(partial, final)
         _fsync_dir(second)
-    except OSError:
+    except (OSError, StorageError):  # StorageError: check_backup, a service, translates
         logger.warning("second backup copy failed", exc_info=True)
         shutil.rmtree(partial, ignore_errors=True)
         return None, _("The copy in the second backup folder could not be written."), []

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -202,10 +203,16 @@ def backup_name(created_at: datetime, existing: set[str]) -> str:
 
 
 @pure
-def generations_to_keep(times: list[datetime], *, daily: int, weekly: int) -> set[int]:
+def generations_to_keep(
+    times: list[datetime], *, daily: int, weekly: int, asked: Collection[int] = ()
+) -> set[int]:
     """Indexes of ``times`` to keep: the newest backup of each of the ``daily`` most recent
     days that have one, then the newest of each of ``weekly`` ISO weeks before those days.
     Days and weeks are the computer's local ones; the newest backup is always kept.
+
+    ``asked`` are the backups a user asked for ("Back up now"): a later automatic backup of
+    the same day never replaces one; it stays as long as its day is one of the daily days
+    (and, like any backup, while it is its week's newest).
     """
     order = sorted(range(len(times)), key=lambda i: times[i], reverse=True)
     keep: set[int] = set(order[:1])
@@ -215,6 +222,7 @@ def generations_to_keep(times: list[datetime], *, daily: int, weekly: int) -> se
         if day not in days and len(days) < daily:
             days[day] = i
     keep.update(days.values())
+    keep.update(i for i in asked if times[i].astimezone().date() in days)
     oldest_day = min(days) if days else None
     weeks: dict[tuple[int, int], int] = {}
     for i in order:

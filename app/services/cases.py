@@ -507,7 +507,9 @@ class CaseIds(Sequence[uuid.UUID]):
 @pure
 def list_spec(query: CaseQuery, actor: Actor) -> case_list.ListSpec:
     """The case list question in the plain values of :mod:`app.store.case_list` (what the
-    benchmark's hand-written baseline runs, too)."""
+    benchmark's hand-written baseline runs, too). A search text longer than
+    :data:`~app.services.validation.SEARCH_TEXT_MAX` is refused here, before any SQL."""
+    v.search_text(query.text)
     return case_list.ListSpec(
         kinds=tuple(sorted(k.value for k in query.kinds)),
         statuses=tuple(sorted(s.value for s in query.statuses)),

@@ -50,6 +50,7 @@ from app.security import audit
 from app.security.audit import AuditAction as A
 from app.security.permissions import internal
 from app.services.audit_log import AUDIT_SECRET
+from app.services.demo_clock import Clock
 from app.services.demo_core import indexes_dropped
 from app.services.reports.disclosure import DEFAULT_THRESHOLD
 from app.services.today import RECENT_KEPT
@@ -90,7 +91,7 @@ def add_audit_trail(
 ) -> AuditStats:
     """Write the trail of a freshly generated demo workspace (one transaction)."""
     day = today or date.today()
-    moment = (now or utcnow()).isoformat(sep=" ", timespec="microseconds")
+    clock = Clock((now or utcnow()).replace(microsecond=0))
     rng = random.Random(f"audit-{seed}")  # noqa: S311 - demo data, not security
     with engine.begin() as conn:
         secret = conn.exec_driver_sql(
@@ -103,8 +104,8 @@ def add_audit_trail(
         events = trail.collect()
         # the events come in time order: that index grows at its end, the others are random
         with indexes_dropped(conn, ["audit_events"], keep=["ix_audit_events_time"]):
-            written = audit.append_stored(conn, key, trail.stored(events, moment))
-        trail.recent_views()
+            written = audit.append_stored(conn, key, trail.stored(events, clock))
+        trail.recent_views(clock)
     return AuditStats(events=written, since=trail.since_day, exports=trail.exports)
 
 
@@ -294,8 +295,9 @@ class _Trail:
         events.sort(key=_TIME_ORDER)  # two runs in order: merged in one pass
         return events
 
-    def stored(self, events: list[Event], moment: str) -> Iterator[audit.StoredEvent]:
-        """The events with their ids, times after ``moment`` moved back to it.
+    def stored(self, events: list[Event], clock: Clock) -> Iterator[audit.StoredEvent]:
+        """The events with their ids, their times moved back before the clock's moment
+        (:meth:`Clock.past`, which keeps their order).
 
         Ids are time-ordered (UUID version 7: the event's millisecond, then 72 seeded random
         bits), so the primary-key index grows at its end instead of on random pages.
@@ -312,7 +314,7 @@ class _Trail:
             j = 18 * i
             yield (
                 f"{prefix}{noise[j : j + 3]}8{noise[j + 3 : j + 18]}",
-                min(when, moment),
+                clock.past(when),
                 user,
                 action,
                 kind,
@@ -687,12 +689,12 @@ class _Trail:
             )
         self.exports = len(rows)
 
-    def recent_views(self) -> None:
+    def recent_views(self, clock: Clock) -> None:
         """Each user's most recently viewed cases, as opening them would have left them."""
         latest: dict[tuple[str, str], str] = {}
         for when, _order, user, _action, _kind, _entity, _fields, case, _person in self.views:
             if user is not None and case is not None:
-                latest[(user, case)] = when
+                latest[(user, case)] = clock.past(when)
         by_user: dict[str, list[tuple[str, str]]] = {}
         for (user, case), when in latest.items():
             by_user.setdefault(user, []).append((when, case))

@@ -545,6 +545,16 @@ def _unique(values: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(v for v in values if v))
 
 
+#: The names the README's search examples find in the demo: the first man of each of these
+#: origins is given them (given name, family name; ``None`` keeps what the pools drew), after
+#: the draws, so nothing else in the demo changes. Women and children of his family share it.
+EXAMPLE_NAMES: dict[str, tuple[str | None, str | None]] = {
+    "ro": ("Ștefan", None),
+    "no": ("Ørjan", None),
+    "ru": ("Степан", "Иванов"),
+}
+
+
 def build_name_pools(seed: int, size: int) -> tuple[dict[str, NamePool], tuple[str, ...]]:
     """Names per origin and Norwegian street names, made by Faker once, up front.
 

@@ -191,6 +191,7 @@ class Core:
         self.rng = random.Random(seed)  # noqa: S311 - demo data, not security
         self.today = today.toordinal()
         self.pools, self.streets = content.build_name_pools(seed, 400)
+        self.example_names = dict(content.EXAMPLE_NAMES)
         self.coordinator = users["coordinator"].hex
         self.worker = users["worker"].hex
         self.volunteer = users["volunteer"].hex

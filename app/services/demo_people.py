@@ -55,6 +55,9 @@ class People(Core):
         key, pool = c.origin.key, self.pools[c.origin.key]
         c.surname = rng.choice(pool.family)
         given = rng.choice(pool.female if c.female else pool.male)
+        example = None if c.female else self.example_names.pop(key, None)
+        if example is not None:  # the README's search examples (see EXAMPLE_NAMES)
+            given, c.surname = example[0] or given, example[1] or c.surname
         family = content.gendered_surname(key, c.surname, c.female, married=r() < 0.6)
         # first thing on the day the case opens: the person, then the case (see _case_row)
         stamp = c.made_at = self.at(p.opened, 8 * 60 + int(r() * 40))

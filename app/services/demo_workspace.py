@@ -5,15 +5,18 @@ from __future__ import annotations
 import dataclasses
 import uuid
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Engine
 
 from app.i18n import _
+from app.models.base import utcnow
 from app.models.enums import Role
-from app.security.permissions import entry_point
+from app.security.permissions import entry_point, pure
 from app.services import demo
 from app.services.demo_audit import add_audit_trail
+from app.services.demo_clock import Clock, settle_times
 from app.services.demo_consent import settle_consents
 from app.services.demo_core import cache_kib
 from app.services.demo_release import add_release_examples
@@ -30,6 +33,14 @@ DEMO_USERS = (
 )
 
 
+@pure
+def demo_now() -> datetime:
+    """The moment a demo is built, as its rows store times (naive): the earlier of local and
+    UTC time, so that neither the times shown as entered (meetings, visits) nor those kept in
+    UTC (records' and audit times) lie ahead of the clock."""
+    return min(datetime.now(), utcnow()).replace(microsecond=0)
+
+
 @entry_point
 def create_demo_workspace(
     folder: Path,
@@ -38,9 +49,16 @@ def create_demo_workspace(
     seed: int,
     kdf_seconds: float = 0.5,
     progress: Callable[[str, float], None] | None = None,
+    now: datetime | None = None,
 ) -> tuple[CreatedWorkspace, demo.DemoStats]:
-    """A demo workspace in ``folder``. Deterministic data for a given ``seed`` and day."""
+    """A demo workspace in ``folder``. Deterministic data for a given ``seed`` and day.
+
+    ``now`` (naive, default :func:`demo_now`) is the moment the demo is built: what happened
+    lies before it, only what is planned after it (tasks due, visits booked, releases).
+    """
     stats: list[demo.DemoStats] = []
+    moment = now or demo_now()
+    today = moment.date()
 
     def fill(engine: Engine, users: dict[str, uuid.UUID]) -> None:
         # A page cache for the whole build, so each pass finds the pages the one before it
@@ -48,12 +66,16 @@ def create_demo_workspace(
         # each pass in turn (it reuses the last connection returned). Only speed depends on it.
         with engine.connect() as conn:
             conn.exec_driver_sql(f"PRAGMA cache_size = -{cache_kib(cases)}")
-        made = demo.populate(engine, cases=cases, seed=seed, users=users, progress=scaled)
-        release = add_release_examples(engine, users, seed=seed)
-        add_visit_examples(engine, users, seed=seed)
-        settle_consents(engine, users, seed=seed)
+        made = demo.populate(
+            engine, cases=cases, seed=seed, users=users, today=today, progress=scaled
+        )
+        release = add_release_examples(engine, users, today, seed=seed)
+        add_visit_examples(engine, users, today, seed=seed)
+        settle_consents(engine, users, today, seed=seed)
         report(_("Saving demo data…"), 0.65)
-        trail = add_audit_trail(engine, users, seed=seed)
+        trail = add_audit_trail(engine, users, today, seed=seed, now=moment)
+        with engine.begin() as conn:  # after the trail: it moved its own times the same way
+            settle_times(conn, Clock(moment))
         report(_("Saving demo data…"), 0.93)
         with engine.begin() as conn:
             search.refresh_cases(conn)

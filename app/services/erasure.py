@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +21,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app import record_labels
 from app.errors import NotFoundError, ValidationError
 from app.i18n import _, ngettext
 from app.i18n_formats import number
@@ -200,33 +202,42 @@ def list_receipts(ctx: ServiceContext, *, limit: int = 200) -> list[Receipt]:
         return [receipt_from_row(row, name or "") for row, name in rows]
 
 
-#: Labels for the receipt's tables, in the order they are printed.
-TABLE_LABELS: dict[str, tuple[str, str]] = {
-    "people": ("{n} person", "{n} people"),
-    "cases": ("{n} case (kept as an anonymous stub)", "{n} cases (kept as anonymous stubs)"),
-    "relationships": ("{n} relationship", "{n} relationships"),
-    "consents": ("{n} consent", "{n} consents"),
-    "attachments": ("{n} attachment", "{n} attachments"),
-    "needs": ("{n} need", "{n} needs"),
-    "meetings": ("{n} meeting", "{n} meetings"),
-    "tasks": ("{n} task", "{n} tasks"),
-    "referrals": ("{n} referral", "{n} referrals"),
-    "child_visits": ("{n} child visit", "{n} child visits"),
-    "visit_assessments": ("{n} visit assessment", "{n} visit assessments"),
-    "consular_contacts": ("{n} consular contact", "{n} consular contacts"),
-    "immigration_records": ("{n} immigration record", "{n} immigration records"),
-    "family_abroad": ("{n} family member abroad", "{n} family members abroad"),
-    "discrimination_reports": ("{n} discrimination report", "{n} discrimination reports"),
-    "drafts": ("{n} unsaved draft", "{n} unsaved drafts"),
-    "audit_links": ("{n} audit event unlinked", "{n} audit events unlinked"),
-    "mentions": ("{n} mention in other records", "{n} mentions in other records"),
+#: The receipt's lines, in the order they are printed: tables (labelled by their declaration
+#: in :mod:`app.record_labels`), then what is not a table.
+RECEIPT_ORDER = (
+    "people",
+    "cases",
+    "relationships",
+    "consents",
+    "attachments",
+    "needs",
+    "meetings",
+    "tasks",
+    "referrals",
+    "child_visits",
+    "visit_assessments",
+    "consular_contacts",
+    "immigration_records",
+    "family_abroad",
+    "discrimination_reports",
+    "drafts",
+    "audit_links",
+    "mentions",
+)
+_NOT_TABLES: dict[str, Callable[[int], str]] = {
+    "audit_links": lambda n: ngettext("{n} audit event unlinked", "{n} audit events unlinked", n),
+    "mentions": lambda n: ngettext(
+        "{n} mention in other records", "{n} mentions in other records", n
+    ),
 }
 
 
 @pure
 def count_label(table: str, n: int) -> str:
-    singular, plural = TABLE_LABELS.get(table, ("{n} " + table, "{n} " + table))
-    return ngettext(singular, plural, n).format(n=number(n))
+    count = _NOT_TABLES.get(table) or record_labels.record(table).count
+    if count is None:
+        raise KeyError(f"{table} has no count label")
+    return count(n).format(n=number(n))
 
 
 @pure
@@ -243,7 +254,7 @@ def receipt_text(receipt: Receipt, organisation: str = "") -> str:
         "",
         _("Removed or emptied:"),
     ]
-    for table in TABLE_LABELS:
+    for table in RECEIPT_ORDER:
         n = receipt.count(table)
         if n:
             lines.append("  - " + count_label(table, n))

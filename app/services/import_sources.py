@@ -16,15 +16,16 @@ import hashlib
 import io
 import json
 import re
-import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from app import record_labels
 from app.errors import ValidationError
-from app.i18n import N_, _
+from app.field_labels import CASE_FORM, PERSON_FORM, without_mnemonic
+from app.i18n import LANGUAGES, N_, _, thread_language
 from app.security.permissions import pure
+from app.services import import_xlsx
 from app.store.search import fold
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -226,6 +227,31 @@ def _key(text: str) -> str:
 _LOOKUP = {_key(s): target for target, names in _SYNONYMS.items() for s in names}
 
 
+@pure
+def shown_labels(target: str) -> tuple[str, ...]:
+    """Every label Homeward shows for the field ``target`` fills (untranslated): the import
+    wizard's, the form's and the subject access pack's (see :mod:`app.field_labels`)."""
+    if target.startswith("case_"):
+        field, form, table = target.removeprefix("case_"), CASE_FORM, "cases"
+    else:
+        field = {"birth_year": "birth_year_estimate"}.get(target, target)
+        form, table = PERSON_FORM, "people"
+    found = (TARGETS[target], form.get(field), record_labels.declared(table, field))
+    return tuple(dict.fromkeys(text for text in found if text))
+
+
+@pure
+def label_lookup() -> dict[str, str]:
+    """Header key → field, for every label of every importable field in every language."""
+    lookup: dict[str, str] = {}
+    for language in LANGUAGES:
+        with thread_language(language):
+            for target in TARGETS:
+                for text in shown_labels(target):
+                    lookup.setdefault(_key(without_mnemonic(_(text))), target)
+    return lookup
+
+
 @dataclass(frozen=True)
 class SourceTable:
     """A file read for import: headers and data rows as text."""
@@ -262,11 +288,14 @@ class ColumnMapping:
 
 @pure
 def suggest_mapping(headers: tuple[str, ...]) -> ColumnMapping:
-    """Map each header whose name is a known synonym (first come, first served)."""
+    """Map each header that is a label Homeward shows for a field (in any of its languages)
+    or a known synonym of one (first come, first served)."""
+    labels = label_lookup()
     used: set[str] = set()
     columns = []
     for header in headers:
-        target = _LOOKUP.get(_key(header))
+        key = _key(header)
+        target = labels.get(key) or _LOOKUP.get(key)
         if target is not None and target not in used:
             used.add(target)
             columns.append((header, target))
@@ -337,22 +366,6 @@ def _sniff(text: str) -> str:
         return max(",;\t|", key=first.count)
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return (
-            value.date().isoformat()
-            if value.time() == datetime.min.time()
-            else value.isoformat(sep=" ")
-        )
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def _table(
     name: str, digest: str, encoding: str, delimiter: str, records: list[list[str]]
 ) -> SourceTable:
@@ -364,8 +377,10 @@ def _table(
     for index, record in enumerate(records[1:], start=2):
         if not any(cell.strip() for cell in record):
             continue
-        # Short rows are padded; cells past the last header are kept for the validation.
-        rows.append((*record[:width], *[""] * (width - len(record)), *record[width:]))
+        # Short rows are padded; cells past the last header are kept for the validation
+        # when any of them holds something.
+        extra = record[width:] if any(cell.strip() for cell in record[width:]) else ()
+        rows.append((*record[:width], *[""] * (width - len(record)), *extra))
         numbers.append(index)
     return SourceTable(name, headers, tuple(rows), digest, encoding, delimiter, tuple(numbers))
 
@@ -374,16 +389,21 @@ def _table(
 def read_table(path: Path, *, sheet: str | None = None) -> SourceTable:
     """Read a CSV or XLSX file (see the module docstring)."""
     path = Path(path)
+    xlsx = path.suffix.lower() in (".xlsx", ".xlsm")
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise ValidationError({"file": _("The file is larger than 200 MB; split it first.")})
-        data = path.read_bytes()
+        if xlsx:  # the workbook is read from the file: its bytes need not be held too
+            with path.open("rb") as handle:
+                digest = hashlib.file_digest(handle, "sha256").hexdigest()
+        else:
+            data = path.read_bytes()
+            digest = hashlib.sha256(data).hexdigest()
     except OSError:
         raise ValidationError({"file": _("The file could not be read.")}) from None
-    digest = hashlib.sha256(data).hexdigest()
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return _read_xlsx(path.name, data, digest, sheet)
+    if xlsx:
+        return _table(path.name, digest, "xlsx", "", import_xlsx.read_rows(path, sheet))
     text, encoding = _decode(data)
     delimiter = _sniff(text)
     csv.field_size_limit(max(csv.field_size_limit(), _FIELD_LIMIT))
@@ -394,25 +414,3 @@ def read_table(path: Path, *, sheet: str | None = None) -> SourceTable:
             {"file": _("The file is not valid CSV ({problem}).").format(problem=exc)}
         ) from None
     return _table(path.name, digest, encoding, delimiter, records)
-
-
-def _read_xlsx(name: str, data: bytes, digest: str, sheet: str | None) -> SourceTable:
-    import openpyxl  # only needed for spreadsheets
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise ValidationError({"file": _("The file is not a readable XLSX workbook.")}) from None
-    try:
-        if sheet is not None and sheet not in book.sheetnames:
-            raise ValidationError(
-                {"sheet": _("The workbook has no sheet named {name}.").format(name=sheet)}
-            )
-        worksheet = book[sheet] if sheet is not None else book.worksheets[0]
-        records = [[_cell(v) for v in row] for row in worksheet.iter_rows(values_only=True)]
-    finally:
-        book.close()
-    while records and records[-1] and not any(records[-1]):
-        records.pop()
-    return _table(name, digest, "xlsx", "", records)

@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import ValidationError
 from app.i18n import _, ngettext
+from app.i18n_formats import number as format_number
 from app.models import Case, ImportBatch, ImportKey, Person, utcnow
 from app.models.enums import CaseKind, CaseStatus, Gender, Priority
 from app.security import audit
@@ -50,6 +51,9 @@ from app.services.people import PersonInput, _row_values, validate_person
 from app.services.validation import LONG_TEXT_MAX, text_limit
 from app.store.search import fold
 from app.store.uow import UnitOfWork
+
+#: How many problems a dry run lists; the rest are counted ("… and 272,900 more problems").
+SHOWN_PROBLEMS = 100
 
 
 @dataclass(frozen=True)
@@ -79,15 +83,22 @@ class ImportPreview:
     people_existing: int
     cases_new: int
     cases_existing: int
+    #: The first :data:`SHOWN_PROBLEMS` problems, by row and column.
     problems: tuple[RowProblem, ...]
     unmapped_columns: tuple[str, ...]
     import_id: str
     #: Batches of this same import already committed (an interrupted batched import).
     batches_done: int
+    #: Every problem, shown or not.
+    problem_count: int = 0
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        return not self.problem_count and not self.problems
+
+    @property
+    def problems_not_shown(self) -> int:
+        return max(0, self.problem_count - len(self.problems))
 
 
 @dataclass(frozen=True)
@@ -105,13 +116,14 @@ class ImportResult:
 class ImportProblemsError(ValidationError):
     """The file still has problems; nothing was imported."""
 
-    def __init__(self, problems: tuple[RowProblem, ...]) -> None:
+    def __init__(self, problems: tuple[RowProblem, ...], count: int | None = None) -> None:
         self.problems = problems
+        self.count = len(problems) if count is None else count
         message = ngettext(
             "The file has {n} problem; nothing was imported. Run a dry run to see it.",
             "The file has {n} problems; nothing was imported. Run a dry run to see them.",
-            len(problems),
-        ).format(n=len(problems))
+            self.count,
+        ).format(n=format_number(self.count))
         super().__init__({"file": message})
 
 
@@ -145,7 +157,12 @@ class _Parser:
             for index, header in enumerate(table.headers)
             if (target := mapping.target(header)) is not None
         }
+        #: The first :data:`SHOWN_PROBLEMS` problems, in row and column order; ``problem_count``
+        #: counts them all. Each row's own are kept apart while it is read, so a file whose
+        #: every row is a problem takes time in proportion to its rows.
         self.problems: list[RowProblem] = []
+        self.problem_count = 0
+        self.row_problems: list[RowProblem] = []
         self.value_maps = {target: mapping.value_map(target) for target in self.columns}
 
     def header(self, target: str) -> str:
@@ -155,7 +172,17 @@ class _Parser:
         return _(TARGETS[target]) if target in TARGETS else target
 
     def problem(self, number: int, target: str, message: str) -> None:
-        self.problems.append(RowProblem(number, self.header(target) if target else "", message))
+        self.row_problems.append(RowProblem(number, self.header(target) if target else "", message))
+
+    def end_row(self) -> None:
+        """File the problems of the row just read (see ``problems``)."""
+        found = self.row_problems
+        if found:
+            self.problem_count += len(found)
+            room = SHOWN_PROBLEMS - len(self.problems)
+            if room > 0:
+                self.problems.extend(sorted(found, key=lambda p: p.column)[:room])
+            self.row_problems = []
 
     def cell(self, cells: tuple[str, ...], target: str) -> str:
         index = self.columns.get(target)
@@ -178,7 +205,7 @@ class _Parser:
             return None
 
     def parse(self, number: int, cells: tuple[str, ...]) -> _Row | None:
-        before = len(self.problems)
+        """The row's inputs, or ``None`` if it has problems (in ``row_problems``)."""
         if len(cells) > len(self.table.headers) and any(
             c.strip() for c in cells[len(self.table.headers) :]
         ):
@@ -186,7 +213,7 @@ class _Parser:
         for target, index in self.columns.items():
             if index < len(cells) and len(cells[index]) > LONG_TEXT_MAX:
                 self.problem(number, target, text_limit(cells[index]) or "")
-        if len(self.problems) > before:
+        if self.row_problems:
             return None
         given, family = (
             self.cell(cells, "given_name").strip(),
@@ -235,7 +262,7 @@ class _Parser:
             else _natural_key(given, family, person.birth_date, person.birth_year_estimate)
         )
         case, status, closed_on, reason, case_key = self._case(number, cells, person_key)
-        if len(self.problems) > before:
+        if self.row_problems:
             return None
         return _Row(number, person, person_key, case, status, closed_on, reason, case_key)
 
@@ -258,15 +285,14 @@ class _Parser:
             number, cells, "case_expected_release", lambda t: values.read_date(t, fmt)
         )
         kind = chosen["case_kind"]
-        if kind is None and "case_kind" not in [p.column for p in self.problems if p.row == number]:
+        reported = {p.column for p in self.row_problems}
+        if kind is None and self.header("case_kind") not in reported:
             self.problem(
                 number,
                 "case_kind",
                 _("A case needs its kind: release_support, child_visits or foreign_inmate."),
             )
-        if opened is None and not any(
-            p.row == number and p.column == self.header("case_opened_on") for p in self.problems
-        ):
+        if opened is None and self.header("case_opened_on") not in reported:
             self.problem(number, "case_opened_on", _("A case needs the date it was opened."))
         if not isinstance(kind, CaseKind) or not isinstance(opened, date):
             return None, CaseStatus.REFERRAL, None, None, None
@@ -314,61 +340,56 @@ class _Parser:
         )
 
 
-def _parse(
-    table: SourceTable, mapping: ColumnMapping, today: date
-) -> tuple[list[_Row], list[RowProblem]]:
+@dataclass(frozen=True)
+class _Parsed:
+    rows: list[_Row]
+    problems: tuple[RowProblem, ...]  # the first SHOWN_PROBLEMS
+    problem_count: int  # all of them
+
+
+def _parse(table: SourceTable, mapping: ColumnMapping, today: date) -> _Parsed:
     parser = _Parser(table, mapping, today)
     mapped = set(parser.columns)
     if not ({"given_name", "family_name"} <= mapped or "full_name" in mapped):
-        parser.problems.append(
-            RowProblem(1, "", _("Map a column to the given and family name, or to the full name."))
+        problem = RowProblem(
+            1, "", _("Map a column to the given and family name, or to the full name.")
         )
-        return [], parser.problems
+        return _Parsed([], (problem,), 1)
     rows: list[_Row] = []
     seen_person: dict[str, tuple[int, PersonInput]] = {}
     seen_case: dict[str, int] = {}
     numbers = table.row_numbers or tuple(range(2, len(table.rows) + 2))
     for number, cells in zip(numbers, table.rows, strict=True):
         row = parser.parse(number, cells)
-        if row is None:
-            continue
-        first = seen_person.get(row.person_key)
-        if first is not None and first[1] != row.person:
-            parser.problems.append(
-                RowProblem(
-                    number,
-                    "",
-                    _(
-                        "Row {first} describes the same person with other details. Make the rows agree."
-                    ).format(first=first[0]),
-                )
-            )
-            continue
-        if row.case_key is not None and row.case_key in seen_case:
-            parser.problems.append(
-                RowProblem(
-                    number,
-                    "",
-                    _("This row repeats row {first} (same person, same case).").format(
-                        first=seen_case[row.case_key]
-                    ),
-                )
-            )
-            continue
-        if first is not None and row.case_key is None:
-            parser.problems.append(
-                RowProblem(
-                    number,
-                    "",
-                    _("This row repeats row {first} (same person).").format(first=first[0]),
-                )
-            )
-            continue
-        seen_person.setdefault(row.person_key, (number, row.person))
-        if row.case_key is not None:
-            seen_case[row.case_key] = number
-        rows.append(row)
-    return rows, parser.problems
+        if row is not None:
+            repeated = _repeated(row, seen_person, seen_case)
+            if repeated:
+                parser.row_problems.append(RowProblem(number, "", repeated))
+            else:
+                seen_person.setdefault(row.person_key, (number, row.person))
+                if row.case_key is not None:
+                    seen_case[row.case_key] = number
+                rows.append(row)
+        parser.end_row()
+    return _Parsed(rows, tuple(parser.problems), parser.problem_count)
+
+
+def _repeated(
+    row: _Row, seen_person: dict[str, tuple[int, PersonInput]], seen_case: dict[str, int]
+) -> str:
+    """Why the row cannot be imported beside an earlier one ("" if it can)."""
+    first = seen_person.get(row.person_key)
+    if first is not None and first[1] != row.person:
+        return _(
+            "Row {first} describes the same person with other details. Make the rows agree."
+        ).format(first=first[0])
+    if row.case_key is not None and row.case_key in seen_case:
+        return _("This row repeats row {first} (same person, same case).").format(
+            first=seen_case[row.case_key]
+        )
+    if first is not None and row.case_key is None:
+        return _("This row repeats row {first} (same person).").format(first=first[0])
+    return ""
 
 
 def _import_id(table: SourceTable, mapping: ColumnMapping) -> str:
@@ -408,7 +429,8 @@ def preview_import(
     ctx: ServiceContext, table: SourceTable, mapping: ColumnMapping, *, today: date | None = None
 ) -> ImportPreview:
     """The dry run: every problem, and what a commit would create. Writes nothing."""
-    rows, problems = _parse(table, mapping, today or date.today())
+    parsed = _parse(table, mapping, today or date.today())
+    rows = parsed.rows
     mapped_headers = {h for h, _t in mapping.columns}
     with ctx.uow() as uow:
         state = _State.load(uow.session)
@@ -434,7 +456,8 @@ def preview_import(
         people_existing=len({r.person_key for r in rows}) - len(new_people),
         cases_new=cases_new,
         cases_existing=cases_existing,
-        problems=tuple(sorted(problems, key=lambda p: (p.row, p.column))),
+        problems=parsed.problems,
+        problem_count=parsed.problem_count,
         unmapped_columns=tuple(h for h in table.headers if h and h not in mapped_headers),
         import_id=import_id,
         batches_done=done,
@@ -620,9 +643,10 @@ def run_import(
     """
     started = time.perf_counter()
     steps = Steps(progress, cancel)
-    rows, problems = _parse(table, mapping, today or date.today())
-    if problems:
-        raise ImportProblemsError(tuple(problems))
+    parsed = _parse(table, mapping, today or date.today())
+    rows = parsed.rows
+    if parsed.problem_count:
+        raise ImportProblemsError(parsed.problems, parsed.problem_count)
     if batch_size is not None and batch_size < 1:
         raise ValidationError({"batch_size": _("A batch has at least one row.")})
     size = batch_size or max(len(rows), 1)

@@ -196,7 +196,9 @@ def update_person(ctx: ServiceContext, person_id: uuid.UUID, data: PersonInput) 
 def list_people(
     ctx: ServiceContext, text: str = "", *, offset: int = 0, limit: int = 100
 ) -> list[PersonRow]:
-    """People by family name. ``text`` matches the start of a given or family name."""
+    """People by family name. ``text`` matches the start of a given or family name (at most
+    :data:`~app.services.validation.SEARCH_TEXT_MAX` characters)."""
+    v.search_text(text)
     actor = ctx.require_actor()
     stmt = select(
         Person.id,

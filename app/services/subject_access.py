@@ -28,7 +28,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from app.errors import NotFoundError
-from app.i18n import _, current_language
+from app.i18n import N_, _, current_language, thread_language
 from app.models import (
     Attachment,
     AuditEvent,
@@ -52,6 +52,7 @@ from app.models import (
     VisitAssessment,
     utcnow,
 )
+from app.record_labels import field_label
 from app.security.permissions import Permission, pure, requires
 from app.services import name_match
 from app.services.anonymise import FREE_TEXT
@@ -68,7 +69,25 @@ _USER_COLUMNS = {"created_by", "worker_id", "volunteer_id", "recorded_by", "assi
 _HIDDEN = {"content", "mac", "reference_year", "reference_seq", "last_activity_at"}
 _FREE = {model.__tablename__: set(columns) for model, columns in FREE_TEXT}
 
-#: Sections in the order they are shown.
+#: Sections in the order they are shown, with their titles (the PDF's and the JSON's headings).
+SECTION_TITLES: dict[str, str] = {
+    "person": N_("Personal details"),
+    "relationships": N_("Relationships"),
+    "consents": N_("Consents"),
+    "cases": N_("Cases"),
+    "needs": N_("Needs"),
+    "meetings": N_("Meetings"),
+    "tasks": N_("Tasks"),
+    "referrals": N_("Referrals"),
+    "child_visits": N_("Child visits"),
+    "visit_assessments": N_("Visit assessments"),
+    "consular_contacts": N_("Consular contacts"),
+    "immigration_records": N_("Immigration and transfer status"),
+    "family_abroad": N_("Family abroad"),
+    "discrimination_reports": N_("Discrimination reports"),
+    "attachments": N_("Attachments"),
+    "audit_events": N_("Who looked at or changed the records (audit trail)"),
+}
 SECTIONS = (
     "person",
     "relationships",
@@ -329,8 +348,31 @@ def _flag_names_in_text(c: _Collector, person_id: uuid.UUID) -> None:
                 c.flag(record, field, "name_in_text", f"{given} {family}")
 
 
-def _table(section: str) -> str:
+@pure
+def section_table(section: str) -> str:
+    """The table a section's records come from (its labels' declaration)."""
     return "people" if section == "person" else section
+
+
+_table = section_table
+
+
+@pure
+def pack_headings(pack: SubjectAccessPack, language: str) -> dict[str, Any]:
+    """Each section's title and the labels of its fields, in ``language`` (the JSON's
+    headings, so a reader of the file need not guess what ``transport_amount_minor`` is)."""
+    with thread_language(language):
+        return {
+            name: {
+                "title": _(SECTION_TITLES[name]),
+                "fields": {
+                    field: field_label(section_table(name), field)
+                    for field in dict.fromkeys(f for r in records for f, _v in r.values)
+                },
+            }
+            for name, records in pack.sections
+            if records
+        }
 
 
 @requires(Permission.GDPR)
@@ -376,6 +418,7 @@ def pack_json(pack: SubjectAccessPack, language: str) -> bytes:
         "language": language,
         "organisation": pack.organisation,
         "person_id": str(pack.person_id),
+        "headings": pack_headings(pack, language),
         "sections": {
             name: [{"id": str(r.id), **dict(r.values)} for r in records]
             for name, records in pack.sections

@@ -2,8 +2,9 @@
 
 Page 1 is for the coordinator: the third-party items to review before release (remove that
 page before sending). Then the person and each section, one small table per record; fields
-listed for review are marked ⚑. Text is set in DejaVu Sans (Latin, Cyrillic, Romanian
-diacritics), bundled under ``app/resources/fonts`` (the system's copy is a fallback).
+listed for review are marked ⚑. Text is set in the reports' font (:mod:`.reports.fonts`,
+DejaVu Sans shipped with Homeward: Latin, Cyrillic, Romanian diacritics), never Helvetica.
+Every field is labelled as :mod:`app.record_labels` declares it.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from enum import Enum
-from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -19,8 +19,6 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     Flowable,
     PageBreak,
@@ -32,94 +30,18 @@ from reportlab.platypus import (
 )
 
 from app.i18n import N_, _, ngettext, thread_language
-from app.labels import label
+from app.labels import audit_action_label, audit_fields_label, label, record_type_label
+from app.record_labels import field_label
 from app.security.permissions import pure
-from app.services.subject_access import Record, SubjectAccessPack
+from app.services.reports import fonts
+from app.services.subject_access import SECTION_TITLES, Record, SubjectAccessPack, section_table
 
-FONT, FONT_BOLD = "HomewardSans", "HomewardSans-Bold"
-_FONT_DIRS = (
-    Path(__file__).resolve().parents[1] / "resources" / "fonts",
-    Path(__file__).resolve().parents[2] / "resources" / "fonts",
-    Path("/usr/share/fonts/truetype/dejavu"),
-    Path("/usr/share/fonts/TTF"),
-    Path("/Library/Fonts"),
-    Path("C:/Windows/Fonts"),
-)
 _MAX_CELL = 4000  # characters of one value shown in the PDF (the JSON has all of it)
 
-SECTION_TITLES: dict[str, str] = {
-    "person": N_("Personal details"),
-    "relationships": N_("Relationships"),
-    "consents": N_("Consents"),
-    "cases": N_("Cases"),
-    "needs": N_("Needs"),
-    "meetings": N_("Meetings"),
-    "tasks": N_("Tasks"),
-    "referrals": N_("Referrals"),
-    "child_visits": N_("Child visits"),
-    "visit_assessments": N_("Visit assessments"),
-    "consular_contacts": N_("Consular contacts"),
-    "immigration_records": N_("Immigration and transfer status"),
-    "family_abroad": N_("Family abroad"),
-    "discrimination_reports": N_("Discrimination reports"),
-    "attachments": N_("Attachments"),
-    "audit_events": N_("Who looked at or changed the records (audit trail)"),
-}
 REASONS: dict[str, str] = {
     "family_member": N_("a family member's details"),
     "other_person": N_("another person's details"),
     "name_in_text": N_("another person's name in the text"),
-}
-FIELD_LABELS: dict[str, str] = {
-    "given_name": N_("Given name"),
-    "family_name": N_("Family name"),
-    "preferred_name": N_("Preferred name"),
-    "birth_date": N_("Date of birth"),
-    "birth_year_estimate": N_("Estimated birth year"),
-    "gender": N_("Gender"),
-    "nationality": N_("Nationality"),
-    "country_of_origin": N_("Country of origin"),
-    "languages": N_("Languages"),
-    "interpreter_needed": N_("Interpreter needed"),
-    "phone": N_("Phone"),
-    "email": N_("E-mail"),
-    "address": N_("Address"),
-    "national_id": N_("National ID"),
-    "notes": N_("Notes"),
-    "kind": N_("Kind"),
-    "status": N_("Status"),
-    "reference": N_("Reference"),
-    "summary": N_("Summary"),
-    "opened_on": N_("Opened"),
-    "closed_on": N_("Closed"),
-    "close_reason": N_("Reason for closing"),
-    "worker_id": N_("Social worker"),
-    "volunteer_id": N_("Volunteer"),
-    "institution": N_("Institution"),
-    "occurred_at": N_("When"),
-    "duration_minutes": N_("Minutes"),
-    "location": N_("Place"),
-    "recorded_by": N_("Recorded by"),
-    "created_by": N_("Entered by"),
-    "created_at": N_("Recorded"),
-    "updated_at": N_("Last changed"),
-    "other_person": N_("Other person"),
-    "child": N_("Child"),
-    "accompanying_adult": N_("Accompanying adult"),
-    "organisation": N_("Organisation"),
-    "outcome": N_("Outcome"),
-    "description": N_("What happened"),
-    "scope": N_("Scope"),
-    "legal_basis": N_("Legal basis"),
-    "given_on": N_("Given"),
-    "expires_on": N_("Expires"),
-    "withdrawn_on": N_("Withdrawn"),
-    "filename": N_("File name"),
-    "size": N_("Size (bytes)"),
-    "user_id": N_("User"),
-    "action": N_("Action"),
-    "fields": N_("Fields"),
-    "sequence": N_("Event"),
 }
 #: Link columns the reader needs no id for (the record's place in the pack says it).
 _SKIP = {
@@ -139,33 +61,21 @@ _SKIP = {
     "anonymised_at",
     "accompanying_adult_name",  # shown as "accompanying_adult", the person's name or this
 }
-_registered = False
 
 
-def _font_file(name: str) -> Path | None:
-    for folder in _FONT_DIRS:
-        if (folder / name).is_file():
-            return folder / name
-    return None
+def _label(section: str, field: str) -> str:
+    """The field's label as :mod:`app.record_labels` declares it (a test checks every one)."""
+    return field_label(section_table(section), field)
 
 
-def _register_fonts() -> tuple[str, str]:
-    """DejaVu Sans if found (it covers Cyrillic and Romanian); ReportLab's Helvetica if not."""
-    global _registered
-    if _registered:
-        return FONT, FONT_BOLD
-    regular, bold = _font_file("DejaVuSans.ttf"), _font_file("DejaVuSans-Bold.ttf")
-    if regular is None:
-        return "Helvetica", "Helvetica-Bold"
-    pdfmetrics.registerFont(TTFont(FONT, str(regular)))
-    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(bold or regular)))
-    _registered = True
-    return FONT, FONT_BOLD
-
-
-def _label(field: str) -> str:
-    known = FIELD_LABELS.get(field)
-    return _(known) if known else field.replace("_", " ").capitalize()
+def _event_value(field: str, value: Any, entity: str | None) -> Any:
+    if field == "action":
+        return audit_action_label(value)
+    if field == "entity_type":
+        return record_type_label(value)
+    if field == "fields" and isinstance(value, str):
+        return audit_fields_label(entity, [f for f in value.split(",") if f])
+    return value
 
 
 def _value(value: Any) -> str:
@@ -219,7 +129,7 @@ def _lines(pack: SubjectAccessPack) -> Iterator[tuple[str, str]]:
             yield (
                 _("{section}, {field}: {reason} — {name}").format(
                     section=title,
-                    field=_label(item.field),
+                    field=_label(item.section, item.field),
                     reason=_(REASONS.get(item.reason, item.reason)),
                     name=item.other_name,
                 ),
@@ -239,10 +149,13 @@ def _lines(pack: SubjectAccessPack) -> Iterator[tuple[str, str]]:
 
 
 def _record_lines(record: Record, flagged: set[tuple[Any, str]]) -> Iterator[tuple[str, str]]:
+    event = record.section == "audit_events"
     for field, value in record.values:
         if field in _SKIP or value is None or value == "":
             continue
-        label = _label(field) + (" ⚑" if (record.id, field) in flagged else "")
+        if event:  # what happened, to which record, which fields: as words
+            value = _event_value(field, value, record.get("entity_type"))
+        label = _label(record.section, field) + (" ⚑" if (record.id, field) in flagged else "")
         yield _value(value), "field:" + label
 
 
@@ -253,7 +166,8 @@ def render_pdf(pack: SubjectAccessPack, language: str) -> bytes:
 
 
 def _render(pack: SubjectAccessPack) -> bytes:
-    regular, bold = _register_fonts()
+    fonts.register()
+    regular, bold = fonts.REGULAR, fonts.BOLD
     base = getSampleStyleSheet()
     styles = {
         "title": ParagraphStyle("t", parent=base["Title"], fontName=bold, fontSize=18),
@@ -291,6 +205,7 @@ def _render(pack: SubjectAccessPack) -> bytes:
             table.setStyle(
                 TableStyle(
                     [
+                        ("FONTNAME", (0, 0), (-1, -1), regular),  # a cell's default: Helvetica
                         ("VALIGN", (0, 0), (-1, -1), "TOP"),
                         ("LINEBELOW", (0, -1), (-1, -1), 0.4, colors.HexColor("#bbbbbb")),
                         ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
@@ -337,6 +252,7 @@ def _render(pack: SubjectAccessPack) -> bytes:
         title=_("Subject access pack"),
         author=pack.organisation,
         invariant=True,
+        initialFontName=regular,  # else every page names Helvetica, which has no Cyrillic
     )
     document.build(story, onFirstPage=footer, onLaterPages=footer)
     return buffer.getvalue()

@@ -10,6 +10,7 @@ from functools import cache
 
 from babel import Locale
 
+from app.errors import ValidationError
 from app.i18n import _, ngettext
 from app.i18n_formats import number
 
@@ -17,6 +18,31 @@ NAME_MAX = 200
 SHORT_TEXT_MAX = 300
 LONG_TEXT_MAX = 50_000
 STATELESS = "XX"
+#: The longest text a search takes (a name, a reference, an institution: a few words). The
+#: search fields refuse longer input; the services refuse it too, before any SQL is built.
+SEARCH_TEXT_MAX = 200
+
+
+class SearchTextTooLongError(ValidationError):
+    """A search text longer than :data:`SEARCH_TEXT_MAX`: nothing was searched."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            {
+                "search": ngettext(
+                    "Search for at most {n} character: a name, a reference or a place.",
+                    "Search for at most {n} characters: a name, a reference or a place.",
+                    SEARCH_TEXT_MAX,
+                ).format(n=number(SEARCH_TEXT_MAX))
+            }
+        )
+
+
+def search_text(text: str) -> str:
+    """``text`` if a search may take it; else :class:`SearchTextTooLongError`."""
+    if len(text) > SEARCH_TEXT_MAX:
+        raise SearchTextTooLongError()
+    return text
 
 
 class Errors(dict[str, str]):

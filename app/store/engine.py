@@ -16,6 +16,7 @@ URL, a log line or an exception message, and :meth:`KeyHolder.forget` overwrites
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from pathlib import Path
@@ -29,7 +30,7 @@ from sqlalchemy.sql.selectable import FromClause
 
 from app.errors import DatabaseDamagedError, WorkspaceError
 from app.i18n import _
-from app.store import search
+from app.store import failures, search
 
 log = logging.getLogger(__name__)
 
@@ -121,10 +122,41 @@ def _apply_pragmas(conn: Any, *, read_only: bool) -> None:
             raise WorkspaceError(_("The database could not be switched to safe journal mode."))
 
 
+def _sidecars(path: Path) -> tuple[Path, Path]:
+    return path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
+
+
+def _check_writable(path: Path) -> None:
+    """Refuse, before SQLite opens anything, a database or journal that cannot be written:
+    SQLite would open it read-only, fail at the first write and leave its ``-wal`` and
+    ``-shm`` behind (it cannot checkpoint into a file it may not write)."""
+    for file in (path, *_sidecars(path)):
+        if file.exists() and not os.access(file, os.W_OK):
+            raise failures.read_only(path.parent)
+
+
+def _tidy_after_failed_open(path: Path, existed: set[Path]) -> None:
+    """Remove the ``-shm`` and empty ``-wal`` that a failed first open made (a full disk
+    stops SQLite after it has created them). Only files that were not there before: while
+    any connection has the database open in WAL mode both exist, so these belong to nobody.
+    A ``-wal`` with anything in it is never touched."""
+    wal, shm = _sidecars(path)
+    with contextlib.suppress(OSError):
+        if wal not in existed and wal.exists() and wal.stat().st_size == 0:
+            wal.unlink()
+        if shm not in existed and not wal.exists():
+            shm.unlink(missing_ok=True)
+
+
 def open_connection(
     path: Path, keys: KeyHolder, *, create: bool = False, read_only: bool = False
 ) -> Any:
-    """One raw ``sqlcipher3`` connection, keyed, proved and configured (see module docstring)."""
+    """One raw ``sqlcipher3`` connection, keyed, proved and configured (see module docstring).
+
+    A failure leaves no ``-wal`` or ``-shm`` behind that it made; the driver's errors are
+    left to :func:`app.store.failures.plain_error`, except that a file the key does not open
+    is reported as damaged.
+    """
     _quieten_sqlcipher_log()
     path = Path(path).resolve()
     if create:
@@ -146,7 +178,10 @@ def open_connection(
             raise DatabaseDamagedError(
                 _("The database file is not encrypted, so Homeward refuses to use it.")
             )
+        if not read_only:
+            _check_writable(path)
         mode = "ro" if read_only else "rw"
+    existed = {p for p in _sidecars(path) if p.exists()}
     uri = f"{path.as_uri()}?mode={mode}"
     conn = sqlcipher.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
     if create:
@@ -155,7 +190,9 @@ def open_connection(
         conn.execute(keys.pragma())
         try:
             count = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-        except sqlcipher.DatabaseError:
+        except sqlcipher.DatabaseError as exc:
+            if failures.sqlite_code(exc) not in (failures.SQLITE_NOTADB, failures.SQLITE_CORRUPT):
+                raise  # a full disk or a read-only folder is not a wrong key
             raise DatabaseDamagedError(
                 _(
                     "The database could not be decrypted with this workspace's key: the file "
@@ -176,6 +213,8 @@ def open_connection(
         search.register(conn)
     except BaseException:
         conn.close()
+        if not create:
+            _tidy_after_failed_open(path, existed)
         raise
     return conn
 

@@ -185,9 +185,20 @@ def acquire(folder: Path) -> InstanceLock:
             if os.name == "posix" and not _same_file(fd, path):
                 os.close(fd)  # the holder removed it as we locked it: try the new file
                 continue
-            os.ftruncate(fd, 0)
-            os.lseek(fd, 0, os.SEEK_SET)
-            os.write(fd, _who())
+            try:
+                os.ftruncate(fd, 0)
+                os.lseek(fd, 0, os.SEEK_SET)
+                os.write(fd, _who())
+            except OSError:
+                # A full disk: take the file away again (still holding the lock, as
+                # :meth:`InstanceLock.release` does) rather than leave it for the next start.
+                if os.name == "posix":
+                    with contextlib.suppress(OSError):
+                        path.unlink()
+                with contextlib.suppress(OSError):
+                    _os_unlock(fd)
+                os.close(fd)
+                raise
             _held[folder] = _Held(fd, 1)
             return InstanceLock(folder)
     raise _in_use(folder)

@@ -4,6 +4,13 @@
 Ștefan, ``orjan`` finds Ørjan and ``петр`` finds Пётр. It is registered on every connection
 as the deterministic SQL function ``hw_fold``. A PostgreSQL backend would provide the same
 function (or an unaccent-based index) behind the same names.
+
+Workers type names as they hear them, so the case search also crosses scripts: each search
+line holds, beside the folded text, the Latin transliteration (``anyascii``) of every part
+written in another script (Степан → "степан stepan"), and a query word in another script
+is looked for in both forms (``ива`` → "ива" or "iva"): ``stepan`` finds Степан, ``ива`` finds
+Иванов and Ivanov. Latin text and Latin queries are unchanged (their transliteration is
+themselves), so is the cost of searching them.
 """
 
 from __future__ import annotations
@@ -11,6 +18,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
+from anyascii import anyascii
 from sqlalchemy import ColumnElement, func
 
 # Letters that carry no combining mark in Unicode but are "the same letter" to a searcher.
@@ -26,6 +34,25 @@ def fold(text: str | None) -> str:
     decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return stripped.translate(_SPECIAL)
+
+
+def latin(text: str | None) -> str:
+    """The folded Latin transliteration of ``text``; ``""`` when it is Latin already (as
+    folded, ASCII text: most names) or has no letters to write in Latin."""
+    if not text or text.isascii():  # most names and every reference: nothing to do
+        return ""
+    folded = fold(text)
+    if folded.isascii():
+        return ""
+    spelt = fold(anyascii(folded))
+    return spelt if spelt != folded else ""
+
+
+def variants(word: str) -> list[str]:
+    """A folded query word and, if it is in another script, its Latin spelling."""
+    folded = fold(word)
+    spelt = latin(folded)
+    return [folded, spelt] if spelt and spelt.strip() else [folded]
 
 
 def register(conn: Any) -> None:
@@ -71,9 +98,10 @@ FROM cases c JOIN people p ON p.id = c.client_id LEFT JOIN institutions i ON i.i
 def case_text(
     reference: str, given: str, family: str, preferred: str | None, institution: str | None
 ) -> str:
-    return fold(
-        " ".join(part for part in (reference, given, family, preferred, institution) if part)
-    )
+    """The search line: the folded parts, then the Latin spelling of those in another script."""
+    parts = [part for part in (reference, given, family, preferred, institution) if part]
+    spelt = [latin(part) for part in parts]
+    return fold(" ".join(parts + [s for s in spelt if s]))
 
 
 def include_name(name: str | None, type_: str, parent_names: object) -> bool:
@@ -119,8 +147,13 @@ def refresh_cases(conn: Any, where: str = "", params: dict[str, Any] | None = No
     return len(values)
 
 
-def _words(query: str) -> list[str]:
-    return [w for w in fold(query).split() if w]
+def _words(query: str) -> list[list[str]]:
+    """Each word of the query with its spellings (one, or two for another script)."""
+    return [variants(w) for w in fold(query).split() if w]
+
+
+def _fts_string(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
 
 
 def match_terms(query: str, alias: str = INDEX_TABLE) -> tuple[str, dict[str, Any]] | None:
@@ -133,18 +166,26 @@ def match_terms(query: str, alias: str = INDEX_TABLE) -> tuple[str, dict[str, An
     words = _words(query)
     if not words:
         return None
-    long_words = [w for w in words if len(w) >= 3]
+    # A word in another script matches either spelling: one FTS expression "(a OR b) AND c".
+    long_words = [w for w in words if min(len(v) for v in w) >= 3]
     clauses: list[str] = []
     params: dict[str, Any] = {}
     if long_words:
-        phrase = " ".join('"' + w.replace('"', '""') + '"' for w in long_words)
+        phrase = " AND ".join(
+            _fts_string(w[0]) if len(w) == 1 else "(" + " OR ".join(map(_fts_string, w)) + ")"
+            for w in long_words
+        )
         clauses.append(
             f"{alias}.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fts)"
         )
         params["fts"] = phrase
-    for n, word in enumerate(w for w in words if len(w) < 3):
-        clauses.append(f"{alias}.text LIKE :w{n} ESCAPE '\\'")
-        params[f"w{n}"] = contains_pattern(word)
+    short = [w for w in words if min(len(v) for v in w) < 3]
+    for n, spellings in enumerate(short):
+        likes = []
+        for k, spelling in enumerate(spellings):
+            likes.append(f"{alias}.text LIKE :w{n}_{k} ESCAPE '\\'")
+            params[f"w{n}_{k}"] = contains_pattern(spelling)
+        clauses.append(likes[0] if len(likes) == 1 else "(" + " OR ".join(likes) + ")")
     return " AND ".join(clauses), params
 
 
@@ -157,8 +198,15 @@ def line_terms(query: str, alias: str = INDEX_TABLE) -> tuple[str, dict[str, Any
     words = _words(query)
     if not words:
         return None
-    sql = " AND ".join(f"{alias}.text LIKE :l{n} ESCAPE '\\'" for n in range(len(words)))
-    return sql, {f"l{n}": contains_pattern(w) for n, w in enumerate(words)}
+    clauses: list[str] = []
+    params: dict[str, Any] = {}
+    for n, spellings in enumerate(words):
+        likes = []
+        for k, spelling in enumerate(spellings):
+            likes.append(f"{alias}.text LIKE :l{n}_{k} ESCAPE '\\'")
+            params[f"l{n}_{k}"] = contains_pattern(spelling)
+        clauses.append(likes[0] if len(likes) == 1 else "(" + " OR ".join(likes) + ")")
+    return " AND ".join(clauses), params
 
 
 def case_line_matches(query: str, case_id_column: str) -> tuple[str, dict[str, Any]] | None:

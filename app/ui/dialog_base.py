@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import HomewardError, ValidationError
+from app.errors import DiskFullError, HomewardError, ValidationError
 from app.i18n import _
 from app.services import drafts
 from app.services.context import ServiceContext
@@ -273,6 +273,12 @@ class ServiceDialog(QDialog):
             if unknown or not shown:
                 self.message.setText(" ".join(unknown) or str(exc))
                 self.message.show()
+        elif isinstance(exc, DiskFullError):
+            # What was typed stays in the fields: the user frees space and presses Save again.
+            self.message.setText(
+                _("The disk is full — nothing was lost; free some space and save again.")
+            )
+            self.message.show()
         else:
             self.message.setText(str(exc) if isinstance(exc, HomewardError) else describe(exc))
             self.message.show()

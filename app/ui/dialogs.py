@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.field_labels import PERSON_FORM
 from app.i18n import _
 from app.labels import label
 from app.models.enums import Gender, MeetingKind, NeedDomain
@@ -307,34 +308,34 @@ class PersonDialog(ServiceDialog):
         self.existing = existing
         self._duplicates_checked = existing is not None
         f = self.form
-        self.given = f.add("given_name", _("&Given name"), QLineEdit())
-        self.family = f.add("family_name", _("&Family name"), QLineEdit())
-        self.preferred = f.add("preferred_name", _("&Preferred name"), QLineEdit())
+        self.given = f.add("given_name", _(PERSON_FORM["given_name"]), QLineEdit())
+        self.family = f.add("family_name", _(PERSON_FORM["family_name"]), QLineEdit())
+        self.preferred = f.add("preferred_name", _(PERSON_FORM["preferred_name"]), QLineEdit())
         self.birth = localise_date_edit(QDateEdit())
         self.birth.setSpecialValueText(_("not known"))
         self.birth.setMinimumDate(to_qdate(date(1900, 1, 1)))
         self.birth.setDate(self.birth.minimumDate())
-        f.add("birth_date", _("Date of &birth"), self.birth)
+        f.add("birth_date", _(PERSON_FORM["birth_date"]), self.birth)
         self.birth_year = QSpinBox()
         self.birth_year.setRange(1899, date.today().year)
         self.birth_year.setSpecialValueText(_("not known"))
         self.birth_year.setValue(1899)
-        f.add("birth_year_estimate", _("Or birth &year (estimate)"), self.birth_year)
+        f.add("birth_year_estimate", _(PERSON_FORM["birth_year_estimate"]), self.birth_year)
         self.gender = enum_combo(Gender)
-        f.add("gender", _("G&ender"), self.gender)
-        self.nationality = f.add("nationality", _("&Nationality"), CountryCombo())
-        self.languages = f.add("languages", _("&Languages"), LanguagePicker())
+        f.add("gender", _(PERSON_FORM["gender"]), self.gender)
+        self.nationality = f.add("nationality", _(PERSON_FORM["nationality"]), CountryCombo())
+        self.languages = f.add("languages", _(PERSON_FORM["languages"]), LanguagePicker())
         self.interpreter = QCheckBox(_("Needs an interpreter"))
-        f.add("interpreter_needed", _("Interpreter"), self.interpreter)
-        self.phone = f.add("phone", _("P&hone"), QLineEdit())
-        self.email = f.add("email", _("E-&mail"), QLineEdit())
+        f.add("interpreter_needed", _(PERSON_FORM["interpreter_needed"]), self.interpreter)
+        self.phone = f.add("phone", _(PERSON_FORM["phone"]), QLineEdit())
+        self.email = f.add("email", _(PERSON_FORM["email"]), QLineEdit())
         self.address = QPlainTextEdit()
         self.address.setTabChangesFocus(True)
         self.address.setMaximumHeight(60)
-        f.add("address", _("&Address"), self.address)
+        f.add("address", _(PERSON_FORM["address"]), self.address)
         self.notes = QPlainTextEdit()
         self.notes.setTabChangesFocus(True)
-        f.add("notes", _("N&otes"), self.notes)
+        f.add("notes", _(PERSON_FORM["notes"]), self.notes)
         if existing is not None:
             self._fill(existing)
         self.watch(

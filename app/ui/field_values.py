@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtCore import QDateTime
 from PySide6.QtWidgets import (
     QAbstractButton,
     QComboBox,
@@ -22,8 +22,6 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QWidget,
 )
-
-ISO = Qt.DateFormat.ISODate
 
 
 def _data_key(value: object) -> str | None:
@@ -46,7 +44,8 @@ def read(widget: QWidget) -> Any:
     if isinstance(widget, QComboBox):
         return {"data": _data_key(widget.currentData())}
     if isinstance(widget, QDateTimeEdit):
-        return widget.dateTime().toString(ISO)
+        # A number, not text: drafts store the moment, never a date formatted for display.
+        return widget.dateTime().toMSecsSinceEpoch()
     if isinstance(widget, QSpinBox | QDoubleSpinBox):
         return widget.value()
     return None
@@ -72,10 +71,8 @@ def write(widget: QWidget, value: Any) -> None:
             if _data_key(widget.itemData(index)) == wanted:
                 widget.setCurrentIndex(index)
                 break
-    elif isinstance(widget, QDateTimeEdit) and isinstance(value, str):
-        moment = QDateTime.fromString(value, ISO)
-        if moment.isValid():
-            widget.setDateTime(moment)
+    elif isinstance(widget, QDateTimeEdit) and isinstance(value, int):
+        widget.setDateTime(QDateTime.fromMSecsSinceEpoch(value))
     elif isinstance(widget, QSpinBox) and isinstance(value, int):
         widget.setValue(value)
     elif isinstance(widget, QDoubleSpinBox) and isinstance(value, int | float):

@@ -1,5 +1,10 @@
-"""First run: create the organisation's workspace (with the recovery code shown once),
-open an existing workspace folder, or try the demo."""
+"""The welcome window: create the organisation's workspace (with the recovery code shown
+once), open an existing workspace folder, or try the demo.
+
+Creating goes through the next pages. Opening a folder and trying the demo finish the wizard
+from the first page: the demo is built on the database thread (through :class:`Operations`,
+with its progress shown), and the wizard closes with ``chosen`` set once it is ready.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QTextDocument
 from PySide6.QtWidgets import (
     QCheckBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -28,16 +32,22 @@ from app.services import workspace as ws
 from app.services.demo_workspace import create_demo_workspace
 from app.ui.language import apply_language, language_combo, remember_language
 from app.ui.operations import Operations, describe
+from app.ui.progress import ProgressPanel, run_job
 from app.ui.widgets import FormWithErrors
+from app.ui.workspaces import choose_folder, gone_text, not_a_workspace_text
 
 START, ORGANISATION, ACCOUNT, RECOVERY = range(4)
 DEMO_CASES = 300
 
 
 class StartPage(QWizardPage):
+    """Create a workspace (the next pages), or open a folder or the demo (the wizard then
+    finishes from here, once the folder is known or the demo is built)."""
+
     def __init__(self, wizard: FirstRunWizard) -> None:
         super().__init__()
         self.wizard_ = wizard
+        self.busy = False
         layout = QVBoxLayout(self)
         self.create_new = QRadioButton()
         self.open = QRadioButton()
@@ -55,7 +65,12 @@ class StartPage(QWizardPage):
         layout.addLayout(row)
         self.message = QLabel()
         self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.message)
+        self.progress = ProgressPanel()
+        self.progress.cancel_button.setVisible(False)  # building the demo cannot stop halfway
+        layout.addWidget(self.progress)
+        layout.addStretch(1)
         self.language.currentIndexChanged.connect(
             lambda _i: wizard.change_language(self.language.currentData())
         )
@@ -65,30 +80,29 @@ class StartPage(QWizardPage):
         self.setTitle(_("Welcome to Homeward"))
         self.setSubTitle(
             _("There is no workspace on this computer yet. What would you like to do?")
+            if self.wizard_.first_run
+            else _("What would you like to do?")
         )
         self.create_new.setText(_("Create a workspace for my organisation"))
         self.open.setText(_("Open an existing workspace folder"))
         self.demo.setText(_("Try the demo, with made-up people and cases"))
         self.language_label.setText(_("&Language:"))
         self.language.setAccessibleName(_("Language"))
-        self.message.clear()
+        self.message.setText(gone_text(self.wizard_.gone))
 
     def nextId(self) -> int:
-        return ORGANISATION if self.create_new.isChecked() else -1
+        # Never -1: Next stays Next for every choice; the wizard finishes itself for the demo
+        # and for an existing folder (see FirstRunWizard.validateCurrentPage).
+        return ORGANISATION
 
-    def validatePage(self) -> bool:
-        if self.create_new.isChecked():
-            return True
-        if self.open.isChecked():
-            folder = QFileDialog.getExistingDirectory(self, _("Choose a workspace folder"))
-            if not folder:
-                return False
-            if not ws.has_workspace(Path(folder)):
-                self.message.setText(_("That folder does not hold a Homeward workspace."))
-                return False
-            self.wizard_.chosen = Path(folder)
-            return True
-        return self.wizard_.make_demo(self.message)
+    def isComplete(self) -> bool:
+        return not self.busy
+
+    def set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        for widget in (self.create_new, self.open, self.demo, self.language):
+            widget.setEnabled(not busy)
+        self.completeChanged.emit()
 
 
 class OrganisationPage(QWizardPage):
@@ -201,14 +215,29 @@ class RecoveryPage(QWizardPage):
 
 
 class FirstRunWizard(QWizard):
+    """The welcome window. ``chosen`` is the workspace folder to sign in to once it closes
+    (``None`` if nothing was chosen)."""
+
     def __init__(
-        self, default_folder: Path, ops: Operations, parent: QWidget | None = None
+        self,
+        default_folder: Path,
+        ops: Operations,
+        parent: QWidget | None = None,
+        *,
+        first_run: bool = True,
+        gone: tuple[Path, ...] = (),
     ) -> None:
         super().__init__(parent)
         self.ops = ops
         self.default_folder = default_folder
+        #: False when opened from "Open another workspace…": there is a workspace already.
+        self.first_run = first_run
+        #: Remembered workspace folders found gone on the way here (said on the first page).
+        self.gone = gone
         self.chosen: Path | None = None
         self.recovery_code = ""
+        self._finishing = False
+        self._working = False
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.start = StartPage(self)
         self.organisation = OrganisationPage(self)
@@ -243,9 +272,75 @@ class FirstRunWizard(QWizard):
         self.retranslate()
 
     def validateCurrentPage(self) -> bool:
+        if self._finishing:
+            return True  # QWizard.done() asks once more on the way out
+        if self.currentId() == START and not self.start.create_new.isChecked():
+            if self.start.demo.isChecked():
+                self.try_demo()
+            else:
+                self.open_folder()
+            return False  # the wizard finishes itself once the folder is known
         if self.currentId() == ACCOUNT:
             return self._create_workspace()
         return super().validateCurrentPage()
+
+    def _finish(self, folder: Path) -> None:
+        self.chosen = folder
+        self._finishing = True
+        self.accept()
+
+    def reject(self) -> None:
+        if self.start.busy or self._working:
+            return  # a workspace is being made on the database thread: wait for it
+        super().reject()
+
+    # -- an existing folder --
+
+    def open_folder(self) -> None:
+        self.start.message.clear()
+        folder = choose_folder(self)
+        if folder is None:
+            return
+        if not ws.has_workspace(folder):
+            self.start.message.setText(not_a_workspace_text())
+            return
+        self._finish(folder)
+
+    # -- the demo --
+
+    def try_demo(self) -> None:
+        if self.start.busy:
+            return
+        folder = ws.default_demo_workspace()
+        if ws.has_workspace(folder):
+            self._finish(folder)  # built on an earlier run
+            return
+        self._set_busy(True)
+        self.start.message.setText(_("Building the demo workspace…"))
+        run_job(
+            self.ops,
+            self.start.progress,
+            lambda state: create_demo_workspace(
+                folder, cases=DEMO_CASES, seed=1, progress=state.progress
+            ),
+            lambda _made: self._demo_built(folder),
+            self._demo_failed,
+            label=_("Building the demo workspace…"),
+        )
+
+    def _set_busy(self, busy: bool) -> None:
+        self.start.set_busy(busy)
+        self.button(QWizard.WizardButton.CancelButton).setEnabled(not busy)
+
+    def _demo_built(self, folder: Path) -> None:
+        self._set_busy(False)
+        self._finish(folder)
+
+    def _demo_failed(self, exc: BaseException) -> None:
+        self._set_busy(False)
+        self.start.message.setText(describe(exc))
+
+    # -- a new workspace --
 
     def _create_workspace(self) -> bool:
         account, org = self.account, self.organisation
@@ -263,6 +358,9 @@ class FirstRunWizard(QWizard):
             language=current_language() if current_language() in LANGUAGES else LANGUAGES[0],
         )
         name = org.organisation.text()
+        # While the key is derived (about a second) the buttons wait, so a second click on
+        # Next cannot start a second workspace in the same folder.
+        self._set_buttons_enabled(False)
         try:
             created = self.ops.call(
                 lambda: ws.create_workspace(folder, organisation=name, admin=admin)
@@ -275,26 +373,29 @@ class FirstRunWizard(QWizard):
         except Exception as exc:  # a bug or a full disk: say so, keep the wizard open
             account.form.show_errors({"username": describe(exc)})
             return False
+        finally:
+            self._set_buttons_enabled(True)
         account.password.clear()
         account.repeat.clear()
         self.recovery_code = created.recovery_code
         self.chosen = created.folder
         return True
 
-    def make_demo(self, message: QLabel) -> bool:
-        folder = ws.default_demo_workspace()
-        if not ws.has_workspace(folder):
-            message.setText(_("Building the demo workspace…"))
-            try:
-                self.ops.call(lambda: create_demo_workspace(folder, cases=DEMO_CASES, seed=1))
-            except Exception as exc:
-                message.setText(describe(exc))
-                return False
-        self.chosen = folder
-        return True
+    def _set_buttons_enabled(self, enabled: bool) -> None:
+        self._working = not enabled
+        buttons = QWizard.WizardButton
+        for which in (buttons.BackButton, buttons.NextButton, buttons.CancelButton):
+            self.button(which).setEnabled(enabled)
 
     @classmethod
-    def choose_workspace(cls, default_folder: Path, ops: Operations) -> Path | None:
-        wizard = cls(default_folder, ops)
+    def choose_workspace(
+        cls,
+        default_folder: Path,
+        ops: Operations,
+        parent: QWidget | None = None,
+        *,
+        first_run: bool = True,
+    ) -> Path | None:
+        wizard = cls(default_folder, ops, parent, first_run=first_run)
         wizard.exec()
         return wizard.chosen

@@ -1,11 +1,12 @@
-"""Start the GUI and run its life cycle: first run → sign in → main window → lock → sign in.
+"""Start the GUI and run its life cycle: the first window (:class:`Startup`: the sign-in of
+the workspace opened last, or the welcome window) → sign in → main window → lock → sign in.
 
-:class:`Controller` is the one object that knows about all windows. Locking (by the Lock
-button, Ctrl+L, or idle time) first has every open dialog keep what is typed as a draft (queued
-on the database thread ahead of everything below), then clears and destroys the main window —
-every widget that showed client data — closes the database connections and forgets the key on
-the database thread, and shows the sign-in window again. After the same user signs in, their
-drafts are offered back (:mod:`app.ui.drafts`).
+:class:`Controller` is the one object that knows about all windows of an open workspace.
+Locking (by the Lock button, Ctrl+L, or idle time) first has every open dialog keep what is
+typed as a draft (queued on the database thread ahead of everything below), then clears and
+destroys the main window — every widget that showed client data — closes the database
+connections and forgets the key on the database thread, and shows the sign-in window again.
+After the same user signs in, their drafts are offered back (:mod:`app.ui.drafts`).
 """
 
 from __future__ import annotations
@@ -15,23 +16,26 @@ import sys
 import uuid
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
 
 from app.errors import HomewardError
 from app.i18n import LANGUAGES, _, current_language
 from app.security.idle import IdleTimer
 from app.services import backup, users
+from app.services import recent_workspaces as recent
 from app.services import workspace as ws
 from app.services.context import ServiceContext
 from app.services.integrity import OpenOutcome
 from app.ui import style
+from app.ui.crash_guard import GuiGarbageCollector, enable_fault_handler
 from app.ui.drafts import keep_open_dialogs, offer_drafts
 from app.ui.firstrun import FirstRunWizard
 from app.ui.language import apply_language, remember_language, remembered_language
 from app.ui.main_window import MainWindow, WindowState
 from app.ui.operations import ChangeBus, Operations, describe
 from app.ui.signin import SignInWindow
+from app.ui.workspaces import WELCOME, OpenWorkspaceDialog, gone_text
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +62,9 @@ def application() -> QApplication:
         app = QApplication(sys.argv[:1])
         app.setApplicationName("Homeward")
         app.setOrganizationName("Homeward")
+        enable_fault_handler()
+        # Parented to the application, so it lives as long as the GUI thread's event loop.
+        GuiGarbageCollector(app)
         style.apply(app)
         apply_language(remembered_language())
     return app
@@ -74,6 +81,7 @@ class Controller(QObject):
         self.idle = IdleTimer()
         self.signin = SignInWindow(folder, ops)
         self.signin.signed_in.connect(self._signed_in)
+        self.signin.other_workspace_was_requested.connect(self.open_another_workspace)
         self._idle_poll = QTimer(self)
         self._idle_poll.setInterval(IDLE_POLL_MS)
         self._idle_poll.timeout.connect(self._check_idle)
@@ -88,7 +96,30 @@ class Controller(QObject):
             app.installEventFilter(self)
 
     def start(self) -> None:
+        recent.remember_workspace(self.folder)
         self.signin.show()
+
+    # -- another workspace --
+
+    def open_another_workspace(self) -> None:
+        """The sign-in window's "Open another workspace…": a remembered one, a folder, or the
+        welcome window (the demo, a new workspace). Only while nobody is signed in."""
+        if self.ctx is not None:
+            return
+        choice = OpenWorkspaceDialog.choose(self.folder, self.signin)
+        if choice == WELCOME:
+            choice = FirstRunWizard.choose_workspace(
+                recent.new_workspace_folder(), self.ops, self.signin, first_run=False
+            )
+        if isinstance(choice, Path):
+            self.switch_workspace(choice)
+        self.signin.activateWindow()
+        self.signin.focus_form()  # not left on the button: typing goes into the form
+
+    def switch_workspace(self, folder: Path) -> None:
+        self.folder = folder
+        self.signin.set_folder(folder)
+        recent.remember_workspace(folder)
 
     # -- sign-in --
 
@@ -297,18 +328,70 @@ def notices(outcome: OpenOutcome | None) -> tuple[tuple[str, str], ...]:
     return tuple(found)
 
 
-def run_gui(workspace: Path) -> int:
-    app = application()
-    ops = Operations()
-    if not ws.has_workspace(workspace):
-        chosen = FirstRunWizard.choose_workspace(workspace, ops)
+class Startup(QObject):
+    """The first window of a run: the sign-in of the workspace asked for (``--workspace``),
+    else of the one opened last on this computer, else of the default folder's — or, when
+    there is none, the welcome window, whose choice then opens its sign-in."""
+
+    #: The welcome window closed without a workspace: nothing more to show.
+    nothing_was_chosen = Signal()
+
+    def __init__(self, ops: Operations) -> None:
+        super().__init__()
+        self.ops = ops
+        self.wizard: FirstRunWizard | None = None
+        self.controller: Controller | None = None
+
+    def start(self, workspace: Path | None = None) -> None:
+        if workspace is not None:
+            if ws.has_workspace(workspace):
+                self._open(workspace)
+            else:
+                self._welcome(workspace, ())
+            return
+        known = recent.remembered_workspaces()
+        default = recent.default_workspace_folder()
+        if known.folders:
+            self._open(known.folders[0], known.dropped)
+        elif ws.has_workspace(default):
+            self._open(default, known.dropped)
+        else:
+            self._welcome(default, known.dropped)
+
+    def _open(self, folder: Path, gone: tuple[Path, ...] = ()) -> None:
+        controller = Controller(folder, self.ops)
+        self.controller = controller
+        controller.start()
+        if gone:
+            controller.signin.message.setText(gone_text(gone))
+
+    def _welcome(self, default: Path, gone: tuple[Path, ...]) -> None:
+        wizard = FirstRunWizard(default, self.ops, gone=gone)
+        self.wizard = wizard
+        wizard.finished.connect(self._welcome_finished)
+        wizard.show()
+
+    def _welcome_finished(self, _result: int) -> None:
+        chosen = self.wizard.chosen if self.wizard is not None else None
         if chosen is None:
-            ops.shutdown()
-            return 0
-        workspace = chosen
-    controller = Controller(workspace, ops)
-    controller.start()
+            self.nothing_was_chosen.emit()
+        else:
+            self._open(chosen)
+
+    def shutdown(self) -> None:
+        if self.controller is not None:
+            self.controller.shutdown()
+        else:
+            self.ops.shutdown()
+
+
+def run_gui(workspace: Path | None = None) -> int:
+    """Open the app on ``workspace``, or (``None``) on the workspace opened last."""
+    app = application()
+    startup = Startup(Operations())
+    startup.nothing_was_chosen.connect(app.quit, Qt.ConnectionType.QueuedConnection)
+    startup.start(workspace)
     try:
         return app.exec()
     finally:
-        controller.shutdown()
+        startup.shutdown()

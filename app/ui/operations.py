@@ -8,6 +8,13 @@ Contract for a work function passed to :meth:`Operations.run`:
 * its return value (or exception) is handed to ``on_success`` / ``on_failure`` on the **GUI
   thread**, in order.
 
+Ownership: a job (its work function, callbacks, result or exception) is owned by the GUI
+thread from :meth:`Operations.run` until it is delivered. The worker threads borrow it and
+drop every reference of theirs *before* they report it done, so the last reference to
+anything a job holds — a closure over a dialog, a model, a result — always goes on the GUI
+thread. (When the database thread dropped it last, Qt objects were destroyed on that thread
+and the window vanished with a segmentation fault.)
+
 Work submitted under a ``key`` supersedes earlier work with the same key: superseded work
 that has not started is skipped, and results of superseded work are dropped
 (search-as-you-type never waits for or shows stale results). A busy signal is
@@ -54,6 +61,9 @@ class _Job:
     on_failure: Failure | None
     key: str | None
     label: str | None
+    #: Set by the worker thread before it reports the job done.
+    result: Any = None
+    error: BaseException | None = None
 
 
 def describe(exc: BaseException) -> str:
@@ -73,13 +83,15 @@ class Operations(QObject):
     busy_did_change = Signal(bool, str)
     #: Emitted for failures that had no ``on_failure`` handler: (message for people).
     failed = Signal(str)
-    _done = Signal(object, object, object)  # job, result, exception
+    _done = Signal(int)  # the id of a job in ``_pending``: only a number crosses threads
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._ids = itertools.count(1)
         self._latest: dict[str, int] = {}
         self._queue: queue.Queue[_Job | None] = queue.Queue()
+        #: Jobs submitted and not yet delivered, owned by the GUI thread (module docstring).
+        self._pending: dict[int, _Job] = {}
         self._running = 0
         self._busy_timer = QTimer(self)
         self._busy_timer.setSingleShot(True)
@@ -128,6 +140,7 @@ class Operations(QObject):
         return job.id
 
     def _submit(self, job: _Job, to: queue.Queue[_Job | None]) -> None:
+        self._pending[job.id] = job
         self._running += 1
         if job.label:
             self._busy_label = job.label
@@ -177,15 +190,16 @@ class Operations(QObject):
         if self._running:
             self.busy_did_change.emit(True, self._busy_label)
 
-    @Slot(object, object, object)
-    def _deliver(self, job: _Job, result: Any, exc: BaseException | None) -> None:
+    @Slot(int)
+    def _deliver(self, job_id: int) -> None:
+        job = self._pending.pop(job_id)
         self._running = max(0, self._running - 1)
         if self._running == 0:
             self._busy_timer.stop()
             self.busy_did_change.emit(False, "")
         if job.key is not None and self._latest.get(job.key) != job.id:
             return  # superseded: a newer request with the same key is on its way
-        _deliver(job, result, exc, self.failed.emit)
+        _deliver(job, job.result, job.error, self.failed.emit)
 
     # -- database thread (and the thread beside it) --
 
@@ -197,17 +211,26 @@ class Operations(QObject):
             if job.id < 0:
                 job.fn()
                 continue
-            if job.key is not None and self._latest.get(job.key) != job.id:
-                # Superseded while it waited (a reader of a dict the GUI thread writes: one
-                # atomic lookup). Skipping it keeps typing fast; it is still reported done.
-                self._done.emit(job, None, None)
-                continue
-            try:
-                result = job.fn()
-            except BaseException as exc:  # forwarded to the GUI thread, never swallowed
-                self._done.emit(job, None, exc)
-            else:
-                self._done.emit(job, result, None)
+            job_id = self._work(job)
+            # The GUI thread's ``_pending`` holds the job: dropping our reference here never
+            # frees it, and nothing of the job is left in this frame while we wait again.
+            job = None
+            self._done.emit(job_id)
+
+    def _work(self, job: _Job) -> int:
+        job_id = job.id
+        if job.key is not None and self._latest.get(job.key) != job_id:
+            # Superseded while it waited (a reader of a dict the GUI thread writes: one
+            # atomic lookup). Skipping it keeps typing fast; it is still reported done.
+            return job_id
+        try:
+            job.result = job.fn()
+        except BaseException as exc:  # forwarded to the GUI thread, never swallowed
+            job.error = exc
+            # The traceback keeps this frame alive: leave no way from it back to the job,
+            # or the job would sit in a reference cycle for the garbage collector.
+            del job
+        return job_id
 
 
 def _deliver(

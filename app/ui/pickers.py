@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from app.i18n import _
 from app.i18n_names import STATELESS, countries, language_list, language_name, languages
+from app.services.validation import SEARCH_TEXT_MAX
 
 CODE_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -78,6 +79,7 @@ class LanguagePicker(QWidget):
         self.filter = QLineEdit()
         self.filter.setPlaceholderText(_("Filter languages"))
         self.filter.setAccessibleName(_("Filter languages"))
+        self.filter.setMaxLength(SEARCH_TEXT_MAX)
         self.filter.setClearButtonEnabled(True)
         layout.addWidget(self.filter)
         self.model = QStandardItemModel(self)

@@ -1,5 +1,6 @@
 """The sign-in window: user name and password (or this computer's keychain), a language
-switch, clear messages for wrong passwords and lock-outs, and the demo banner."""
+switch, clear messages for wrong passwords and lock-outs, the demo banner, the workspace
+folder, and "Open another workspace…"."""
 
 from __future__ import annotations
 
@@ -26,6 +27,10 @@ from app.ui.language import apply_language, language_combo, remember_language, s
 from app.ui.operations import Operations, describe
 from app.ui.widgets import banner, show_datetime
 
+#: The workspace folder's path is shortened in the middle beyond this many pixels (the whole
+#: path is in its tooltip).
+FOLDER_WIDTH = 340
+
 
 def backups_text(backups: tuple[BackupInfo, ...]) -> str:
     """The newest backups of a workspace that cannot be opened, and how to restore one."""
@@ -46,6 +51,8 @@ def backups_text(backups: tuple[BackupInfo, ...]) -> str:
 class SignInWindow(QWidget):
     signed_in = Signal(object)  # ServiceContext
     language_did_change = Signal(str)
+    #: "Open another workspace…" was pressed (the controller asks which one).
+    other_workspace_was_requested = Signal()
 
     def __init__(self, folder: Path, ops: Operations) -> None:
         super().__init__()
@@ -63,9 +70,12 @@ class SignInWindow(QWidget):
         self.heading = QLabel()
         self.heading.setObjectName("pageTitle")
         layout.addWidget(self.heading)
+        self.workspace = QLabel()
+        self.workspace.setObjectName("workspaceFolder")
+        self.workspace.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.workspace)
         self.demo = banner("")
         self.demo.setObjectName("banner")
-        self.demo.setVisible(ws.is_demo_workspace(folder))
         layout.addWidget(self.demo)
         form = QFormLayout()
         self.username = QLineEdit()
@@ -97,19 +107,46 @@ class SignInWindow(QWidget):
         self.sign_in_button.setDefault(True)
         buttons.addWidget(self.sign_in_button)
         layout.addLayout(buttons)
+        other = QHBoxLayout()
+        self.other_button = QPushButton()
+        self.other_button.setFlat(True)
+        self.other_button.setAutoDefault(False)
+        other.addWidget(self.other_button)
+        other.addStretch(1)
+        layout.addLayout(other)
+        self.other_button.clicked.connect(self._other_workspace)
         self.sign_in_button.clicked.connect(self.try_sign_in)
         self.password.returnPressed.connect(self.try_sign_in)
         self.username.returnPressed.connect(self.password.setFocus)
         self.username.editingFinished.connect(self._check_keychain)
         self.keychain_button.clicked.connect(self._keychain_sign_in)
         self.language.currentIndexChanged.connect(self._language_changed)
-        self.retranslate()
+        self.set_folder(folder)
         self.username.setFocus()
         self.resize(420, 300)
+
+    def set_folder(self, folder: Path) -> None:
+        """Sign in to the workspace in ``folder`` from now on (an empty form)."""
+        self.folder = folder
+        self.demo.setVisible(ws.is_demo_workspace(folder))
+        self.keychain_button.hide()
+        self.username.clear()
+        self.reset()
+        self.retranslate()
 
     def retranslate(self) -> None:
         self.setWindowTitle(_("Sign in to Homeward"))
         self.heading.setText(_("Sign in"))
+        folder = str(self.folder)
+        self.workspace.setToolTip(folder)
+        self.workspace.setText(
+            _("Workspace: {folder}").format(
+                folder=self.workspace.fontMetrics().elidedText(
+                    folder, Qt.TextElideMode.ElideMiddle, FOLDER_WIDTH
+                )
+            )
+        )
+        self.other_button.setText(_("Open another workspace…"))
         self.demo.setText(
             _(
                 "Demo workspace: made-up data only. User names: coordinator, worker, "
@@ -127,6 +164,10 @@ class SignInWindow(QWidget):
             (self.language, _("Language")),
         ):
             widget.setAccessibleName(name)
+
+    def _other_workspace(self) -> None:
+        if not self._busy:
+            self.other_workspace_was_requested.emit()
 
     def _language_changed(self, _index: int) -> None:
         code = self.language.currentData()
@@ -213,4 +254,8 @@ class SignInWindow(QWidget):
         self.outcome = None
         self.password.clear()
         self.message.clear()
+        self.focus_form()
+
+    def focus_form(self) -> None:
+        """The cursor where typing goes next: the user name, or the password once it is there."""
         self.password.setFocus() if self.username.text() else self.username.setFocus()

@@ -154,8 +154,21 @@ def test_pruning_keeps_generations_and_waits_for_verification(
     kept = backup_files.list_backups(backups)
     assert result.pruned and 7 <= len(kept) <= 7 + 4
     assert kept[0].name == result.backup.name
-    days = {b.created_at.astimezone().date() for b in kept}
-    assert len(days) == len(kept)  # one per day
+    # both of today's were asked for ("Back up now"): the later one does not replace the first
+    assert first.name in {b.name for b in kept}
+    days = [b.created_at.astimezone().date() for b in kept if b.name != first.name]
+    assert len(set(days)) == len(days)  # otherwise one per day
+
+
+def test_a_backup_asked_for_survives_the_days_later_backups(ctx: ServiceContext) -> None:
+    asked = backup.create_backup(ctx).backup
+    closing = backup.backup_on_close(ctx)
+    daily = backup.daily_copy(ctx, now=datetime.now(UTC) + timedelta(hours=25))
+    assert closing is not None and daily is not None
+    names = {b.name for b in backup_files.list_backups(ctx.paths.backups)}
+    # the automatic ones follow the schedule (the day's newest), the one asked for stays
+    assert asked.name in names and daily.backup.name in names
+    assert closing.backup.name not in names
 
 
 def test_backup_if_due_is_daily(ctx: ServiceContext) -> None:

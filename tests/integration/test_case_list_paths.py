@@ -20,7 +20,7 @@ from app.models.enums import CaseKind, CaseStatus, CloseReason, MeetingKind
 from app.services import cases, meetings
 from app.services.context import ServiceContext
 from app.store import case_list
-from app.store.search import fold
+from app.store.search import fold, latin, variants
 from tests.integration.helpers.casework import client, sign_in_new_user
 
 NAMES = [
@@ -81,12 +81,13 @@ def world(ctx: ServiceContext, workspace: object) -> dict[str, object]:
 def reference(ctx: ServiceContext, query: cases.CaseQuery) -> list[uuid.UUID]:
     """The list as a person would work it out: every visible case, filtered, newest first."""
     everything = cases.list_cases(ctx, cases.CaseQuery(), limit=10_000)
-    words = fold(query.text).split()
+    words = [variants(w) for w in fold(query.text).split()]  # a name in another script: either
     actor = ctx.require_actor()
     kept = []
     for row in everything:
         view = cases.get_case(ctx, row.id)
-        line = fold(f"{row.reference} {row.client_name} {row.institution_name or ''}")
+        text = f"{row.reference} {row.client_name} {row.institution_name or ''}"
+        line = f"{fold(text)} {latin(text)}"  # and its Latin spelling (Иванов: "ivanov")
         if query.statuses and row.status not in query.statuses:
             continue
         if query.kinds and row.kind not in query.kinds:
@@ -95,7 +96,7 @@ def reference(ctx: ServiceContext, query: cases.CaseQuery) -> list[uuid.UUID]:
             continue
         if query.worker_id is not None and view.worker_id != query.worker_id:
             continue
-        if all(w in line for w in words):
+        if all(any(v in line for v in w) for w in words):
             kept.append(row)
     kept.sort(key=lambda r: r.id.hex)
     kept.sort(key=lambda r: r.last_activity_at, reverse=True)

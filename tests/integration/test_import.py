@@ -255,3 +255,17 @@ def test_the_import_command(workspace: CreatedWorkspace, tmp_path: Path) -> None
     refused = run_homeward(*args, str(bad), stdin=PASSWORD + "\n")
     assert refused.returncode == 2
     assert "row 2, Fødselsdato:" in refused.stdout
+
+
+def test_the_dry_run_lists_a_hundred_problems_and_counts_the_rest(
+    workspace: CreatedWorkspace, tmp_path: Path
+) -> None:
+    rows = [[f"K{i}", "A", "B", "99.99.1999", "", "", "", "", "", ""] for i in range(2_000)]
+    path = write_csv(tmp_path / "bad.csv", rows)
+    args = ["import", "--workspace", str(workspace.folder), "--user", "coord", "--password-stdin"]
+    dry = run_homeward(*args, str(path), "--dry-run", stdin=PASSWORD + "\n")
+    assert dry.returncode == 2
+    listed = [line for line in dry.stdout.splitlines() if line.startswith("row ")]
+    assert len(listed) == 100 and listed[0].startswith("row 2, ") and "row 101," in listed[-1]
+    assert "… and 1,900 more problems" in dry.stdout
+    assert "2,000 problems; nothing was imported" in dry.stderr

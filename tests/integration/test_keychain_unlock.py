@@ -11,7 +11,7 @@ import keyring.core
 import pytest
 from keyring.backends import null
 
-from app.errors import UnlockError
+from app.errors import DiskFullError, UnlockError
 from app.models.enums import Role
 from app.security import keyslots as ks
 from app.security.keychain import KeychainUnavailableError
@@ -140,7 +140,7 @@ def test_failed_save_leaves_no_entry_and_no_slot(
 
     with unlock(ws.folder, "sam", PASSWORD) as ctx:
         monkeypatch.setattr(ks.KeySlotFile, "save", disk_full)
-        with pytest.raises(OSError):
+        with pytest.raises(DiskFullError, match="The disk is full"):
             kc.enable_keychain(ctx)
     assert memory.entries == {}
     assert (ws.folder / "keyslots.json").read_bytes() == before

@@ -6,7 +6,9 @@ next dialog that opens (it fills fields and presses Save, or Cancel).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 from app.services.context import ServiceContext
 from app.services.workspace import CreatedWorkspace, unlock
 from app.ui.main_window import MainWindow
-from app.ui.operations import ChangeBus, SyncOperations
+from app.ui.operations import ChangeBus, Operations, SyncOperations
 from tests.conftest import PASSWORD
 
 
@@ -79,3 +81,38 @@ def signed_in(workspace: CreatedWorkspace) -> Iterator[ServiceContext]:
     context = unlock(workspace.folder, "coord", PASSWORD)
     yield context
     context.lock()
+
+
+@pytest.fixture
+def threaded_ops() -> Iterator[Operations]:
+    """The real :class:`Operations`, with its database thread (waited for, then stopped)."""
+    operations = Operations()
+    yield operations
+    operations.wait_idle()
+    operations.shutdown()
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh user's home: its own data folder (the default and the demo workspace) and
+    state folder (the workspaces remembered on this computer)."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("HOMEWARD_STATE_DIR", str(tmp_path / "state"))
+    return tmp_path
+
+
+@pytest.fixture
+def quick_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The welcome window with the Argon2id floor instead of 0.5 s calibration, and a small
+    demo: the same paths, only faster."""
+    from app.services.demo_workspace import create_demo_workspace
+    from app.ui import firstrun
+
+    monkeypatch.setattr(firstrun, "DEMO_CASES", 20)
+    monkeypatch.setattr(
+        firstrun, "create_demo_workspace", functools.partial(create_demo_workspace, kdf_seconds=0)
+    )
+    monkeypatch.setattr(
+        "app.ui.firstrun.ws.create_workspace",
+        functools.partial(firstrun.ws.create_workspace, kdf_seconds=0),
+    )

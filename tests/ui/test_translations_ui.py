@@ -56,6 +56,7 @@ from app.ui.operations import ChangeBus, SyncOperations
 from app.ui.relation_dialog import RelationDialog
 from app.ui.signin import SignInWindow
 from app.ui.user_dialog import NewUserDialog
+from app.ui.workspaces import OpenWorkspaceDialog
 from tools import i18n as catalogues
 
 LANGUAGES = ("nb", "ru", "ro", PSEUDO_LANGUAGE)
@@ -298,6 +299,7 @@ def walk_dialogs(demo: Demo, english: set[str], problems: list[str]) -> None:
         StatusDialog(None, ctx, ops, case),
         NewUserDialog(None, ctx, ops),
         RelationDialog(None, ctx, ops, demo.person.id),
+        OpenWorkspaceDialog(demo.folder),
     ]
     for dialog in dialogs:
         dialog.show()

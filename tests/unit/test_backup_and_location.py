@@ -32,6 +32,19 @@ def test_generations_keep_seven_days_and_four_weeks() -> None:
     assert len(weeks) == 4
 
 
+def test_a_backup_asked_for_is_kept_beside_the_days_newest() -> None:
+    now = datetime(2026, 11, 21, 16, 0, tzinfo=UTC)
+    # "Back up now" at 10:00, then the backups on closing at 16:00, every day for 40 days
+    times = [now - timedelta(days=n) for n in range(40)] + [
+        now - timedelta(days=n, hours=6) for n in range(40)
+    ]
+    asked = range(40, 80)
+    keep = bf.generations_to_keep(times, daily=7, weekly=4, asked=asked)
+    assert set(range(7)) | set(range(40, 47)) <= keep  # the daily days: both kept
+    assert len(keep) == 14 + 4  # then one a week: the schedule, nothing more
+    assert bf.generations_to_keep(times, daily=7, weekly=4) == keep - set(asked)
+
+
 def test_generations_with_few_backups_keep_them_all() -> None:
     now = datetime(2026, 11, 21, tzinfo=UTC)
     times = [now - timedelta(days=n) for n in range(3)]

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from app import field_labels, record_labels
 from app.errors import ValidationError
+from app.i18n import LANGUAGES, _, thread_language
 from app.models.enums import CaseKind, Gender
 from app.services import import_sources as src
 from app.services import import_values as values
@@ -113,3 +115,27 @@ def test_names_in_free_text_ignore_case_diacritics_and_order() -> None:
         assert not name_match.mentions(text, pattern), text
     assert name_match.redact("Ask Stefan Taranu.", [pattern]) == ("Ask […].", 1)
     assert name_match.name_pattern("A", "B") is None
+
+
+def _declared_labels(target: str) -> list[str]:
+    """What Homeward shows for the field: the import wizard's label, the form's, the pack's."""
+    shown = [src.TARGETS[target]]
+    if target.startswith("case_"):
+        field = target.removeprefix("case_")
+        shown += [field_labels.CASE_FORM.get(field), record_labels.declared("cases", field)]
+    else:
+        field = {"birth_year": "birth_year_estimate"}.get(target, target)
+        shown += [field_labels.PERSON_FORM.get(field), record_labels.declared("people", field)]
+    return [text for text in shown if text]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("target", list(src.TARGETS))
+def test_every_label_homeward_shows_is_a_header_it_reads(language: str, target: str) -> None:
+    with thread_language(language):
+        headers = [field_labels.without_mnemonic(_(text)) for text in _declared_labels(target)]
+    assert headers
+    for header in headers:
+        for written in (header, header.upper(), f" {header}: "):
+            mapping = src.suggest_mapping((written,))
+            assert mapping.target(written) == target, (language, written)

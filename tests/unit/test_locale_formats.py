@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 
 from app.i18n_formats import (
     date_text,
     datetime_text,
+    day_text,
     editing_date_pattern,
     number,
     percent,
@@ -16,6 +19,7 @@ from app.i18n_formats import (
 )
 
 NBSP = "\u00a0"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize(
@@ -59,10 +63,40 @@ def test_medium_dates(language: str, expected: str) -> None:
     assert date_text(date(2025, 3, 21), language).replace("\u202f", " ") == expected
 
 
-def test_short_date_times_are_day_first_and_24_hour() -> None:
+def test_date_times_are_day_first_and_24_hour() -> None:
     moment = datetime(2025, 3, 21, 14, 5)
-    assert datetime_text(moment, "en") == "21/03/2025, 14:05"
-    assert datetime_text(moment, "nb") == "21.03.2025, 14:05"
+    assert datetime_text(moment, "en") == "21 Mar 2025, 14:05"
+    assert datetime_text(moment, "nb") == "21. mars 2025, 14:05"
+
+
+NUMERIC_DATE = re.compile(r"\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b")
+
+
+@pytest.mark.parametrize("language", ["en", "nb", "ru", "ro"])
+def test_one_date_style_per_language(language: str) -> None:
+    """A moment shows its date exactly as a date alone does: never "07/12/2026, 11:45"
+    beside "11 Nov 2026"."""
+    for moment in (datetime(2026, 12, 7, 11, 45), datetime(2026, 11, 11, 8, 0)):
+        alone = date_text(moment.date(), language)
+        with_time = datetime_text(moment, language)
+        assert with_time.startswith(alone), (with_time, alone)
+        shown = (alone, with_time, day_text(moment.date(), language))
+        assert not any(NUMERIC_DATE.search(text) for text in shown), shown
+
+
+def test_screens_format_dates_only_through_the_one_style() -> None:
+    """No screen formats a date of its own (Babel, strftime, Qt) or picks another width."""
+    own = re.compile(
+        r"strftime\(|isoformat\(|format_date\((?![^)]*\"Q)|format_datetime\(|format_skeleton\(|"
+        r"\.toString\(|date_text\([^)]*format=|datetime_text\([^)]*format="
+    )
+    found = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for path in sorted((ROOT / "app" / "ui").rglob("*.py"))
+        for n, line in enumerate(path.read_text("utf-8").splitlines(), 1)
+        if own.search(line)
+    ]
+    assert found == []
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,10 @@ Columns: ``indicator, case_kind, dimension, category, period, value, suppressed,
 
 UTF-8 with a header row; with ``hxl=True`` a second header row of HXL hashtags follows, for
 humanitarian data tools. Pure: no database, no context.
+
+Every text cell goes through :func:`app.services.cell_safety.text_cell`, so nothing a
+spreadsheet would run as a formula reaches it. ``value`` is written from the figure's number
+alone (never from text), so a number stays a number, a negative one included.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from __future__ import annotations
 import csv
 import io
 
+from app.services.cell_safety import text_cell
 from app.services.reports.figures import Figure, Summary
 
 COLUMNS = (
@@ -47,11 +52,14 @@ HXL_TAGS = (
 
 
 def _value(figure: Figure) -> str:
-    if figure.value is None:
+    value = figure.value
+    if value is None:
         return ""
-    if isinstance(figure.value, float):
-        return f"{figure.value:.1f}"
-    return str(figure.value)
+    if isinstance(value, float):
+        return f"{value:.1f}"
+    if isinstance(value, int):
+        return str(value)
+    return text_cell(str(value))  # not a number: text, made inert like any other
 
 
 def render(summary: Summary, *, hxl: bool = False) -> bytes:
@@ -64,14 +72,14 @@ def render(summary: Summary, *, hxl: bool = False) -> bytes:
         k = figure.key
         writer.writerow(
             (
-                k.indicator,
-                k.case_kind,
-                k.dimension,
-                k.category,
-                k.period,
+                text_cell(k.indicator),
+                text_cell(k.case_kind),
+                text_cell(k.dimension),
+                text_cell(k.category),
+                text_cell(k.period),
                 _value(figure),
                 "true" if figure.suppressed else "false",
-                figure.status.value,
+                text_cell(figure.status.value),
             )
         )
     return out.getvalue().encode("utf-8")

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import ValidationError
+from app.field_labels import CASE_FORM
 from app.i18n import _
 from app.labels import label
 from app.models.enums import (
@@ -37,6 +38,7 @@ from app.models.enums import (
 )
 from app.services import cases, directory, drafts, people, users
 from app.services.context import ServiceContext
+from app.services.validation import SEARCH_TEXT_MAX
 from app.ui.dialog_base import ServiceDialog, optional
 from app.ui.dialogs import PersonDialog, enum_combo
 from app.ui.operations import Operations
@@ -87,6 +89,7 @@ class ClientPicker(QWidget):
         self.search = QLineEdit()
         self.set_hint(_("Type part of the client's name"))
         self.search.setAccessibleName(_("Find client"))
+        self.search.setMaxLength(SEARCH_TEXT_MAX)
         row.addWidget(self.search, 1)
         self.new_person = QPushButton(_("New person…"))
         row.addWidget(self.new_person)
@@ -176,11 +179,11 @@ class CaseForm:
         f = dialog.form
         self.kind = enum_combo(CaseKind)
         if case is None:
-            f.add("kind", _("&Kind"), self.kind)
+            f.add("kind", _(CASE_FORM["kind"]), self.kind)
         self.opened = localise_date_edit(
             QDateEdit(to_qdate(case.opened_on if case else date.today()))
         )
-        f.add("opened_on", _("&Opened on"), self.opened)
+        f.add("opened_on", _(CASE_FORM["opened_on"]), self.opened)
         self.worker = QComboBox()
         self.worker.addItem(_("(nobody yet)"), None)
         self.volunteer = QComboBox()
@@ -188,31 +191,31 @@ class CaseForm:
         for row in choices.staff:
             target = self.volunteer if row.role == Role.VOLUNTEER else self.worker
             target.addItem(row.display_name, row.id)
-        f.add("worker_id", _("&Worker"), self.worker)
-        f.add("volunteer_id", _("&Volunteer"), self.volunteer)
+        f.add("worker_id", _(CASE_FORM["worker_id"]), self.worker)
+        f.add("volunteer_id", _(CASE_FORM["volunteer_id"]), self.volunteer)
         self.institution = QComboBox()
         self.institution.addItem(_("(none)"), None)
         for inst in choices.institutions:
             self.institution.addItem(inst.name, inst.id)
-        f.add("institution_id", _("&Institution"), self.institution)
+        f.add("institution_id", _(CASE_FORM["institution_id"]), self.institution)
         self.priority = enum_combo(Priority)
         self.priority.setCurrentIndex(list(Priority).index(Priority.NORMAL))
-        f.add("priority", _("&Priority"), self.priority)
+        f.add("priority", _(CASE_FORM["priority"]), self.priority)
         self.source = enum_combo(ReferralSource, none_text=_("(not recorded)"))
-        f.add("referral_source", _("&Referred by"), self.source)
+        f.add("referral_source", _(CASE_FORM["referral_source"]), self.source)
         self.custody = enum_combo(CustodyStatus, none_text=_("(not recorded)"))
-        f.add("custody_status", _("&Custody"), self.custody)
+        f.add("custody_status", _(CASE_FORM["custody_status"]), self.custody)
         self.sentence_start = DateOrNone()
-        f.add("sentence_start", _("&Sentence started"), self.sentence_start)
+        f.add("sentence_start", _(CASE_FORM["sentence_start"]), self.sentence_start)
         self.expected_release = DateOrNone()
-        f.add("expected_release", _("&Expected release"), self.expected_release)
+        f.add("expected_release", _(CASE_FORM["expected_release"]), self.expected_release)
         self.actual_release = DateOrNone()
-        f.add("actual_release", _("Re&leased on"), self.actual_release)
+        f.add("actual_release", _(CASE_FORM["actual_release"]), self.actual_release)
         self.offence = enum_combo(OffenceCategory, none_text=_("(not recorded)"))
-        f.add("offence_category", _("O&ffence category"), self.offence)
+        f.add("offence_category", _(CASE_FORM["offence_category"]), self.offence)
         self.summary = QPlainTextEdit()
         self.summary.setTabChangesFocus(True)
-        f.add("summary", _("S&ummary"), self.summary)
+        f.add("summary", _(CASE_FORM["summary"]), self.summary)
         if case is not None:
             self._fill(case)
         dialog.watch(
@@ -369,11 +372,11 @@ class StatusDialog(ServiceDialog):
         self.status = QComboBox()
         for status in sorted(cases.TRANSITIONS[case.status], key=list(CaseStatus).index):
             self.status.addItem(label(status), status)
-        self.form.add("status", _("&New status"), self.status)
+        self.form.add("status", _(CASE_FORM["status"]), self.status)
         self.reason = enum_combo(CloseReason, none_text=_("(choose a reason)"))
-        self.form.add("close_reason", _("&Reason for closing"), self.reason)
+        self.form.add("close_reason", _(CASE_FORM["close_reason"]), self.reason)
         self.closed_on = localise_date_edit(QDateEdit(to_qdate(date.today())))
-        self.form.add("closed_on", _("&Closed on"), self.closed_on)
+        self.form.add("closed_on", _(CASE_FORM["closed_on"]), self.closed_on)
         self.status.currentIndexChanged.connect(self._toggle)
         self.watch(self.status, self.reason)
         self._toggle()

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.i18n import _
 from app.i18n_formats import number
-from app.labels import audit_action_label, label
+from app.labels import audit_action_label, audit_fields_label, label
 from app.services import (
     case_workspace,
     cases,
@@ -371,7 +371,7 @@ class CaseWorkspace(QWidget):
                             show_datetime(h.occurred_at),
                             self._who(h.user_id),
                             audit_action_label(h.action),
-                            ", ".join(h.fields),
+                            audit_fields_label(h.entity_type, h.fields),
                         ],
                         h,
                     )

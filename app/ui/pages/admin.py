@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.i18n import _, ngettext
 from app.i18n_formats import number
-from app.labels import audit_action_label, label, record_type_label
+from app.labels import audit_action_label, audit_fields_label, label, record_type_label
 from app.models.enums import Role
 from app.services import audit_log, users
 from app.services import workspace as ws
@@ -176,7 +176,7 @@ class AdminPage(Page):
                         self.window_.user_name(r.user_id),
                         audit_action_label(r.action),
                         record_type_label(r.entity_type),
-                        ", ".join(r.fields),
+                        audit_fields_label(r.entity_type, r.fields),
                     ],
                     r,
                 )

@@ -214,18 +214,25 @@ class ImportTab(QWidget):
             parts.append(
                 _("Not imported: {columns}.").format(columns=", ".join(preview.unmapped_columns))
             )
-        if preview.problems:
+        if not preview.ok:
             parts.append(
                 ngettext(
                     "{n} problem to fix in the file (or the mapping) before importing.",
                     "{n} problems to fix in the file (or the mapping) before importing.",
-                    len(preview.problems),
-                ).format(n=number(len(preview.problems)))
+                    preview.problem_count,
+                ).format(n=number(preview.problem_count))
             )
         else:
             parts.append(_("No problems: ready to import."))
         self.summary.setText(" ".join(parts))
-        self.problems.set_rows([([str(p.row), p.column, p.message], p) for p in preview.problems])
+        rows: list[tuple[list[str], object]] = [
+            ([str(p.row), p.column, p.message], p) for p in preview.problems
+        ]
+        if preview.problems_not_shown:
+            more = preview.problems_not_shown
+            text = ngettext("… and {n} more problem", "… and {n} more problems", more)
+            rows.append((["", "", text.format(n=number(more))], None))
+        self.problems.set_rows(rows)
         self._update_buttons()
 
     def run_import(self) -> None:

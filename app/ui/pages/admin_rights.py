@@ -33,6 +33,7 @@ from app.i18n import _, current_language
 from app.i18n_names import country_name
 from app.services import erasure, people, subject_access
 from app.services import workspace as ws
+from app.services.validation import SEARCH_TEXT_MAX
 from app.ui.operations import describe
 from app.ui.pages.admin_retention import RetentionBox
 from app.ui.progress import JobState, ProgressPanel, run_job
@@ -141,6 +142,7 @@ class RightsTab(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText(_("Find a person: type part of a name"))
         self.search.setAccessibleName(_("Find a person"))
+        self.search.setMaxLength(SEARCH_TEXT_MAX)
         self.search.setClearButtonEnabled(True)
         fit_placeholder(self.search)
         column.addWidget(self.search)

@@ -27,6 +27,7 @@ from app.i18n_formats import number
 from app.labels import label
 from app.models.enums import CaseKind, CaseStatus
 from app.services import cases, users
+from app.services.validation import SEARCH_TEXT_MAX
 from app.ui.case.table_model import (
     CLIENT,
     EXPECTED_RELEASE,
@@ -134,6 +135,7 @@ class CaseListView(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText(_("Search by name, reference or institution (Ctrl+F)"))
         self.search.setAccessibleName(_("Search cases"))
+        self.search.setMaxLength(SEARCH_TEXT_MAX)
         self.search.setClearButtonEnabled(True)
         top.addWidget(self.search, 1)
         self.kind = QComboBox()

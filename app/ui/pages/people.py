@@ -26,6 +26,7 @@ from app.labels import label
 from app.models.enums import RelationshipKind
 from app.services import cases, people, relations
 from app.services.context import ServiceContext
+from app.services.validation import SEARCH_TEXT_MAX
 from app.ui.dialogs import PersonDialog
 from app.ui.operations import Operations
 from app.ui.pages.base import Page
@@ -246,6 +247,7 @@ class PeoplePage(Page):
         self.search = QLineEdit()
         self.search.setPlaceholderText(_("Type part of a name"))
         self.search.setAccessibleName(_("Search people"))
+        self.search.setMaxLength(SEARCH_TEXT_MAX)
         self.search.setClearButtonEnabled(True)
         bar.addWidget(self.search, 1)
         self.new_person = QPushButton(_("New person…"))

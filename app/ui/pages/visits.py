@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.i18n import _, ngettext
-from app.i18n_formats import date_text, number, time_text, weekday_name
+from app.i18n_formats import date_text, day_text, number, time_text
 from app.labels import label
 from app.models.enums import VisitStatus
 from app.services import directory, visit_queries
@@ -56,9 +56,7 @@ class WeekView(QTableWidget):
 
     def show_week(self, monday: date, rows: list[visit_queries.CalendarVisit]) -> None:
         days = [monday + timedelta(days=i) for i in range(7)]
-        self.setHorizontalHeaderLabels(
-            [f"{weekday_name(d, width='abbreviated')} {date_text(d, format='short')}" for d in days]
-        )
+        self.setHorizontalHeaderLabels([day_text(d) for d in days])
         by_day: list[list[visit_queries.CalendarVisit]] = [[] for _d in days]
         for visit in rows:
             index = (visit.scheduled_at.date() - monday).days
