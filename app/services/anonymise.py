@@ -82,6 +82,7 @@ FREE_TEXT: tuple[tuple[type[Any], tuple[str, ...]], ...] = (
     (ImmigrationRecord, ("notes",)),
     (FamilyAbroad, ("name", "notes")),
     (DiscriminationReport, ("description", "reported_to", "outcome")),
+    (Draft, ("payload",)),  # JSON of what was typed: a name in it is redacted the same way
 )
 
 
@@ -431,6 +432,9 @@ def _in_plan(session: Session, model: type[Any], record_id: uuid.UUID, plan: Pla
     if model is Consent:
         row_c = session.get(Consent, record_id)
         return row_c is not None and row_c.person_id in plan.people
+    if model is Draft:
+        row_d = session.get(Draft, record_id)
+        return row_d is not None and (row_d.case_id in plan.cases or row_d.person_id in plan.people)
     case_id = getattr(session.get(model, record_id), "case_id", None)
     return case_id is not None and case_id in plan.cases
 

@@ -140,8 +140,10 @@ def preview(draft: drafts.DraftView) -> str:
 def _offer(window: MainWindow, found: list[drafts.DraftView]) -> None:
     kinds = draft_dialogs()
     for draft in found:
+        if not _alive(window):
+            return  # Homeward locked again: the rest wait for the next sign-in
         cls = kinds.get(draft.kind)
-        if cls is None or not window.isVisible():  # a kind no longer known; or locked again
+        if cls is None:  # a kind this version no longer knows: left as it is
             continue
         box = QMessageBox(QMessageBox.Icon.Question, _("Homeward"), question(draft), parent=window)
         box.setObjectName("draftOffer")
@@ -154,7 +156,7 @@ def _offer(window: MainWindow, found: list[drafts.DraftView]) -> None:
         box.setDefaultButton(go_on)
         box.setEscapeButton(later)
         box.exec()
-        if not (isValid(window) and isValid(box) and window.isVisible()):
+        if not (_alive(window) and isValid(box)):
             return  # Homeward locked while asking: the draft is offered at the next sign-in
         chosen = box.clickedButton()
         box.deleteLater()
@@ -183,13 +185,24 @@ def _gone(window: MainWindow, draft: drafts.DraftView) -> None:
     )
     box.setDetailedText("\n\n".join(texts))
     box.exec()
+    if not (_alive(window) and isValid(box)):
+        return  # locked while showing it: kept for the next sign-in
     box.deleteLater()
     _discard(window, draft)
 
 
+def _alive(window: MainWindow) -> bool:
+    """The main window is still there and shown (not locked meanwhile)."""
+    return isValid(window) and window.isVisible()
+
+
 def _discard(window: MainWindow, draft: drafts.DraftView) -> None:
     ctx, draft_id = window.ctx, draft.id
-    window.ops.run(lambda: drafts.discard_draft(ctx, draft_id))
+
+    def failed(exc: BaseException) -> None:  # offered again at the next sign-in, no harm
+        log.warning("a draft could not be discarded: %s", type(exc).__name__)
+
+    window.ops.run(lambda: drafts.discard_draft(ctx, draft_id), None, failed)
 
 
 def resume(window: MainWindow, cls: type[ServiceDialog], draft: drafts.DraftView) -> object:
@@ -211,7 +224,7 @@ def resume(window: MainWindow, cls: type[ServiceDialog], draft: drafts.DraftView
         return None
     dialog.restore_draft(draft)
     result = dialog.run_modal()
-    if result is not None:
+    if result is not None and _alive(window):
         window.bus.changed(*cls.draft_topics)
         if cls.draft_page == "cases" and isinstance(result, uuid.UUID):
             window.open_case(result)  # a new case opens in its tab, as from the Cases page

@@ -99,3 +99,17 @@ def test_removing_a_user_for_good_removes_their_drafts(
     with ctx.uow() as uow:
         left = uow.session.scalars(select(Draft.id)).all()
     assert left == [mine]
+
+
+def test_erasure_redacts_the_name_in_other_clients_drafts(ctx: ServiceContext) -> None:
+    person = client(ctx)  # Ștefan Popescu
+    case_for(ctx, person.id)
+    other = case_for(ctx, client(ctx, "Ana", "Pop").id)
+    meeting_draft(ctx, other.id, "Ana came with Ștefan Popescu, her cousin.")
+    preview = erasure.preview_erasure(ctx, person.id)
+    assert preview.mentions == 1
+    erasure.erase_person(ctx, person.id, token=preview.token)
+    [kept] = drafts.my_drafts(ctx)
+    assert kept.case_id == other.id
+    summary = kept.payload["fields"]["summary"]
+    assert "Popescu" not in summary and summary.startswith("Ana came with ")
