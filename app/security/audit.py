@@ -10,7 +10,9 @@ Deleting events from the end leaves a valid, shorter chain, so a *head* (the las
 number and MAC, itself tagged with the key) is kept in the ``settings`` table and written in
 the same transaction as each event. What no chain kept inside the database can detect is a
 rollback of events and head together (an older copy of the file, or the tail cut back to a
-head value someone saved earlier): that is what off-site backups are for.
+head value someone saved earlier): hence the witness file outside the database
+(:mod:`app.security.witness`), written after each commit from the end each append returns,
+and the public fingerprint printed on reports for what even the witness cannot show.
 
 Transactions belong to the caller: :func:`record` and :func:`append_bulk` never commit, so an
 event commits or rolls back together with the change it describes. Writers are expected to be

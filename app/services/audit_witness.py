@@ -8,9 +8,10 @@ was cut cannot hide the cut. The first write in a workspace made before witnesse
 creates the file and then records ``"audit_witness": true`` in ``keyslots.json``; from then
 on a missing witness is a finding too.
 
-Threading: :func:`advance` runs on whichever thread committed (the database thread); one
-lock serialises writers and the witness only ever moves forwards. The state learnt at the
-first write of a session lives in ``ctx.cache`` and is forgotten on lock and key rotation.
+Threading: :func:`advance` runs on whichever thread committed (the database thread) and
+hands the file write to one witness thread per workspace, which only ever moves the witness
+forwards; locking the workspace waits for it. The state learnt at the first write of a
+session lives in ``ctx.cache`` and is forgotten on lock and key rotation.
 """
 
 from __future__ import annotations
@@ -118,33 +119,98 @@ def _learn(ctx: ServiceContext, key: bytes) -> _State:
     return _State(True, found.sequence, marked)
 
 
+class _Writer:
+    """Writes one workspace's witness on a thread of its own, so that the fsyncs (about
+    10 ms on a busy disk, as long as the commit itself) never hold up the database thread.
+    Bursts coalesce: only the newest end waiting is written. The thread ends when there is
+    nothing left to write; it is not a daemon, so the process waits for its last write."""
+
+    def __init__(self, path: Path, keyslots: Path) -> None:
+        self.path, self.keyslots = path, keyslots
+        self._cond = threading.Condition()
+        self._pending: tuple[bytes, wt.Witness, bool] | None = None
+        self._running = False
+
+    def submit(self, key: bytes, end: wt.Witness, mark: bool) -> None:
+        with self._cond:
+            waiting = self._pending
+            if waiting is None or end.sequence > waiting[1].sequence:
+                self._pending = (key, end, mark or (waiting is not None and waiting[2]))
+            if not self._running:
+                self._running = True
+                threading.Thread(target=self._run, name="audit-witness").start()
+
+    def flush(self, timeout: float = 10.0) -> None:
+        with self._cond:
+            self._cond.wait_for(lambda: not self._running, timeout)
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                if self._pending is None:
+                    self._running = False
+                    self._cond.notify_all()
+                    return
+                (key, end, mark), self._pending = self._pending, None
+            try:
+                write(self.path, key, end)
+                if mark:
+                    _mark(self.keyslots)
+            except Exception:  # a full disk: the witness stays behind, which is harmless
+                logger.warning("the audit witness could not be written", exc_info=True)
+
+
+_writers: dict[Path, _Writer] = {}
+
+
+def _writer(paths: WorkspacePaths) -> _Writer:
+    with _lock:
+        found = _writers.get(paths.witness)
+        if found is None:
+            found = _writers[paths.witness] = _Writer(paths.witness, paths.keyslots)
+        return found
+
+
+def _mark(keyslots: Path) -> None:
+    """Record in ``keyslots.json`` that this workspace has a witness (written once)."""
+    slot_file = ks.KeySlotFile.load(keyslots)
+    if slot_file.extra.get(MARKER):
+        return
+    extra = {**slot_file.extra, MARKER: True}
+    ks.KeySlotFile(slot_file.workspace_id, slot_file.slots, slot_file.demo, extra).save(keyslots)
+
+
 @internal
 def advance(ctx: ServiceContext, end: wt.Witness) -> None:
-    """After a commit that appended events ending at ``end``: move the witness there.
+    """After a commit that appended events ending at ``end``: move the witness there (on the
+    witness thread; :func:`flush` waits for it).
 
     Never raises: the events are committed either way, and a witness left behind the
     database is harmless (a full disk, a read-only folder). Logs no personal data.
     """
     try:
-        with _lock:
-            key = _key(ctx)
-            state = ctx.cache.get(_STATE)
-            if not isinstance(state, _State):
-                state = _learn(ctx, key)
-                ctx.cache[_STATE] = state
-            if not state.writable or end.sequence <= state.sequence:
-                return
-            write(ctx.paths.witness, key, end)
-            state.sequence = end.sequence
-            if not state.marked:
-                slot_file = ks.KeySlotFile.load(ctx.paths.keyslots)
-                extra = {**slot_file.extra, MARKER: True}
-                ks.KeySlotFile(slot_file.workspace_id, slot_file.slots, slot_file.demo, extra).save(
-                    ctx.paths.keyslots
-                )
-                state.marked = True
+        key = _key(ctx)
+        state = ctx.cache.get(_STATE)
+        if not isinstance(state, _State):
+            state = _learn(ctx, key)
+            ctx.cache[_STATE] = state
+            ctx.on_lock[_STATE] = lambda: flush(ctx.paths)
+        if not state.writable or end.sequence <= state.sequence:
+            return
+        state.sequence = end.sequence
+        _writer(ctx.paths).submit(key, end, mark=not state.marked)
+        state.marked = True
     except Exception:
         logger.warning("the audit witness could not be written", exc_info=True)
+
+
+@internal
+def flush(paths: WorkspacePaths) -> None:
+    """Wait until the witness thread has written what it was given (at lock, and in tests)."""
+    with _lock:
+        found = _writers.get(paths.witness)
+    if found is not None:
+        found.flush()
 
 
 @dataclass(frozen=True)

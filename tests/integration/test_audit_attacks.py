@@ -14,7 +14,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import shutil
+import subprocess
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -372,3 +374,33 @@ def test_a_new_workspace_has_a_witness_from_the_start(
     assert (made.folder / "audit-witness.json").is_file()
     (made.folder / "audit-witness.json").unlink()
     assert verify_cli(made.folder)[0] == 4
+
+
+# --- the fingerprint on a published report ---------------------------------------------------
+
+
+def test_the_quarterly_pdf_prints_a_fingerprint_that_verify_checks(
+    folder: Path, tmp_path: Path
+) -> None:
+    from app.services.reports import periods, service
+
+    pdf_path = tmp_path / "q3.pdf"
+    with ws.unlock(folder, "coord", PASSWORD) as ctx:
+        service.export_pdf(ctx, periods.quarter(2026, 3), pdf_path, "en")
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(pdf_path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    found = re.search(
+        r"Audit trail at event (\d+): fingerprint ([0-9a-f]{4}(?:-[0-9a-f]{4}){3})", text
+    )
+    assert found is not None, text[:2000]
+    event, fingerprint = int(found[1]), found[2]
+    do_work(folder)  # the trail moves on; the report's anchor still holds
+    code, out = verify_cli(folder, "--anchor", f"{event}:{fingerprint}")
+    assert code == 0, out
+    assert f"anchor at event {event}: matches" in out
+    code, out = verify_cli(folder, "--anchor", f"{event}:{'0' * 16}")
+    assert code == 4, out
