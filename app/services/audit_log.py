@@ -16,8 +16,10 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import Integer, bindparam, select
+from sqlalchemy.exc import DatabaseError, OperationalError
 
 from app.errors import NotFoundError
+from app.i18n import _
 from app.models import AuditEvent, Setting
 from app.security import audit
 from app.security.audit import AuditAction, AuditRow, ChainReport
@@ -195,12 +197,17 @@ def history_of(cursor: Any, case_id: uuid.UUID, *, limit: int = 500) -> list[Aud
 def verify_trail(ctx: ServiceContext) -> ChainReport:
     """Recompute the chain, check its head, then compare its end with the witness file.
     Writes nothing: run it before the sign-in of a check writes its own event."""
-    with ctx.engine.connect() as conn:
-        report = audit.verify_chain(conn, _key(ctx))
-        end = audit.trail_end(conn)
-    if not report.ok:
-        return report
-    found = audit_witness.check(ctx, report.events)
+    try:
+        with ctx.engine.connect() as conn:
+            report = audit.verify_chain(conn, _key(ctx))
+            end = audit.trail_end(conn)
+        if not report.ok:
+            return report
+        found = audit_witness.check(ctx, report.events)
+    except OperationalError:  # busy, locked, disk I/O: not a finding about the trail
+        raise
+    except DatabaseError:  # "malformed": the pages of the head, the secret or the last event
+        return ChainReport(False, 0, None, _("Some records cannot be read: the file is damaged."))
     if found.problem is not None:
         behind = found.witness is not None and found.witness.sequence > report.events
         first_bad = report.events + 1 if behind else None

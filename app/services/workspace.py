@@ -380,11 +380,19 @@ def _sign_in_event(
 
 
 @internal
-def record_sign_in(ctx: ServiceContext) -> None:
-    """Write the sign-in event held back by ``unlock(..., record=False)`` (once)."""
+def record_sign_in(ctx: ServiceContext) -> bool:
+    """Write the sign-in event held back by ``unlock(..., record=False)`` (once), after the
+    check. A database the check found damaged may refuse it: that is logged, not raised, so
+    the check's report is what the user sees. ``False`` if it could not be written."""
     write = ctx.cache.pop(_PENDING_SIGN_IN, None)
-    if callable(write):
+    if not callable(write):
+        return True
+    try:
         write()
+    except (SQLAlchemyDatabaseError, DatabaseDamagedError):
+        logger.warning("the sign-in after the check could not be recorded; the database is damaged")
+        return False
+    return True
 
 
 def _record_sign_in(ctx: ServiceContext, throttle: Throttle, queued: list[QueuedEvent]) -> None:

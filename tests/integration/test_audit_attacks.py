@@ -404,3 +404,39 @@ def test_the_quarterly_pdf_prints_a_fingerprint_that_verify_checks(
     assert f"anchor at event {event}: matches" in out
     code, out = verify_cli(folder, "--anchor", f"{event}:{'0' * 16}")
     assert code == 4, out
+
+
+# --- the other ways in, and key rotation ---------------------------------------------------
+
+
+def test_verify_with_the_recovery_code_also_checks_before_it_writes(
+    make_workspace: Callable[..., CreatedWorkspace],
+) -> None:
+    made = make_workspace("recovery")
+    do_work(made.folder)
+    attack(made.folder, *cut_tail(2)(made.folder))
+    attack(made.folder, forge_head(made.folder))
+    for _ in range(2):  # and its own event, written after the check, hides nothing
+        result = run_homeward(
+            "verify",
+            "--workspace",
+            str(made.folder),
+            "--recovery-code-stdin",
+            stdin=made.recovery_code + "\n",
+        )
+        assert result.returncode == 4, result.stdout + result.stderr
+        assert "witness file recorded" in result.stdout
+
+
+def test_the_witness_survives_a_key_rotation_and_still_catches_a_cut(folder: Path) -> None:
+    from app.services import users
+
+    with ws.unlock(folder, "coord", PASSWORD) as ctx:
+        gone = users.add_user(ctx, ws.NewUser("vera", "Vera", Role.VOLUNTEER, "temporary-pass"))
+        users.remove_user_for_good(ctx, gone.id)
+    do_work(folder, views=2)
+    assert verify_cli(folder)[0] == 0  # the new data key; the witness key did not change
+    attack(folder, *cut_tail(3)(folder))
+    attack(folder, forge_head(folder))
+    code, out = verify_cli(folder)
+    assert code == 4, out
