@@ -188,6 +188,13 @@ ATTACKS: dict[str, Callable[[Path], list[Any]]] = {
         "UPDATE audit_events SET sequence = 5 WHERE sequence = 6",
         "UPDATE audit_events SET sequence = 6 WHERE sequence = -1",
     ],
+    "insert in the middle": lambda f: [
+        "UPDATE audit_events SET sequence = -sequence WHERE sequence >= 10",
+        "UPDATE audit_events SET sequence = 1 - sequence WHERE sequence < 0",
+        "INSERT INTO audit_events (id, sequence, occurred_at, action, fields, mac, created_at,"
+        " updated_at) SELECT lower(hex(randomblob(16))), 10, occurred_at, action, fields, mac,"
+        " created_at, updated_at FROM audit_events WHERE sequence = 3",
+    ],
     "insert": lambda f: [
         "INSERT INTO audit_events (id, sequence, occurred_at, action, fields, mac, created_at,"
         " updated_at) SELECT lower(hex(randomblob(16))), sequence + 1000, occurred_at, action,"
