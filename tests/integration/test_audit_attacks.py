@@ -447,3 +447,52 @@ def test_the_witness_survives_a_key_rotation_and_still_catches_a_cut(folder: Pat
     attack(folder, forge_head(folder))
     code, out = verify_cli(folder)
     assert code == 4, out
+
+
+# --- the witness never gets in the way ------------------------------------------------------
+
+
+def test_a_witness_that_cannot_be_written_loses_no_work_and_no_finding(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.services import audit_witness
+
+    def full_disk(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(audit_witness, "write", full_disk)
+    do_work(folder, views=2)  # every operation succeeds; the witness stays behind
+    monkeypatch.undo()
+    assert verify_service(folder).ok  # a database ahead of its witness is not a finding
+    do_work(folder, views=1)  # and the next write catches the witness up
+    assert json.loads((folder / "audit-witness.json").read_text())["sequence"] == events(folder)
+
+
+def test_a_backup_made_beside_the_database_thread_restores_to_a_trail_that_verifies(
+    folder: Path,
+) -> None:
+    import threading
+
+    from app.services.restore import restore_backup
+
+    with ws.unlock(folder, "coord", PASSWORD) as ctx:
+        person = people.create_person(ctx, people.PersonInput(given_name="A", family_name="B"))
+        case = cases.open_case(
+            ctx,
+            cases.CaseInput(
+                kind=CaseKind.RELEASE_SUPPORT, client_id=person.id, opened_on=date(2026, 1, 2)
+            ),
+        )
+        results: list[Any] = []
+        copier = threading.Thread(
+            target=lambda: results.append(backup.daily_copy(ctx)), name="daily-backup"
+        )
+        copier.start()
+        while copier.is_alive():  # the database thread goes on writing events meanwhile
+            cases.get_case(ctx, case.id)
+        copier.join()
+    made = results[0]
+    assert made is not None and (made.backup.path / "audit-witness.json").is_file()
+    restored = restore_backup(made.backup.path, folder.parent / "restored")
+    report = verify_service(restored.folder)
+    assert report.ok, report.audit.problem
