@@ -226,6 +226,19 @@ def fingerprint_at(ctx: ServiceContext, sequence: int) -> str | None:
 
 
 @internal
+def trail_warning(ctx: ServiceContext) -> str | None:
+    """The witness against the trail's end, in two indexed lookups (at sign-in, before the
+    sign-in event is written): a cut, wiped or replaced trail, or a missing or altered
+    witness; ``None`` when they agree. A damaged page is left to the database checks."""
+    try:
+        with ctx.engine.connect() as conn:
+            end = audit.trail_end(conn)
+        return audit_witness.check(ctx, end.sequence).problem
+    except (DatabaseError, RuntimeError):  # damage; no audit secret: other checks say so
+        return None
+
+
+@internal
 def trail_fingerprint(ctx: ServiceContext) -> tuple[int, str]:
     """The end of the trail and its public fingerprint, for a published report."""
     with ctx.engine.connect() as conn:

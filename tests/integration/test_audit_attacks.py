@@ -496,3 +496,37 @@ def test_a_backup_made_beside_the_database_thread_restores_to_a_trail_that_verif
     restored = restore_backup(made.backup.path, folder.parent / "restored")
     report = verify_service(restored.folder)
     assert report.ok, report.audit.problem
+
+
+# --- signing in in the app: the same check, before the sign-in event -----------------------
+
+
+@pytest.mark.parametrize("how", ["password", "recovery code"])
+def test_the_app_sign_in_checks_the_witness_before_it_writes(
+    make_workspace: Callable[..., CreatedWorkspace], how: str
+) -> None:
+    from app.services import integrity
+
+    made = make_workspace("app")
+    do_work(made.folder)
+
+    def sign_in() -> integrity.OpenOutcome:
+        if how == "password":
+            return integrity.open_workspace(made.folder, "coord", PASSWORD)
+        return integrity.open_workspace_with_recovery_code(made.folder, made.recovery_code)
+
+    outcome = sign_in()
+    outcome.ctx.lock()
+    assert outcome.audit_warning is None and not outcome.read_only
+    written = events(made.folder)
+    attack(made.folder, *cut_tail(4)(made.folder))
+    attack(made.folder, forge_head(made.folder))
+    outcome = sign_in()
+    try:
+        assert outcome.audit_warning is not None
+        assert f"witness file recorded event {written}" in outcome.audit_warning
+        assert not outcome.read_only  # the team can go on working; the evidence stays
+    finally:
+        outcome.ctx.lock()
+    assert events(made.folder) == written - 4 + 1  # the sign-in, written after the check
+    assert verify_cli(made.folder)[0] == 4
