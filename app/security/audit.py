@@ -10,7 +10,9 @@ Deleting events from the end leaves a valid, shorter chain, so a *head* (the las
 number and MAC, itself tagged with the key) is kept in the ``settings`` table and written in
 the same transaction as each event. What no chain kept inside the database can detect is a
 rollback of events and head together (an older copy of the file, or the tail cut back to a
-head value someone saved earlier): that is what off-site backups are for.
+head value someone saved earlier): hence the witness file outside the database
+(:mod:`app.security.witness`), written after each commit from the end each append returns,
+and the public fingerprint printed on reports for what even the witness cannot show.
 
 Transactions belong to the caller: :func:`record` and :func:`append_bulk` never commit, so an
 event commits or rolls back together with the change it describes. Writers are expected to be
@@ -47,6 +49,7 @@ from sqlalchemy.orm import Session
 from app.i18n import _, ngettext
 from app.models.admin import AuditEvent, Setting
 from app.models.base import utcnow
+from app.security.witness import Witness
 
 AUDIT_KEY_INFO = b"homeward-audit-mac-v1"
 HEAD_SETTING = "audit_head"
@@ -115,12 +118,15 @@ class ChainReport:
     ``events`` counts the events found intact from event 1 onwards (all of them when ``ok``).
     ``first_bad_sequence`` is the first event that was changed, is missing or was removed; it
     is ``None`` when the events themselves are intact but the chain's head record is not.
+    ``fingerprint`` is the public fingerprint of the trail's end when it verified
+    (:func:`app.security.witness.fingerprint`).
     """
 
     ok: bool
     events: int
     first_bad_sequence: int | None
     problem: str | None
+    fingerprint: str | None = None
 
 
 class AuditRow(NamedTuple):
@@ -242,10 +248,11 @@ def record(
     case_id: uuid.UUID | None = None,
     person_id: uuid.UUID | None = None,
     occurred_at: datetime | None = None,
-) -> None:
+) -> Witness:
     """Append one event inside the caller's transaction: one indexed SELECT, one INSERT, one
-    head upsert. Never commits. ``key`` is :func:`audit_key` of the data key; ``fields`` are
-    the names of the fields that changed, never their values.
+    head upsert. Never commits; returns the new end of the trail (for the witness, once the
+    caller has committed). ``key`` is :func:`audit_key` of the data key; ``fields`` are the
+    names of the fields that changed, never their values.
     """
     event = NewAuditEvent(
         action=action,
@@ -257,7 +264,7 @@ def record(
         person_id=person_id,
         occurred_at=occurred_at,
     )
-    append_bulk(session, key, (event,))
+    return _append(session, key, (event,))[1]
 
 
 _COVERED = ("occurred_at", "user_id", "action", "entity_type", "entity_id", "fields")
@@ -291,13 +298,14 @@ def _new_row(
     return (uuid.uuid4().hex, sequence, *covered, mac.hex(), *bookkeeping), mac
 
 
-def append_on_cursor(cursor: Any, key: bytes, event: NewAuditEvent) -> None:
+def append_on_cursor(cursor: Any, key: bytes, event: NewAuditEvent) -> Witness:
     """:func:`record` on a bare DB-API cursor inside the caller's write transaction (the
     audited view of a case, read and written without the ORM). Never commits."""
     last, previous = _parse_last(cursor.execute(_LAST).fetchone())
     row, mac = _new_row(_keyed(key), previous, last + 1, event, _stored_time(utcnow()))
     cursor.execute(_INSERT, row)
     cursor.execute(_UPSERT_HEAD, _head_row(key, last + 1, mac))
+    return Witness(last + 1, mac)
 
 
 def append_bulk(connection: DB, key: bytes, events: Iterable[NewAuditEvent]) -> int:
@@ -305,6 +313,11 @@ def append_bulk(connection: DB, key: bytes, events: Iterable[NewAuditEvent]) -> 
 
     For demo data and imports (100,000 events take a few seconds); returns how many were written.
     """
+    return _append(connection, key, events)[0]
+
+
+def _append(connection: DB, key: bytes, events: Iterable[NewAuditEvent]) -> tuple[int, Witness]:
+    """:func:`append_bulk`, returning how many were written and the new end of the trail."""
     conn = connection.connection() if isinstance(connection, Session) else connection
     if conn.dialect.name != "sqlite":
         raise RuntimeError("append_bulk writes through the SQLite driver")
@@ -322,7 +335,7 @@ def append_bulk(connection: DB, key: bytes, events: Iterable[NewAuditEvent]) -> 
         conn.exec_driver_sql(_INSERT, rows)
     if sequence > last:
         _write_head(conn, key, sequence, previous)
-    return sequence - last
+    return sequence - last, Witness(sequence, previous)
 
 
 #: One event for :func:`append_stored`, every value already in its stored form:
@@ -440,6 +453,28 @@ _UPSERT_HEAD = (
 def _last_event(db: DB) -> tuple[int, bytes]:
     """``(sequence, mac)`` of the newest event, or ``(0, GENESIS)``; one indexed lookup."""
     return _parse_last(db.execute(text(_LAST)).first())
+
+
+def trail_end(db: DB) -> Witness:
+    """The newest event's sequence and MAC (``0`` and :data:`GENESIS` for an empty trail), as
+    stored: for the witness and the report's fingerprint, not a check of the chain."""
+    return Witness(*_last_event(db))
+
+
+_MAC_AT = f"SELECT mac FROM {_events.name} WHERE sequence = ?"
+
+
+def mac_at(db: DB, sequence: int) -> bytes | None:
+    """The stored MAC of event ``sequence`` (:data:`GENESIS` for 0), ``None`` if there is no
+    such event or its MAC is not hex; one indexed lookup."""
+    if sequence == 0:
+        return GENESIS
+    conn = db.connection() if isinstance(db, Session) else db
+    row = conn.exec_driver_sql(_MAC_AT, (sequence,)).first()
+    try:
+        return None if row is None else bytes.fromhex(str(row[0]))
+    except ValueError:
+        return None
 
 
 def _parse_last(row: Sequence[Any] | None) -> tuple[int, bytes]:

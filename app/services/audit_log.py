@@ -11,11 +11,13 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 from functools import cache
 from typing import Any
 
 from sqlalchemy import Integer, bindparam, select
+from sqlalchemy.exc import DatabaseError, OperationalError
 
 from app.errors import DatabaseDamagedError, NotFoundError
 from app.i18n import _
@@ -23,14 +25,16 @@ from app.models import AuditEvent, Setting
 from app.security import audit
 from app.security.audit import AuditAction, AuditRow, ChainReport
 from app.security.permissions import Permission, internal, pure, requires
+from app.security.witness import fingerprint
+from app.services import audit_witness
+from app.services.audit_witness import AUDIT_SECRET
 from app.services.context import ServiceContext
 from app.services.scope import readable_case
 from app.store.prepared import Prepared, param
-from app.store.uow import UnitOfWork, read_cursor
+from app.store.uow import UnitOfWork, after_cursor_commit, read_cursor
 
-AUDIT_SECRET = "audit_secret"  # noqa: S105 - the name of a setting, not a secret
-
-__all__ = ["AuditAction", "AuditRow", "ChainReport"]
+__all__ = ["AUDIT_SECRET", "AuditAction", "AuditRow", "ChainReport"]
+_WITNESS = "audit_witness"
 
 
 @pure
@@ -72,9 +76,10 @@ def log(
     user_id: uuid.UUID | None = None,
     occurred_at: datetime | None = None,
 ) -> None:
-    """Append one event in ``uow``'s transaction (the caller commits)."""
+    """Append one event in ``uow``'s transaction (the caller commits); the witness follows
+    the commit."""
     actor = ctx.actor
-    audit.record(
+    end = audit.record(
         uow.session,
         _key(ctx),
         action=action,
@@ -86,6 +91,7 @@ def log(
         person_id=person_id,
         occurred_at=occurred_at,
     )
+    uow.after_commit(_WITNESS, lambda: audit_witness.advance(ctx, end))
 
 
 @internal
@@ -109,13 +115,18 @@ def log_on_cursor(
         case_id=case_id,
         person_id=person_id,
     )
-    audit.append_on_cursor(cursor, _key(ctx), event)
+    end = audit.append_on_cursor(cursor, _key(ctx), event)
+    after_cursor_commit(cursor, _WITNESS, lambda: audit_witness.advance(ctx, end))
 
 
 @internal
 def log_many(uow: UnitOfWork, ctx: ServiceContext, events: Iterable[audit.NewAuditEvent]) -> int:
     """Append many events in ``uow``'s transaction at once (imports); the caller commits."""
-    return audit.append_bulk(uow.session, _key(ctx), events)
+    written = audit.append_bulk(uow.session, _key(ctx), events)
+    if written:
+        end = audit.trail_end(uow.session)
+        uow.after_commit(_WITNESS, lambda: audit_witness.advance(ctx, end))
+    return written
 
 
 @internal
@@ -191,5 +202,52 @@ def history_of(cursor: Any, case_id: uuid.UUID, *, limit: int = 500) -> list[Aud
 
 @requires(Permission.MAINTENANCE)
 def verify_trail(ctx: ServiceContext) -> ChainReport:
+    """Recompute the chain, check its head, then compare its end with the witness file.
+    Writes nothing: run it before the sign-in of a check writes its own event."""
+    try:
+        with ctx.engine.connect() as conn:
+            report = audit.verify_chain(conn, _key(ctx))
+            end = audit.trail_end(conn)
+        if not report.ok:
+            return report
+        found = audit_witness.check(ctx, report.events)
+    except OperationalError:  # busy, locked, disk I/O: not a finding about the trail
+        raise
+    except DatabaseError:  # "malformed": the pages of the head, the secret or the last event
+        return ChainReport(False, 0, None, _("Some records cannot be read: the file is damaged."))
+    if found.problem is not None:
+        behind = found.witness is not None and found.witness.sequence > report.events
+        first_bad = report.events + 1 if behind else None
+        return ChainReport(False, report.events, first_bad, found.problem)
+    return replace(report, fingerprint=fingerprint(end.sequence, end.mac))
+
+
+@requires(Permission.MAINTENANCE)
+def fingerprint_at(ctx: ServiceContext, sequence: int) -> str | None:
+    """The fingerprint of the trail up to event ``sequence`` as it is now (``None`` if there
+    is no such event): equal to the one printed when that event was the end, unless events
+    up to it were changed since. Meaningful once :func:`verify_trail` found the chain intact."""
     with ctx.engine.connect() as conn:
-        return audit.verify_chain(conn, _key(ctx))
+        mac = audit.mac_at(conn, sequence)
+    return None if mac is None else fingerprint(sequence, mac)
+
+
+@internal
+def trail_warning(ctx: ServiceContext) -> str | None:
+    """The witness against the trail's end, in two indexed lookups (at sign-in, before the
+    sign-in event is written): a cut, wiped or replaced trail, or a missing or altered
+    witness; ``None`` when they agree. A damaged page is left to the database checks."""
+    try:
+        with ctx.engine.connect() as conn:
+            end = audit.trail_end(conn)
+        return audit_witness.check(ctx, end.sequence).problem
+    except (DatabaseError, RuntimeError):  # damage; no audit secret: other checks say so
+        return None
+
+
+@internal
+def trail_fingerprint(ctx: ServiceContext) -> tuple[int, str]:
+    """The end of the trail and its public fingerprint, for a published report."""
+    with ctx.engine.connect() as conn:
+        end = audit.trail_end(conn)
+    return end.sequence, fingerprint(end.sequence, end.mac)

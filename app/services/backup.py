@@ -43,7 +43,7 @@ from app.services.workspace_settings import put_setting
 from app.store import migrate, snapshot
 from app.store.engine import KeyHolder, open_connection
 from app.store.files import atomic_write
-from app.store.workspace import DB_NAME, KEYSLOTS_NAME
+from app.store.workspace import DB_NAME, KEYSLOTS_NAME, WITNESS_NAME
 
 logger = logging.getLogger(__name__)
 
@@ -142,12 +142,17 @@ def _write(
         # The key slots first: read now, they match the key the copy is encrypted with.
         slot_bytes = ctx.paths.keyslots.read_bytes()
         slot_file = ks.KeySlotFile.load(ctx.paths.keyslots)
+        # The witness after the key slots (which may say one exists) and before the copy: it
+        # is written after each commit, so the copy is never behind the witness it carries.
+        witness_bytes = _read_if_present(ctx.paths.witness)
         conn = open_connection(ctx.paths.database, keys)
         try:
             counts = snapshot.export_copy(conn, keys, partial / DB_NAME)
         finally:
             conn.close()
         atomic_write(partial / KEYSLOTS_NAME, slot_bytes)
+        if witness_bytes is not None:
+            atomic_write(partial / WITNESS_NAME, witness_bytes)
         steps.at(_("Checking the copy"), 0.6)
         check, _digests = snapshot.check_copy(partial / DB_NAME, keys)
         if not check.ok or check.counts != counts:
@@ -175,6 +180,7 @@ def _write(
                 database=partial / DB_NAME,
                 keyslots=partial / KEYSLOTS_NAME,
                 counts=counts,
+                witness=partial / WITNESS_NAME if witness_bytes is not None else None,
             ),
         )
         os.replace(partial, folder / name)
@@ -188,6 +194,13 @@ def _write(
     finally:
         keys.forget()
     return bf.read_backup(folder / name), time.perf_counter() - started
+
+
+def _read_if_present(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -227,7 +240,7 @@ def _copy_to_second(
     try:
         bf.remove_partials(second)
         partial.mkdir(mode=0o700)
-        for name in (DB_NAME, KEYSLOTS_NAME, bf.MANIFEST_NAME):
+        for name in (*backup.files, bf.MANIFEST_NAME):
             shutil.copyfile(backup.path / name, partial / name)
             os.chmod(partial / name, 0o600)
             with open(partial / name, "rb") as handle:

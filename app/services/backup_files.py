@@ -5,7 +5,8 @@ A backup is a folder ``homeward-20261121T101500Z/`` holding
 ```
 homeward.db      an encrypted copy (SQLCipher, the same data key as the workspace then)
 keyslots.json    the key slots of that moment: the passwords and recovery code of then open it
-manifest.json    when, why, which workspace, row counts per table, SHA-256 of both files
+audit-witness.json  the audit trail's witness of that moment (backups made since issue 17)
+manifest.json    when, why, which workspace, row counts per table, SHA-256 of each file
 ```
 
 The manifest holds no personal data: table names and counts, hashes, times, versions.
@@ -27,7 +28,7 @@ from pathlib import Path
 from app.errors import WorkspaceError
 from app.i18n import _
 from app.security.permissions import entry_point, pure
-from app.store.workspace import DB_NAME, KEYSLOTS_NAME, WorkspacePaths
+from app.store.workspace import DB_NAME, KEYSLOTS_NAME, WITNESS_NAME, WorkspacePaths
 
 MANIFEST_NAME = "manifest.json"
 FORMAT = "homeward-backup"
@@ -52,6 +53,14 @@ class BackupInfo:
     database_sha256: str
     keyslots_sha256: str
     counts: tuple[tuple[str, int], ...]
+    #: SHA-256 of the audit witness, ``None`` for a backup made without one.
+    witness_sha256: str | None = None
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        """The names of the files this backup holds besides its manifest."""
+        witness = (WITNESS_NAME,) if self.witness_sha256 is not None else ()
+        return (DB_NAME, KEYSLOTS_NAME, *witness)
 
     @property
     def name(self) -> str:
@@ -78,6 +87,7 @@ def manifest_bytes(
     database: Path,
     keyslots: Path,
     counts: dict[str, int],
+    witness: Path | None = None,
 ) -> bytes:
     body = {
         "format": FORMAT,
@@ -95,6 +105,8 @@ def manifest_bytes(
         "keyslots": {"file": KEYSLOTS_NAME, "sha256": sha256_file(keyslots)},
         "tables": dict(sorted(counts.items())),
     }
+    if witness is not None:
+        body["witness"] = {"file": WITNESS_NAME, "sha256": sha256_file(witness)}
     return (json.dumps(body, indent=2) + "\n").encode("utf-8")
 
 
@@ -134,6 +146,7 @@ def read_backup(folder: Path) -> BackupInfo:
             database_sha256=str(data["database"]["sha256"]),
             keyslots_sha256=str(data["keyslots"]["sha256"]),
             counts=tuple(sorted(counts.items())),
+            witness_sha256=str(data["witness"]["sha256"]) if "witness" in data else None,
         )
     except WorkspaceError:
         raise
@@ -189,6 +202,14 @@ def check_backup(folder: Path) -> BackupCheck:
         )
     if sha256_file(keyslots) != info.keyslots_sha256:
         return BackupCheck(info, False, _("The key slots in this backup were changed or damaged."))
+    if info.witness_sha256 is not None:
+        witness = info.path / WITNESS_NAME
+        if not witness.is_file():
+            return BackupCheck(info, False, _("A file of this backup is missing."))
+        if sha256_file(witness) != info.witness_sha256:
+            return BackupCheck(
+                info, False, _("The audit witness in this backup was changed or damaged.")
+            )
     return BackupCheck(info, True, None)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,6 +63,8 @@ class ServiceContext:
         self._instance_lock = instance_lock
         #: Key-derived values worth keeping while unlocked (the audit MAC key); cleared on lock.
         self.cache: dict[str, object] = {}
+        #: Work that must finish before the workspace locks (the audit witness's last write).
+        self.on_lock: dict[str, Callable[[], None]] = {}
         #: Held by work that must not overlap: a backup copy (which reads the database on a
         #: connection of its own, possibly on a thread beside the database thread), key
         #: rotation and ``VACUUM`` (which need the only connection), and locking (which closes
@@ -108,6 +111,9 @@ class ServiceContext:
         """Close every database connection and forget the key (after a backup copy that is
         being made has finished). Idempotent."""
         with self.exclusive:
+            hooks, self.on_lock = self.on_lock, {}
+            for work in hooks.values():
+                work()
             if self._engine is not None:
                 self._engine.dispose()
                 self._engine = None

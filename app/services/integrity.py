@@ -21,6 +21,7 @@ from app.i18n import _
 from app.security.permissions import entry_point
 from app.services import backup_files as bf
 from app.services import workspace as ws
+from app.services.audit_log import trail_warning
 from app.services.context import ServiceContext
 from app.store import location
 
@@ -62,6 +63,9 @@ class OpenOutcome:
     backups: tuple[bf.BackupInfo, ...]
     #: A warning about where the workspace lives (sync folder, network drive), or ``None``.
     location_warning: str | None
+    #: What the audit trail's witness found, checked before the sign-in event is written
+    #: (a cut or replaced trail), or ``None``.
+    audit_warning: str | None = None
 
 
 @entry_point
@@ -129,15 +133,24 @@ def _open(folder: Path, opener: Callable[[bool], ServiceContext], check: bool) -
         return OpenOutcome(
             ctx, True, (problem,), _damage_message(), newest_backups(folder), warning
         )
+    try:
+        # Before the sign-in event: it would write a fresh head over a cut trail.
+        trail = trail_warning(ctx)
+        ws.record_sign_in(ctx)
+    except BaseException:
+        ctx.lock()
+        raise
     problems = _database_problems(ctx) if check and _small_enough(folder) else ()
     if not problems:
-        return OpenOutcome(ctx, False, (), None, (), warning)
+        return OpenOutcome(ctx, False, (), None, (), warning, trail)
     logger.warning(
         "integrity checks found %d problems at sign-in; reopening read-only", len(problems)
     )
     ctx.lock()
     ctx = opener(True)
-    return OpenOutcome(ctx, True, problems, _damage_message(), newest_backups(folder), warning)
+    return OpenOutcome(
+        ctx, True, problems, _damage_message(), newest_backups(folder), warning, trail
+    )
 
 
 @entry_point
@@ -147,7 +160,7 @@ def open_workspace(
     """Sign in and check the database; see the module docstring."""
     return _open(
         Path(folder),
-        lambda read_only: ws.unlock(folder, username, password, read_only=read_only),
+        lambda read_only: ws.unlock(folder, username, password, read_only=read_only, record=False),
         check,
     )
 
@@ -170,6 +183,8 @@ def open_workspace_with_recovery_code(
 ) -> OpenOutcome:
     return _open(
         Path(folder),
-        lambda read_only: ws.unlock_with_recovery_code(folder, code, read_only=read_only),
+        lambda read_only: ws.unlock_with_recovery_code(
+            folder, code, read_only=read_only, record=False
+        ),
         check,
     )

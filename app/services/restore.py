@@ -24,7 +24,7 @@ from app.services import backup_files as bf
 from app.services.jobs import CancelFlag, Progress, Steps
 from app.services.restore_marker import MARKER_NAME, leave_marker
 from app.store.files import atomic_write
-from app.store.workspace import DB_NAME, KEYSLOTS_NAME, WorkspacePaths
+from app.store.workspace import DB_NAME, KEYSLOTS_NAME, WITNESS_NAME, WorkspacePaths
 
 
 @dataclass(frozen=True)
@@ -86,12 +86,17 @@ def restore_backup(
             raise WorkspaceError(_("The copy differs from the backup; nothing was restored."))
         os.replace(partial, paths.database)
         leave_marker(paths.folder, backup_name=backup.name, backup_created_at=backup.created_at)
+        if backup.witness_sha256 is not None:
+            witness = (backup.path / WITNESS_NAME).read_bytes()
+            if hashlib.sha256(witness).hexdigest() != backup.witness_sha256:
+                raise WorkspaceError(_("The audit witness in this backup was changed or damaged."))
+            atomic_write(paths.witness, witness)
         slots = (backup.path / KEYSLOTS_NAME).read_bytes()
         if hashlib.sha256(slots).hexdigest() != backup.keyslots_sha256:
             raise WorkspaceError(_("The key slots in this backup were changed or damaged."))
         atomic_write(paths.keyslots, slots)  # last: only now is the folder a workspace
     except BaseException:
-        for leftover in (partial, paths.database, paths.folder / MARKER_NAME):
+        for leftover in (partial, paths.database, paths.witness, paths.folder / MARKER_NAME):
             with contextlib.suppress(OSError):
                 leftover.unlink()
         if created_folder:

@@ -31,10 +31,11 @@ from app.i18n import LANGUAGES, _, ngettext
 from app.i18n_formats import number
 from app.models import Setting, User, utcnow
 from app.models.enums import Role
-from app.security import idle
+from app.security import audit, idle
 from app.security import keyslots as ks
-from app.security.permissions import Permission, entry_point, requires
+from app.security.permissions import Permission, entry_point, internal, requires
 from app.security.throttle import RECOVERY_CODE_USER, QueuedEvent, Throttle
+from app.services import audit_witness
 from app.services.audit_log import (
     AUDIT_SECRET,
     AuditAction,
@@ -170,8 +171,13 @@ def create_workspace(
                 )
             if fill is not None:
                 fill(engine, dict(user_ids))
+            with engine.connect() as conn:
+                end = audit.trail_end(conn)
         finally:
             engine.dispose()
+        # Before keyslots.json: from the start, a missing witness is a finding.
+        secret = new_audit_secret(data_key)
+        audit_witness.write(paths.witness, audit_witness.key_from_secret(secret), end)
 
         recovery_code = ks.generate_recovery_code()
         slots = [
@@ -197,13 +203,13 @@ def create_workspace(
             workspace_id=str(uuid.uuid4()),
             slots=tuple(slots),
             demo=demo,
-            extra={"kdf_seconds": kdf_seconds},
+            extra={"kdf_seconds": kdf_seconds, audit_witness.MARKER: True},
         )
         slot_file.save(paths.keyslots)
     except BaseException:
         # Only what this call created goes; keyslots.json was never written, so the partial
         # database holds nothing anyone could need.
-        for leftover in (paths.database, *paths.sidecars()):
+        for leftover in (paths.database, paths.witness, *paths.sidecars()):
             leftover.unlink(missing_ok=True)
         if created_folder:
             shutil.rmtree(paths.folder, ignore_errors=True)
@@ -307,9 +313,13 @@ def _open(
 
 @entry_point
 def unlock(
-    folder: Path, username: str, password: str, *, read_only: bool = False
+    folder: Path, username: str, password: str, *, read_only: bool = False, record: bool = True
 ) -> ServiceContext:
-    """Sign in: unwrap the user's key slot, open the database and load the user."""
+    """Sign in: unwrap the user's key slot, open the database and load the user.
+
+    With ``record=False`` the sign-in event waits for :func:`record_sign_in`, so that a check
+    (``homeward verify``) sees the audit trail exactly as it was found.
+    """
     paths, slot_file = _paths_for_open(folder)
     throttle = Throttle(slot_file.workspace_id)
     throttle.check(username)
@@ -346,12 +356,43 @@ def unlock(
                 must_change_password=slot.must_change,
             )
         if not read_only:  # a read-only (damaged) database cannot take the sign-in event
-            _record_sign_in(ctx, throttle, throttle.succeeded(username))
-            record_restore(ctx)
+            _sign_in_event(ctx, throttle, throttle.succeeded(username), record)
     except BaseException:
         ctx.lock()
         raise
     return ctx
+
+
+_PENDING_SIGN_IN = "pending_sign_in"
+
+
+def _sign_in_event(
+    ctx: ServiceContext, throttle: Throttle, queued: list[QueuedEvent], record: bool
+) -> None:
+    def write() -> None:
+        _record_sign_in(ctx, throttle, queued)
+        record_restore(ctx)
+
+    if record:
+        write()
+    else:
+        ctx.cache[_PENDING_SIGN_IN] = write
+
+
+@internal
+def record_sign_in(ctx: ServiceContext) -> bool:
+    """Write the sign-in event held back by ``unlock(..., record=False)`` (once), after the
+    check. A database the check found damaged may refuse it: that is logged, not raised, so
+    the check's report is what the user sees. ``False`` if it could not be written."""
+    write = ctx.cache.pop(_PENDING_SIGN_IN, None)
+    if not callable(write):
+        return True
+    try:
+        write()
+    except (SQLAlchemyDatabaseError, DatabaseDamagedError):
+        logger.warning("the sign-in after the check could not be recorded; the database is damaged")
+        return False
+    return True
 
 
 def _record_sign_in(ctx: ServiceContext, throttle: Throttle, queued: list[QueuedEvent]) -> None:
@@ -389,9 +430,10 @@ def lock_workspace(ctx: ServiceContext) -> None:
 
 @entry_point
 def unlock_with_recovery_code(
-    folder: Path, code: str, *, read_only: bool = False
+    folder: Path, code: str, *, read_only: bool = False, record: bool = True
 ) -> ServiceContext:
-    """Open with the printed recovery code. The context has no signed-in user (maintenance)."""
+    """Open with the printed recovery code. The context has no signed-in user (maintenance).
+    ``record`` as for :func:`unlock`."""
     paths, slot_file = _paths_for_open(folder)
     throttle = Throttle(slot_file.workspace_id)
     throttle.check(RECOVERY_CODE_USER)
@@ -415,8 +457,7 @@ def unlock_with_recovery_code(
     )
     if not read_only:
         try:
-            _record_sign_in(ctx, throttle, queued)
-            record_restore(ctx)
+            _sign_in_event(ctx, throttle, queued, record)
         except BaseException:
             ctx.lock()
             raise

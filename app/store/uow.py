@@ -12,7 +12,8 @@ of work is used by one thread at a time; the UI's single database worker owns it
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import weakref
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import TracebackType
 from typing import Any
@@ -23,6 +24,27 @@ from sqlalchemy.orm import Session, sessionmaker
 #: One session factory for every unit of work (the engine is given per session): making a
 #: ``sessionmaker`` sets up a class and its event dispatch, ~60 µs on every unit of work.
 _SESSIONS = sessionmaker(expire_on_commit=False, autoflush=True)
+
+#: Work to run once a transaction has committed (the audit witness), by name: a later
+#: registration under the same name replaces an earlier one. Dropped on rollback.
+AfterCommit = dict[str, Callable[[], None]]
+#: The pending work of each open :func:`write_cursor` (cursors accept no attributes).
+_CURSOR_HOOKS: weakref.WeakKeyDictionary[Any, AfterCommit] = weakref.WeakKeyDictionary()
+
+
+def after_cursor_commit(cursor: Any, name: str, work: Callable[[], None]) -> bool:
+    """Run ``work`` once the write transaction of ``cursor`` (a :func:`write_cursor`) has
+    committed; ``False`` (and nothing registered) for any other cursor."""
+    hooks = _CURSOR_HOOKS.get(cursor)
+    if hooks is None:
+        return False
+    hooks[name] = work
+    return True
+
+
+def _run(hooks: AfterCommit) -> None:
+    for work in hooks.values():
+        work()
 
 
 @contextmanager
@@ -48,10 +70,13 @@ def write_cursor(engine: Engine) -> Iterator[Any]:
     """A DB-API cursor inside a write transaction of its own (``BEGIN IMMEDIATE``: the write
     lock is taken first, so reads and writes in it see one state), committed when the block
     ends normally and rolled back when it raises. For the audited view of a case, read and
-    written without the ORM."""
+    written without the ORM. Work registered with :func:`after_cursor_commit` runs after the
+    commit."""
     connection = engine.raw_connection()
+    hooks: AfterCommit = {}
     try:
         cursor = connection.cursor()
+        _CURSOR_HOOKS[cursor] = hooks
         try:
             cursor.execute("BEGIN IMMEDIATE")
             try:
@@ -61,9 +86,11 @@ def write_cursor(engine: Engine) -> Iterator[Any]:
                 connection.rollback()
                 raise
         finally:
+            _CURSOR_HOOKS.pop(cursor, None)
             cursor.close()
     finally:
         connection.close()
+    _run(hooks)
 
 
 @contextmanager
@@ -82,6 +109,7 @@ class UnitOfWork:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._session: Session | None = None
+        self._after_commit: AfterCommit = {}
 
     @property
     def session(self) -> Session:
@@ -102,14 +130,22 @@ class UnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         session = self.session
+        self._after_commit = {}
         try:
             session.rollback()
         finally:
             session.close()
             self._session = None
 
+    def after_commit(self, name: str, work: Callable[[], None]) -> None:
+        """Run ``work`` after the next :meth:`commit` (not if the work is rolled back)."""
+        self._after_commit[name] = work
+
     def commit(self) -> None:
         self.session.commit()
+        hooks, self._after_commit = self._after_commit, {}
+        _run(hooks)
 
     def rollback(self) -> None:
+        self._after_commit = {}
         self.session.rollback()

@@ -3,6 +3,7 @@
 ```
 <folder>/homeward.db       SQLCipher 4 database
 <folder>/keyslots.json     wrapped copies of the data key
+<folder>/audit-witness.json  the audit trail's end, kept outside the database
 <folder>/backups/          encrypted backups
 <folder>/logs/             logs (never personal data)
 ```
@@ -18,6 +19,7 @@ import platformdirs
 APP_NAME = "Homeward"
 DB_NAME = "homeward.db"
 KEYSLOTS_NAME = "keyslots.json"
+WITNESS_NAME = "audit-witness.json"
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,10 @@ class WorkspacePaths:
     @property
     def keyslots(self) -> Path:
         return self.folder / KEYSLOTS_NAME
+
+    @property
+    def witness(self) -> Path:
+        return self.folder / WITNESS_NAME
 
     @property
     def backups(self) -> Path:

@@ -323,6 +323,17 @@ def notices(outcome: OpenOutcome | None) -> tuple[tuple[str, str], ...]:
                 "\n".join(outcome.problems),
             )
         )
+    if outcome.audit_warning:
+        found.append(
+            (
+                _(
+                    "The audit trail does not match its record outside the database: records of "
+                    "who did what may have been removed or changed. A coordinator should run "
+                    "'homeward verify' and keep this folder as it is."
+                ),
+                outcome.audit_warning,
+            )
+        )
     if outcome.location_warning:
         found.append((outcome.location_warning, ""))
     return tuple(found)

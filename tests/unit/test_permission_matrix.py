@@ -45,6 +45,7 @@ EXPECTED: dict[str, frozenset[Role]] = {
     "audit_log.list_events": COORD,
     "audit_log.case_history": STAFF,
     "audit_log.verify_trail": COORD,
+    "audit_log.fingerprint_at": COORD,
     "people.create_person": STAFF,
     "people.update_person": STAFF,
     "people.get_person": ALL,
@@ -285,7 +286,7 @@ def test_role_matrix(name: str, role: Role) -> None:
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_recovery_code_sessions_only_do_maintenance(name: str) -> None:
-    maintenance = {"workspace.verify", "audit_log.verify_trail"}
+    maintenance = {"workspace.verify", "audit_log.verify_trail", "audit_log.fingerprint_at"}
     assert call_as(service_functions()[name], None) == (name in maintenance)
 
 

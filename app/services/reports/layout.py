@@ -121,6 +121,10 @@ class ReportView:
     sections: tuple[SectionView, ...]
     methodology: tuple[tuple[str, tuple[str, ...]], ...]  # (heading, paragraphs)
     legend: str
+    #: The audit trail's end when the file was made: its event number and public
+    #: fingerprint, printed so that a coordinator can later check the trail up to it
+    #: (``homeward verify --anchor``). ``None`` in the on-screen preview.
+    audit_anchor: tuple[int, str] | None = None
 
 
 def locale_for(language: str) -> str:

@@ -236,8 +236,26 @@ def _cover(view: ReportView, st: _Styles) -> list[Flowable]:
         ),
         Spacer(1, 3 * mm),
         _p(_("Produced with Homeward on {date}.").format(date=view.produced_on), st.small),
+        *_anchor(view, st),
         NextPageTemplate("body"),
         PageBreak(),
+    ]
+
+
+def _anchor(view: ReportView, st: _Styles) -> list[Flowable]:
+    if view.audit_anchor is None:
+        return []
+    event, fingerprint = view.audit_anchor
+    return [
+        Spacer(1, 2 * mm),
+        _p(
+            _(
+                "Audit trail at event {n}: fingerprint {fingerprint}. Keep this report: "
+                "'homeward verify --anchor {n}:{fingerprint}' shows later whether any record "
+                "of who did what up to then was changed."
+            ).format(n=event, fingerprint=fingerprint),
+            st.small,
+        ),
     ]
 
 

@@ -18,7 +18,7 @@ import hashlib
 import json
 import logging
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,7 @@ from app.errors import ValidationError
 from app.i18n import LANGUAGES, _
 from app.models import ExportRecord, Setting, User
 from app.security.permissions import Permission, pure, requires
-from app.services.audit_log import AuditAction, log
+from app.services.audit_log import AuditAction, log, trail_fingerprint
 from app.services.context import ServiceContext
 from app.services.reports import csv_export, figures, layout, pdf, queries
 from app.services.reports.disclosure import DEFAULT_THRESHOLD, MIN_THRESHOLD
@@ -262,7 +262,7 @@ def export_pdf(
     lang = _language(ctx, language)
     tracker = Tracker(progress, cancel)
     summary = _summarise(ctx, period, threshold, tracker, 0.5)
-    view = layout.build_view(summary, lang)
+    view = replace(layout.build_view(summary, lang), audit_anchor=trail_fingerprint(ctx))
     drawing = tracker.scaled(_("Drawing the PDF…"), 0.55, 0.95)
     data = pdf.render(view, on_progress=drawing)
     tracker.check()
