@@ -123,7 +123,7 @@ def test_a_full_disk_at_sign_in_injected(
     if where == "lock":
         monkeypatch.setattr(instance_lock.os, "write", failing(os_error(errno.ENOSPC)))
     else:
-        monkeypatch.setattr(audit, "append_bulk", failing(sqlite_error("database or disk is full")))
+        monkeypatch.setattr(audit, "_append", failing(sqlite_error("database or disk is full")))
 
     code, stderr = homeward_here(monkeypatch, capsys, *backup_args(workspace.folder, tmp_path))
 
@@ -212,7 +212,7 @@ def test_sqlite_refusing_the_sign_in_write_as_read_only_injected(
     """What SQLite says when a file turns read-only after it was opened."""
     before = digest(workspace.folder)
     error = sqlite_error("attempt to write a readonly database")
-    monkeypatch.setattr(audit, "append_bulk", failing(error))
+    monkeypatch.setattr(audit, "_append", failing(error))
 
     code, stderr = homeward_here(monkeypatch, capsys, *backup_args(workspace.folder, tmp_path))
 

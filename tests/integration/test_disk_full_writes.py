@@ -22,7 +22,7 @@ import sqlcipher3.dbapi2 as sqlcipher
 from app.errors import DiskFullError
 from app.models.enums import MeetingKind
 from app.security import audit
-from app.services import backup, meetings
+from app.services import audit_witness, backup, meetings
 from app.services.context import ServiceContext
 from app.services.workspace import CreatedWorkspace, unlock
 from tests.conftest import PASSWORD, run_homeward
@@ -87,6 +87,7 @@ def _meeting_on_a_full_disk(folder: Path, make_full: Callable[[], Callable[[], N
         case = case_for(ctx, client(ctx).id)
         meetings.record_meeting(ctx, a_meeting(case.id, "The first meeting."))
         free = make_full()
+        audit_witness.flush(ctx.paths)  # the first meeting's witness, written beside us
         kept = content(ctx)
         files = digest(folder, skip=(*VOLATILE, "homeward.db-wal"))
 
@@ -121,7 +122,7 @@ def test_a_full_disk_while_recording_a_meeting_injected(
         def full(*args: object, **kwargs: object) -> Any:
             raise sqlite_full()
 
-        monkeypatch.setattr(audit, "append_bulk", full)
+        monkeypatch.setattr(audit, "_append", full)
         return monkeypatch.undo
 
     _meeting_on_a_full_disk(workspace.folder, make_full)

@@ -55,7 +55,7 @@ def full_disk(
             def full(*args: object, **kwargs: object) -> Any:
                 raise sqlcipher.OperationalError("database or disk is full")
 
-            monkeypatch.setattr(audit, "append_bulk", full)
+            monkeypatch.setattr(audit, "_append", full)
             return monkeypatch.undo
 
         yield ctx, make_full_injected
