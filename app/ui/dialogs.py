@@ -15,20 +15,22 @@ from PySide6.QtWidgets import (
     QDateTimeEdit,
     QLineEdit,
     QMessageBox,
-    QPlainTextEdit,
     QSpinBox,
     QWidget,
 )
 
+from app.errors import ValidationError
 from app.i18n import _
 from app.labels import label
 from app.models.enums import Gender, MeetingKind, NeedDomain
 from app.services import directory, meetings, needs, people, referrals, relations, tasks, users
 from app.services.context import ServiceContext
+from app.services.validation import SHORT_TEXT_MAX
 from app.ui.dialog_base import ServiceDialog, optional
+from app.ui.fields import BIRTH_YEARS_AGO, DateField, years_ago
 from app.ui.operations import Operations
 from app.ui.pickers import CountryCombo, LanguagePicker
-from app.ui.widgets import from_qdate, localise_date_edit, to_qdate
+from app.ui.widgets import from_qdate, localise_date_edit, text_area, to_qdate
 
 
 def enum_combo(values: Any, *, none_text: str | None = None) -> QComboBox:
@@ -61,8 +63,7 @@ class MeetingDialog(ServiceDialog):
         form.add("kind", _("&Kind"), self.kind)
         self.location = QLineEdit()
         form.add("location", _("&Place"), self.location)
-        self.summary = QPlainTextEdit()
-        self.summary.setTabChangesFocus(True)
+        self.summary = text_area()
         self.summary.setPlaceholderText(_("What happened, what was agreed, what comes next"))
         form.add("summary", _("&Summary"), self.summary)
         self.wellbeing = QSpinBox()
@@ -137,8 +138,7 @@ class TaskDialog(ServiceDialog):
             if row.id != me.id:
                 self.assignee.addItem(row.display_name, row.id)
         self.form.add("assignee_id", _("&Assigned to"), self.assignee)
-        self.notes = QPlainTextEdit()
-        self.notes.setTabChangesFocus(True)
+        self.notes = text_area()
         self.form.add("notes", _("&Notes"), self.notes)
         self.watch(self.title_edit, self.due, self.assignee, self.notes)
         self.title_edit.setFocus()
@@ -180,8 +180,7 @@ class NeedDialog(ServiceDialog):
         self.form.add("domain", _("&Need"), self.domain)
         self.identified = localise_date_edit(QDateEdit(to_qdate(date.today())))
         self.form.add("identified_on", _("&Identified on"), self.identified)
-        self.notes = QPlainTextEdit()
-        self.notes.setTabChangesFocus(True)
+        self.notes = text_area()
         self.form.add("notes", _("N&otes"), self.notes)
         self.watch(self.domain, self.notes)
 
@@ -219,8 +218,7 @@ class ReferralDialog(ServiceDialog):
         for need in case_needs:
             self.need.addItem(label(need.domain), need.id)
         self.form.add("need_id", _("For &need"), self.need)
-        self.notes = QPlainTextEdit()
-        self.notes.setTabChangesFocus(True)
+        self.notes = text_area()
         self.form.add("notes", _("N&otes"), self.notes)
         self.watch(self.organisation, self.need, self.notes)
 
@@ -263,10 +261,9 @@ class PersonDialog(ServiceDialog):
         self.given = f.add("given_name", _("&Given name"), QLineEdit())
         self.family = f.add("family_name", _("&Family name"), QLineEdit())
         self.preferred = f.add("preferred_name", _("&Preferred name"), QLineEdit())
-        self.birth = localise_date_edit(QDateEdit())
-        self.birth.setSpecialValueText(_("not known"))
-        self.birth.setMinimumDate(to_qdate(date(1900, 1, 1)))
-        self.birth.setDate(self.birth.minimumDate())
+        self.birth = DateField(
+            empty_text=_("not known"), start=years_ago(BIRTH_YEARS_AGO), maximum=date.today()
+        )
         f.add("birth_date", _("Date of &birth"), self.birth)
         self.birth_year = QSpinBox()
         self.birth_year.setRange(1899, date.today().year)
@@ -281,12 +278,10 @@ class PersonDialog(ServiceDialog):
         f.add("interpreter_needed", _("Interpreter"), self.interpreter)
         self.phone = f.add("phone", _("P&hone"), QLineEdit())
         self.email = f.add("email", _("E-&mail"), QLineEdit())
-        self.address = QPlainTextEdit()
-        self.address.setTabChangesFocus(True)
+        self.address = text_area(limit=SHORT_TEXT_MAX * 4)
         self.address.setMaximumHeight(60)
         f.add("address", _("&Address"), self.address)
-        self.notes = QPlainTextEdit()
-        self.notes.setTabChangesFocus(True)
+        self.notes = text_area()
         f.add("notes", _("N&otes"), self.notes)
         if existing is not None:
             self._fill(existing)
@@ -311,8 +306,7 @@ class PersonDialog(ServiceDialog):
         self.given.setText(p.given_name)
         self.family.setText(p.family_name)
         self.preferred.setText(p.preferred_name or "")
-        if p.birth_date:
-            self.birth.setDate(to_qdate(p.birth_date))
+        self.birth.set_value(p.birth_date)
         if p.birth_year_estimate:
             self.birth_year.setValue(p.birth_year_estimate)
         self.gender.setCurrentIndex(list(Gender).index(p.gender))
@@ -325,9 +319,7 @@ class PersonDialog(ServiceDialog):
         self.notes.setPlainText(p.notes or "")
 
     def data(self) -> people.PersonInput:
-        birth = (
-            None if self.birth.date() == self.birth.minimumDate() else from_qdate(self.birth.date())
-        )
+        birth = self.birth.checked_value("birth_date")
         year = self.birth_year.value()
         return people.PersonInput(
             given_name=self.given.text(),
@@ -349,7 +341,11 @@ class PersonDialog(ServiceDialog):
         if self._duplicates_checked:
             super().save()
             return
-        data = self.data()
+        try:
+            data = self.data()
+        except ValidationError as exc:
+            self._failed(exc)
+            return
         ctx = self.ctx
         year = data.birth_date.year if data.birth_date else data.birth_year_estimate
         self.ops.run(
