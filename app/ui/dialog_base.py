@@ -11,19 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
-    QAbstractButton,
-    QCheckBox,
-    QComboBox,
-    QDateEdit,
-    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QLabel,
-    QLineEdit,
     QMessageBox,
-    QPlainTextEdit,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -32,7 +26,7 @@ from app.errors import HomewardError, ValidationError
 from app.i18n import _
 from app.services.context import ServiceContext
 from app.ui.operations import Operations, describe
-from app.ui.widgets import FormWithErrors
+from app.ui.widgets import FormWithErrors, change_signal, grow_to_fit
 
 
 class ServiceDialog(QDialog):
@@ -59,26 +53,25 @@ class ServiceDialog(QDialog):
         )
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setToolTip(_("Save (Ctrl+Enter)"))
         layout.addWidget(self.buttons)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Ctrl+Enter saves from any field (a text area keeps plain Enter for new lines)."""
+        ctrl = event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        if ctrl and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if self.buttons.isEnabled():
+                self.save()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     # -- fields --
 
     def watch(self, *widgets: QWidget) -> None:
         """Mark the dialog dirty when any of these change."""
         for widget in widgets:
-            signal: Any = None
-            if isinstance(widget, QLineEdit):
-                signal = widget.textEdited
-            elif isinstance(widget, QPlainTextEdit):
-                signal = widget.textChanged
-            elif isinstance(widget, QComboBox):
-                signal = widget.currentIndexChanged
-            elif isinstance(widget, QDateEdit | QDateTimeEdit):
-                signal = widget.dateTimeChanged
-            elif isinstance(widget, QSpinBox):
-                signal = widget.valueChanged
-            elif isinstance(widget, QCheckBox | QAbstractButton):
-                signal = widget.toggled
+            signal = change_signal(widget)
             if signal is not None:
                 signal.connect(self._mark_dirty)
 
@@ -123,6 +116,7 @@ class ServiceDialog(QDialog):
         else:
             self.message.setText(str(exc) if isinstance(exc, HomewardError) else describe(exc))
             self.message.show()
+        grow_to_fit(self)
 
     def reject(self) -> None:
         if self._dirty:

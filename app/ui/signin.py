@@ -24,7 +24,7 @@ from app.services.backup_files import BackupInfo
 from app.services.context import ServiceContext
 from app.ui.language import apply_language, language_combo, remember_language, select_language
 from app.ui.operations import Operations, describe
-from app.ui.widgets import banner, show_datetime
+from app.ui.widgets import banner, grow_to_fit, show_datetime
 
 
 def backups_text(backups: tuple[BackupInfo, ...]) -> str:
@@ -204,6 +204,7 @@ class SignInWindow(QWidget):
         if isinstance(exc, integrity.DamagedWorkspaceError):
             text += "\n" + backups_text(exc.backups)
         self.message.setText(text)
+        grow_to_fit(self)
         self.password.clear()
         self.password.setFocus()
 
