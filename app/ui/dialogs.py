@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from app.errors import ValidationError
 from app.i18n import _
 from app.labels import label
-from app.models.enums import Gender, MeetingKind, NeedDomain
+from app.models.enums import CustodyStatus, Gender, MeetingKind, NeedDomain
 from app.services import directory, meetings, needs, people, referrals, relations, tasks, users
 from app.services.context import ServiceContext
 from app.services.validation import SHORT_TEXT_MAX
@@ -42,11 +42,27 @@ def enum_combo(values: Any, *, none_text: str | None = None) -> QComboBox:
     return combo
 
 
+#: The kind of meeting a client's custody makes likely.
+LIKELY_MEETING: dict[CustodyStatus | None, MeetingKind] = {
+    CustodyStatus.REMAND: MeetingKind.PRISON_VISIT,
+    CustodyStatus.SENTENCED: MeetingKind.PRISON_VISIT,
+    CustodyStatus.TRANSFERRED: MeetingKind.PRISON_VISIT,
+    CustodyStatus.ELECTRONIC_MONITORING: MeetingKind.HOME_VISIT,
+    CustodyStatus.PAROLE: MeetingKind.POST_RELEASE,
+    CustodyStatus.RELEASED: MeetingKind.POST_RELEASE,
+}
+
+
 class MeetingDialog(ServiceDialog):
     """Recording a meeting: fast, focused, usable from the keyboard alone."""
 
     def __init__(
-        self, parent: QWidget | None, ctx: ServiceContext, ops: Operations, case_id: uuid.UUID
+        self,
+        parent: QWidget | None,
+        ctx: ServiceContext,
+        ops: Operations,
+        case_id: uuid.UUID,
+        custody: CustodyStatus | None = None,
     ):
         super().__init__(parent, ctx, ops, _("Record a meeting"))
         self.case_id = case_id
@@ -58,8 +74,10 @@ class MeetingDialog(ServiceDialog):
         self.duration.setValue(60)
         self.duration.setSuffix(" " + _("min"))
         form.add("duration_minutes", _("&Duration"), self.duration)
-        self.kind = enum_combo(MeetingKind)
-        self.kind.setCurrentIndex(list(MeetingKind).index(MeetingKind.POST_RELEASE))
+        # What the client's custody says the meeting likely is; nothing when it says nothing
+        # (on leave, say: a prison visit or a meeting outside are both likely).
+        self.kind = enum_combo(MeetingKind, none_text=_("(choose)"))
+        self.kind.setCurrentIndex(self.kind.findData(LIKELY_MEETING.get(custody)))
         form.add("kind", _("&Kind"), self.kind)
         self.location = QLineEdit()
         form.add("location", _("&Place"), self.location)
@@ -111,9 +129,14 @@ class MeetingDialog(ServiceDialog):
 
     @classmethod
     def record(
-        cls, parent: QWidget | None, ctx: ServiceContext, ops: Operations, case_id: uuid.UUID
+        cls,
+        parent: QWidget | None,
+        ctx: ServiceContext,
+        ops: Operations,
+        case_id: uuid.UUID,
+        custody: CustodyStatus | None = None,
     ) -> meetings.MeetingView | None:
-        return cls(parent, ctx, ops, case_id).run_modal()  # type: ignore[no-any-return]
+        return cls(parent, ctx, ops, case_id, custody).run_modal()  # type: ignore[no-any-return]
 
 
 class TaskDialog(ServiceDialog):
@@ -271,6 +294,7 @@ class PersonDialog(ServiceDialog):
         self.birth_year.setValue(1899)
         f.add("birth_year_estimate", _("Or birth &year (estimate)"), self.birth_year)
         self.gender = enum_combo(Gender)
+        self.gender.setCurrentIndex(list(Gender).index(Gender.UNKNOWN))  # until someone says
         f.add("gender", _("G&ender"), self.gender)
         self.nationality = f.add("nationality", _("&Nationality"), CountryCombo())
         self.languages = f.add("languages", _("&Languages"), LanguagePicker())

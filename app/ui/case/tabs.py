@@ -64,7 +64,8 @@ def _meetings(ws: CaseWorkspace, table: ListTable) -> QHBoxLayout:
     record.setProperty("primary", True)
 
     def record_meeting() -> None:
-        if MeetingDialog.record(ws, ws.ctx, ws.ops, ws.case_id):
+        custody = ws.bundle.case.custody_status if ws.bundle else None
+        if MeetingDialog.record(ws, ws.ctx, ws.ops, ws.case_id, custody):
             ws.changed("meetings", "tasks")
 
     record.clicked.connect(record_meeting)
