@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from app.i18n import _
-from app.models.enums import NeedStatus
+from app.models.enums import NeedStatus, ReferralStatus
 from app.services import attachments, exports, needs, tasks
 from app.ui.tables import ListTable
 from app.ui.widgets import button_row, warn
@@ -120,6 +120,14 @@ def _referrals(ws: CaseWorkspace, table: ListTable) -> QHBoxLayout:
         if kind(ws, ws.ctx, ws.ops, referral).run_modal():
             ws.changed("referrals")
 
+    def chosen(referral: Any) -> None:
+        """Send a chosen draft; record the answer to a chosen referral already sent."""
+        status = referral.status if referral is not None else None
+        send.setEnabled(status == ReferralStatus.DRAFT)
+        answer.setEnabled(status in (ReferralStatus.SENT, ReferralStatus.ACCEPTED))
+
+    table.selection_did_change.connect(chosen)
+    chosen(None)
     add.clicked.connect(new_referral)
     send.clicked.connect(lambda: open_dialog(SendReferralDialog))
     answer.clicked.connect(lambda: open_dialog(ReferralResponseDialog))

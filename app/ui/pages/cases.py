@@ -181,7 +181,7 @@ class CaseListView(QWidget):
             else _("No cases match. Clear the search or filters.")
         )
         self.empty.hide()
-        layout.addWidget(self.empty)
+        layout.addWidget(self.empty, 1)  # takes the table's room: the count stays on top
 
 
 class CasesPage(Page):
