@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QRadioButton,
     QSpinBox,
     QTabBar,
+    QTableWidget,
     QToolButton,
     QWidget,
     QWizard,
@@ -248,10 +249,35 @@ def clipped(root: QWidget) -> list[str]:
             need = w.fontMetrics().horizontalAdvance(w.placeholderText()) + LINE_EDIT_PADDING
             if need > w.width():
                 found.append(f"placeholder {w.placeholderText()!r}: needs {need}, has {w.width()}")
+        if isinstance(w, QTableWidget):
+            found += cut_words(w)
         if isinstance(w, QListWidget) and w.count():
             need = w.sizeHintForColumn(0)
             if need > w.viewport().width() + 1:
                 found.append(f"list {w.accessibleName()!r}: needs {need}")
+    return found
+
+
+#: A table cell's margins around its text.
+CELL_PADDING = 6
+
+
+def cut_words(table: QTableWidget) -> list[str]:
+    """Cells whose words cannot fit their column (a cell wraps between words, but a word
+    wider than the column is cut: "Сте… Кон…")."""
+    found: list[str] = []
+    metrics = table.fontMetrics()
+    for row in range(min(table.rowCount(), 50)):
+        for column in range(table.columnCount()):
+            item = table.item(row, column)
+            if item is None or table.isColumnHidden(column) or not item.text():
+                continue
+            need = max(metrics.horizontalAdvance(word) for word in item.text().split() or [""])
+            if need + CELL_PADDING > table.columnWidth(column):
+                found.append(
+                    f"cell {item.text()!r} in {table.accessibleName()!r}: a word needs "
+                    f"{need + CELL_PADDING}, the column has {table.columnWidth(column)}"
+                )
     return found
 
 
