@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QPushButton, QVBoxLayout
 from app.i18n import _
 from app.models.enums import NeedStatus, ReferralStatus
 from app.services import attachments, exports, needs, tasks
+from app.ui import export_folder
 from app.ui.tables import ListTable
 from app.ui.widgets import button_row, warn
 
@@ -162,9 +163,12 @@ def _documents(ws: CaseWorkspace, table: ListTable) -> QHBoxLayout:
         if document is None:
             warn(ws, _("Choose a document in the list first."))
             return
-        target, _filter = QFileDialog.getSaveFileName(ws, _("Save a copy"), document.filename)
+        target, _filter = QFileDialog.getSaveFileName(
+            ws, _("Save a copy"), export_folder.suggested(document.filename)
+        )
         if not target:
             return
+        export_folder.remember(Path(target))
         ctx = ws.ctx
 
         def work() -> None:

@@ -33,6 +33,7 @@ from app.i18n import _, current_language
 from app.i18n_names import country_name
 from app.services import erasure, people, subject_access
 from app.services import workspace as ws
+from app.ui import export_folder
 from app.ui.operations import describe
 from app.ui.pages.admin_retention import RetentionBox
 from app.ui.progress import JobState, ProgressPanel, run_job
@@ -196,9 +197,12 @@ class RightsTab(QWidget):
         person = self._chosen()
         if person is None or self.progress.running:
             return
-        chosen = QFileDialog.getExistingDirectory(self, _("A folder for the subject access pack"))
+        chosen = QFileDialog.getExistingDirectory(
+            self, _("A folder for the subject access pack"), str(export_folder.export_folder())
+        )
         if not chosen:
             return
+        export_folder.remember(Path(chosen))
         ctx, folder, language, person_id = self.ctx, Path(chosen), current_language(), person.id
 
         def work(state: JobState) -> tuple[subject_access.SubjectAccessFiles, list[dict[str, str]]]:
@@ -306,10 +310,11 @@ class RightsTab(QWidget):
         receipt, organisation = self._receipt
         name = f"receipt-{receipt.action}-{receipt.occurred_at:%Y%m%d-%H%M}.txt"
         chosen, _filter = QFileDialog.getSaveFileName(
-            self, _("Save the receipt"), str(Path.home() / name), _("Text files (*.txt)")
+            self, _("Save the receipt"), export_folder.suggested(name), _("Text files (*.txt)")
         )
         if not chosen:
             return
+        export_folder.remember(Path(chosen))
         try:
             erasure.save_receipt(receipt, Path(chosen), organisation)
         except OSError:
