@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 from app.i18n import current_language
 from app.services.context import ServiceContext
 from app.services.validation import LONG_TEXT_MAX
-from app.ui.dialogs import MeetingDialog, PersonDialog
+from app.ui.dialogs import MeetingDialog, PersonDialog, TaskDialog
 from app.ui.fields import DateField, LimitedTextEdit, parse_date
 from app.ui.language import apply_language
 from app.ui.operations import SyncOperations
@@ -116,3 +116,14 @@ def test_a_paste_that_fits_is_left_whole(qtbot: Any) -> None:
     assert edit.toPlainText() == "1234567abc"
     edit.insertFromMimeData(paste)
     assert edit.toPlainText() == "1234567abc"
+
+
+def test_this_field_is_required_goes_once_typed(
+    qtbot: Any, ctx: ServiceContext, ops: SyncOperations
+) -> None:
+    dialog = shown(qtbot, TaskDialog(None, ctx, ops, None, []))
+    dialog.save()
+    error = dialog.form.errors["title"]
+    assert error.isVisible() and error.text() == "This field is required."
+    qtbot.keyClicks(dialog.title_edit, "Call the housing office")
+    assert not error.isVisible()
