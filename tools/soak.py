@@ -346,6 +346,8 @@ def child(args: argparse.Namespace) -> int:
             type_text(dialog.summary, key + " ")
             dialog.summary.insertPlainText(text)  # emoji and Arabic, as a paste would bring
             dialog.wellbeing.setValue(rng.randint(1, 10))
+            if dialog.kind.currentData() is None:  # custody says nothing: the worker chooses
+                dialog.kind.setCurrentIndex(rng.randrange(1, dialog.kind.count()))
             if rng.random() < 0.3:
                 type_text(dialog.follow_up, "Ring NAV / позвонить")
             dialog.accepted.connect(lambda: state["saved"].append(key))

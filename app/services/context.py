@@ -12,12 +12,14 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine
 
 from app.errors import WorkspaceError
 from app.i18n import _
 from app.models.enums import Role
+from app.security.permissions import allowed, declared_permission
 from app.store.engine import KeyHolder
 from app.store.instance_lock import InstanceLock
 from app.store.uow import UnitOfWork
@@ -38,6 +40,12 @@ class Actor:
     @property
     def is_volunteer(self) -> bool:
         return self.role == Role.VOLUNTEER
+
+    def may(self, service: Callable[..., Any]) -> bool:
+        """Whether this user's role holds the permission ``service`` declares — so a screen
+        offers only what the service would allow (the service still checks)."""
+        permission = declared_permission(service)
+        return permission is not None and allowed(self.role, permission)
 
 
 class ServiceContext:

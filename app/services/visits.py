@@ -311,6 +311,11 @@ def request_visit(
     errors.add(
         "accompanying_adult_name", v.text_limit(data.accompanying_adult_name, limit=v.NAME_MAX)
     )
+    if data.accompanying_adult_id is None and not v.clean(data.accompanying_adult_name):
+        errors.add(
+            "accompanying_adult_name",
+            _("Type the name of the adult who comes with the child, or choose one above."),
+        )
     if errors:
         raise ValidationError(errors)
     actor = ctx.require_actor()

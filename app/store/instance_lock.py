@@ -29,6 +29,7 @@ from pathlib import Path
 
 from app.errors import WorkspaceError
 from app.i18n import _
+from app.i18n_formats import datetime_text
 
 LOCK_NAME = "homeward.lock"
 _WINDOWS_LOCK_OFFSET = 1 << 20  # lock a byte past the text, so others can still read it
@@ -106,7 +107,7 @@ def _in_use(folder: Path) -> WorkspaceInUseError:
             _("This workspace is already open in another Homeward. Close it there first.")
         )
     try:
-        since = datetime.fromisoformat(owner.since).astimezone().strftime("%Y-%m-%d %H:%M")
+        since = datetime_text(datetime.fromisoformat(owner.since).astimezone().replace(tzinfo=None))
     except ValueError:
         since = owner.since
     return WorkspaceInUseError(

@@ -22,21 +22,13 @@ import uuid
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractButton,
-    QCheckBox,
-    QComboBox,
-    QDateEdit,
-    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QLabel,
-    QLineEdit,
     QMessageBox,
-    QPlainTextEdit,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -47,7 +39,7 @@ from app.services import drafts
 from app.services.context import ServiceContext
 from app.ui import field_values
 from app.ui.operations import Operations, describe
-from app.ui.widgets import FormWithErrors
+from app.ui.widgets import FormWithErrors, change_signal, grow_to_fit
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +79,7 @@ class ServiceDialog(QDialog):
         )
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setToolTip(_("Save (Ctrl+Enter)"))
         layout.addWidget(self.buttons)
         self.draft_id = uuid.uuid4()
         #: A draft may exist in the database (written, being written, or reopened from one).
@@ -101,24 +94,22 @@ class ServiceDialog(QDialog):
         # The main window's Ctrl+L cannot reach past a modal dialog: the dialog passes it on.
         QShortcut(QKeySequence("Ctrl+L"), self).activated.connect(self._request_lock)
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Ctrl+Enter saves from any field (a text area keeps plain Enter for new lines)."""
+        ctrl = event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        if ctrl and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if self.buttons.isEnabled():
+                self.save()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
     # -- fields --
 
     def watch(self, *widgets: QWidget) -> None:
         """Mark the dialog dirty when any of these change."""
         for widget in widgets:
-            signal: Any = None
-            if isinstance(widget, QLineEdit):
-                signal = widget.textEdited
-            elif isinstance(widget, QPlainTextEdit):
-                signal = widget.textChanged
-            elif isinstance(widget, QComboBox):
-                signal = widget.currentIndexChanged
-            elif isinstance(widget, QDateEdit | QDateTimeEdit):
-                signal = widget.dateTimeChanged
-            elif isinstance(widget, QSpinBox):
-                signal = widget.valueChanged
-            elif isinstance(widget, QCheckBox | QAbstractButton):
-                signal = widget.toggled
+            signal = change_signal(widget)
             if signal is not None:
                 signal.connect(self._mark_dirty)
 
@@ -282,6 +273,7 @@ class ServiceDialog(QDialog):
         else:
             self.message.setText(str(exc) if isinstance(exc, HomewardError) else describe(exc))
             self.message.show()
+        grow_to_fit(self)
 
     def reject(self) -> None:
         if self._dirty:

@@ -15,15 +15,15 @@ from PySide6.QtWidgets import (
     QDateTimeEdit,
     QLineEdit,
     QMessageBox,
-    QPlainTextEdit,
     QSpinBox,
     QWidget,
 )
 
+from app.errors import ValidationError
 from app.field_labels import PERSON_FORM
 from app.i18n import _
 from app.labels import label
-from app.models.enums import Gender, MeetingKind, NeedDomain
+from app.models.enums import CustodyStatus, Gender, MeetingKind, NeedDomain
 from app.services import (
     directory,
     drafts,
@@ -36,10 +36,12 @@ from app.services import (
     users,
 )
 from app.services.context import ServiceContext
+from app.services.validation import SHORT_TEXT_MAX
 from app.ui.dialog_base import ServiceDialog, optional
+from app.ui.fields import BIRTH_YEARS_AGO, DateField, years_ago
 from app.ui.operations import Operations
 from app.ui.pickers import CountryCombo, LanguagePicker
-from app.ui.widgets import from_qdate, localise_date_edit, to_qdate
+from app.ui.widgets import from_qdate, localise_date_edit, text_area, to_qdate
 
 
 def enum_combo(values: Any, *, none_text: str | None = None) -> QComboBox:
@@ -51,6 +53,17 @@ def enum_combo(values: Any, *, none_text: str | None = None) -> QComboBox:
     return combo
 
 
+#: The kind of meeting a client's custody makes likely.
+LIKELY_MEETING: dict[CustodyStatus | None, MeetingKind] = {
+    CustodyStatus.REMAND: MeetingKind.PRISON_VISIT,
+    CustodyStatus.SENTENCED: MeetingKind.PRISON_VISIT,
+    CustodyStatus.TRANSFERRED: MeetingKind.PRISON_VISIT,
+    CustodyStatus.ELECTRONIC_MONITORING: MeetingKind.HOME_VISIT,
+    CustodyStatus.PAROLE: MeetingKind.POST_RELEASE,
+    CustodyStatus.RELEASED: MeetingKind.POST_RELEASE,
+}
+
+
 class MeetingDialog(ServiceDialog):
     """Recording a meeting: fast, focused, usable from the keyboard alone."""
 
@@ -58,7 +71,12 @@ class MeetingDialog(ServiceDialog):
     draft_topics = ("cases", "meetings", "tasks")
 
     def __init__(
-        self, parent: QWidget | None, ctx: ServiceContext, ops: Operations, case_id: uuid.UUID
+        self,
+        parent: QWidget | None,
+        ctx: ServiceContext,
+        ops: Operations,
+        case_id: uuid.UUID,
+        custody: CustodyStatus | None = None,
     ):
         super().__init__(parent, ctx, ops, _("Record a meeting"))
         self.case_id = case_id
@@ -70,13 +88,14 @@ class MeetingDialog(ServiceDialog):
         self.duration.setValue(60)
         self.duration.setSuffix(" " + _("min"))
         form.add("duration_minutes", _("&Duration"), self.duration)
-        self.kind = enum_combo(MeetingKind)
-        self.kind.setCurrentIndex(list(MeetingKind).index(MeetingKind.POST_RELEASE))
+        # What the client's custody says the meeting likely is; nothing when it says nothing
+        # (on leave, say: a prison visit or a meeting outside are both likely).
+        self.kind = enum_combo(MeetingKind, none_text=_("(choose)"))
+        self.kind.setCurrentIndex(self.kind.findData(LIKELY_MEETING.get(custody)))
         form.add("kind", _("&Kind"), self.kind)
         self.location = QLineEdit()
         form.add("location", _("&Place"), self.location)
-        self.summary = QPlainTextEdit()
-        self.summary.setTabChangesFocus(True)
+        self.summary = text_area()
         self.summary.setPlaceholderText(_("What happened, what was agreed, what comes next"))
         form.add("summary", _("&Summary"), self.summary)
         self.wellbeing = QSpinBox()
@@ -124,9 +143,14 @@ class MeetingDialog(ServiceDialog):
 
     @classmethod
     def record(
-        cls, parent: QWidget | None, ctx: ServiceContext, ops: Operations, case_id: uuid.UUID
+        cls,
+        parent: QWidget | None,
+        ctx: ServiceContext,
+        ops: Operations,
+        case_id: uuid.UUID,
+        custody: CustodyStatus | None = None,
     ) -> meetings.MeetingView | None:
-        return cls(parent, ctx, ops, case_id).run_modal()  # type: ignore[no-any-return]
+        return cls(parent, ctx, ops, case_id, custody).run_modal()  # type: ignore[no-any-return]
 
 
 class TaskDialog(ServiceDialog):
@@ -155,8 +179,7 @@ class TaskDialog(ServiceDialog):
             if row.id != me.id:
                 self.assignee.addItem(row.display_name, row.id)
         self.form.add("assignee_id", _("&Assigned to"), self.assignee)
-        self.notes = QPlainTextEdit()
-        self.notes.setTabChangesFocus(True)
+        self.notes = text_area()
         self.form.add("notes", _("&Notes"), self.notes)
         self.watch(self.title_edit, self.due, self.assignee, self.notes)
         self.title_edit.setFocus()
@@ -209,8 +232,7 @@ class NeedDialog(ServiceDialog):
         self.form.add("domain", _("&Need"), self.domain)
         self.identified = localise_date_edit(QDateEdit(to_qdate(date.today())))
         self.form.add("identified_on", _("&Identified on"), self.identified)
-        self.notes = QPlainTextEdit()
-        self.notes.setTabChangesFocus(True)
+        self.notes = text_area()
         self.form.add("notes", _("N&otes"), self.notes)
         self.watch(self.domain, self.notes)
 
@@ -251,8 +273,7 @@ class ReferralDialog(ServiceDialog):
         for need in case_needs:
             self.need.addItem(label(need.domain), need.id)
         self.form.add("need_id", _("For &need"), self.need)
-        self.notes = QPlainTextEdit()
-        self.notes.setTabChangesFocus(True)
+        self.notes = text_area()
         self.form.add("notes", _("N&otes"), self.notes)
         self.watch(self.organisation, self.need, self.notes)
 
@@ -311,10 +332,9 @@ class PersonDialog(ServiceDialog):
         self.given = f.add("given_name", _(PERSON_FORM["given_name"]), QLineEdit())
         self.family = f.add("family_name", _(PERSON_FORM["family_name"]), QLineEdit())
         self.preferred = f.add("preferred_name", _(PERSON_FORM["preferred_name"]), QLineEdit())
-        self.birth = localise_date_edit(QDateEdit())
-        self.birth.setSpecialValueText(_("not known"))
-        self.birth.setMinimumDate(to_qdate(date(1900, 1, 1)))
-        self.birth.setDate(self.birth.minimumDate())
+        self.birth = DateField(
+            empty_text=_("not known"), start=years_ago(BIRTH_YEARS_AGO), maximum=date.today()
+        )
         f.add("birth_date", _(PERSON_FORM["birth_date"]), self.birth)
         self.birth_year = QSpinBox()
         self.birth_year.setRange(1899, date.today().year)
@@ -322,6 +342,7 @@ class PersonDialog(ServiceDialog):
         self.birth_year.setValue(1899)
         f.add("birth_year_estimate", _(PERSON_FORM["birth_year_estimate"]), self.birth_year)
         self.gender = enum_combo(Gender)
+        self.gender.setCurrentIndex(list(Gender).index(Gender.UNKNOWN))  # until someone says
         f.add("gender", _(PERSON_FORM["gender"]), self.gender)
         self.nationality = f.add("nationality", _(PERSON_FORM["nationality"]), CountryCombo())
         self.languages = f.add("languages", _(PERSON_FORM["languages"]), LanguagePicker())
@@ -329,12 +350,10 @@ class PersonDialog(ServiceDialog):
         f.add("interpreter_needed", _(PERSON_FORM["interpreter_needed"]), self.interpreter)
         self.phone = f.add("phone", _(PERSON_FORM["phone"]), QLineEdit())
         self.email = f.add("email", _(PERSON_FORM["email"]), QLineEdit())
-        self.address = QPlainTextEdit()
-        self.address.setTabChangesFocus(True)
+        self.address = text_area(limit=SHORT_TEXT_MAX * 4)
         self.address.setMaximumHeight(60)
         f.add("address", _(PERSON_FORM["address"]), self.address)
-        self.notes = QPlainTextEdit()
-        self.notes.setTabChangesFocus(True)
+        self.notes = text_area()
         f.add("notes", _(PERSON_FORM["notes"]), self.notes)
         if existing is not None:
             self._fill(existing)
@@ -359,8 +378,7 @@ class PersonDialog(ServiceDialog):
         self.given.setText(p.given_name)
         self.family.setText(p.family_name)
         self.preferred.setText(p.preferred_name or "")
-        if p.birth_date:
-            self.birth.setDate(to_qdate(p.birth_date))
+        self.birth.set_value(p.birth_date)
         if p.birth_year_estimate:
             self.birth_year.setValue(p.birth_year_estimate)
         self.gender.setCurrentIndex(list(Gender).index(p.gender))
@@ -373,9 +391,7 @@ class PersonDialog(ServiceDialog):
         self.notes.setPlainText(p.notes or "")
 
     def data(self) -> people.PersonInput:
-        birth = (
-            None if self.birth.date() == self.birth.minimumDate() else from_qdate(self.birth.date())
-        )
+        birth = self.birth.checked_value("birth_date")
         year = self.birth_year.value()
         return people.PersonInput(
             given_name=self.given.text(),
@@ -397,7 +413,11 @@ class PersonDialog(ServiceDialog):
         if self._duplicates_checked:
             super().save()
             return
-        data = self.data()
+        try:
+            data = self.data()
+        except ValidationError as exc:
+            self._failed(exc)
+            return
         ctx = self.ctx
         year = data.birth_date.year if data.birth_date else data.birth_year_estimate
         self.ops.run(

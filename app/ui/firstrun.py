@@ -163,6 +163,10 @@ class RecoveryPage(QWizardPage):
         super().__init__()
         self.wizard_ = wizard
         layout = QVBoxLayout(self)
+        # In the page, not the wizard's sub-title: the header cuts a third line (ru).
+        self.explanation = QLabel()
+        self.explanation.setWordWrap(True)
+        layout.addWidget(self.explanation)
         self.code = QLabel()
         self.code.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         font = QFont("monospace")
@@ -181,7 +185,7 @@ class RecoveryPage(QWizardPage):
 
     def retranslate(self) -> None:
         self.setTitle(_("Your recovery code"))
-        self.setSubTitle(
+        self.explanation.setText(
             _(
                 "If every password is forgotten, this code is the only way back into your data. "
                 "It is shown only now. Print it or write it down, and keep it somewhere safe."

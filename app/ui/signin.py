@@ -25,7 +25,7 @@ from app.services.backup_files import BackupInfo
 from app.services.context import ServiceContext
 from app.ui.language import apply_language, language_combo, remember_language, select_language
 from app.ui.operations import Operations, describe
-from app.ui.widgets import banner, show_datetime
+from app.ui.widgets import banner, grow_to_fit, show_datetime
 
 #: The workspace folder's path is shortened in the middle beyond this many pixels (the whole
 #: path is in its tooltip).
@@ -245,6 +245,7 @@ class SignInWindow(QWidget):
         if isinstance(exc, integrity.DamagedWorkspaceError):
             text += "\n" + backups_text(exc.backups)
         self.message.setText(text)
+        grow_to_fit(self)
         self.password.clear()
         self.password.setFocus()
 

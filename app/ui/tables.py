@@ -27,6 +27,7 @@ class ListTable(QStackedWidget):
     """Rows of text with a hidden payload per row; shows ``empty_text`` when there are none."""
 
     row_activated = Signal(object)  # payload
+    selection_did_change = Signal(object)  # the chosen row's payload, or None
 
     def __init__(
         self,
@@ -67,6 +68,9 @@ class ListTable(QStackedWidget):
         # so) and Enter: one signal for all. Listening to doubleClicked as well reported
         # every double-click twice, so a cancelled dialog opened again.
         self.table.itemActivated.connect(self._activated)
+        self.table.currentCellChanged.connect(
+            lambda *_args: self.selection_did_change.emit(self.selected())
+        )
         self.empty = empty_state(empty_text)
         self.addWidget(self.table)
         self.addWidget(self.empty)
@@ -87,6 +91,7 @@ class ListTable(QStackedWidget):
                 self.table.setItem(r, c, item)
         self.table.resizeRowsToContents()
         self.setCurrentWidget(self.table if rows else self.empty)
+        self.selection_did_change.emit(self.selected())
 
     def _relayout(self) -> None:
         """A heading wider than its column goes on two lines (long in some languages), then

@@ -4,10 +4,12 @@ areas and rows of buttons."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QComboBox,
     QDateEdit,
     QDateTimeEdit,
     QFormLayout,
@@ -17,12 +19,14 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from app.i18n import babel_locale
 from app.i18n_formats import date_text, datetime_text, editing_date_pattern, editing_time_pattern
+from app.ui.fields import DateField, LimitedTextEdit
 
 W = TypeVar("W", bound=QWidget)
 E = TypeVar("E", bound=QDateTimeEdit)
@@ -55,11 +59,29 @@ def today_edit() -> QDateEdit:
     return localise_date_edit(QDateEdit(to_qdate(date.today())))
 
 
-def text_area(text: str = "") -> QPlainTextEdit:
-    """A multi-line text field that Tab leaves (for notes, reasons, outcomes in forms)."""
-    edit = QPlainTextEdit(text)
-    edit.setTabChangesFocus(True)
-    return edit
+def text_area(text: str = "", *, limit: int | None = None) -> LimitedTextEdit:
+    """A multi-line text field that Tab leaves (for notes, reasons, outcomes in forms), cut at
+    the service's limit for long text unless ``limit`` says otherwise."""
+    return LimitedTextEdit(text) if limit is None else LimitedTextEdit(text, limit=limit)
+
+
+def change_signal(widget: QWidget) -> Any:
+    """The signal a field sends when the user changes it (``None`` for other widgets)."""
+    if isinstance(widget, QLineEdit):
+        return widget.textEdited
+    if isinstance(widget, QPlainTextEdit):
+        return widget.textChanged
+    if isinstance(widget, QComboBox):
+        return widget.currentIndexChanged
+    if isinstance(widget, QDateTimeEdit):
+        return widget.dateTimeChanged
+    if isinstance(widget, QSpinBox):
+        return widget.valueChanged
+    if isinstance(widget, QAbstractButton):
+        return widget.toggled
+    if isinstance(widget, DateField):
+        return widget.value_did_change
+    return getattr(widget, "value_did_change", None)
 
 
 def two_lines(text: str) -> str:
@@ -156,6 +178,12 @@ class FormWithErrors(QWidget):
         column.addWidget(error)
         self.errors[name] = error
         self.fields[name] = widget
+        # A message about what was typed goes as soon as the field changes: never stale.
+        signal = change_signal(widget)
+        if signal is not None:
+            signal.connect(lambda *_args, e=error: e.hide())
+        if isinstance(widget, LimitedTextEdit):
+            widget.text_was_cut.connect(lambda message, e=error: _show_error(e, message))
         label = QLabel(text)
         label.setBuddy(widget)
         widget.setAccessibleName(text.replace("&", ""))
@@ -183,6 +211,26 @@ class FormWithErrors(QWidget):
 
     def clear_errors(self) -> None:
         self.show_errors({})
+
+
+def grow_to_fit(window: QWidget) -> None:
+    """Make ``window`` tall enough for its wrapped text (a window's size ignores how tall its
+    word-wrapped labels need to be at its width, so a long message would be cut off)."""
+    layout = window.layout()
+    if layout is None:
+        return
+    layout.activate()
+    width = window.width()
+    need = layout.totalMinimumSize().height()
+    if layout.hasHeightForWidth():
+        need = max(need, layout.totalHeightForWidth(width))
+    if need > window.height():
+        window.resize(width, need)
+
+
+def _show_error(label: QLabel, message: str) -> None:
+    label.setText(message)
+    label.show()
 
 
 def warn(parent: QWidget | None, text: str) -> None:

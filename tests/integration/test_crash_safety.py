@@ -45,7 +45,10 @@ def test_a_second_homeward_is_refused_and_a_dead_ones_lock_taken_over(
 ) -> None:
     child = hold_open(workspace.folder)
     try:
-        with pytest.raises(WorkspaceInUseError, match=r"already open by .+ on .+ since \d{4}-"):
+        with pytest.raises(
+            WorkspaceInUseError,
+            match=r"already open by .+ on .+ since \d\d/\d\d/\d{4}, \d\d:\d\d\.",
+        ):
             ws.unlock(workspace.folder, "coord", PASSWORD)
         owner = read_owner(workspace.folder)
         assert owner is not None and owner.pid == child.pid

@@ -84,6 +84,8 @@ def family(ctx: ServiceContext, *, volunteer_id: uuid.UUID | None = None) -> Fam
 
 def book(ctx: ServiceContext, f: Family, at: datetime = SOON, **values: object) -> visits.VisitView:
     values.setdefault("child_id", f.child)
+    if "accompanying_adult_id" not in values:
+        values.setdefault("accompanying_adult_name", "Anne Lund")
     return visits.request_visit(ctx, VisitRequest(case_id=f.case.id, scheduled_at=at, **values))  # type: ignore[arg-type]
 
 
@@ -278,7 +280,9 @@ def test_only_the_clients_children_can_visit(ctx: ServiceContext) -> None:
         ),
     )
     with pytest.raises(ValidationError):
-        visits.request_visit(ctx, VisitRequest(release.id, f.child, SOON))
+        visits.request_visit(
+            ctx, VisitRequest(release.id, f.child, SOON, accompanying_adult_id=f.carer)
+        )
 
 
 def test_booking_info_shows_the_visiting_rules_children_and_caregivers(ctx: ServiceContext) -> None:

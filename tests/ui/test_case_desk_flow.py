@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWizard,
 )
 
-from app.models.enums import CaseKind
+from app.models.enums import CaseKind, MeetingKind
 from app.ui.case.dialogs import NewCaseDialog
 from app.ui.case.workspace import CaseWorkspace
 from app.ui.dialogs import MeetingDialog, PersonDialog, TaskDialog
@@ -136,6 +136,7 @@ def test_a_day_at_the_case_desk(qtbot: Any, tmp_path: Path) -> None:
     def fill_meeting(dialog: MeetingDialog) -> None:
         assert dialog.focusWidget() in (dialog.summary, None)
         qtbot.keyClicks(dialog.summary, NOTE)
+        dialog.kind.setCurrentIndex(dialog.kind.findData(MeetingKind.PHONE))  # custody unknown
         dialog.follow_up.setText("Call the housing office")
         dialog.save()
 

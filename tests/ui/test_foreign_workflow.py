@@ -79,7 +79,7 @@ def test_consular_contact_needs_consent(window: MainWindow, ctx: ServiceContext)
     consent_tab: ConsentTab = tab_of(workspace, ConsentTab)
 
     def record(dialog: ConsentDialog) -> None:
-        dialog.scope.setCurrentIndex(list(ConsentScope).index(ConsentScope.CONSULAR_CONTACT))
+        dialog.scope.setCurrentIndex(dialog.scope.findData(ConsentScope.CONSULAR_CONTACT))
         save(dialog)
 
     answer_dialog(ConsentDialog, record)

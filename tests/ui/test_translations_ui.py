@@ -29,22 +29,25 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
     QSpinBox,
     QTabBar,
+    QTableWidget,
     QToolButton,
     QWidget,
     QWizard,
 )
 
-from app.i18n import PSEUDO_LANGUAGE, current_language, pseudo
-from app.models.enums import MeetingKind
-from app.services import cases, directory, meetings, needs, people, tasks, users
+from app.i18n import PSEUDO_LANGUAGE, _, current_language, pseudo
+from app.models.enums import CaseKind, MeetingKind
+from app.services import cases, directory, meetings, needs, people, referrals, tasks, users
 from app.services.context import ServiceContext
 from app.services.demo_workspace import create_demo_workspace
 from app.services.workspace import unlock
+from app.store import instance_lock
 from app.ui import style
 from app.ui.case.dialogs import Choices, EditCaseDialog, NewCaseDialog, StatusDialog
 from app.ui.case.workspace import CaseWorkspace, load_bundle
@@ -56,6 +59,7 @@ from app.ui.operations import ChangeBus, SyncOperations
 from app.ui.relation_dialog import RelationDialog
 from app.ui.signin import SignInWindow
 from app.ui.user_dialog import NewUserDialog
+from app.ui.workflows.referrals import SendReferralDialog
 from app.ui.workspaces import OpenWorkspaceDialog
 from tools import i18n as catalogues
 
@@ -72,6 +76,7 @@ class Demo:
     ctx: ServiceContext
     case: cases.CaseView
     person: people.PersonView
+    referral: referrals.ReferralView  # a draft for a client who gave no consent to share
 
 
 @pytest.fixture(scope="module")
@@ -84,8 +89,15 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     richest = max(bundles, key=lambda b: (len(b.meetings) > 0) + len(b.needs) + len(b.tasks))
     _give_the_coordinator_a_day(ctx, richest.case.id)
     person = people.get_person(ctx, richest.case.client_id)
-    yield Demo(created.folder, ctx, richest.case, person)
+    yield Demo(created.folder, ctx, richest.case, person, _draft_without_consent(ctx))
     ctx.lock()
+
+
+def _draft_without_consent(ctx: ServiceContext) -> referrals.ReferralView:
+    client = people.create_person(ctx, people.PersonInput("Ion", "Lungu"))
+    case = cases.open_case(ctx, cases.CaseInput(CaseKind.RELEASE_SUPPORT, client.id, date.today()))
+    organisation = directory.list_organisations(ctx)[0]
+    return referrals.create_referral(ctx, case.id, organisation.id, None, None)
 
 
 def _give_the_coordinator_a_day(ctx: ServiceContext, case_id: Any) -> None:
@@ -205,12 +217,17 @@ def untranslated(root: QWidget, english: set[str]) -> list[str]:
 
 
 def clipped(root: QWidget) -> list[str]:
-    """Texts narrower than they need: labels, buttons, tabs, headers, list entries."""
+    """Texts narrower than they need: labels, buttons, tabs, headers, list entries; and
+    wrapped labels (messages) shorter than their lines need."""
     found: list[str] = []
     for w in _visible(root):
         if isinstance(w, QLabel) and w.text() and not w.wordWrap() and w.pixmap().isNull():
             if w.sizeHint().width() > w.width() + 1:
                 found.append(f"label {w.text()!r}: needs {w.sizeHint().width()}, has {w.width()}")
+        elif isinstance(w, QLabel) and w.text() and w.wordWrap():
+            need = w.heightForWidth(w.width())
+            if need > w.height() + 1:
+                found.append(f"message {w.text()[:40]!r}…: needs {need} high, has {w.height()}")
         elif (
             isinstance(w, QPushButton | QCheckBox | QRadioButton | QToolButton)
             and w.text()
@@ -233,10 +250,35 @@ def clipped(root: QWidget) -> list[str]:
             need = w.fontMetrics().horizontalAdvance(w.placeholderText()) + LINE_EDIT_PADDING
             if need > w.width():
                 found.append(f"placeholder {w.placeholderText()!r}: needs {need}, has {w.width()}")
+        if isinstance(w, QTableWidget):
+            found += cut_words(w)
         if isinstance(w, QListWidget) and w.count():
             need = w.sizeHintForColumn(0)
             if need > w.viewport().width() + 1:
                 found.append(f"list {w.accessibleName()!r}: needs {need}")
+    return found
+
+
+#: A table cell's margins around its text.
+CELL_PADDING = 6
+
+
+def cut_words(table: QTableWidget) -> list[str]:
+    """Cells whose words cannot fit their column (a cell wraps between words, but a word
+    wider than the column is cut: "Сте… Кон…")."""
+    found: list[str] = []
+    metrics = table.fontMetrics()
+    for row in range(min(table.rowCount(), 50)):
+        for column in range(table.columnCount()):
+            item = table.item(row, column)
+            if item is None or table.isColumnHidden(column) or not item.text():
+                continue
+            need = max(metrics.horizontalAdvance(word) for word in item.text().split() or [""])
+            if need + CELL_PADDING > table.columnWidth(column):
+                found.append(
+                    f"cell {item.text()!r} in {table.accessibleName()!r}: a word needs "
+                    f"{need + CELL_PADDING}, the column has {table.columnWidth(column)}"
+                )
     return found
 
 
@@ -306,6 +348,35 @@ def walk_dialogs(demo: Demo, english: set[str], problems: list[str]) -> None:
         check(dialog, english, problems, type(dialog).__name__)
         dialog.hide()
         dialog.deleteLater()
+    walk_messages(demo, english, problems)
+
+
+def walk_messages(demo: Demo, english: set[str], problems: list[str]) -> None:
+    """The long messages: a refusal in a dialog, a message box, the sign-in's "already open"."""
+    send = SendReferralDialog(None, demo.ctx, SyncOperations(), demo.referral)
+    send.show()
+    send.save()  # refused: no consent to share
+    if not send.message.isVisible():
+        problems.append("SendReferralDialog: the consent refusal is not shown")
+    check(send, english, problems, "SendReferralDialog refused")
+    send.hide()
+    send.deleteLater()
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        _("Discard changes?"),
+        _("You have typed something that is not saved yet. Discard it?"),
+        QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+    )
+    box.show()
+    check(box, english, problems, "message box")
+    box.hide()
+    box.deleteLater()
+    signin = SignInWindow(demo.folder, SyncOperations())
+    signin.show()
+    signin._failure(instance_lock._in_use(demo.folder))  # what a second Homeward is told
+    check(signin, english, problems, "sign-in, workspace in use")
+    signin.hide()
+    signin.deleteLater()
 
 
 def test_every_screen_is_translated_and_unclipped(

@@ -169,7 +169,13 @@ def test_the_visit_calendar_shows_the_week_and_filters_by_institution(
     when = (date.today() + timedelta(days=8)).isoformat() + "T11:00"
     visits.request_visit(
         ctx,
-        visits.VisitRequest(case.id, child.id, datetime.fromisoformat(when), duration_minutes=60),
+        visits.VisitRequest(
+            case.id,
+            child.id,
+            datetime.fromisoformat(when),
+            duration_minutes=60,
+            accompanying_adult_name="Maria Lungu",
+        ),
     )
     page = window.show_page("visits")
     assert isinstance(page, VisitsPage)

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -41,8 +40,9 @@ from app.services.context import ServiceContext
 from app.services.validation import SEARCH_TEXT_MAX
 from app.ui.dialog_base import ServiceDialog, optional
 from app.ui.dialogs import PersonDialog, enum_combo
+from app.ui.fields import DateField
 from app.ui.operations import Operations
-from app.ui.widgets import fit_placeholder, from_qdate, localise_date_edit, to_qdate
+from app.ui.widgets import fit_placeholder, from_qdate, localise_date_edit, text_area, to_qdate
 
 
 @dataclass(frozen=True)
@@ -57,21 +57,9 @@ class Choices:
         return cls(users.list_active_staff(ctx), directory.list_institutions(ctx))
 
 
-class DateOrNone(QDateEdit):
-    """A date field that may be empty (shown as "not set")."""
-
-    def __init__(self, value: date | None = None) -> None:
-        super().__init__()
-        localise_date_edit(self)
-        self.setMinimumDate(to_qdate(date(1900, 1, 1)))
-        self.setSpecialValueText(_("not set"))
-        self.set_value(value)
-
-    def set_value(self, value: date | None) -> None:
-        self.setDate(to_qdate(value) if value else self.minimumDate())
-
-    def value(self) -> date | None:
-        return None if self.date() == self.minimumDate() else from_qdate(self.date())
+def date_or_none() -> DateField:
+    """A date field that may be empty ("not set"); its calendar opens at this month."""
+    return DateField(empty_text=_("not set"))
 
 
 class ClientPicker(QWidget):
@@ -205,16 +193,15 @@ class CaseForm:
         f.add("referral_source", _(CASE_FORM["referral_source"]), self.source)
         self.custody = enum_combo(CustodyStatus, none_text=_("(not recorded)"))
         f.add("custody_status", _(CASE_FORM["custody_status"]), self.custody)
-        self.sentence_start = DateOrNone()
+        self.sentence_start = date_or_none()
         f.add("sentence_start", _(CASE_FORM["sentence_start"]), self.sentence_start)
-        self.expected_release = DateOrNone()
+        self.expected_release = date_or_none()
         f.add("expected_release", _(CASE_FORM["expected_release"]), self.expected_release)
-        self.actual_release = DateOrNone()
+        self.actual_release = date_or_none()
         f.add("actual_release", _(CASE_FORM["actual_release"]), self.actual_release)
         self.offence = enum_combo(OffenceCategory, none_text=_("(not recorded)"))
         f.add("offence_category", _(CASE_FORM["offence_category"]), self.offence)
-        self.summary = QPlainTextEdit()
-        self.summary.setTabChangesFocus(True)
+        self.summary = text_area()
         f.add("summary", _(CASE_FORM["summary"]), self.summary)
         if case is not None:
             self._fill(case)
@@ -267,9 +254,9 @@ class CaseForm:
             priority=self.priority.currentData(),
             referral_source=self.source.currentData(),
             custody_status=self.custody.currentData(),
-            sentence_start=self.sentence_start.value(),
-            expected_release=self.expected_release.value(),
-            actual_release=self.actual_release.value(),
+            sentence_start=self.sentence_start.checked_value("sentence_start"),
+            expected_release=self.expected_release.checked_value("expected_release"),
+            actual_release=self.actual_release.checked_value("actual_release"),
             offence_category=self.offence.currentData(),
             summary=optional(self.summary.toPlainText()),
         )

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from app.i18n import _
-from app.models.enums import NeedStatus
+from app.models.enums import NeedStatus, ReferralStatus
 from app.services import attachments, exports, needs, tasks
+from app.ui import export_folder
 from app.ui.tables import ListTable
 from app.ui.widgets import button_row, warn
 
@@ -64,7 +65,8 @@ def _meetings(ws: CaseWorkspace, table: ListTable) -> QHBoxLayout:
     record.setProperty("primary", True)
 
     def record_meeting() -> None:
-        if MeetingDialog.record(ws, ws.ctx, ws.ops, ws.case_id):
+        custody = ws.bundle.case.custody_status if ws.bundle else None
+        if MeetingDialog.record(ws, ws.ctx, ws.ops, ws.case_id, custody):
             ws.changed("meetings", "tasks")
 
     record.clicked.connect(record_meeting)
@@ -119,6 +121,14 @@ def _referrals(ws: CaseWorkspace, table: ListTable) -> QHBoxLayout:
         if kind(ws, ws.ctx, ws.ops, referral).run_modal():
             ws.changed("referrals")
 
+    def chosen(referral: Any) -> None:
+        """Send a chosen draft; record the answer to a chosen referral already sent."""
+        status = referral.status if referral is not None else None
+        send.setEnabled(status == ReferralStatus.DRAFT)
+        answer.setEnabled(status in (ReferralStatus.SENT, ReferralStatus.ACCEPTED))
+
+    table.selection_did_change.connect(chosen)
+    chosen(None)
     add.clicked.connect(new_referral)
     send.clicked.connect(lambda: open_dialog(SendReferralDialog))
     answer.clicked.connect(lambda: open_dialog(ReferralResponseDialog))
@@ -153,9 +163,12 @@ def _documents(ws: CaseWorkspace, table: ListTable) -> QHBoxLayout:
         if document is None:
             warn(ws, _("Choose a document in the list first."))
             return
-        target, _filter = QFileDialog.getSaveFileName(ws, _("Save a copy"), document.filename)
+        target, _filter = QFileDialog.getSaveFileName(
+            ws, _("Save a copy"), export_folder.suggested(document.filename)
+        )
         if not target:
             return
+        export_folder.remember(Path(target))
         ctx = ws.ctx
 
         def work() -> None:

@@ -63,6 +63,11 @@ class CaseHeader(QWidget):
         self.details.setWordWrap(True)
         layout.addWidget(self.details)
         self.warning = banner("")
+        # Once shown, its room stays when it goes (consent recorded): the tabs below must not
+        # jump up under the user's pointer.
+        policy = self.warning.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.warning.setSizePolicy(policy)
         self.warning.hide()
         layout.addWidget(self.warning)
 

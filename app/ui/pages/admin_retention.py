@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMessageBox,
-    QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -33,7 +32,7 @@ from app.ui.dialog_base import ServiceDialog
 from app.ui.operations import Operations
 from app.ui.progress import JobState, run_job
 from app.ui.tables import ListTable
-from app.ui.widgets import from_qdate, localise_date_edit, show_date, to_qdate, warn
+from app.ui.widgets import from_qdate, localise_date_edit, show_date, text_area, to_qdate, warn
 
 if TYPE_CHECKING:
     from app.ui.pages.admin_rights import RightsTab
@@ -54,7 +53,7 @@ class ExtendDialog(ServiceDialog):
         self.until = self.form.add("until", _("Keep &until"), localise_date_edit(QDateEdit()))
         self.until.setDate(to_qdate(retention.add_months(date.today(), 12)))
         self.until.setMinimumDate(QDate.currentDate().addDays(1))
-        self.reason = self.form.add("reason", _("&Reason"), QPlainTextEdit())
+        self.reason = self.form.add("reason", _("&Reason"), text_area(limit=retention.REASON_MAX))
         self.reason.setMinimumHeight(80)
         self.watch(self.until, self.reason)
 

@@ -34,6 +34,7 @@ from app.i18n_names import country_name
 from app.services import erasure, people, subject_access
 from app.services import workspace as ws
 from app.services.validation import SEARCH_TEXT_MAX
+from app.ui import export_folder
 from app.ui.operations import describe
 from app.ui.pages.admin_retention import RetentionBox
 from app.ui.progress import JobState, ProgressPanel, run_job
@@ -198,9 +199,12 @@ class RightsTab(QWidget):
         person = self._chosen()
         if person is None or self.progress.running:
             return
-        chosen = QFileDialog.getExistingDirectory(self, _("A folder for the subject access pack"))
+        chosen = QFileDialog.getExistingDirectory(
+            self, _("A folder for the subject access pack"), str(export_folder.export_folder())
+        )
         if not chosen:
             return
+        export_folder.remember(Path(chosen))
         ctx, folder, language, person_id = self.ctx, Path(chosen), current_language(), person.id
 
         def work(state: JobState) -> tuple[subject_access.SubjectAccessFiles, list[dict[str, str]]]:
@@ -308,10 +312,11 @@ class RightsTab(QWidget):
         receipt, organisation = self._receipt
         name = f"receipt-{receipt.action}-{receipt.occurred_at:%Y%m%d-%H%M}.txt"
         chosen, _filter = QFileDialog.getSaveFileName(
-            self, _("Save the receipt"), str(Path.home() / name), _("Text files (*.txt)")
+            self, _("Save the receipt"), export_folder.suggested(name), _("Text files (*.txt)")
         )
         if not chosen:
             return
+        export_folder.remember(Path(chosen))
         try:
             erasure.save_receipt(receipt, Path(chosen), organisation)
         except OSError:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
-from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
+from PySide6.QtGui import QKeyEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -174,11 +174,16 @@ class CaseListView(QWidget):
         self.table.setSortingEnabled(True)
         self.table.verticalHeader().hide()
         layout.addWidget(self.table, 1)
+        # Only what the role may do is offered (the service still checks).
+        may_open = page.ctx.require_actor().may(cases.open_case)
+        self.new_case.setVisible(may_open)
         self.empty = empty_state(
             _("No cases match. Clear the search or filters, or open a new case with “New case…”.")
+            if may_open
+            else _("No cases match. Clear the search or filters.")
         )
         self.empty.hide()
-        layout.addWidget(self.empty)
+        layout.addWidget(self.empty, 1)  # takes the table's room: the count stays on top
 
 
 class CasesPage(Page):
@@ -186,6 +191,7 @@ class CasesPage(Page):
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
+        self._open_first_when_loaded = False  # Enter in the search before its results came
         layout = QVBoxLayout(self)
         layout.addWidget(title(_("Cases")))
         self.tabs = QTabWidget()
@@ -228,6 +234,7 @@ class CasesPage(Page):
         self.list.new_case.clicked.connect(self._new_case)
         find = QShortcut(QKeySequence.StandardKey.Find, self)
         find.activated.connect(self.focus_search)
+        self.list.search.installEventFilter(self)
         self._workers_loaded = False
         self._pending_worker: object = None
         self._apply_filters()
@@ -238,6 +245,33 @@ class CasesPage(Page):
         self.tabs.setCurrentIndex(0)
         self.list.search.setFocus()
         self.list.search.selectAll()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """From the search box, Down reaches the first result and Enter opens it."""
+        if watched is self.list.search and isinstance(event, QKeyEvent):
+            if event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Down:
+                self._search_now()
+                self.list.table.setFocus()
+                if self.model.rowCount() and not self.list.table.currentIndex().isValid():
+                    self.list.table.setCurrentIndex(self.model.index(0, 0))
+                return True
+            if event.type() == QEvent.Type.KeyPress and event.key() in (
+                Qt.Key.Key_Return,
+                Qt.Key.Key_Enter,
+            ):
+                self._open_first_when_loaded = self._debounce.isActive()
+                if self._open_first_when_loaded:
+                    self._search_now()
+                elif self.model.rowCount():
+                    self.open_row(self.model.index(0, 0))
+                return True
+        return super().eventFilter(watched, event)
+
+    def _search_now(self) -> None:
+        """Search for what is typed without waiting for the typing pause."""
+        if self._debounce.isActive():
+            self._debounce.stop()
+            self._apply_filters()
 
     def current_query(self) -> cases.CaseQuery:
         kind = self.list.kind.currentData()
@@ -266,6 +300,10 @@ class CasesPage(Page):
         self.list.count.setText(ngettext("{n} case", "{n} cases", total).format(n=number(total)))
         self.list.empty.setVisible(total == 0)
         self.list.table.setVisible(total > 0)
+        if self._open_first_when_loaded:
+            self._open_first_when_loaded = False
+            if total:
+                self.open_row(self.model.index(0, 0))
 
     def reload(self) -> None:
         super().reload()

@@ -31,7 +31,7 @@ from app.ui.dialogs import PersonDialog
 from app.ui.operations import Operations
 from app.ui.pages.base import Page
 from app.ui.tables import ListTable
-from app.ui.widgets import show_date, title, warn
+from app.ui.widgets import empty_state, show_date, title, warn
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
@@ -146,7 +146,14 @@ class PersonPanel(QWidget):
         super().__init__()
         self.page = page
         self.bundle: PersonBundle | None = None
-        layout = QVBoxLayout(self)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        # Nobody chosen: say so, rather than "no relatives" and "no cases" about no one.
+        self.nobody = empty_state(_("Choose a person in the list to see their family and cases."))
+        outer.addWidget(self.nobody, 1)
+        self.content = QWidget()
+        outer.addWidget(self.content, 1)
+        layout = QVBoxLayout(self.content)
         self.name = QLabel()
         self.name.setObjectName("caseHeaderTitle")
         layout.addWidget(self.name)
@@ -181,11 +188,15 @@ class PersonPanel(QWidget):
         can_edit = not page.ctx.require_actor().is_volunteer
         self.edit.setVisible(can_edit)
         self.relate.setVisible(can_edit)
-        self.setEnabled(False)
+        self._chosen(False)
+
+    def _chosen(self, anyone: bool) -> None:
+        self.content.setVisible(anyone)
+        self.nobody.setVisible(not anyone)
 
     def show_bundle(self, bundle: PersonBundle) -> None:
         self.bundle = bundle
-        self.setEnabled(True)
+        self._chosen(True)
         p = bundle.person
         self.name.setText(p.full_name)
         parts = [label(p.gender)]
@@ -233,7 +244,7 @@ class PersonPanel(QWidget):
         self.details.clear()
         self.family.set_rows([])
         self.cases.set_rows([])
-        self.setEnabled(False)
+        self._chosen(False)
 
 
 class PeoplePage(Page):

@@ -22,7 +22,7 @@ from app.services import releases
 from app.services.context import ServiceContext
 from app.ui.pages.base import Page
 from app.ui.tables import Cell, ListTable
-from app.ui.widgets import show_date, title, warn
+from app.ui.widgets import show_date, title, two_lines, warn
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
@@ -54,6 +54,10 @@ def days_text(row: releases.UpcomingRelease) -> str:
     return ngettext("in {n} day", "in {n} days", row.days_left).format(n=number(row.days_left))
 
 
+#: Headings longer than this (in characters) over short values are broken in two.
+SHORT_HEADING = 12
+
+
 def plan_cell(row: releases.UpcomingRelease) -> Cell:
     """Progress ("4 of 13"), or a warning sign *and* colour when there is no plan."""
     if not row.has_plan:
@@ -65,11 +69,17 @@ def release_cells(row: releases.UpcomingRelease) -> list[Cell]:
     when = (
         _("Released {date}").format(date=show_date(row.actual_release))
         if row.actual_release
-        else f"{show_date(row.expected_release)} ({days_text(row)})"
+        else f"{show_date(row.expected_release)}\n({days_text(row)})"  # two short lines
         if row.expected_release
         else ""
     )
     return [when, row.client_name, row.reference, plan_cell(row), row.mentor_name or "—"]
+
+
+def short(heading: str) -> str:
+    """A long heading over a column of short values goes on two lines ("Сколько может /
+    взять"), leaving the width to the names beside it."""
+    return two_lines(heading) if len(heading) > SHORT_HEADING else heading
 
 
 def _group(text: str, *widgets: QWidget) -> QGroupBox:
@@ -100,14 +110,16 @@ class ReleasesPage(Page):
             stretch=1,
         )
         grid.addWidget(_group(_("Upcoming releases: the next 90 days"), self.upcoming), 0, 0, 1, 2)
+        # Half the page wide: no case column, so the names (what a coordinator matches a
+        # mentor to) keep room in every language; a double-click opens the case.
         self.without_mentor = ListTable(
-            [_("Release"), _("Client"), _("Case"), _("Plan done"), _("Worker")],
+            [_("Release"), _("Client"), short(_("Plan done")), _("Worker")],
             _("Every client released in the next six months has a mentor."),
             _("Clients without a mentor"),
             stretch=1,
         )
         self.volunteers = ListTable(
-            [_("Volunteer"), _("Clients"), _("Capacity"), _("Room for")],
+            [_("Volunteer"), short(_("Clients")), short(_("Capacity")), short(_("Room for"))],
             _("No active volunteers."),
             _("Volunteers and their capacity"),
             stretch=0,
@@ -136,6 +148,8 @@ class ReleasesPage(Page):
             )
             grid.setRowStretch(0, 3)
             grid.setRowStretch(1, 2)
+            grid.setColumnStretch(0, 3)  # the volunteers' short columns need less
+            grid.setColumnStretch(1, 2)
         for table in (self.upcoming, self.without_mentor):
             table.row_activated.connect(self._open)
 
@@ -151,7 +165,7 @@ class ReleasesPage(Page):
         if view.without_mentor is not None:
             self.without_mentor.set_rows(
                 [
-                    ([*release_cells(r)[:4], r.worker_name or ""], r.case_id)
+                    ([*release_cells(r)[:2], plan_cell(r), r.worker_name or ""], r.case_id)
                     for r in view.without_mentor
                 ]
             )

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from babel.dates import format_date
-from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -31,6 +31,7 @@ from app.services.reports import service as reports
 from app.services.reports.disclosure import MIN_THRESHOLD
 from app.services.reports.layout import ReportView
 from app.services.reports.periods import Period
+from app.ui import export_folder
 from app.ui.operations import describe
 from app.ui.pages.base import Page
 from app.ui.pages.report_preview import ReportPreview
@@ -233,8 +234,7 @@ class ReportsPage(Page):
         if self.progress.running:
             return
         period = self.period()
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        suggested = str(Path(folder or Path.home()) / f"{file_stem(period)}.{fmt}")
+        suggested = export_folder.suggested(f"{file_stem(period)}.{fmt}")
         if fmt == "pdf":
             caption, filters = _("Export the summary as PDF"), _("PDF files (*.pdf)")
         else:
@@ -243,6 +243,7 @@ class ReportsPage(Page):
         if not chosen:
             return
         path = Path(chosen)
+        export_folder.remember(path)
         if not path.suffix:
             path = path.with_suffix("." + fmt)
         ctx, k, language, hxl = (

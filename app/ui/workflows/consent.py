@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.errors import ValidationError
 from app.i18n import _
 from app.labels import label
 from app.models.enums import CaseKind, ConsentScope, LegalBasis
@@ -69,11 +70,17 @@ class ConsentDialog(ServiceDialog):
     draft_topics = ("cases", "consent")
 
     def __init__(
-        self, parent: QWidget | None, ctx: ServiceContext, ops: Operations, person_id: uuid.UUID
+        self,
+        parent: QWidget | None,
+        ctx: ServiceContext,
+        ops: Operations,
+        person_id: uuid.UUID,
+        scope: ConsentScope | None = None,
     ) -> None:
         super().__init__(parent, ctx, ops, _("Record consent"))
         self.person_id = person_id
-        self.scope = enum_combo(ConsentScope)
+        self.scope = enum_combo(ConsentScope, none_text=_("(choose)"))
+        self.scope.setCurrentIndex(self.scope.findData(scope))
         self.form.add("scope", _("&For"), self.scope)
         self.basis = enum_combo(LegalBasis)
         self.form.add("legal_basis", _("&Legal basis"), self.basis)
@@ -94,6 +101,8 @@ class ConsentDialog(ServiceDialog):
     def work(self) -> Callable[[], Any]:
         ctx, pid = self.ctx, self.person_id
         scope, basis = self.scope.currentData(), self.basis.currentData()
+        if scope is None:
+            raise ValidationError({"scope": _("Choose what the client consents to.")})
         given = from_qdate(self.given.date())
         expires = from_qdate(self.expires_on.date()) if self.expires.isChecked() else None
         notes = optional(self.notes.toPlainText())
@@ -121,10 +130,7 @@ class ConsentDialog(ServiceDialog):
         person_id: uuid.UUID,
         scope: ConsentScope | None = None,
     ) -> Any:
-        dialog = cls(parent, ctx, ops, person_id)
-        if scope is not None:
-            dialog.scope.setCurrentIndex(list(ConsentScope).index(scope))
-        return dialog.run_modal()
+        return cls(parent, ctx, ops, person_id, scope).run_modal()
 
 
 class ConsentTab(CaseTab):
@@ -182,8 +188,16 @@ class ConsentTab(CaseTab):
         self.table.set_rows([])
 
     def _record(self) -> None:
-        if self.case and ConsentDialog.record(self, self.ws.ctx, self.ws.ops, self.case.client_id):
+        if self.case and ConsentDialog.record(
+            self, self.ws.ctx, self.ws.ops, self.case.client_id, self.asked_scope()
+        ):
             self.ws.changed("consent")
+
+    def asked_scope(self) -> ConsentScope | None:
+        """The first consent the case's banner says is missing, if any."""
+        bundle = self.ws.bundle
+        status = bundle.consent if bundle is not None else None
+        return status.missing[0] if status is not None and status.missing else None
 
     def _withdraw(self) -> None:
         chosen: consent.ConsentView | None = self.chosen(

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from app.i18n import _, ngettext
 from app.i18n_formats import number
-from app.i18n_names import country_name, language_list
+from app.i18n_names import STATELESS, country_name, language_list
 from app.labels import label
 from app.models.enums import (
     CaseKind,
@@ -34,7 +34,7 @@ from app.models.enums import (
     ImmigrationStatus,
     RelationshipKind,
 )
-from app.services import drafts, foreign
+from app.services import drafts, foreign, people
 from app.services.cases import CaseView
 from app.services.context import ServiceContext
 from app.ui.case.extra import CaseTab, TabSpec, register
@@ -436,9 +436,14 @@ class ForeignTab(CaseTab):
             self._open(InterpreterDialog(self, *self._args(), self.records.interpreter))
 
     def _consular(self) -> None:
+        """The country of the last contact, else the client's nationality (its consulate)."""
         country = None
         if self.records is not None and self.records.consular:
             country = self.records.consular[0].country
+        elif self.case is not None:
+            ctx, client_id = self.ws.ctx, self.case.client_id
+            nationality = self.ws.ops.call(lambda: people.get_person(ctx, client_id).nationality)
+            country = nationality if nationality != STATELESS else None
         self._open(ConsularDialog(self, *self._args(), country))
 
     def _outcome(self) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDateTime, QTime
@@ -31,6 +31,7 @@ from app.models.enums import AssessmentOutcome, CaseKind, TransportSupport, Visi
 from app.services import drafts, visit_queries, visit_records, visits
 from app.services.cases import CaseView
 from app.services.context import ServiceContext
+from app.services.visiting_slots import next_visiting_time
 from app.ui.case.extra import CaseTab, TabSpec, register
 from app.ui.dialog_base import ServiceDialog, optional
 from app.ui.dialogs import enum_combo, when_of
@@ -123,9 +124,8 @@ class RequestVisitDialog(ServiceDialog):
             born = f" ({show_date(child.birth_date)})" if child.birth_date else ""
             self.child.addItem(child.name + born, child.id)
         form.add("child_id", _("&Child"), self.child)
-        start = datetime.combine(date.today() + timedelta(days=7), datetime.min.time()).replace(
-            hour=10
-        )
+        # the next time the institution receives visits (its visiting times, when readable)
+        start = next_visiting_time(info.visiting_info, datetime.now())
         self.when = localise_date_edit(QDateTimeEdit(qdatetime(start)))
         form.add("scheduled_at", _("&When"), self.when)
         self.duration = QSpinBox()
@@ -150,12 +150,18 @@ class RequestVisitDialog(ServiceDialog):
         self.adult_name = QLineEdit()
         self.adult_name.setPlaceholderText(_("Name of the accompanying adult"))
         form.add("accompanying_adult_name", _("Adult's &name"), self.adult_name)
+        self.adult.currentIndexChanged.connect(self._someone_else)
+        self._someone_else()
         self.transport = enum_combo(TransportSupport)
         form.add("transport_support", _("T&ransport support"), self.transport)
         self.amount = amount_box()
         form.add("transport_amount_minor", _("A&mount"), self.amount)
         self.watch(self.child, self.when, self.kind, self.adult, self.adult_name, self.transport)
         self.resize(560, 560)
+
+    def _someone_else(self, *_args: object) -> None:
+        """The name field is for "someone else" only."""
+        self.adult_name.setEnabled(self.adult.currentData() is None)
 
     def work(self) -> Callable[[], Any]:
         amount = round(self.amount.value() * 100) or None
