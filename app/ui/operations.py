@@ -41,6 +41,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QEventLoop, QObject, QTimer, Signal, Slot
 
 from app.errors import HomewardError
@@ -236,16 +237,31 @@ class Operations(QObject):
 def _deliver(
     job: _Job, result: Any, exc: BaseException | None, report: Callable[[str], None]
 ) -> None:
-    if exc is None:
-        if job.on_success is not None:
-            job.on_success(result)
-        return
-    if not isinstance(exc, HomewardError):
+    if exc is not None and not isinstance(exc, HomewardError):
         log.error("work failed: %s", type(exc).__name__, exc_info=exc)
-    if job.on_failure is not None:
-        job.on_failure(exc)
-    else:
-        report(describe(exc))
+    callback = job.on_success if exc is None else job.on_failure
+    if callback is None:
+        if exc is not None:
+            report(describe(exc))
+        return
+    if _owner_is_gone(callback):
+        # The window that asked was closed (locking, a closed tab) before the answer came:
+        # nobody is left to show it to. Writes have already been committed or refused.
+        log.info("a result arrived after its window closed; dropped")
+        return
+    try:
+        callback(result if exc is None else exc)
+    except RuntimeError as error:
+        if "already deleted" not in str(error):
+            raise
+        # A closure over a widget that Qt has deleted meanwhile: the same case as above.
+        log.info("a result arrived after its window closed; dropped")
+
+
+def _owner_is_gone(callback: Callable[..., Any]) -> bool:
+    """A bound method of a Qt object whose C++ side has been deleted."""
+    owner = getattr(callback, "__self__", None)
+    return isinstance(owner, QObject) and not shiboken6.isValid(owner)
 
 
 class SyncOperations(Operations):

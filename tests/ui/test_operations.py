@@ -122,3 +122,33 @@ def test_garbage_cycles_are_collected_by_the_gui_thread(qtbot: Any) -> None:
     finally:
         collector.stop()
     assert gc.isenabled()
+
+
+def test_a_result_for_a_window_closed_meanwhile_is_dropped_quietly(qtbot: Any) -> None:
+    """Locking while a page's data is on its way: the page's widgets are deleted before the
+    answer arrives. The answer is dropped (logged), not an error shown over the sign-in."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QLabel
+
+    ops = Operations()
+    failures: list[str] = []
+    ops.failed.connect(failures.append)
+    release = threading.Event()
+    label = QLabel()
+    holder = QLabel()
+    shown: list[str] = []
+
+    def show(text: str) -> None:
+        holder.setText(text)  # a closure over a widget Qt deletes meanwhile
+        shown.append(text)
+
+    ops.run(lambda: release.wait(5) and "loaded", label.setText)
+    ops.run(lambda: "loaded", show)
+    label.deleteLater()
+    holder.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    release.set()
+    ops.wait_idle()
+    qtbot.wait(100)
+    assert failures == [] and shown == []
+    ops.shutdown()
