@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from app.i18n import _
 from app.models.base import utcnow
 from app.models.enums import Role
-from app.security.permissions import entry_point
+from app.security.permissions import entry_point, pure
 from app.services import demo
 from app.services.demo_audit import add_audit_trail
 from app.services.demo_clock import Clock, settle_times
@@ -33,6 +33,7 @@ DEMO_USERS = (
 )
 
 
+@pure
 def demo_now() -> datetime:
     """The moment a demo is built, as its rows store times (naive): the earlier of local and
     UTC time, so that neither the times shown as entered (meetings, visits) nor those kept in
