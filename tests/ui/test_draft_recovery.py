@@ -13,7 +13,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox, QPlainTextEdit, QPushButton
 
-from app.models.enums import CaseKind, Role
+from app.models.enums import CaseKind, MeetingKind, Role
 from app.security.idle import IdleTimer
 from app.services import cases, drafts, meetings, people
 from app.services.context import ServiceContext
@@ -118,6 +118,7 @@ def type_meeting_then_lock(
         type_summary(qtbot, dialog)
         dialog.wellbeing.setValue(7)
         dialog.location.setText("Bergen prison")
+        choose_kind(dialog)
         lock(dialog)
 
     answer_dialog(MeetingDialog, type_and_lock)
@@ -227,6 +228,11 @@ def test_a_draft_is_written_while_typing_and_goes_when_discarded(
     assert drafts.my_drafts(ctx) == []
 
 
+def choose_kind(dialog: MeetingDialog) -> None:
+    """The case's custody says nothing, so the worker chooses what kind of meeting it was."""
+    dialog.kind.setCurrentIndex(dialog.kind.findData(MeetingKind.PRISON_VISIT))
+
+
 def test_saving_deletes_the_draft_written_while_typing(
     qtbot: Any, window: MainWindow, ctx: ServiceContext
 ) -> None:
@@ -235,6 +241,7 @@ def test_saving_deletes_the_draft_written_while_typing(
     qtbot.addWidget(dialog, before_close_func=quietly)
     dialog.show()
     type_summary(qtbot, dialog)
+    choose_kind(dialog)
     dialog.write_draft()  # what the timer does
     assert len(drafts.my_drafts(ctx)) == 1
     dialog.save()
