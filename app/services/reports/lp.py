@@ -1,0 +1,141 @@
+"""The linear programmes of the disclosure check, solved by HiGHS (``highspy``, MIT).
+
+One model holds every count of a summary (and of the earlier exports it is checked with)
+as a column, every relation as a row. What a reader knows of a count is its column's bounds;
+a question ("how high can this hidden count be?") is a cost on one column. HiGHS re-solves
+from the last basis, so the many small questions of one summary cost milliseconds each.
+
+Counts are whole numbers. An answer is trusted only when the solution found is whole in
+every count column; otherwise the same question is asked again over whole numbers (a
+mixed-integer programme), which the near-network structure of the relations keeps quick.
+
+Pure: no database, no context.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+
+INF = highspy.kHighsInf
+_EPS = 1e-6
+_made_one = threading.Lock()
+_quiet = [False]
+
+
+def _new_highs() -> highspy.Highs:
+    """A silent solver. HiGHS prints a banner on standard output when the first solver of
+    the process is made; the CLI's standard output is for the user, so the banner goes to
+    the null device (once, under a lock)."""
+    with _made_one:
+        if _quiet[0]:
+            h = highspy.Highs()  # type: ignore[no-untyped-call]
+        else:
+            saved = os.dup(1)
+            null = os.open(os.devnull, os.O_WRONLY)
+            try:
+                os.dup2(null, 1)
+                h = highspy.Highs()  # type: ignore[no-untyped-call]
+            finally:
+                os.dup2(saved, 1)
+                os.close(null)
+                os.close(saved)
+            _quiet[0] = True
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("random_seed", 0)
+    return h
+
+
+@dataclass(frozen=True)
+class Answer:
+    value: float | None  # None: unbounded (or infeasible, see ``feasible``)
+    whole: bool  # every count column of the solution is a whole number
+    feasible: bool = True
+
+
+class Model:
+    """Columns 0 … n-1 are counts; more columns may be added (with their own bounds)."""
+
+    def __init__(self, columns: int, whole_columns: int | None = None) -> None:
+        self.h = _new_highs()
+        self.n = columns
+        self.whole = columns if whole_columns is None else whole_columns
+        lower = np.zeros(columns)
+        upper = np.full(columns, INF)
+        self.h.addVars(columns, lower, upper)
+        self.lower = lower
+        self.upper = upper
+        self.cost = np.zeros(columns)
+
+    def add_row(
+        self, low: float, high: float, columns: Sequence[int], coefs: Sequence[int]
+    ) -> None:
+        self.h.addRow(
+            low, high, len(columns), np.array(columns, dtype=np.int32), np.array(coefs, float)
+        )
+
+    def set_bounds(self, column: int, low: float, high: float | None) -> None:
+        up = INF if high is None else float(high)
+        if self.lower[column] == low and self.upper[column] == up:
+            return
+        self.lower[column] = low
+        self.upper[column] = up
+        self.h.changeColBounds(column, float(low), up)
+
+    def set_costs(self, costs: dict[int, float]) -> None:
+        new = np.zeros(self.n)
+        for j, c in costs.items():
+            new[j] = c
+        changed = np.nonzero(new != self.cost)[0].astype(np.int32)
+        if len(changed):
+            self.h.changeColsCost(len(changed), changed, new[changed])
+            self.cost = new
+
+    def minimise(
+        self, costs: dict[int, float], *, whole: bool = False
+    ) -> tuple[Answer, np.ndarray]:
+        self.set_costs(costs)
+        if whole:
+            kinds = np.array([highspy.HighsVarType.kInteger] * self.whole)
+            self.h.changeColsIntegrality(self.whole, np.arange(self.whole, dtype=np.int32), kinds)
+        try:
+            self.h.run()
+            status = self.h.getModelStatus()
+            if status == highspy.HighsModelStatus.kInfeasible:
+                return Answer(None, False, feasible=False), np.zeros(0)
+            if status in (
+                highspy.HighsModelStatus.kUnbounded,
+                highspy.HighsModelStatus.kUnboundedOrInfeasible,
+            ):
+                return Answer(None, True), np.zeros(0)
+            if status != highspy.HighsModelStatus.kOptimal:
+                raise RuntimeError(f"the disclosure check's solver stopped: {status}")
+            x = np.array(self.h.getSolution().col_value)
+            value = float(self.h.getInfo().objective_function_value)
+            counts = x[: self.whole]
+            is_whole = bool(np.all(np.abs(counts - np.round(counts)) <= _EPS))
+            return Answer(value, is_whole), x
+        finally:
+            if whole:
+                kinds = np.array([highspy.HighsVarType.kContinuous] * self.whole)
+                self.h.changeColsIntegrality(
+                    self.whole, np.arange(self.whole, dtype=np.int32), kinds
+                )
+                self.h.clearSolver()
+
+    def extreme(self, column: int, *, upward: bool) -> float | None:
+        """The highest (``upward``) or lowest whole value of a column; None if unbounded."""
+        sign = -1.0 if upward else 1.0
+        answer, _ = self.minimise({column: sign})
+        if answer.feasible and answer.value is not None and not answer.whole:
+            answer, _ = self.minimise({column: sign}, whole=True)
+        if not answer.feasible:
+            raise RuntimeError("disclosure check found no feasible solution")
+        if answer.value is None:
+            return None
+        return round(sign * answer.value)
