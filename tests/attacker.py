@@ -32,6 +32,7 @@ from datetime import date, timedelta
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from scipy.sparse import lil_matrix
+from scipy.sparse.csgraph import connected_components
 
 Key = tuple[str, str, str, str, str]  # indicator, case kind, dimension, category, period
 
@@ -262,52 +263,74 @@ class Attacker:
         return low, high
 
     def ranges(self, targets: Iterable[Key] | None = None) -> dict[Key, tuple[int, float]]:
-        """Each hidden cell's (lowest, highest) whole value; highest is inf when unbounded."""
+        """Each hidden cell's (lowest, highest) whole value; highest is inf when unbounded.
+
+        Published cells are moved to the right-hand side and the hidden ones split into
+        groups that share no relation, so each programme is small."""
         n = len(self.keys)
         a = lil_matrix((len(self.rows), n))
-        lo_r, hi_r = [], []
-        for r, (row, lo, hi) in enumerate(self.rows):
+        for r, (row, _lo, _hi) in enumerate(self.rows):
             for j, c in row.items():
                 a[r, j] = c
-            lo_r.append(lo)
-            hi_r.append(hi)
         a_csr = a.tocsr()
+        row_lo = np.array([lo for _, lo, _ in self.rows])
+        row_hi = np.array([hi for _, _, hi in self.rows])
         low, high = self.bounds()
-        eq = [i for i, (lo, hi) in enumerate(zip(lo_r, hi_r, strict=True)) if lo == hi]
-        ub = [i for i, (lo, hi) in enumerate(zip(lo_r, hi_r, strict=True)) if lo != hi]
-        hidden = [k for k in (targets or self.keys) if low[self.index[k]] != high[self.index[k]]]
+        fixed = low == high
+        hid = np.nonzero(~fixed)[0]
+        shift = a_csr[:, np.nonzero(fixed)[0]] @ low[fixed]
+        a_h = a_csr[:, hid].tocsr()
+        lo_h, hi_h = row_lo - shift, row_hi - shift
+        live = np.asarray((a_h != 0).sum(axis=1)).ravel() > 0
+        dead = ~live
+        assert np.all(lo_h[dead] <= 1e-9) and np.all(hi_h[dead] >= -1e-9), "published data lie"
+        a_h, lo_h, hi_h = a_h[live], lo_h[live], hi_h[live]
+        link = (a_h.T != 0).astype(int) @ (a_h != 0).astype(int)
+        _count, label = connected_components(link, directed=False)
+        wanted = {self.index[k] for k in (targets or self.keys)}
         found: dict[Key, tuple[int, float]] = {}
-        for k in hidden:
-            j = self.index[k]
-            ends = []
-            for sign in (1.0, -1.0):
-                c = np.zeros(n)
-                c[j] = sign
-                res = linprog(
-                    c,
-                    A_ub=a_csr[ub] if ub else None,
-                    b_ub=np.zeros(len(ub)) if ub else None,
-                    A_eq=a_csr[eq],
-                    b_eq=np.zeros(len(eq)),
-                    bounds=list(zip(low, high, strict=True)),
-                    method="highs",
-                )
-                if res.status == 3:
-                    ends.append(np.inf)
+        for group in np.unique(label):
+            cols = np.nonzero(label == group)[0]
+            if not wanted & {int(hid[c]) for c in cols}:
+                continue
+            rows = np.nonzero(np.asarray((a_h[:, cols] != 0).sum(axis=1)).ravel() > 0)[0]
+            sub = a_h[rows][:, cols]
+            lo_s, hi_s = lo_h[rows], hi_h[rows]
+            eq = lo_s == hi_s
+            box = list(zip(low[hid[cols]], high[hid[cols]], strict=True))
+            for pos, col in enumerate(cols):
+                key = self.keys[int(hid[col])]
+                if int(hid[col]) not in wanted:
                     continue
-                assert res.status == 0, res.message
-                x = res.x
-                if not np.allclose(x, np.round(x), atol=1e-7):
-                    m = milp(
+                ends: list[float] = []
+                for sign in (1.0, -1.0):
+                    c = np.zeros(len(cols))
+                    c[pos] = sign
+                    res = linprog(
                         c,
-                        constraints=[LinearConstraint(a_csr, lo_r, hi_r)],
-                        integrality=np.ones(n),
-                        bounds=Bounds(low, high),
+                        A_ub=sub[~eq] if (~eq).any() else None,
+                        b_ub=hi_s[~eq] if (~eq).any() else None,
+                        A_eq=sub[eq] if eq.any() else None,
+                        b_eq=lo_s[eq] if eq.any() else None,
+                        bounds=box,
+                        method="highs",
                     )
-                    assert m.status == 0, m.message
-                    x = m.x
-                ends.append(round(float(x[j])))
-            found[k] = (int(ends[0]), ends[1])
+                    if res.status == 3:
+                        ends.append(np.inf)
+                        continue
+                    assert res.status == 0, res.message
+                    x = res.x
+                    if not np.allclose(x, np.round(x), atol=1e-7):
+                        m = milp(
+                            c,
+                            constraints=[LinearConstraint(sub, lo_s, hi_s)],
+                            integrality=np.ones(len(cols)),
+                            bounds=Bounds(low[hid[cols]], high[hid[cols]]),
+                        )
+                        assert m.status == 0, m.message
+                        x = m.x
+                    ends.append(round(float(x[pos])))
+                found[key] = (int(ends[0]), ends[1])
         return found
 
 

@@ -222,11 +222,15 @@ class _Protector(Generic[K]):
             key = todo.pop(0)
             if key in safe or key in beyond:
                 continue
-            side = model.narrow_side(key)
-            if side is None:
+            sides = model.narrow_side(key)
+            if sides is None:
                 safe.add(key)
                 continue
-            helpers = model.helpers(key, side)
+            helpers: list[K] = []
+            for side in sides:
+                helpers = model.helpers(key, side)
+                if helpers:
+                    break
             if not helpers:
                 beyond.add(key)
                 continue
@@ -311,27 +315,30 @@ class _Model(Generic[K]):
             self.model.set_bounds(up, 0, None if free else 0)
             self.model.set_bounds(up + 1, 0, None if free else 0)
 
-    def narrow_side(self, key: K) -> tuple[int | None, int | None] | None:
-        """None when ``key`` keeps its protection; else the bounds (low, high) it must be
-        able to reach for that."""
+    def narrow_side(self, key: K) -> list[tuple[int | None, int | None]] | None:
+        """None when ``key`` keeps its protection; else the bounds (low, high) it could be
+        made to reach for that, in the order to try them."""
         low, high = self.owner.known(key, self.hidden)
         j = self.col[key]
         lowest = self.model.extreme(j, upward=False)
         assert lowest is not None
         if high is not None:
             if lowest > low:
-                return None, low
+                return [(None, low)]
             highest = self.model.extreme(j, upward=True)
             if highest is not None and highest < high:
-                return high, None
+                return [(high, None)]
             return None
         if key in self.owner.demoted and lowest > 1:
-            return None, 1  # shown as "*", yet still as vague as "<k" would be
+            return [(None, 1)]  # shown as "*", yet still as vague as "<k" would be
         highest = self.model.extreme(j, upward=True)
         width = self.owner.width_needed(key)
         if highest is None or highest - lowest >= width:
             return None
-        return int(lowest) + width, None
+        sides: list[tuple[int | None, int | None]] = [(int(lowest) + width, None)]
+        if highest - width >= low:
+            sides.append((None, int(highest) - width))
+        return sides
 
     def helpers(self, key: K, side: tuple[int | None, int | None]) -> list[K]:
         """The published cells that must be hidden so that ``key`` can reach ``side``: the
