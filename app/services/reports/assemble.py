@@ -75,15 +75,17 @@ def protect_counts(
     cells = cast(Mapping[Hashable, int], values)
     rels = cast(list[Relation[Hashable]], relations(p, trend, categories))
     combined = combine(values, p, earlier)
-    result = protect(cells, [*rels, *combined.relations], threshold, combined.earlier)
+    alone = protect(cells, rels, threshold)
+    result = alone
+    if combined.periods:
+        result = protect(cells, [*rels, *combined.relations], threshold, combined.earlier, alone)
     status = cast(Mapping[FigureKey, CellStatus], result.status)
     extra = 0
     if combined.periods:
-        alone = protect(cells, rels, threshold).status
         extra = sum(
             1
             for k, s in status.items()
-            if s != CellStatus.PUBLISHED and alone[k] == CellStatus.PUBLISHED
+            if s != CellStatus.PUBLISHED and alone.status[k] == CellStatus.PUBLISHED
         )
     figures: dict[FigureKey, Figure] = {}
     for k, n in values.items():

@@ -105,8 +105,13 @@ def protect(
     relations: Sequence[Relation[K]],
     threshold: int,
     earlier: Mapping[K, Sequence[Earlier]] | None = None,
+    start: Protection[K] | None = None,
 ) -> Protection[K]:
     """Decide which cells to publish. Every key of ``values`` gets a status.
+
+    ``start``: a protection of the same cells to build on (cells it hides stay hidden), for
+    example this report's protection on its own, so that only what earlier exports add is
+    searched for again.
 
     ``earlier`` holds cells of earlier exports (one entry per export that showed the cell); a
     key also in ``values`` is the same count (the caller keeps the keys apart where the count
@@ -116,7 +121,7 @@ def protect(
         raise ValueError(f"threshold below {MIN_THRESHOLD}")
     known = {key: tuple(shown) for key, shown in (earlier or {}).items() if shown}
     _check(values, known, relations)
-    return _Protector(values, relations, threshold, known).run()
+    return _Protector(values, relations, threshold, known).run(start)
 
 
 def _check(
@@ -210,10 +215,16 @@ class _Protector(Generic[K]):
 
     # -- the search ----------------------------------------------------------------------
 
-    def run(self) -> Protection[K]:
+    def run(self, start: Protection[K] | None = None) -> Protection[K]:
         hidden = set(self.primary)
         # Hidden before: publishing it now would give it away.
         hidden |= self.seen_before - self.published_before
+        if start is not None:
+            for key, before in start.status.items():
+                if before == CellStatus.SECONDARY and key not in self.published_before:
+                    hidden.add(key)
+                    if key in self.primary:
+                        self.demoted.add(key)
         model = _Model(self, hidden)
         beyond: set[K] = set()
         safe: set[K] = set()  # hiding more only widens what is known: safe stays safe

