@@ -76,7 +76,7 @@ def test_all_five_reports_together_give_no_small_count_away(exported: Exported) 
     # What is left: year figures that the published quarters fix up to one quarter's "<5";
     # hidden, they are exactly as vague as that "<5" (k - 2 wide), never pinned.
     assert all(high - low >= K - 2 for low, high in narrowed.values()), narrowed
-    assert len(narrowed) <= exported.year_before_export.beyond_reach
+    assert len(narrowed) <= exported.year_before_export.tied_to_earlier
 
 
 def test_the_year_hides_more_because_of_the_quarters_and_says_why(exported: Exported) -> None:
@@ -86,6 +86,7 @@ def test_the_year_hides_more_because_of_the_quarters_and_says_why(exported: Expo
     notes = [p for _, paragraphs in layout.build_view(year, "en").methodology for p in paragraphs]
     assert any("2026-Q1" in p and "exported earlier" in p for p in notes)
     assert any("a year minus three of its quarters is the fourth" in p for p in notes)
+    assert year.tied_to_earlier == 0 or any("less uncertain than the rules" in p for p in notes)
     ru = [p for _, paragraphs in layout.build_view(year, "ru").methodology for p in paragraphs]
     assert any("год минус три его квартала" in p for p in ru)
 

@@ -113,7 +113,12 @@ def protect_counts(
         categories=MappingProxyType(dict(categories)),
         earlier=combined.periods,
         hidden_for_earlier=extra,
-        beyond_reach=sum(1 for k in result.beyond_reach if k in values),
+        beyond_reach=sum(
+            1 for k in result.beyond_reach if k in values and 0 < values[k] < threshold
+        ),
+        tied_to_earlier=sum(
+            1 for k in result.beyond_reach if k in values and not 0 < values[k] < threshold
+        ),
     )
     return Protected(summary, record(p, threshold, categories, values, status))
 

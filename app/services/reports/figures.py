@@ -165,6 +165,8 @@ class Summary:
     hidden_for_earlier: int = 0
     #: Small counts an earlier export had already made known (nothing here could hide them).
     beyond_reach: int = 0
+    #: Hidden counts that earlier exports fix up to one "<k" of theirs: less than k wide.
+    tied_to_earlier: int = 0
 
     def get(
         self,

@@ -169,4 +169,18 @@ def _earlier(summary: Summary) -> tuple[str, ...]:
                 summary.beyond_reach,
             ).format(n=summary.beyond_reach)
         )
+    if summary.tied_to_earlier:
+        found.append(
+            ngettext(
+                "{n} hidden number is less uncertain than the rules promise: the earlier "
+                "reports already fix it up to one “<{k}” number of theirs (for example, a year "
+                "whose quarters were published). It stays hidden, so that number stays hidden "
+                "too.",
+                "{n} hidden numbers are less uncertain than the rules promise: the earlier "
+                "reports already fix each of them up to one “<{k}” number of theirs (for "
+                "example, a year whose quarters were published). They stay hidden, so those "
+                "numbers stay hidden too.",
+                summary.tied_to_earlier,
+            ).format(n=summary.tied_to_earlier, k=summary.threshold)
+        )
     return tuple(found)
