@@ -114,7 +114,10 @@ def protect_counts(
         earlier=combined.periods,
         hidden_for_earlier=extra,
         beyond_reach=sum(
-            1 for k in result.beyond_reach if k in values and 0 < values[k] < threshold
+            1
+            for k, n in values.items()
+            if 0 < n < threshold
+            and any(e.status == CellStatus.PUBLISHED for e in combined.earlier.get(k, ()))
         ),
         tied_to_earlier=sum(
             1 for k in result.beyond_reach if k in values and not 0 < values[k] < threshold

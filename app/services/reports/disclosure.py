@@ -254,6 +254,12 @@ class _Protector(Generic[K]):
                 todo.append(helper)
             todo.insert(0, key)
         beyond |= {key for key in self.primary if not self._variable(key, hidden)}
+        # A hidden cell that earlier exports already fix exactly (a zero that the quarters'
+        # zeros add up to, a caseload another report published) tells nothing when shown.
+        for key in sorted(beyond - self.primary, key=self.order.__getitem__):
+            if key in self.values and key in hidden and model.pinned(key):
+                hidden.discard(key)
+                beyond.discard(key)
         status = {
             key: CellStatus.SMALL
             if key in self.primary and key not in self.demoted
@@ -350,6 +356,10 @@ class _Model(Generic[K]):
         if highest - width >= low:
             sides.append((None, int(highest) - width))
         return sides
+
+    def pinned(self, key: K) -> bool:
+        j = self.col[key]
+        return self.model.extreme(j, upward=False) == self.model.extreme(j, upward=True)
 
     def helpers(self, key: K, side: tuple[int | None, int | None]) -> list[K]:
         """The published cells that must be hidden so that ``key`` can reach ``side``: the
