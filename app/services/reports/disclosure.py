@@ -2,28 +2,30 @@
 
 The rules (DESIGN.md §6 and §11, and the methodology note in every report):
 
-* **Primary suppression.** A count from 1 to ``threshold - 1`` is never published; it is
-  shown as ``<threshold``. Zero stays zero.
-* **Secondary suppression.** Only non-zero counts that are not small are hidden as
-  secondary cells, so a reader knows such a cell holds at least ``threshold``.
+* **Primary suppression.** A count from 1 to ``threshold - 1`` is shown as ``<threshold``,
+  never as a number. A zero shown is a zero.
+* **Secondary suppression.** Other counts are hidden as "*" where needed; a "*" may be any
+  count — zeros are hidden where that helps, and a small count is shown as "*" rather than
+  "<k" where "<k" itself would give something away (three "<5" parts of a "<5" total tell
+  that the total is at least 3).
 
 The attacker this protects against knows every published number, every earlier export of
-the workspace (:class:`Earlier`), these rules (so a "<k" cell holds 1 … k-1 and a secondary
-cell at least k), and every true relation between the numbers: equalities (totals, flows,
-the trend) and inequalities (distinct people across kinds, a sub-count at most its count).
-Against that attacker, and over whole numbers:
+the workspace (:class:`Earlier`), these rules, and every true relation between the numbers:
+equalities (totals, flows, the trend, a year and its quarters) and inequalities (distinct
+people across kinds and quarters, a sub-count at most its count). Against that attacker:
 
-* every primary cell can still be each of 1 … k-1 — the attacker learns nothing beyond
-  "<k";
-* every secondary cell can still take values at least ``threshold`` apart;
-* a cell hidden by an earlier export keeps that protection.
+* every "<k" cell can still be each of 1 … k-1 — the attacker learns nothing beyond "<k";
+* every "*" cell can still take values at least ``threshold`` apart (a small count shown
+  as "*" can still be each of 1 … k-1 as well);
+* a cell hidden by an earlier export keeps that protection — except where the earlier
+  exports alone already fix it (:attr:`Protection.beyond_reach`): a year cell that is its
+  published quarters plus one quarter's "<k" is exactly as vague as that "<k", no more.
 
-Where this fails, one more cell is hidden (the cheapest that helps) and the check repeats.
-Each group of hidden cells linked by relations is a small linear programme solved exactly
-(:mod:`.simplex`); an end of a range counts only where the vertex found is whole in every
-cell, so the answer errs towards hiding more. Hiding more never narrows a range (a hidden
-cell's possible values include its true one), so a cell found safe stays safe and the loop
-ends.
+Where a cell falls short, a linear programme over every cell (:mod:`.lp`) finds the cheapest
+published cells to hide so that it can reach the value it must (totals last, then small
+counts' "<k"); they are hidden and the check repeats. Hiding more never narrows a range (a
+hidden cell's possible values include its true one), so a cell found safe stays safe and
+the loop ends.
 """
 
 from __future__ import annotations
