@@ -75,6 +75,10 @@ class ExportRecord(Entity, Base):
     kind: Mapped[str] = mapped_column(String(40))
     parameters: Mapped[str] = mapped_column(Text, default="{}")
     file_sha256: Mapped[str] = mapped_column(String(64))
+    #: For an anonymised summary: its figure set (JSON; aggregates only — each count, how it
+    #: was shown, the threshold and categories), so later summaries can protect against
+    #: differencing with it. None for other exports and for summaries before migration 0013.
+    figure_set: Mapped[str | None] = mapped_column(Text, default=None)
 
 
 class RecentView(Entity, Base):

@@ -22,7 +22,8 @@ import pytest
 import app.i18n
 from app.services.reports import charts, csv_export, fonts, layout, pdf, periods
 from app.services.reports import figures as f
-from app.services.reports.figures import ALL, Counts, FigureStatus, Summary, build_summary
+from app.services.reports.assemble import build_summary
+from app.services.reports.figures import ALL, Counts, FigureStatus, Summary
 from app.services.reports.layout import ChartKind, ChartView, ReportView
 
 PERIOD = periods.quarter(2026, 3)

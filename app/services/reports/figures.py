@@ -2,10 +2,9 @@
 
 A number is identified by a tidy :class:`FigureKey` — indicator, case kind, dimension,
 category, period — the same five columns the CSV carries. Counts are filled in by
-:mod:`.queries`; :func:`build_summary` then declares how they are tied together (totals,
-the caseload flow, the trend), runs disclosure control over all of them at once (so a number
-that appears in two tables is hidden in both or neither) and adds the derived figures
-(meeting hours, the release-plan share).
+:mod:`.queries`; :func:`relations` declares how they are tied together (totals, distinct
+people, sub-counts, the caseload flow, the trend); :func:`.assemble.build_summary` protects
+them and adds the derived figures.
 """
 
 from __future__ import annotations
@@ -15,7 +14,6 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from types import MappingProxyType
 
 from app.models.enums import (
     CaseKind,
@@ -27,7 +25,12 @@ from app.models.enums import (
     OrganisationType,
     VisitType,
 )
-from app.services.reports.disclosure import CellStatus, Relation, protect, total_relation
+from app.services.reports.disclosure import (
+    Relation,
+    at_most,
+    distinct_total,
+    total_relation,
+)
 from app.services.reports.periods import Period, previous_quarter, quarter_of
 from app.services.reports.regions import LanguageGroup, Region
 
@@ -154,6 +157,16 @@ class Summary:
     organisation: str
     produced_on: date
     figures: Mapping[FigureKey, Figure] = field(repr=False)
+    #: Each dimension's categories, after small ones were merged (age bands, regions).
+    categories: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: DIMENSIONS)
+    #: Periods of earlier exports from this workspace the protection took into account.
+    earlier: tuple[str, ...] = ()
+    #: Cells hidden only because an earlier export could be combined with this one.
+    hidden_for_earlier: int = 0
+    #: Small counts an earlier export had already made known (nothing here could hide them).
+    beyond_reach: int = 0
+    #: Hidden counts that earlier exports fix up to one "<k" of theirs: less than k wide.
+    tied_to_earlier: int = 0
 
     def get(
         self,
@@ -237,19 +250,57 @@ def _declared_keys(p: Period, trend: tuple[Period, ...]) -> Iterator[FigureKey]:
             yield key(ind, q)
 
 
-def relations(p: Period, trend: tuple[Period, ...]) -> list[Relation[FigureKey]]:
-    """How the published counts are tied together: what someone could combine to work out
-    a hidden one. Distinct-person counts (clients) add up within one case kind only: a person
-    with two kinds of cases is one person in the all-kinds column."""
+Categories = Mapping[str, tuple[str, ...]]
+
+
+def relations(
+    p: Period, trend: tuple[Period, ...], categories: Categories | None = None
+) -> list[Relation[FigureKey]]:
+    """Every true relation between the counts: what someone could combine to work out a
+    hidden one. Distinct-person counts (clients) add up within one case kind only: a person
+    with two kinds of cases is one person in the all-kinds column, which lies between the
+    largest kind and the sum of the kinds. ``categories`` are the report's own (after small
+    categories were merged)."""
+    cats = {**DIMENSIONS, **(categories or {})}
     rels: list[Relation[FigureKey]] = []
 
     def parts(ind: str, kind: str, dim: str, period: Period = p) -> list[FigureKey]:
-        return [key(ind, period, kind, dim, cat) for cat in DIMENSIONS[dim]]
+        return [key(ind, period, kind, dim, cat) for cat in cats[dim]]
 
     def across_kinds(ind: str, dim: str = TOTAL, cat: str = TOTAL) -> None:
         rels.append(
             total_relation(key(ind, p, ALL, dim, cat), [key(ind, p, k, dim, cat) for k in KINDS])
         )
+
+    def people_across_kinds(ind: str, dim: str = TOTAL, cat: str = TOTAL) -> None:
+        rels.extend(
+            distinct_total(key(ind, p, ALL, dim, cat), [key(ind, p, k, dim, cat) for k in KINDS])
+        )
+
+    for dim in CLIENT_DIMENSIONS:
+        for cat in cats[dim]:
+            people_across_kinds(CLIENTS_SERVED, dim, cat)
+    people_across_kinds(CLIENTS_SERVED)
+    people_across_kinds(CLIENTS_NEEDING_INTERPRETER)
+    for cat in cats["language_group"]:
+        people_across_kinds(CLIENTS_NEEDING_INTERPRETER, "language_group", cat)
+    for kind in KINDS_AND_ALL:
+        rels.append(at_most(key(MEETINGS_BY_VOLUNTEERS, p, kind), key(MEETINGS, p, kind)))
+        rels.append(
+            at_most(key(CLIENTS_NEEDING_INTERPRETER, p, kind), key(CLIENTS_SERVED, p, kind))
+        )
+        # each client served had a case of the kind open in the period, a case of their own
+        rels.append(
+            Relation(
+                (
+                    (key(CLIENTS_SERVED, p, kind), 1),
+                    (key(CASES_OPEN_AT_START, p, kind), -1),
+                    (key(CASES_OPENED, p, kind), -1),
+                ),
+                at_most=True,
+            )
+        )
+    rels.append(at_most(key(CHILDREN_VISITING, p), key(CHILD_VISITS_HELD, p)))
 
     for kind in KINDS_AND_ALL:
         rels.append(_flow(p, kind))
@@ -305,6 +356,18 @@ def relations(p: Period, trend: tuple[Period, ...]) -> list[Relation[FigureKey]]
     return rels
 
 
+def _served_within_open(before: Period, q: Period) -> Relation[FigureKey]:
+    """Clients served in ``q`` <= cases open at its start + cases opened in it."""
+    return Relation(
+        (
+            (key(CLIENTS_SERVED, q), 1),
+            (key(CASES_OPEN_AT_END, before), -1),
+            (key(CASES_OPENED, q), -1),
+        ),
+        at_most=True,
+    )
+
+
 def _flow(p: Period, kind: str) -> Relation[FigureKey]:
     """Open at the start + opened - closed = open at the end."""
     return Relation(
@@ -319,6 +382,7 @@ def _flow(p: Period, kind: str) -> Relation[FigureKey]:
 
 def _trend_relations(p: Period, trend: tuple[Period, ...]) -> Iterator[Relation[FigureKey]]:
     for before, q in itertools.pairwise(trend):
+        yield _served_within_open(before, q)
         yield Relation(
             (
                 (key(CASES_OPEN_AT_END, before), 1),
@@ -342,58 +406,4 @@ def _trend_relations(p: Period, trend: tuple[Period, ...]) -> Iterator[Relation[
     if inside and len(inside) > 1 and all(q.code in codes for q in inside):
         for ind in ADDITIVE:
             yield total_relation(key(ind, p), [key(ind, q) for q in inside])
-
-
-def build_summary(
-    counts: Counts, *, threshold: int, organisation: str, produced_on: date
-) -> Summary:
-    p, trend = counts.period, counts.trend
-    status = protect(counts.values, relations(p, trend), threshold)
-    figures: dict[FigureKey, Figure] = {}
-    for k, n in counts.values.items():
-        s = status[k]
-        figures[k] = Figure(
-            k,
-            n if s == CellStatus.PUBLISHED else None,
-            FigureStatus(s.value),
-        )
-    for kind in KINDS_AND_ALL:
-        meetings = figures[key(MEETINGS, p, kind)]
-        hours_key = key(MEETING_HOURS, p, kind)
-        hours = round(counts.minutes[kind] / 60, 1)
-        figures[hours_key] = (
-            Figure(hours_key, hours, FigureStatus.PUBLISHED)
-            if meetings.published
-            else Figure(hours_key, None, FigureStatus.SECONDARY)
-        )
-    figures[key(RELEASE_PLAN_SHARE, p, CaseKind.RELEASE_SUPPORT.value)] = _share(
-        figures, counts, p, threshold
-    )
-    return Summary(
-        period=p,
-        trend=trend,
-        threshold=threshold,
-        organisation=organisation,
-        produced_on=produced_on,
-        figures=MappingProxyType(figures),
-    )
-
-
-def _share(
-    figures: Mapping[FigureKey, Figure], counts: Counts, p: Period, threshold: int
-) -> Figure:
-    """A percentage only over at least ``threshold`` people, and only when both parts are
-    published (a share of a published total would give a hidden part away)."""
-    release = CaseKind.RELEASE_SUPPORT.value
-    share_key = key(RELEASE_PLAN_SHARE, p, release)
-    released = counts.values[key(CLIENTS_RELEASED, p, release)]
-    if released == 0:
-        return Figure(share_key, None, FigureStatus.NOT_APPLICABLE)
-    parts = [
-        figures[key(ind, p, release)]
-        for ind in (CLIENTS_RELEASED, RELEASED_WITH_PLAN, RELEASED_WITHOUT_PLAN)
-    ]
-    if released < threshold or not all(f.published for f in parts):
-        return Figure(share_key, None, FigureStatus.SECONDARY)
-    with_plan = counts.values[key(RELEASED_WITH_PLAN, p, release)]
-    return Figure(share_key, round(100 * with_plan / released), FigureStatus.PUBLISHED)
+        yield from distinct_total(key(CLIENTS_SERVED, p), [key(CLIENTS_SERVED, q) for q in inside])

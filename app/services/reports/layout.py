@@ -31,6 +31,7 @@ from app.models.enums import (
 )
 from app.services.reports import figures as f
 from app.services.reports.figures import ALL, Figure, FigureStatus, Summary
+from app.services.reports.merging import REGION_JOIN, band_ages
 from app.services.reports.methodology import methodology
 from app.services.reports.periods import Period, PeriodKind
 from app.services.reports.queries import PLAN_LEAD_DAYS
@@ -272,7 +273,7 @@ class _Builder:
                 _("Clients served by age"),
                 f.CLIENTS_SERVED,
                 "age_band",
-                _age_bands(),
+                _age_bands(self.s.categories["age_band"]),
                 total,
                 all_label=everyone,
                 chart_title=_("All clients by age"),
@@ -283,7 +284,7 @@ class _Builder:
                 _("Clients served by region of nationality"),
                 f.CLIENTS_SERVED,
                 "region",
-                [(r.value, region_label(r)) for r in Region],
+                _regions(self.s.categories["region"]),
                 total,
                 all_label=everyone,
                 chart_title=_("All clients by region of nationality"),
@@ -548,8 +549,32 @@ _AGE_BAND_LABELS = {
 }
 
 
-def _age_bands() -> list[tuple[str, str]]:
-    return [(band, _(_AGE_BAND_LABELS[band])) for band in f.AGE_BANDS]
+def _age_bands(codes: Sequence[str]) -> list[tuple[str, str]]:
+    """Labels of the report's age bands (small ones merged: see :mod:`.merging`)."""
+    found = []
+    for code in codes:
+        if code in _AGE_BAND_LABELS:
+            found.append((code, _(_AGE_BAND_LABELS[code])))
+            continue
+        ages = band_ages(code)
+        assert ages is not None
+        low, high = ages
+        if low is None:
+            text = _("Under {age}").format(age=(high or 0) + 1)
+        elif high is None:
+            text = _("{age} and over").format(age=low)
+        else:
+            text = _("{low}–{high}").format(low=low, high=high)
+        found.append((code, text))
+    return found
+
+
+def _regions(codes: Sequence[str]) -> list[tuple[str, str]]:
+    """Labels of the report's regions; merged ones list their regions."""
+    return [
+        (code, ", ".join(region_label(Region(r)) for r in code.split(REGION_JOIN)))
+        for code in codes
+    ]
 
 
 def build_view(summary: Summary, language: str, *, today: date | None = None) -> ReportView:

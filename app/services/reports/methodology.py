@@ -71,17 +71,30 @@ def methodology(summary: Summary) -> tuple[tuple[str, tuple[str, ...]], ...]:
             "contact and their outcome today; discrimination reports by the date reported."
         ),
     )
-    protection = (
+    protection: tuple[str, ...] = (
         _(
             "Small numbers are hidden so that no one can be recognised. Any count from 1 to "
             "{below} is shown as “<{k}”. Zero is shown as 0."
         ).format(below=k - 1, k=k),
         _(
-            "Where a hidden number could be worked out from a total and the other numbers in "
-            "a row or column, or from how the tables add up, another number is hidden as "
-            "well and shown as “*”. Every hidden number was checked: given all the numbers "
-            "published here, it could still be any of at least {k} different values."
-        ).format(k=k),
+            "Before anything is hidden, age bands with from 1 to {below} clients in all are "
+            "merged with the next older band, and such regions are merged into one row."
+        ).format(below=k - 1),
+        _(
+            "Where a hidden number could be worked out, other numbers are hidden as well and "
+            "shown as “*”; a “*” can be any number, zero and small numbers included."
+        ),
+        _(
+            "The numbers were checked against someone who holds this report and every report "
+            "exported earlier from this workspace, knows these rules, and knows every way the "
+            "numbers are tied together: totals and their parts, each person counted once "
+            "across kinds of case, a part never larger than its whole, the cases open at the "
+            "start plus those opened minus those closed being the cases open at the end, the "
+            "trend's quarters being those quarters' own reports, and a year being its "
+            "quarters. Even so, every number shown as “<{k}” could still be any number from "
+            "1 to {below}, and every number shown as “*” could still take values at least {k} "
+            "apart."
+        ).format(k=k, below=k - 1),
         _(
             "Percentages are given only when they are based on at least {k} people and "
             "none of the numbers they come from is hidden."
@@ -91,6 +104,7 @@ def methodology(summary: Summary) -> tuple[tuple[str, tuple[str, ...]], ...]:
             "lower than {minimum}."
         ).format(k=k, minimum=MIN_THRESHOLD),
     )
+    protection += _earlier(summary)
     sections = [
         (_("What this report contains"), privacy),
         (_("How the numbers were counted"), counting),
@@ -120,3 +134,53 @@ def methodology(summary: Summary) -> tuple[tuple[str, tuple[str, ...]], ...]:
         )
     sections.append((_("The trend"), trend))
     return tuple(sections)
+
+
+def _earlier(summary: Summary) -> tuple[str, ...]:
+    """Why this report hides more than it would alone: earlier exports it could be combined
+    with."""
+    if not summary.earlier:
+        return ()
+    found = [
+        _(
+            "This report was checked together with the reports exported earlier for: {periods}."
+        ).format(periods=", ".join(summary.earlier))
+    ]
+    n = summary.hidden_for_earlier
+    if n:
+        found.append(
+            ngettext(
+                "{n} number is hidden that this report alone would show, because together "
+                "with those reports it would give a hidden number away (for example, a year "
+                "minus three of its quarters is the fourth).",
+                "{n} numbers are hidden that this report alone would show, because together "
+                "with those reports they would give a hidden number away (for example, a "
+                "year minus three of its quarters is the fourth).",
+                n,
+            ).format(n=n)
+        )
+    if summary.beyond_reach:
+        found.append(
+            ngettext(
+                "{n} small number was already shown by an earlier report (with a lower "
+                "threshold or before this check); hiding it here cannot take it back.",
+                "{n} small numbers were already shown by an earlier report (with a lower "
+                "threshold or before this check); hiding them here cannot take them back.",
+                summary.beyond_reach,
+            ).format(n=summary.beyond_reach)
+        )
+    if summary.tied_to_earlier:
+        found.append(
+            ngettext(
+                "{n} hidden number is less uncertain than the rules promise: the earlier "
+                "reports already fix it up to one “<{k}” number of theirs (for example, a year "
+                "whose quarters were published). It stays hidden, so that number stays hidden "
+                "too.",
+                "{n} hidden numbers are less uncertain than the rules promise: the earlier "
+                "reports already fix each of them up to one “<{k}” number of theirs (for "
+                "example, a year whose quarters were published). They stay hidden, so those "
+                "numbers stay hidden too.",
+                summary.tied_to_earlier,
+            ).format(n=summary.tied_to_earlier, k=summary.threshold)
+        )
+    return tuple(found)

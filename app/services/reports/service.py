@@ -31,12 +31,14 @@ from app.models import ExportRecord, Setting, User
 from app.security.permissions import Permission, pure, requires
 from app.services.audit_log import AuditAction, log, trail_fingerprint
 from app.services.context import ServiceContext
-from app.services.reports import csv_export, figures, layout, pdf, queries
+from app.services.reports import csv_export, layout, pdf, queries
+from app.services.reports.assemble import Protected, protect_counts
 from app.services.reports.disclosure import DEFAULT_THRESHOLD, MIN_THRESHOLD
 from app.services.reports.figures import Summary
 from app.services.reports.layout import ReportView
 from app.services.reports.periods import Period, trend_quarters
 from app.services.reports.progress import Cancel, Progress, Tracker
+from app.services.reports.published import PublishedSet, parse
 from app.services.workspace import organisation_name
 from app.store.files import atomic_write
 
@@ -106,9 +108,30 @@ def set_report_threshold(ctx: ServiceContext, k: int) -> None:
         uow.commit()
 
 
+def _earlier_sets(ctx: ServiceContext) -> list[PublishedSet]:
+    """What earlier summary exports published, newest first (those that recorded it)."""
+    with ctx.uow() as uow:
+        texts = uow.session.scalars(
+            select(ExportRecord.figure_set)
+            .where(ExportRecord.kind == EXPORT_KIND, ExportRecord.figure_set.is_not(None))
+            .order_by(ExportRecord.exported_at.desc())
+        ).all()
+    found: list[PublishedSet] = []
+    seen: set[str] = set()
+    for text in texts:
+        if text is None or text in seen:  # a PDF and a CSV of the same figures: once
+            continue
+        seen.add(text)
+        try:
+            found.append(parse(text))
+        except (ValueError, KeyError, TypeError):
+            logger.warning("an export record's figure set could not be read")
+    return found
+
+
 def _summarise(
     ctx: ServiceContext, period: Period, threshold: int | None, tracker: Tracker, share: float
-) -> Summary:
+) -> Protected:
     k = report_threshold(ctx) if threshold is None else _check_threshold(threshold)
     trend = trend_quarters(period)
     done = [0]
@@ -123,9 +146,15 @@ def _summarise(
     with ctx.engine.connect() as conn:
         counts = queries.count_all(conn, period, trend, tick)
         conn.rollback()
-    summary = figures.build_summary(
-        counts, threshold=k, organisation=organisation_name(ctx), produced_on=date.today()
+    tracker.step(_("Protecting small numbers…"), share * 0.95)
+    protected = protect_counts(
+        counts,
+        threshold=k,
+        organisation=organisation_name(ctx),
+        produced_on=date.today(),
+        earlier=_earlier_sets(ctx),
     )
+    summary = protected.summary
     tracker.step(_("Protecting small numbers…"), share)
     logger.info(
         "summary %s: %d figures, %d hidden",
@@ -133,7 +162,7 @@ def _summarise(
         len(summary.figures),
         summary.suppressed_count,
     )
-    return summary
+    return protected
 
 
 @requires(Permission.ANONYMISED_REPORT)
@@ -147,7 +176,7 @@ def compute_summary(
 ) -> Summary:
     """Count and protect. The result holds only aggregates, already suppressed."""
     tracker = Tracker(progress, cancel)
-    summary = _summarise(ctx, period, threshold, tracker, 1.0)
+    summary = _summarise(ctx, period, threshold, tracker, 1.0).summary
     tracker.step(_("Done"), 1.0)
     return summary
 
@@ -185,13 +214,14 @@ def _save(
     path: Path,
     data: bytes,
     *,
-    summary: Summary,
+    protected: Protected,
     parameters: dict[str, Any],
     tracker: Tracker,
 ) -> ExportResult:
     """Write the file and record the export in one transaction: a file is left only when its
     record commits, and a record only when its file was written."""
     actor = ctx.require_actor()
+    summary = protected.summary
     digest = hashlib.sha256(data).hexdigest()
     tracker.step(_("Saving…"), 0.97)
     with ctx.uow() as uow:
@@ -200,6 +230,7 @@ def _save(
             kind=EXPORT_KIND,
             parameters=json.dumps(parameters, sort_keys=True),
             file_sha256=digest,
+            figure_set=protected.figure_set,
             created_by=actor.id,
         )
         uow.session.add(record)
@@ -261,7 +292,8 @@ def export_pdf(
     path = _target(out_path)
     lang = _language(ctx, language)
     tracker = Tracker(progress, cancel)
-    summary = _summarise(ctx, period, threshold, tracker, 0.5)
+    protected = _summarise(ctx, period, threshold, tracker, 0.5)
+    summary = protected.summary
     view = replace(layout.build_view(summary, lang), audit_anchor=trail_fingerprint(ctx))
     drawing = tracker.scaled(_("Drawing the PDF…"), 0.55, 0.95)
     data = pdf.render(view, on_progress=drawing)
@@ -270,7 +302,7 @@ def export_pdf(
         ctx,
         path,
         data,
-        summary=summary,
+        protected=protected,
         parameters=_parameters(summary, "pdf", language=lang),
         tracker=tracker,
     )
@@ -290,14 +322,15 @@ def export_csv(
     """Write the tidy CSV (optionally with an HXL hashtag row) and record the export."""
     path = _target(out_path)
     tracker = Tracker(progress, cancel)
-    summary = _summarise(ctx, period, threshold, tracker, 0.8)
+    protected = _summarise(ctx, period, threshold, tracker, 0.8)
+    summary = protected.summary
     data = csv_export.render(summary, hxl=hxl)
     tracker.check()
     return _save(
         ctx,
         path,
         data,
-        summary=summary,
+        protected=protected,
         parameters=_parameters(summary, "csv", hxl=hxl),
         tracker=tracker,
     )

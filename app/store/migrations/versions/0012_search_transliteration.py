@@ -1,7 +1,7 @@
 """case search: each search line also holds the Latin spelling of names in another script
 
 Revision ID: 0012
-Revises: 0010 (the lead re-points this to 0011 when both are merged)
+Revises: 0011
 Create Date: 2026-12-07 08:30:00
 
 "stepan" found no Степан, "ива" no Ivanov: workers type names as they hear them. A line now
