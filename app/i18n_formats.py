@@ -108,6 +108,16 @@ def editing_date_pattern(language: str | None = None) -> str:
     return re.sub(r"(?<!M)M(?!M)", "MM", pattern)
 
 
+def editing_date_text(value: date, pattern: str) -> str:
+    """``value`` as a date field shows it for editing, in an :func:`editing_date_pattern`
+    ("21.03.1985"): the one numeric form, used only where a date is typed."""
+    return (
+        pattern.replace("yyyy", f"{value.year:04d}")
+        .replace("MM", f"{value.month:02d}")
+        .replace("dd", f"{value.day:02d}")
+    )
+
+
 def editing_time_pattern(language: str | None = None) -> str:
     """The locale's short time ("HH:mm"), for date-and-time fields."""
     return str(_locale(babel_locale(language)).time_formats["short"].pattern)

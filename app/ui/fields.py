@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import ValidationError
 from app.i18n import _
-from app.i18n_formats import editing_date_pattern, number
+from app.i18n_formats import editing_date_pattern, editing_date_text, number
 from app.services.validation import LONG_TEXT_MAX
 
 _DIGITS = re.compile(r"\d+")
@@ -121,7 +121,7 @@ class DateField(QWidget):
         self.set_value(value)
 
     def example(self) -> str:
-        return QDate(1985, 3, 21).toString(self.pattern)
+        return editing_date_text(date(1985, 3, 21), self.pattern)
 
     def setAccessibleName(self, name: str) -> None:
         super().setAccessibleName(name)
@@ -136,7 +136,7 @@ class DateField(QWidget):
         return not self.text()
 
     def set_value(self, value: date | None) -> None:
-        text = _qdate(value).toString(self.pattern) if value else ""
+        text = editing_date_text(value, self.pattern) if value else ""
         self.edit.setText(text)
 
     def value(self) -> date | None:

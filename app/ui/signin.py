@@ -121,9 +121,9 @@ class SignInWindow(QWidget):
         self.username.editingFinished.connect(self._check_keychain)
         self.keychain_button.clicked.connect(self._keychain_sign_in)
         self.language.currentIndexChanged.connect(self._language_changed)
+        self.resize(420, 300)
         self.set_folder(folder)
         self.username.setFocus()
-        self.resize(420, 300)
 
     def set_folder(self, folder: Path) -> None:
         """Sign in to the workspace in ``folder`` from now on (an empty form)."""
@@ -158,6 +158,7 @@ class SignInWindow(QWidget):
         self.language_label.setText(_("&Language"))
         self.sign_in_button.setText(_("Sign in"))
         self.keychain_button.setText(_("Unlock with this computer's keychain"))
+        grow_to_fit(self)  # the banner and messages wrap: longer in some languages
         for widget, name in (
             (self.username, _("User name")),
             (self.password, _("Password")),

@@ -47,7 +47,7 @@ def test_a_second_homeward_is_refused_and_a_dead_ones_lock_taken_over(
     try:
         with pytest.raises(
             WorkspaceInUseError,
-            match=r"already open by .+ on .+ since \d\d/\d\d/\d{4}, \d\d:\d\d\.",
+            match=r"already open by .+ on .+ since \d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d\.",
         ):
             ws.unlock(workspace.folder, "coord", PASSWORD)
         owner = read_owner(workspace.folder)

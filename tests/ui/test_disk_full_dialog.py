@@ -14,6 +14,7 @@ import pytest
 import sqlcipher3.dbapi2 as sqlcipher
 from PySide6.QtWidgets import QDialog
 
+from app.models.enums import MeetingKind
 from app.security import audit
 from app.services import meetings
 from app.services.context import ServiceContext
@@ -72,6 +73,7 @@ def test_the_meeting_dialog_keeps_what_was_typed_when_the_disk_is_full(
     qtbot.keyClicks(dialog.summary, TYPED)
     dialog.summary.insertPlainText(NOTE.removeprefix(TYPED))
     dialog.follow_up.setText(FOLLOW_UP)
+    dialog.kind.setCurrentIndex(dialog.kind.findData(MeetingKind.PRISON_VISIT))
     free = make_full()
     try:
         dialog.save()

@@ -45,6 +45,6 @@ def test_already_open_by_is_whole_and_in_the_locales_time(
     window._failure(instance_lock._in_use(workspace.folder))
     text = window.message.text()
     assert "already open by" in text
-    assert not re.search(r"\d{4}-\d\d-\d\d", text)  # not ISO: "07/12/2026, 11:45"
-    assert re.search(r"\d\d/\d\d/\d{4}", text)
+    assert not re.search(r"\d{4}-\d\d-\d\d", text)  # not ISO: the one style, "7 Dec 2026, 11:45"
+    assert re.search(r"since \d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d\.", text)
     assert whole(window.message)
