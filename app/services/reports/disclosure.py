@@ -30,10 +30,13 @@ the loop ends.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Generic, TypeVar
+
+import numpy as np
 
 from app.services.reports import lp
 
@@ -321,6 +324,33 @@ class _Model(Generic[K]):
             self.model.add_row(low, high, [self.col[key], up, down], [1, -1, 1])
         for key in self.cells:
             self.update(key)
+        # The lowest and highest value each count took in a feasible point met so far. During
+        # a search the model only grows (hiding more widens what is known), so a point found
+        # once stays feasible, and a count seen at both ends of its range needs no question.
+        self.seen_low = np.full(n, np.inf)
+        self.seen_high = np.full(n, -np.inf)
+
+    def _extreme(self, key: K, upward: bool) -> float | None:
+        value, x = self.model.extreme_and_point(self.col[key], upward=upward)
+        if len(x):
+            counts = x[: len(self.cells)]
+            np.minimum(self.seen_low, counts, out=self.seen_low)
+            np.maximum(self.seen_high, counts, out=self.seen_high)
+        return value
+
+    def _seen_protected(self, key: K, low: int, high: int | None) -> bool:
+        """Whether points met already show that ``key`` keeps its protection (what
+        :meth:`narrow_side` would find by solving)."""
+        j = self.col[key]
+        seen_low, seen_high = float(self.seen_low[j]), float(self.seen_high[j])
+        if not math.isfinite(seen_low) or not math.isfinite(seen_high):
+            return False
+        if high is not None:
+            return seen_low <= low + 1e-6 and seen_high >= high - 1e-6
+        if key in self.owner.demoted and seen_low > 1 + 1e-6:
+            return False
+        reach = math.floor(seen_high + 1e-6) - math.ceil(seen_low - 1e-6)
+        return reach >= self.owner.width_needed(key)
 
     def update(self, key: K) -> None:
         low, high = self.owner.known(key, self.hidden)
@@ -338,19 +368,20 @@ class _Model(Generic[K]):
         """None when ``key`` keeps its protection; else the bounds (low, high) it could be
         made to reach for that, in the order to try them."""
         low, high = self.owner.known(key, self.hidden)
-        j = self.col[key]
-        lowest = self.model.extreme(j, upward=False)
+        if self._seen_protected(key, low, high):
+            return None
+        lowest = self._extreme(key, upward=False)
         assert lowest is not None
         if high is not None:
             if lowest > low:
                 return [(None, low)]
-            highest = self.model.extreme(j, upward=True)
+            highest = self._extreme(key, upward=True)
             if highest is not None and highest < high:
                 return [(high, None)]
             return None
         if key in self.owner.demoted and lowest > 1:
             return [(None, 1)]  # shown as "*", yet still as vague as "<k" would be
-        highest = self.model.extreme(j, upward=True)
+        highest = self._extreme(key, upward=True)
         width = self.owner.width_needed(key)
         if highest is None or highest - lowest >= width:
             return None

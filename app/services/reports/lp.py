@@ -124,6 +124,11 @@ class Model:
         return Answer(value, is_whole), x
 
     def extreme(self, column: int, *, upward: bool) -> float | None:
+        return self.extreme_and_point(column, upward=upward)[0]
+
+    def extreme_and_point(self, column: int, *, upward: bool) -> tuple[float | None, np.ndarray]:
+        """:meth:`extreme`, and the feasible point that reaches it (empty if unbounded): its
+        other columns are values each count can take too."""
         """The highest (``upward``) or lowest whole value of a column; None if unbounded.
 
         From the linear programme: exact when its solution is whole (then no whole solution
@@ -131,10 +136,10 @@ class Model:
         that, and in these near-network systems the rounded value is reached). The tests'
         integer-programming attacker checks the whole-number ranges."""
         sign = -1.0 if upward else 1.0
-        answer, _ = self.minimise({column: sign}, solution=False)
+        answer, x = self.minimise({column: sign})
         if not answer.feasible:
             raise RuntimeError("disclosure check found no feasible solution")
         if answer.value is None:
-            return None
+            return None, x
         value = sign * answer.value
-        return math.floor(value + _EPS) if upward else math.ceil(value - _EPS)
+        return (math.floor(value + _EPS) if upward else math.ceil(value - _EPS)), x
