@@ -135,6 +135,7 @@ def _backup_on_a_full_disk(folder: Path, make_full: Callable[[], None]) -> None:
     """A backup into the workspace's own backups folder, on its full disk."""
     with unlock(folder, "coord", PASSWORD) as ctx:
         make_full()
+        audit_witness.flush(ctx.paths)  # the sign-in's witness, written beside us
         kept = content(ctx)
         files = digest(folder, skip=VOLATILE)
 
