@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from alembic import command
 from sqlalchemy import text
 
 from app.services import cases
@@ -88,7 +89,10 @@ def test_the_readme_examples_are_true_on_the_demo(tmp_path: Path) -> None:
 def test_the_migration_rebuilds_the_search_lines(ctx: ServiceContext) -> None:
     """A workspace whose lines were written before 0012 finds Степан by "stepan" after it."""
     case_for(ctx, client(ctx, "Степан", "Коваленко").id)
-    with ctx.engine.begin() as conn:  # as 0011 left it: the folded names only
+    with ctx.engine.begin() as conn:  # back to 0011, with the lines as it left them
+        config = migrate.alembic_config()
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0012")
         conn.execute(text("UPDATE case_search_index SET text = 'hw-2025-0001 степан коваленко'"))
         conn.execute(text("UPDATE alembic_version SET version_num = '0011'"))
     assert found(ctx, "stepan") == set()
