@@ -415,6 +415,7 @@ RECORDS: tuple[RecordLabels, ...] = (
             "kind": N_("Kind"),
             "parameters": N_("Parameters"),
             "file_sha256": N_("Checksum (SHA-256)"),
+            "figure_set": N_("Figures published"),
         },
     ),
     RecordLabels(
