@@ -119,6 +119,10 @@ def _learn(ctx: ServiceContext, key: bytes) -> _State:
     return _State(True, found.sequence, marked)
 
 
+#: How long the witness thread waits for more commits before it writes (see ``_Writer``).
+COALESCE_SECONDS = 0.5
+
+
 class _Writer:
     """Writes one workspace's witness on a thread of its own, so that the fsyncs (about
     10 ms on a busy disk, as long as the commit itself) never hold up the database thread.
@@ -130,6 +134,7 @@ class _Writer:
         self._cond = threading.Condition()
         self._pending: tuple[bytes, wt.Witness, bool] | None = None
         self._running = False
+        self._flushing = 0
 
     def submit(self, key: bytes, end: wt.Witness, mark: bool) -> None:
         with self._cond:
@@ -142,11 +147,20 @@ class _Writer:
 
     def flush(self, timeout: float = 10.0) -> None:
         with self._cond:
-            self._cond.wait_for(lambda: not self._running, timeout)
+            self._flushing += 1
+            self._cond.notify_all()
+            try:
+                self._cond.wait_for(lambda: not self._running, timeout)
+            finally:
+                self._flushing -= 1
 
     def _run(self) -> None:
         while True:
             with self._cond:
+                # Commits that come close together (a case opened after another, a meeting
+                # and its follow-up task) share one write and its fsyncs. A flush (at lock
+                # and close) writes at once, so the file at rest is always current.
+                self._cond.wait_for(lambda: self._flushing > 0, COALESCE_SECONDS)
                 if self._pending is None:
                     self._running = False
                     self._cond.notify_all()
