@@ -8,7 +8,7 @@ where the solution is not whole, ``milp`` answers exactly.
 What it knows (DESIGN.md §11):
 
 * a published figure's value; "small" is 1 … k-1; "secondary" is any count (zeros and
-  small counts may be hidden as "*" too);
+  small counts may be hidden as "*" too); "range" lies from ``low`` to ``high``;
 * a total is the sum of its categories; the caseload flow; referral outcomes add up to
   referrals sent; released = with a plan + without;
 * events add up over case kinds; people across kinds lie between the largest kind and the
@@ -68,6 +68,7 @@ class Shown:
     value: int | None
     status: str
     threshold: int
+    bounds: tuple[int, int] | None = None
 
 
 def read_csv(data: bytes, threshold: int) -> dict[Key, Shown]:
@@ -78,7 +79,8 @@ def read_csv(data: bytes, threshold: int) -> dict[Key, Shown]:
             continue
         k = (r["indicator"], r["case_kind"], r["dimension"], r["category"], r["period"])
         value = int(r["value"]) if r["value"] else None
-        found[k] = Shown(value, r["status"], threshold)
+        bounds = (int(r["low"]), int(r["high"])) if r["status"] == "range" else None
+        found[k] = Shown(value, r["status"], threshold, bounds)
     return found
 
 
@@ -260,6 +262,10 @@ class Attacker:
                 elif s.status == "small":
                     low[i] = max(low[i], 1)
                     high[i] = min(high[i], s.threshold - 1)
+                elif s.status == "range":
+                    assert s.bounds is not None
+                    low[i] = max(low[i], s.bounds[0])
+                    high[i] = min(high[i], s.bounds[1])
         return low, high
 
     def ranges(self, targets: Iterable[Key] | None = None) -> dict[Key, tuple[int, float]]:
@@ -306,15 +312,19 @@ class Attacker:
                 for sign in (1.0, -1.0):
                     c = np.zeros(len(cols))
                     c[pos] = sign
-                    res = linprog(
-                        c,
-                        A_ub=sub[~eq] if (~eq).any() else None,
-                        b_ub=hi_s[~eq] if (~eq).any() else None,
-                        A_eq=sub[eq] if eq.any() else None,
-                        b_eq=lo_s[eq] if eq.any() else None,
-                        bounds=box,
-                        method="highs",
-                    )
+                    problem = {
+                        "A_ub": sub[~eq] if (~eq).any() else None,
+                        "b_ub": hi_s[~eq] if (~eq).any() else None,
+                        "A_eq": sub[eq] if eq.any() else None,
+                        "b_eq": lo_s[eq] if eq.any() else None,
+                        "bounds": box,
+                        "method": "highs",
+                    }
+                    res = linprog(c, **problem)
+                    if res.status == 2:
+                        # HiGHS's presolve can call an unbounded programme infeasible (the
+                        # published figures are a feasible point): ask without it
+                        res = linprog(c, **problem, options={"presolve": False})
                     if res.status == 3:
                         ends.append(np.inf)
                         continue
@@ -334,8 +344,14 @@ class Attacker:
         return found
 
 
-def findings(reports: list[dict[Key, Shown]]) -> dict[str, object]:
-    """What the attack learns: cells narrowed beyond their status, and the narrowest widths."""
+def findings(
+    reports: list[dict[Key, Shown]], truth: dict[Key, int] | None = None
+) -> dict[str, object]:
+    """What the attack learns: cells narrowed beyond their status, and the narrowest widths.
+
+    ``truth`` (the true counts, where the test knows them) tells which "*" cells hold a small
+    count: those are judged as small ones (each of 1 … k-1 must stay possible), not as "*"
+    cells that must stay k wide."""
     attacker = Attacker(reports)
     ranges = attacker.ranges()
     narrowed: list[tuple[Key, tuple[int, float]]] = []
@@ -345,9 +361,16 @@ def findings(reports: list[dict[Key, Shown]]) -> dict[str, object]:
         small = [s for s in shown if s.status == "small"]
         if small and any(s.status == "published" for s in shown):
             continue  # published elsewhere: nothing to keep
+        stated = [s.bounds for s in shown if s.bounds is not None]
+        if not small and truth is not None and 0 < truth.get(k, 0) < k_max:
+            small = [s for s in shown if s.status == "secondary"]
         if small:
             ceiling = min(s.threshold - 1 for s in small)
             if low > 1 or high < ceiling:
+                narrowed.append((k, (low, high)))
+        elif stated:
+            # a range shown is what earlier reports fix: the attack must not get closer
+            if low > max(b[0] for b in stated) or high < min(b[1] for b in stated):
                 narrowed.append((k, (low, high)))
         elif high - low < k_max:
             narrowed.append((k, (low, high)))

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from app.models import ExportRecord
 from app.services import workspace as ws
 from app.services.demo_workspace import DEMO_PASSWORD, create_demo_workspace
-from app.services.reports import csv_export, layout, periods, service
+from app.services.reports import layout, periods, service
 from app.services.reports.figures import FigureKey, Summary
 from app.services.reports.published import parse
 from tests.attacker import Key, Shown, findings, read_csv
@@ -31,6 +31,8 @@ class Exported:
     csvs: dict[str, dict[Key, Shown]]
     year_before_export: Summary
     figure_sets: list[str]
+    #: Every count's true value, from the export log (the test may know; the attacker not).
+    truth: dict[Key, int]
 
 
 @pytest.fixture(scope="module")
@@ -43,13 +45,18 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Exported]:
         for q in QUARTERS:
             result = service.export_csv(ctx, q, out / f"{q.code}.csv")
             csvs[q.code] = read_csv(result.path.read_bytes(), K)
-        # The year as its export would publish it (the same computation; exporting it would
-        # only count and protect it a second time).
         year = service.compute_summary(ctx, YEAR)
-        csvs[YEAR.code] = read_csv(csv_export.render(year), K)
+        result = service.export_csv(ctx, YEAR, out / f"{YEAR.code}.csv")
+        csvs[YEAR.code] = read_csv(result.path.read_bytes(), K)
         with ctx.uow() as uow:
             sets = list(uow.session.scalars(select(ExportRecord.figure_set)))
-    yield Exported(csvs, year, [s for s in sets if s is not None])
+    figure_sets = [s for s in sets if s is not None]
+    truth = {
+        (k.indicator, k.case_kind, k.dimension, k.category, k.period): n
+        for text in figure_sets
+        for k, (n, _status) in parse(text).cells.items()
+    }
+    yield Exported(csvs, year, figure_sets, truth)
 
 
 @pytest.mark.parametrize("code", [*(q.code for q in QUARTERS), YEAR.code])
@@ -60,25 +67,50 @@ def test_one_report_alone_narrows_no_hidden_cell(exported: Exported, code: str) 
     assert found["narrowed"] == [], found["narrowed"][:5]
 
 
-def test_all_five_reports_together_give_no_small_count_away(exported: Exported) -> None:
+def test_all_five_reports_together_give_nothing_away(exported: Exported) -> None:
     """The differencing attack (the year minus three quarters is the fourth), the trend's
     quarters against those quarters' own reports, and the caseload flowing from one quarter
-    into the next — all at once."""
-    together = list(exported.csvs.values())
-    found = findings(together)
+    into the next — all at once. Every "<5" can still be each of 1 … 4, every "*" can still
+    take values at least 5 apart (a "*" holding a small count: each of 1 … 4), no range shown
+    can be narrowed — except what the quarters alone already tell of the year."""
+    found = findings(list(exported.csvs.values()), exported.truth)
     narrowed = dict(found["narrowed"])
-    small = {
-        k: r
-        for k, r in narrowed.items()
-        if any(report[k].status == "small" for report in together if k in report)
+    # Only year figures may fall short, and only where the quarters already fix them that far
+    # (two quarters' "<5" add up to at least 2): the year itself showing nothing at all, the
+    # attacker knows exactly as much.
+    assert {k[4] for k in narrowed} <= {YEAR.code}, narrowed
+    hidden_year = {k: Shown(None, "secondary", K) for k in exported.csvs[YEAR.code]}
+    quarters = [exported.csvs[q.code] for q in QUARTERS]
+    baseline = findings([*quarters, hidden_year])["ranges"]
+    def small_part(r: tuple[int, float]) -> tuple[int, float]:
+        return r[0], min(r[1], K - 1)
+
+    assert {k: small_part(baseline[k]) for k in narrowed} == {
+        k: small_part(r) for k, r in narrowed.items()
     }
-    assert small == {}
-    # What is left: year figures that the published quarters fix up to one quarter's "<5";
-    # hidden, they are exactly as vague as that "<5" (k - 2 wide), never pinned.
+    # and none of them is pinned: each still spans at least k - 2 (one "<5"'s own spread)
     assert all(high - low >= K - 2 for low, high in narrowed.values()), narrowed
-    # A small count shown as "*" whose range is all of 1 … k-1 says no more than "<k" would.
-    tied = {k: r for k, r in narrowed.items() if r != (1, K - 1)}
-    assert len(tied) <= exported.year_before_export.tied_to_earlier, tied
+    assert len(narrowed) <= exported.year_before_export.beyond_reach
+
+
+def test_a_range_says_only_what_the_quarters_already_fix(exported: Exported) -> None:
+    """A year figure that the published quarters fix up to one quarter's "<5" is shown as
+    that range (rather than a "*" that would promise values 5 apart). Shown as "*" instead,
+    the attacker works out exactly the same range, and every other hidden cell's range is
+    unchanged: the ranges add nothing to what the quarters published."""
+    year = exported.csvs[YEAR.code]
+    shown = {k: s.bounds for k, s in year.items() if s.status == "range"}
+    assert shown, "the demo year has figures tied to its quarters"
+    assert all(b is not None and 0 < b[1] - b[0] < K for b in shown.values()), shown
+    assert exported.year_before_export.tied_to_earlier == len(shown)
+    as_star = {
+        k: Shown(None, "secondary", K) if s.status == "range" else s for k, s in year.items()
+    }
+    quarters = [exported.csvs[q.code] for q in QUARTERS]
+    with_ranges = findings([*quarters, year])["ranges"]
+    without = findings([*quarters, as_star])["ranges"]
+    assert {k: without[k] for k in shown} == shown
+    assert with_ranges == without
 
 
 def test_the_year_hides_more_because_of_the_quarters_and_says_why(exported: Exported) -> None:
@@ -88,16 +120,16 @@ def test_the_year_hides_more_because_of_the_quarters_and_says_why(exported: Expo
     notes = [p for _, paragraphs in layout.build_view(year, "en").methodology for p in paragraphs]
     assert any("2026-Q1" in p and "exported earlier" in p for p in notes)
     assert any("a year minus three of its quarters is the fourth" in p for p in notes)
-    assert year.tied_to_earlier == 0 or any("less uncertain than the rules" in p for p in notes)
+    assert any("shown as a range" in p for p in notes)
     ru = [p for _, paragraphs in layout.build_view(year, "ru").methodology for p in paragraphs]
     assert any("год минус три его квартала" in p for p in ru)
 
 
 def test_every_export_records_what_it_published(exported: Exported) -> None:
     """The published values and the pattern of hidden cells can be read back from the log."""
-    assert len(exported.figure_sets) == 4
+    assert len(exported.figure_sets) == 5
     by_period = {parse(t).period.code: parse(t) for t in exported.figure_sets}
-    assert set(by_period) == {q.code for q in QUARTERS}
+    assert set(by_period) == {q.code for q in QUARTERS} | {YEAR.code}
     for code in by_period:
         report = exported.csvs[code]
         assert by_period[code].threshold == K
@@ -107,6 +139,8 @@ def test_every_export_records_what_it_published(exported: Exported) -> None:
             assert status.value == shown.status
             if shown.status == "published":
                 assert value == shown.value
+            if shown.status == "range":
+                assert by_period[code].ranges[FigureKey(*k)] == shown.bounds
 
 
 def test_small_age_bands_and_regions_are_merged_before_suppressing(exported: Exported) -> None:
@@ -134,3 +168,4 @@ _ORIGINAL = {
     "oceania",
     "stateless_or_unknown",
 }
+

@@ -193,8 +193,10 @@ def test_differencing_a_year_against_its_quarters_is_prevented() -> None:
     result = protect(year, rels, 5, earlier)
     # year 0 = 2 + 6: published, it would give the "<5" of quarter 1 away exactly. Hidden, it
     # is 7 … 10 — as vague as the "<5" itself, no vaguer: quarter 2 fixed the rest. It is
-    # the one cell the check reports it could not widen; the "<5" keeps all of 1 … 4.
-    assert result.status[("y", 0)] == CellStatus.SECONDARY
+    # the one cell the check reports it could not widen; the "<5" keeps all of 1 … 4. So it
+    # is shown as that range rather than as a "*" that would promise more.
+    assert result.status[("y", 0)] == CellStatus.RANGE
+    assert result.ranges == {("y", 0): (7, 10)}
     assert result.beyond_reach == {("y", 0)}
     assert_protected(year, rels, 5, result.status, earlier, excused=result.beyond_reach)
     assert attack(

@@ -193,11 +193,11 @@ def test_csv_is_one_tidy_table_with_an_optional_hxl_row() -> None:
     assert len(rows) == 1 + len(s.figures)
     by_key = {tuple(r[:5]): r for r in rows[1:]}
     small = by_key[("clients_served", "release_support", "gender", "female", "2026-Q3")]
-    assert small[5:] == ["", "true", "small"]
+    assert small[5:] == ["", "true", "small", "", ""]
     zero = by_key[("cases_opened", "all", "total", "total", "2025-Q4")]
-    assert zero[5:] == ["0", "false", "published"]
+    assert zero[5:] == ["0", "false", "published", "", ""]
     share = by_key[("release_plan_share_percent", "release_support", "total", "total", "2026-Q3")]
-    assert share[5:] == ["58", "false", "published"]
+    assert share[5:] == ["58", "false", "published", "", ""]
     hxl = list(csv.reader(io.StringIO(csv_export.render(s, hxl=True).decode("utf-8"))))
     assert hxl[1] == list(csv_export.HXL_TAGS)
     assert all(tag.startswith("#") for tag in hxl[1])

@@ -90,7 +90,8 @@ def protect_counts(
     figures: dict[FigureKey, Figure] = {}
     for k, n in values.items():
         s = status[k]
-        figures[k] = Figure(k, n if s == CellStatus.PUBLISHED else None, FigureStatus(s.value))
+        published = n if s == CellStatus.PUBLISHED else None
+        figures[k] = Figure(k, published, FigureStatus(s.value), result.ranges.get(k))
     for kind in KINDS_AND_ALL:
         meetings = figures[key(MEETINGS, p, kind)]
         hours_key = key(MEETING_HOURS, p, kind)
@@ -117,13 +118,14 @@ def protect_counts(
             1
             for k, n in values.items()
             if 0 < n < threshold
-            and any(e.status == CellStatus.PUBLISHED for e in combined.earlier.get(k, ()))
+            and (
+                k in result.beyond_reach
+                or any(e.status == CellStatus.PUBLISHED for e in combined.earlier.get(k, ()))
+            )
         ),
-        tied_to_earlier=sum(
-            1 for k in result.beyond_reach if k in values and not 0 < values[k] < threshold
-        ),
+        tied_to_earlier=len(result.ranges),
     )
-    return Protected(summary, record(p, threshold, categories, values, status))
+    return Protected(summary, record(p, threshold, categories, values, status, result.ranges))
 
 
 def _share(

@@ -1,6 +1,7 @@
 """The summary as one tidy CSV table: one row per figure, codes rather than words.
 
-Columns: ``indicator, case_kind, dimension, category, period, value, suppressed, status``.
+Columns: ``indicator, case_kind, dimension, category, period, value, suppressed, status,
+low, high``.
 
 * ``case_kind`` is ``release_support``, ``child_visits``, ``foreign_inmate`` or ``all``
   (people are counted once in ``all``, so it is not always the sum of the kinds).
@@ -10,8 +11,10 @@ Columns: ``indicator, case_kind, dimension, category, period, value, suppressed,
 * ``value`` is the number when published and empty when not; hours have one decimal
   (a dot), percentages are whole numbers (the indicator's name says which).
 * ``suppressed`` is ``true`` or ``false``; ``status`` says why: ``published``, ``small``
-  (from 1 to the threshold minus one), ``secondary`` (hidden to protect a small one) or
-  ``not_applicable`` (a share of nobody).
+  (from 1 to the threshold minus one), ``secondary`` (hidden to protect a small one),
+  ``range`` (hidden, but earlier reports already fix it between ``low`` and ``high``: a year
+  whose quarters were published) or ``not_applicable`` (a share of nobody).
+* ``low`` and ``high`` are empty except for a ``range``.
 
 UTF-8 with a header row; with ``hxl=True`` a second header row of HXL hashtags follows, for
 humanitarian data tools. Pure: no database, no context.
@@ -38,6 +41,8 @@ COLUMNS = (
     "value",
     "suppressed",
     "status",
+    "low",
+    "high",
 )
 HXL_TAGS = (
     "#indicator +code",
@@ -48,6 +53,8 @@ HXL_TAGS = (
     "#indicator +num",
     "#meta +suppressed",
     "#meta +status",
+    "#indicator +num +min",
+    "#indicator +num +max",
 )
 
 
@@ -80,6 +87,7 @@ def render(summary: Summary, *, hxl: bool = False) -> bytes:
                 _value(figure),
                 "true" if figure.suppressed else "false",
                 text_cell(figure.status.value),
+                *(str(n) for n in figure.bounds or ("", "")),
             )
         )
     return out.getvalue().encode("utf-8")

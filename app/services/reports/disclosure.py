@@ -20,6 +20,10 @@ people across kinds and quarters, a sub-count at most its count). Against that a
 * a cell hidden by an earlier export keeps that protection — except where the earlier
   exports alone already fix it (:attr:`Protection.beyond_reach`): a year cell that is its
   published quarters plus one quarter's "<k" is exactly as vague as that "<k", no more.
+  Such a cell is not passed off as a "*" (which promises values ``threshold`` apart): it is
+  shown as the range the published numbers already fix (:attr:`CellStatus.RANGE`, for
+  example 31–34), which says nothing a reader of the earlier exports cannot work out, and
+  keeps the "<k" it depends on exactly as vague as "<k".
 
 Where a cell falls short, a linear programme over every cell (:mod:`.lp`) finds the cheapest
 published cells to hide so that it can reach the value it must (totals last, then small
@@ -53,6 +57,7 @@ class CellStatus(StrEnum):
     PUBLISHED = "published"
     SMALL = "small"  # 1 … threshold-1: shown as "<threshold"
     SECONDARY = "secondary"  # hidden so that a small count cannot be worked back
+    RANGE = "range"  # shown as the range earlier exports already fix it to (low … high)
 
 
 @dataclass(frozen=True)
@@ -94,6 +99,8 @@ class Earlier:
     value: int
     status: CellStatus
     threshold: int
+    #: For a cell shown as a range: its ends.
+    bounds: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +110,8 @@ class Protection(Generic[K]):
     status: Mapping[K, CellStatus]
     #: Cells an earlier export already gave away (or left narrow): no hiding here helps.
     beyond_reach: frozenset[K] = field(default_factory=frozenset)
+    #: For each cell shown as a range (:attr:`CellStatus.RANGE`): its ends.
+    ranges: Mapping[K, tuple[int, int]] = field(default_factory=dict)
 
 
 def protect(
@@ -153,12 +162,16 @@ def _check(
 Range = tuple[int, int | None]  # lowest, highest (None: no limit)
 
 
-def stated_range(status: CellStatus, value: int, threshold: int) -> Range:
+def stated_range(
+    status: CellStatus, value: int, threshold: int, bounds: tuple[int, int] | None = None
+) -> Range:
     """What the status alone says of a cell (the published rules)."""
     if status == CellStatus.PUBLISHED:
         return value, value
     if status == CellStatus.SMALL:
         return 1, threshold - 1
+    if status == CellStatus.RANGE and bounds is not None:
+        return bounds
     return 0, None
 
 
@@ -210,7 +223,7 @@ class _Protector(Generic[K]):
                     CellStatus.SMALL if shown_small else CellStatus.SECONDARY, v, self.k
                 )
         for e in self.earlier.get(key, ()):
-            found = _meet(found, stated_range(e.status, e.value, e.threshold))
+            found = _meet(found, stated_range(e.status, e.value, e.threshold, e.bounds))
         return found
 
     def width_needed(self, key: K) -> int:
@@ -265,15 +278,29 @@ class _Protector(Generic[K]):
             if key in self.values and key in hidden and model.pinned(key):
                 hidden.discard(key)
                 beyond.discard(key)
+        # A hidden cell that they fix to fewer values than a "*" promises: shown as that
+        # range. Worked out from published numbers only, so it adds nothing to them.
+        ranges: dict[K, tuple[int, int]] = {}
+        for key in beyond - self.primary:
+            if key in self.values and key in hidden:
+                j = model.col[key]
+                low, high = (
+                    model.model.extreme(j, upward=False),
+                    model.model.extreme(j, upward=True),
+                )
+                if low is not None and high is not None and high - low < self.width_needed(key):
+                    ranges[key] = (int(low), int(high))
         status = {
             key: CellStatus.SMALL
             if key in self.primary and key not in self.demoted
+            else CellStatus.RANGE
+            if key in ranges
             else CellStatus.SECONDARY
             if key in hidden
             else CellStatus.PUBLISHED
             for key in self.values
         }
-        return Protection(status, frozenset(beyond))
+        return Protection(status, frozenset(beyond), ranges)
 
     def candidate(self, key: K, hidden: set[K]) -> bool:
         """Whether ``key`` could still be hidden (or, if small, shown as "*")."""

@@ -129,6 +129,7 @@ class FigureStatus(StrEnum):
     PUBLISHED = "published"
     SMALL = "small"  # a count from 1 to threshold-1: shown as "<threshold"
     SECONDARY = "secondary"  # hidden so that a small count cannot be worked back
+    RANGE = "range"  # the range earlier reports already fix it to: ``bounds``
     NOT_APPLICABLE = "not_applicable"  # a share of nothing
 
 
@@ -137,6 +138,8 @@ class Figure:
     key: FigureKey
     value: int | float | None  # None unless published
     status: FigureStatus
+    #: Shown as a range (:attr:`FigureStatus.RANGE`): its lowest and highest value.
+    bounds: tuple[int, int] | None = None
 
     @property
     def published(self) -> bool:
@@ -144,7 +147,7 @@ class Figure:
 
     @property
     def suppressed(self) -> bool:
-        return self.status in (FigureStatus.SMALL, FigureStatus.SECONDARY)
+        return self.status in (FigureStatus.SMALL, FigureStatus.SECONDARY, FigureStatus.RANGE)
 
 
 @dataclass(frozen=True)

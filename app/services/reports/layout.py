@@ -61,7 +61,7 @@ class CellView:
 
     @property
     def suppressed(self) -> bool:
-        return self.status in (FigureStatus.SMALL, FigureStatus.SECONDARY)
+        return self.status in (FigureStatus.SMALL, FigureStatus.SECONDARY, FigureStatus.RANGE)
 
 
 @dataclass(frozen=True)
@@ -128,6 +128,18 @@ class ReportView:
     audit_anchor: tuple[int, str] | None = None
 
 
+def _legend(summary: Summary) -> str:
+    legend = _(
+        "<{k} means from 1 to {below}; * means hidden so that a small number cannot be "
+        "worked out from a total; – means not applicable."
+    ).format(k=summary.threshold, below=summary.threshold - 1)
+    if summary.tied_to_earlier:
+        legend += " " + _(
+            "A range such as 31–34 is a hidden number that earlier reports already fix that far."
+        )
+    return legend
+
+
 def locale_for(language: str) -> str:
     return LOCALES.get(language, LOCALES["en"])
 
@@ -159,6 +171,9 @@ class _Builder:
             return CellView(f"<{self.k}", None, figure.status)
         if figure.status == FigureStatus.SECONDARY:
             return CellView(SECONDARY_MARK, None, figure.status)
+        if figure.status == FigureStatus.RANGE and figure.bounds is not None:
+            low, high = (format_decimal(n, locale=self.loc) for n in figure.bounds)
+            return CellView(f"{low}–{high}", None, figure.status)
         if figure.value is None:
             return CellView(NOT_APPLICABLE_MARK, None, figure.status)
         value = figure.value
@@ -598,8 +613,5 @@ def build_view(summary: Summary, language: str, *, today: date | None = None) ->
             trend=b.trend(),
             sections=(b.caseload(), b.clients(), b.activity(), b.needs(), b.foreign()),
             methodology=methodology(summary),
-            legend=_(
-                "<{k} means from 1 to {below}; * means hidden so that a small number cannot be "
-                "worked out from a total; – means not applicable."
-            ).format(k=summary.threshold, below=summary.threshold - 1),
+            legend=_legend(summary),
         )

@@ -162,25 +162,28 @@ def _earlier(summary: Summary) -> tuple[str, ...]:
     if summary.beyond_reach:
         found.append(
             ngettext(
-                "{n} small number was already shown by an earlier report (with a lower "
-                "threshold or before this check); hiding it here cannot take it back.",
-                "{n} small numbers were already shown by an earlier report (with a lower "
-                "threshold or before this check); hiding them here cannot take them back.",
+                "{n} small number is already partly known from the earlier reports (a year "
+                "count made of two quarters’ “<{k}” is at least 2), or one of them showed it; "
+                "hiding it here cannot take that back, and it says no more than they do.",
+                "{n} small numbers are already partly known from the earlier reports (a year "
+                "count made of two quarters’ “<{k}” is at least 2), or one of them showed them; "
+                "hiding them here cannot take that back, and they say no more than those "
+                "reports do.",
                 summary.beyond_reach,
-            ).format(n=summary.beyond_reach)
+            ).format(n=summary.beyond_reach, k=summary.threshold)
         )
     if summary.tied_to_earlier:
         found.append(
             ngettext(
-                "{n} hidden number is less uncertain than the rules promise: the earlier "
-                "reports already fix it up to one “<{k}” number of theirs (for example, a year "
-                "whose quarters were published). It stays hidden, so that number stays hidden "
-                "too.",
-                "{n} hidden numbers are less uncertain than the rules promise: the earlier "
-                "reports already fix each of them up to one “<{k}” number of theirs (for "
-                "example, a year whose quarters were published). They stay hidden, so those "
-                "numbers stay hidden too.",
+                "{n} number is shown as a range, not hidden as “*”: the earlier reports "
+                "already fix it that far, up to one “<{k}” number of theirs (for example, a "
+                "year whose quarters were published). The range says nothing those reports "
+                "do not, and that “<{k}” number stays from 1 to {below}.",
+                "{n} numbers are shown as a range, not hidden as “*”: the earlier reports "
+                "already fix each of them that far, up to one “<{k}” number of theirs (for "
+                "example, a year whose quarters were published). The ranges say nothing those "
+                "reports do not, and those “<{k}” numbers stay from 1 to {below}.",
                 summary.tied_to_earlier,
-            ).format(n=summary.tied_to_earlier, k=summary.threshold)
+            ).format(n=summary.tied_to_earlier, k=summary.threshold, below=summary.threshold - 1)
         )
     return tuple(found)

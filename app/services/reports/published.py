@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Hashable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from app.services.reports import figures as f
@@ -59,6 +59,8 @@ class PublishedSet:
     threshold: int
     categories: Mapping[str, tuple[str, ...]]
     cells: Mapping[FigureKey, tuple[int, CellStatus]]
+    #: The ends of the cells shown as a range.
+    ranges: Mapping[FigureKey, tuple[int, int]] = field(default_factory=dict)
 
 
 def record(
@@ -67,6 +69,7 @@ def record(
     categories: Mapping[str, tuple[str, ...]],
     values: Mapping[FigureKey, int],
     status: Mapping[FigureKey, CellStatus],
+    ranges: Mapping[FigureKey, tuple[int, int]] | None = None,
 ) -> str:
     """The figure set of an export, as JSON for its record."""
     return json.dumps(
@@ -76,7 +79,16 @@ def record(
             "threshold": threshold,
             "categories": {dim: list(cats) for dim, cats in categories.items()},
             "cells": [
-                [k.indicator, k.case_kind, k.dimension, k.category, k.period, n, status[k].value]
+                [
+                    k.indicator,
+                    k.case_kind,
+                    k.dimension,
+                    k.category,
+                    k.period,
+                    n,
+                    status[k].value,
+                    *(ranges or {}).get(k, ()),
+                ]
                 for k, n in values.items()
             ],
         },
@@ -89,14 +101,20 @@ def parse(text: str) -> PublishedSet:
     if data.get("version") != VERSION:
         raise ValueError("unknown figure set version")
     start, end, kind = data["period"]
+    cells: dict[FigureKey, tuple[int, CellStatus]] = {}
+    ranges: dict[FigureKey, tuple[int, int]] = {}
+    for ind, kind_, dim, cat, code, n, st, *ends in data["cells"]:
+        k = FigureKey(ind, kind_, dim, cat, code)
+        cells[k] = (int(n), CellStatus(st))
+        if ends:
+            low, high = ends
+            ranges[k] = (int(low), int(high))
     return PublishedSet(
         period=Period(date.fromisoformat(start), date.fromisoformat(end), PeriodKind(kind)),
         threshold=int(data["threshold"]),
         categories={dim: tuple(cats) for dim, cats in data["categories"].items()},
-        cells={
-            FigureKey(ind, kind_, dim, cat, code): (int(n), CellStatus(st))
-            for ind, kind_, dim, cat, code, n, st in data["cells"]
-        },
+        cells=cells,
+        ranges=ranges,
     )
 
 
@@ -161,7 +179,7 @@ def combine(
             truth.setdefault(k, n)
             name: Hashable = k if truth[k] == n else (i, k)
             names[k] = name
-            earlier.setdefault(name, []).append(Earlier(n, status, s.threshold))
+            earlier.setdefault(name, []).append(Earlier(n, status, s.threshold, s.ranges.get(k)))
         reports.append(_Report(s.period, names))
         for rel in f.relations(s.period, trend_quarters(s.period), s.categories):
             rels.append(

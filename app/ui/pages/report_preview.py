@@ -37,6 +37,11 @@ def suppressed_tip(cell: CellView, threshold: int) -> str:
         return _(
             "Hidden: a number from 1 to {below}. Numbers under {k} could identify someone."
         ).format(below=threshold - 1, k=threshold)
+    if cell.status == FigureStatus.RANGE:
+        return _(
+            "Hidden: the reports exported earlier already fix this number within this range, "
+            "so it is shown as that and no closer."
+        )
     return _("Hidden so that a small number cannot be worked out from the totals.")
 
 
