@@ -80,6 +80,7 @@ def protect_counts(
     if combined.periods:
         result = protect(cells, [*rels, *combined.relations], threshold, combined.earlier, alone)
     status = cast(Mapping[FigureKey, CellStatus], result.status)
+    ranges = cast(Mapping[FigureKey, tuple[int, int]], result.ranges)
     extra = 0
     if combined.periods:
         extra = sum(
@@ -91,7 +92,7 @@ def protect_counts(
     for k, n in values.items():
         s = status[k]
         published = n if s == CellStatus.PUBLISHED else None
-        figures[k] = Figure(k, published, FigureStatus(s.value), result.ranges.get(k))
+        figures[k] = Figure(k, published, FigureStatus(s.value), ranges.get(k))
     for kind in KINDS_AND_ALL:
         meetings = figures[key(MEETINGS, p, kind)]
         hours_key = key(MEETING_HOURS, p, kind)
@@ -123,9 +124,9 @@ def protect_counts(
                 or any(e.status == CellStatus.PUBLISHED for e in combined.earlier.get(k, ()))
             )
         ),
-        tied_to_earlier=len(result.ranges),
+        tied_to_earlier=len(ranges),
     )
-    return Protected(summary, record(p, threshold, categories, values, status, result.ranges))
+    return Protected(summary, record(p, threshold, categories, values, status, ranges))
 
 
 def _share(
