@@ -82,6 +82,7 @@ def test_all_five_reports_together_give_nothing_away(exported: Exported) -> None
     hidden_year = {k: Shown(None, "secondary", K) for k in exported.csvs[YEAR.code]}
     quarters = [exported.csvs[q.code] for q in QUARTERS]
     baseline = findings([*quarters, hidden_year])["ranges"]
+
     def small_part(r: tuple[int, float]) -> tuple[int, float]:
         return r[0], min(r[1], K - 1)
 
@@ -168,4 +169,3 @@ _ORIGINAL = {
     "oceania",
     "stateless_or_unknown",
 }
-
