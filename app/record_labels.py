@@ -222,6 +222,7 @@ RECORDS: tuple[RecordLabels, ...] = (
         section=Section(N_("Meetings"), 5),
         kinds={"recorded_by": Kind.USER, "follow_up_task_id": Kind.LINK},
         free_text=("summary", "location"),
+        restricted=("summary", "wellbeing"),  # others' notes: a volunteer reads their own
         health=("wellbeing",),
         rows=Rows.STUB,
         erase={"summary": Erase.EMPTY, "location": Erase.CLEAR, "follow_up_task_id": Erase.CLEAR},
@@ -297,6 +298,7 @@ RECORDS: tuple[RecordLabels, ...] = (
             "accompanying_adult_name": Kind.DETAIL,
         },
         free_text=("status_reason", "child_reaction", "follow_up", "accompanying_adult_name"),
+        restricted=("status_reason", "child_reaction", "follow_up"),
         rows=Rows.STUB,
         erase={
             "status_reason": Erase.CLEAR,
@@ -321,6 +323,7 @@ RECORDS: tuple[RecordLabels, ...] = (
         section=Section(N_("Visit assessments"), 9),
         kinds={"child_id": Kind.LINK},
         free_text=("notes",),
+        restricted=("notes",),
         rows=Rows.STUB,
         erase={"assessed_by": Erase.EMPTY, "notes": Erase.CLEAR},
     ),

@@ -8,12 +8,14 @@ which rows go; the erasure receipt its lines and their wording. No list of their
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from app.i18n import ngettext
 from app.models import Base
 from app.record_labels import COMMON_KINDS, RECORDS, record
+from app.record_labels import declared as field_label_text
 from app.record_types import Erase, Kind, RecordLabels, Rows
 
 #: Receipt lines that count no table's rows, after the tables' (erasure wording).
@@ -37,9 +39,41 @@ def model(table: str) -> type[Any]:
     return _models()[table]
 
 
-def field_kind(table: str, field: str) -> Kind:
-    """What ``field`` of ``table`` holds (:class:`~app.record_types.Kind`)."""
-    return record(table).kinds.get(field) or COMMON_KINDS.get(field, Kind.VALUE)
+@dataclass(frozen=True)
+class Field:
+    """Everything the declarations say about one field, in one place."""
+
+    table: str
+    name: str
+    label: str  # N_-marked
+    kind: Kind
+    free_text: bool
+    restricted: bool
+    health: bool
+    erase: Erase  # what a stub keeps of it (rows erasure deletes go whole)
+
+
+def field(table: str, name: str) -> Field:
+    """The declaration of ``table``.``name``; ``KeyError`` if it has none."""
+    declared = record(table)
+    label = field_label_text(table, name)
+    if label is None:
+        raise KeyError(f"{table}.{name} is not declared")
+    return Field(
+        table=table,
+        name=name,
+        label=label,
+        kind=field_kind(table, name),
+        free_text=name in declared.free_text,
+        restricted=name in declared.restricted or "*" in declared.restricted,
+        health=name in declared.health,
+        erase=declared.erase.get(name, Erase.KEEP),
+    )
+
+
+def field_kind(table: str, name: str) -> Kind:
+    """What field ``name`` of ``table`` holds (:class:`~app.record_types.Kind`)."""
+    return record(table).kinds.get(name) or COMMON_KINDS.get(name, Kind.VALUE)
 
 
 @cache

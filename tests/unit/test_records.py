@@ -35,8 +35,13 @@ def test_every_column_of_every_model_is_declared_with_a_label_and_a_kind() -> No
     ]
     assert missing == []
     assert {r.table for r in record_labels.RECORDS} == set(TABLES)
-    kinds = {records.field_kind(n, c.key) for n, t in TABLES.items() for c in t.columns}
-    assert kinds == set(Kind)
+    fields = [records.field(n, c.key) for n, t in TABLES.items() for c in t.columns]
+    assert {f.kind for f in fields} == set(Kind)
+    assert {f.erase for f in fields} == set(Erase)
+    assert sorted(f"{f.table}.{f.name}" for f in fields if f.health) == [
+        "meetings.wellbeing",
+        "needs.domain",
+    ]
 
 
 def test_every_name_a_declaration_uses_is_a_column_of_its_table() -> None:
