@@ -79,8 +79,8 @@ def field_kind(table: str, name: str) -> Kind:
 @cache
 def sections() -> tuple[tuple[str, RecordLabels], ...]:
     """The subject access pack's sections in their order: (name, the record shown there)."""
-    shown = sorted((r for r in RECORDS if r.section), key=lambda r: r.section.order)  # type: ignore[union-attr]
-    return tuple(((r.section.name or r.table), r) for r in shown if r.section)
+    shown = sorted((r.section.order, r.section.name or r.table, r) for r in RECORDS if r.section)
+    return tuple((name, r) for _order, name, r in shown)
 
 
 def section_names() -> tuple[str, ...]:

@@ -1,6 +1,7 @@
 """Turning people and cases into anonymous counting stubs: shared by erasure and retention.
 
-A stub keeps what the quarterly summary counts and nothing that names anyone:
+What goes is declared with each record (:mod:`app.record_labels`: its ``rows`` and each
+field's ``Erase``); this module decides which rows belong to the erased. A stub keeps what the quarterly summary counts and nothing that names anyone:
 
 * a person keeps gender, the *quarter* of birth (see :func:`quarter_start`), nationality (it
   becomes a region), languages and the interpreter flag (they become language groups);

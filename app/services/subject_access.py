@@ -82,9 +82,8 @@ __all__ = [
     "write_subject_access_pack",
 ]
 FORMAT = "homeward-subject-access"
+#: The pack's sections in their order, as the records declare them (titles: ``section_title``).
 SECTIONS = section_names()
-#: Sections' titles (the PDF's and the JSON's headings), as the records declare them.
-SECTION_TITLES: dict[str, str] = {name: section_title(name) for name in SECTIONS}
 
 
 @dataclass(frozen=True)
@@ -285,7 +284,7 @@ def pack_headings(pack: SubjectAccessPack, language: str) -> dict[str, Any]:
     with thread_language(language):
         return {
             name: {
-                "title": _(SECTION_TITLES[name]),
+                "title": _(section_title(name)),
                 "fields": {
                     field: field_label(section_table(name), field)
                     for field in dict.fromkeys(f for r in records for f, _v in r.values)
