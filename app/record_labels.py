@@ -1,28 +1,24 @@
-"""What each kind of record and each of its fields is called, declared once per table.
+"""What each kind of record and each of its fields is and is called, declared once per table.
 
 One :class:`RecordLabels` per mapped table: the audit trail's name for the record
-(``entity``), its translatable label, how many of them an erasure receipt counts, and a label
-for every column (with the columns every table has, :data:`COMMON`). The audit trail's
-display, the subject access pack (PDF and JSON) and the erasure receipt read these; a test
-fails when a mapped column has no label here, or a label is untranslated in a shipped
+(``entity``), its translatable label, its subject access section (title and place), how an
+erasure receipt counts it, and for every column (with the columns every table has,
+:data:`COMMON`) a label, a :class:`Kind`, whether it is free text that may name someone,
+restricted or health data, and what an anonymous stub keeps of it (:class:`Erase`). The
+audit trail's display, the subject access pack (PDF and JSON), erasure and anonymisation
+(and their receipt) and the import's header matching read these, through :mod:`app.records`;
+a test fails when a mapped column has no label here, or a label is untranslated in a shipped
 language. Labels are marked with ``N_`` and translated at the moment of use.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 
 from app.i18n import N_, _, ngettext
+from app.record_types import Erase, Kind, RecordLabels, Rows, Section
 
-
-@dataclass(frozen=True)
-class RecordLabels:
-    table: str
-    entity: str  # the record's name in the audit trail ("consular_contact")
-    label: str  # N_-marked
-    fields: Mapping[str, str]  # column (or a field the pack adds) -> N_-marked label
-    count: Callable[[int], str] | None = field(default=None, compare=False)  # "{n} …", plural
+__all__ = ["Erase", "Kind", "RecordLabels", "Rows", "Section"]
 
 
 #: Columns every table has, and the links most have.
@@ -35,7 +31,15 @@ COMMON: Mapping[str, str] = {
     "person_id": N_("Person"),
     "notes": N_("Notes"),
 }
+#: The kinds of :data:`COMMON`'s columns.
+COMMON_KINDS: Mapping[str, Kind] = {
+    "id": Kind.INTERNAL,
+    "created_by": Kind.USER,
+    "case_id": Kind.LINK,
+    "person_id": Kind.LINK,
+}
 
+#: In the order an erasure receipt counts them.
 RECORDS: tuple[RecordLabels, ...] = (
     RecordLabels(
         "people",
@@ -59,33 +63,24 @@ RECORDS: tuple[RecordLabels, ...] = (
             "anonymised_at": N_("Anonymised"),
         },
         lambda n: ngettext("{n} person", "{n} people", n),
-    ),
-    RecordLabels(
-        "relationships",
-        "relationship",
-        N_("Relation"),
-        {
-            "related_person_id": N_("Related person"),
-            "kind": N_("Relation"),
-            "lives_together": N_("Lives together"),
-            "is_caregiver": N_("Caregiver"),
-            "other_person": N_("Other person"),
+        section=Section(N_("Personal details"), 0, "person"),
+        kinds={"anonymised_at": Kind.DETAIL},
+        free_text=("notes", "address"),
+        restricted=("national_id",),
+        rows=Rows.STUB,
+        erase={
+            "given_name": Erase.NAME,
+            "family_name": Erase.EMPTY,
+            "preferred_name": Erase.CLEAR,
+            "birth_date": Erase.QUARTER,
+            "birth_year_estimate": Erase.YEAR,
+            "country_of_origin": Erase.CLEAR,
+            "phone": Erase.CLEAR,
+            "email": Erase.CLEAR,
+            "address": Erase.CLEAR,
+            "national_id": Erase.CLEAR,
+            "notes": Erase.CLEAR,
         },
-        lambda n: ngettext("{n} relationship", "{n} relationships", n),
-    ),
-    RecordLabels(
-        "consents",
-        "consent",
-        N_("Consent"),
-        {
-            "scope": N_("Scope"),
-            "legal_basis": N_("Legal basis"),
-            "given_on": N_("Given"),
-            "expires_on": N_("Expires"),
-            "withdrawn_on": N_("Withdrawn"),
-            "recorded_by": N_("Recorded by"),
-        },
-        lambda n: ngettext("{n} consent", "{n} consents", n),
     ),
     RecordLabels(
         "cases",
@@ -121,6 +116,56 @@ RECORDS: tuple[RecordLabels, ...] = (
         lambda n: ngettext(
             "{n} case (kept as an anonymous stub)", "{n} cases (kept as anonymous stubs)", n
         ),
+        section=Section(N_("Cases"), 3),
+        kinds={
+            "reference_year": Kind.INTERNAL,
+            "reference_seq": Kind.INTERNAL,
+            "last_activity_at": Kind.INTERNAL,
+            "client_id": Kind.LINK,
+            "institution_id": Kind.LINK,
+            "worker_id": Kind.USER,
+            "volunteer_id": Kind.USER,
+            "anonymised_at": Kind.DETAIL,
+        },
+        free_text=("summary",),
+        restricted=("offence_category", "summary"),
+        rows=Rows.STUB,
+        erase={"summary": Erase.CLEAR, "offence_category": Erase.CLEAR},
+    ),
+    RecordLabels(
+        "relationships",
+        "relationship",
+        N_("Relation"),
+        {
+            "related_person_id": N_("Related person"),
+            "kind": N_("Relation"),
+            "lives_together": N_("Lives together"),
+            "is_caregiver": N_("Caregiver"),
+            "other_person": N_("Other person"),
+        },
+        lambda n: ngettext("{n} relationship", "{n} relationships", n),
+        section=Section(N_("Relationships"), 1),
+        kinds={"related_person_id": Kind.LINK},
+        free_text=("notes",),
+        rows=Rows.DELETE,
+    ),
+    RecordLabels(
+        "consents",
+        "consent",
+        N_("Consent"),
+        {
+            "scope": N_("Scope"),
+            "legal_basis": N_("Legal basis"),
+            "given_on": N_("Given"),
+            "expires_on": N_("Expires"),
+            "withdrawn_on": N_("Withdrawn"),
+            "recorded_by": N_("Recorded by"),
+        },
+        lambda n: ngettext("{n} consent", "{n} consents", n),
+        section=Section(N_("Consents"), 2),
+        kinds={"recorded_by": Kind.USER},
+        free_text=("notes",),
+        rows=Rows.DELETE,
     ),
     RecordLabels(
         "attachments",
@@ -134,6 +179,10 @@ RECORDS: tuple[RecordLabels, ...] = (
             "content": N_("Content"),
         },
         lambda n: ngettext("{n} attachment", "{n} attachments", n),
+        section=Section(N_("Attachments"), 14),
+        kinds={"content": Kind.INTERNAL, "sha256": Kind.DETAIL, "media_type": Kind.DETAIL},
+        restricted=("*",),
+        rows=Rows.DELETE,
     ),
     RecordLabels(
         "needs",
@@ -146,6 +195,13 @@ RECORDS: tuple[RecordLabels, ...] = (
             "met_on": N_("Met"),
         },
         lambda n: ngettext("{n} need", "{n} needs", n),
+        section=Section(N_("Needs"), 4),
+        free_text=("notes",),
+        # health data when the area is health, mental health or substance use
+        # (app.models.enums.RESTRICTED_NEED_DOMAINS): those rows are restricted
+        health=("domain",),
+        rows=Rows.STUB,
+        erase={"notes": Erase.CLEAR},
     ),
     RecordLabels(
         "meetings",
@@ -163,6 +219,13 @@ RECORDS: tuple[RecordLabels, ...] = (
             "follow_up_task_id": N_("Follow-up task"),
         },
         lambda n: ngettext("{n} meeting", "{n} meetings", n),
+        section=Section(N_("Meetings"), 5),
+        kinds={"recorded_by": Kind.USER, "follow_up_task_id": Kind.LINK},
+        free_text=("summary", "location"),
+        restricted=("summary", "wellbeing"),  # others' notes: a volunteer reads their own
+        health=("wellbeing",),
+        rows=Rows.STUB,
+        erase={"summary": Erase.EMPTY, "location": Erase.CLEAR, "follow_up_task_id": Erase.CLEAR},
     ),
     RecordLabels(
         "tasks",
@@ -178,6 +241,10 @@ RECORDS: tuple[RecordLabels, ...] = (
             "plan_offset_days": N_("Days from release"),
         },
         lambda n: ngettext("{n} task", "{n} tasks", n),
+        section=Section(N_("Tasks"), 6),
+        kinds={"assignee_id": Kind.USER},
+        free_text=("title", "notes"),
+        rows=Rows.DELETE,
     ),
     RecordLabels(
         "referrals",
@@ -194,6 +261,11 @@ RECORDS: tuple[RecordLabels, ...] = (
             "outcome": N_("Outcome"),
         },
         lambda n: ngettext("{n} referral", "{n} referrals", n),
+        section=Section(N_("Referrals"), 7),
+        kinds={"need_id": Kind.LINK, "organisation_id": Kind.LINK},
+        free_text=("outcome", "notes"),
+        rows=Rows.STUB,
+        erase={"outcome": Erase.CLEAR, "notes": Erase.CLEAR},
     ),
     RecordLabels(
         "child_visits",
@@ -217,6 +289,24 @@ RECORDS: tuple[RecordLabels, ...] = (
             "follow_up": N_("Follow-up"),
         },
         lambda n: ngettext("{n} child visit", "{n} child visits", n),
+        section=Section(N_("Child visits"), 8),
+        kinds={
+            "child_id": Kind.LINK,
+            "accompanying_adult_id": Kind.LINK,
+            "institution_id": Kind.LINK,
+            # shown as "accompanying_adult": the person's name, or this
+            "accompanying_adult_name": Kind.DETAIL,
+        },
+        free_text=("status_reason", "child_reaction", "follow_up", "accompanying_adult_name"),
+        restricted=("status_reason", "child_reaction", "follow_up"),
+        rows=Rows.STUB,
+        erase={
+            "status_reason": Erase.CLEAR,
+            "child_reaction": Erase.CLEAR,
+            "follow_up": Erase.CLEAR,
+            "accompanying_adult_name": Erase.CLEAR,
+            "accompanying_adult_id": Erase.UNLINK,
+        },
     ),
     RecordLabels(
         "visit_assessments",
@@ -230,6 +320,12 @@ RECORDS: tuple[RecordLabels, ...] = (
             "outcome": N_("Outcome"),
         },
         lambda n: ngettext("{n} visit assessment", "{n} visit assessments", n),
+        section=Section(N_("Visit assessments"), 9),
+        kinds={"child_id": Kind.LINK},
+        free_text=("notes",),
+        restricted=("notes",),
+        rows=Rows.STUB,
+        erase={"assessed_by": Erase.EMPTY, "notes": Erase.CLEAR},
     ),
     RecordLabels(
         "consular_contacts",
@@ -243,6 +339,11 @@ RECORDS: tuple[RecordLabels, ...] = (
             "outcome": N_("Outcome"),
         },
         lambda n: ngettext("{n} consular contact", "{n} consular contacts", n),
+        section=Section(N_("Consular contacts"), 10),
+        free_text=("notes",),
+        restricted=("*",),
+        rows=Rows.STUB,
+        erase={"notes": Erase.CLEAR},
     ),
     RecordLabels(
         "immigration_records",
@@ -250,6 +351,11 @@ RECORDS: tuple[RecordLabels, ...] = (
         N_("Immigration and transfer status"),
         {"status": N_("Status"), "since": N_("Since")},
         lambda n: ngettext("{n} immigration record", "{n} immigration records", n),
+        section=Section(N_("Immigration and transfer status"), 11),
+        free_text=("notes",),
+        restricted=("*",),
+        rows=Rows.STUB,
+        erase={"notes": Erase.CLEAR},
     ),
     RecordLabels(
         "family_abroad",
@@ -262,6 +368,11 @@ RECORDS: tuple[RecordLabels, ...] = (
             "contact_channel": N_("Channel"),
         },
         lambda n: ngettext("{n} family member abroad", "{n} family members abroad", n),
+        section=Section(N_("Family abroad"), 12),
+        free_text=("name", "notes"),
+        restricted=("*",),
+        rows=Rows.STUB,
+        erase={"name": Erase.CLEAR, "notes": Erase.CLEAR, "person_id": Erase.CLEAR},
     ),
     RecordLabels(
         "discrimination_reports",
@@ -274,6 +385,11 @@ RECORDS: tuple[RecordLabels, ...] = (
             "outcome": N_("Outcome"),
         },
         lambda n: ngettext("{n} discrimination report", "{n} discrimination reports", n),
+        section=Section(N_("Discrimination reports"), 13),
+        free_text=("description", "reported_to", "outcome"),
+        restricted=("*",),
+        rows=Rows.STUB,
+        erase={"description": Erase.EMPTY, "reported_to": Erase.CLEAR, "outcome": Erase.CLEAR},
     ),
     RecordLabels(
         "custody_events",
@@ -393,6 +509,9 @@ RECORDS: tuple[RecordLabels, ...] = (
             "fields": N_("Fields"),
             "mac": N_("Integrity code"),
         },
+        section=Section(N_("Who looked at or changed the records (audit trail)"), 15),
+        kinds={"mac": Kind.INTERNAL, "user_id": Kind.USER, "entity_id": Kind.LINK},
+        erase={"person_id": Erase.UNLINK, "case_id": Erase.UNLINK},
     ),
     RecordLabels(
         "erasure_receipts",
@@ -404,6 +523,7 @@ RECORDS: tuple[RecordLabels, ...] = (
             "action": N_("Action"),
             "counts": N_("Counts"),
         },
+        kinds={"user_id": Kind.USER},
     ),
     RecordLabels(
         "export_records",
@@ -417,6 +537,7 @@ RECORDS: tuple[RecordLabels, ...] = (
             "file_sha256": N_("Checksum (SHA-256)"),
             "figure_set": N_("Figures published"),
         },
+        kinds={"user_id": Kind.USER},
     ),
     RecordLabels(
         "import_batches",
@@ -442,12 +563,16 @@ RECORDS: tuple[RecordLabels, ...] = (
             "import_id": N_("Import"),
             "batch_no": N_("Batch"),
         },
+        kinds={"record_id": Kind.LINK},
+        rows=Rows.DELETE,
     ),
     RecordLabels(
         "recent_views",
         "recent_view",
         N_("Recently opened case"),
         {"user_id": N_("User"), "viewed_at": N_("Opened")},
+        kinds={"user_id": Kind.USER},
+        rows=Rows.DELETE,
     ),
     RecordLabels(
         "drafts",
@@ -455,6 +580,9 @@ RECORDS: tuple[RecordLabels, ...] = (
         N_("Unsaved draft"),
         {"user_id": N_("User"), "kind": N_("Kind"), "payload": N_("Typed text")},
         lambda n: ngettext("{n} unsaved draft", "{n} unsaved drafts", n),
+        kinds={"user_id": Kind.USER},
+        free_text=("payload",),  # JSON of what was typed: a name in it is redacted the same way
+        rows=Rows.DELETE,
     ),
     RecordLabels(
         "case_search_index",

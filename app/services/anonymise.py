@@ -1,6 +1,7 @@
 """Turning people and cases into anonymous counting stubs: shared by erasure and retention.
 
-A stub keeps what the quarterly summary counts and nothing that names anyone:
+What goes is declared with each record (:mod:`app.record_labels`: its ``rows`` and each
+field's ``Erase``); this module decides which rows belong to the erased. A stub keeps what the quarterly summary counts and nothing that names anyone:
 
 * a person keeps gender, the *quarter* of birth (see :func:`quarter_start`), nationality (it
   becomes a region), languages and the interpreter flag (they become language groups);
@@ -34,6 +35,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, delete, false, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from app import records
 from app.models import (
     Attachment,
     AuditEvent,
@@ -50,13 +52,13 @@ from app.models import (
     Meeting,
     Need,
     Person,
-    RecentView,
     Referral,
     Relationship,
     Task,
     VisitAssessment,
     utcnow,
 )
+from app.record_types import Erase, Rows
 from app.security.permissions import internal, pure
 from app.services import name_match
 from app.services.context import ServiceContext
@@ -66,23 +68,19 @@ from app.store.engine import KeyHolder, open_connection
 ERASED_NAME = "Erased"
 _CHUNK = 500
 
-#: Every free-text column that may name someone: (model, column names).
-FREE_TEXT: tuple[tuple[type[Any], tuple[str, ...]], ...] = (
-    (Person, ("notes", "address")),
-    (Relationship, ("notes",)),
-    (Case, ("summary",)),
-    (Need, ("notes",)),
-    (Task, ("title", "notes")),
-    (Meeting, ("summary", "location")),
-    (Referral, ("outcome", "notes")),
-    (Consent, ("notes",)),
-    (ChildVisit, ("status_reason", "child_reaction", "follow_up", "accompanying_adult_name")),
-    (VisitAssessment, ("notes",)),
-    (ConsularContact, ("notes",)),
-    (ImmigrationRecord, ("notes",)),
-    (FamilyAbroad, ("name", "notes")),
-    (DiscriminationReport, ("description", "reported_to", "outcome")),
-    (Draft, ("payload",)),  # JSON of what was typed: a name in it is redacted the same way
+#: Every free-text column that may name someone: (model, column names), as declared.
+FREE_TEXT: tuple[tuple[type[Any], tuple[str, ...]], ...] = records.free_text()
+#: Rows that belong to a case and nothing else: stubbed or deleted with it (the declarations
+#: say which, and what a stub keeps).
+_CASE_TABLES = (
+    "needs",
+    "meetings",  # before tasks: a meeting's follow-up task link goes first
+    "tasks",
+    "referrals",
+    "consular_contacts",
+    "immigration_records",
+    "discrimination_reports",
+    "recent_views",
 )
 
 
@@ -244,6 +242,25 @@ def _blank(session: Session, model: type[Any], clause: ColumnElement[bool], **va
     )
 
 
+def _erase(session: Session, table: str, clause: ColumnElement[bool], now: Any) -> None:
+    """Stub or delete the rows of ``table`` that ``clause`` selects, as the table declares."""
+    model = records.model(table)
+    how = records.rows(table)
+    if how is Rows.DELETE:
+        session.execute(delete(model).where(clause))
+    elif how is Rows.STUB:
+        _blank(session, model, clause, **records.stub_values(table), updated_at=now)
+
+
+def _person_stub(birth_date: date | None, year: int | None) -> dict[str, Any]:
+    values = records.stub_values("people")
+    values.update(dict.fromkeys(records.erased("people", Erase.NAME), ERASED_NAME))
+    values.update(dict.fromkeys(records.erased("people", Erase.QUARTER), quarter_start(birth_date)))
+    birth_year = birth_date.year if birth_date is not None else year
+    values.update(dict.fromkeys(records.erased("people", Erase.YEAR), birth_year))
+    return values
+
+
 @internal
 def apply(session: Session, plan: Plan) -> None:
     """Make the stubs (see the module docstring). Runs in the caller's transaction."""
@@ -255,56 +272,14 @@ def apply(session: Session, plan: Plan) -> None:
             session,
             Case,
             _in(Case.id, ids),
-            summary=None,
-            offence_category=None,
+            **records.stub_values("cases"),
             anonymised_at=now,
             updated_at=now,
         )
-        _blank(session, Need, _case_rows(Need, sub), notes=None, updated_at=now)
-        _blank(
-            session,
-            Meeting,
-            _case_rows(Meeting, sub),
-            summary="",
-            location=None,
-            follow_up_task_id=None,
-            updated_at=now,
-        )
-        session.execute(delete(Task).where(_case_rows(Task, sub)))
-        _blank(
-            session, Referral, _case_rows(Referral, sub), outcome=None, notes=None, updated_at=now
-        )
-        _blank(
-            session, ConsularContact, _case_rows(ConsularContact, sub), notes=None, updated_at=now
-        )
-        _blank(
-            session,
-            ImmigrationRecord,
-            _case_rows(ImmigrationRecord, sub),
-            notes=None,
-            updated_at=now,
-        )
-        _blank(
-            session,
-            DiscriminationReport,
-            _case_rows(DiscriminationReport, sub),
-            description="",
-            reported_to=None,
-            outcome=None,
-            updated_at=now,
-        )
-        session.execute(delete(RecentView).where(_in(RecentView.case_id, ids)))
-    visits = _visit_rows(plan)
-    _blank(
-        session,
-        ChildVisit,
-        visits,
-        status_reason=None,
-        child_reaction=None,
-        follow_up=None,
-        accompanying_adult_name=None,
-        updated_at=now,
-    )
+        for table in _CASE_TABLES:
+            _erase(session, table, _case_rows(records.model(table), sub), now)
+    _erase(session, "child_visits", _visit_rows(plan), now)
+    # Erase.UNLINK: the accompanying adult's link, on the erased cases' visits and their own
     _blank(
         session,
         ChildVisit,
@@ -313,27 +288,22 @@ def apply(session: Session, plan: Plan) -> None:
         ),
         accompanying_adult_id=None,
     )
-    _blank(
+    _erase(
         session,
-        VisitAssessment,
+        "visit_assessments",
         or_(_case_rows(VisitAssessment, plan), _in(VisitAssessment.child_id, plan.people)),
-        assessed_by="",
-        notes=None,
-        updated_at=now,
+        now,
     )
-    _blank(
+    _erase(
         session,
-        FamilyAbroad,
+        "family_abroad",
         or_(_case_rows(FamilyAbroad, plan), _in(FamilyAbroad.person_id, plan.people)),
-        name=None,
-        notes=None,
-        person_id=None,
-        updated_at=now,
+        now,
     )
-    session.execute(delete(Draft).where(_draft_rows(plan)))
-    session.execute(delete(Attachment).where(_attachment_rows(plan)))
-    session.execute(delete(Consent).where(_in(Consent.person_id, plan.people)))
-    session.execute(delete(Relationship).where(_relationship_rows(plan)))
+    _erase(session, "drafts", _draft_rows(plan), now)
+    _erase(session, "attachments", _attachment_rows(plan), now)
+    _erase(session, "consents", _in(Consent.person_id, plan.people), now)
+    _erase(session, "relationships", _relationship_rows(plan), now)
     for person_id, birth_date, year in session.execute(
         select(Person.id, Person.birth_date, Person.birth_year_estimate).where(
             _in(Person.id, plan.people)
@@ -343,26 +313,18 @@ def apply(session: Session, plan: Plan) -> None:
             session,
             Person,
             Person.id == person_id,
-            given_name=ERASED_NAME,
-            family_name="",
-            preferred_name=None,
-            birth_date=quarter_start(birth_date),
-            birth_year_estimate=birth_date.year if birth_date is not None else year,
-            country_of_origin=None,
-            phone=None,
-            email=None,
-            address=None,
-            national_id=None,
-            notes=None,
+            **_person_stub(birth_date, year),
             anonymised_at=now,
             updated_at=now,
         )
+    # Erase.UNLINK: events keep their place in the chain, not their link to the erased
     _blank(session, AuditEvent, _in(AuditEvent.person_id, plan.people), person_id=None)
     _blank(session, AuditEvent, _in(AuditEvent.case_id, plan.cases), case_id=None)
-    session.execute(
-        delete(ImportKey).where(
-            or_(_in(ImportKey.record_id, plan.people), _in(ImportKey.record_id, plan.cases))
-        )
+    _erase(
+        session,
+        "import_keys",
+        or_(_in(ImportKey.record_id, plan.people), _in(ImportKey.record_id, plan.cases)),
+        now,
     )
     _refresh_search(session, plan)
 

@@ -30,6 +30,7 @@ from app.models.enums import (
     Priority,
     ReferralSource,
 )
+from app.records import restricted_fields
 from app.security.permissions import Permission, internal, pure, requires
 from app.services import validation as v
 from app.services.audit_log import AuditAction, log, log_on_cursor
@@ -94,7 +95,7 @@ class CaseView(CaseInput):
 
 
 #: Left out for volunteers (DESIGN.md §4): the offence (GDPR Art. 10) and staff's summary.
-RESTRICTED_CASE_FIELDS = ("offence_category", "summary")
+RESTRICTED_CASE_FIELDS = restricted_fields("cases")  # hidden from volunteers
 
 
 class CaseRow(NamedTuple):

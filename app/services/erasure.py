@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -21,11 +20,11 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import record_labels
 from app.errors import NotFoundError, ValidationError
-from app.i18n import _, ngettext
+from app.i18n import _
 from app.i18n_formats import number
 from app.models import Case, ErasureReceipt, Person, User
+from app.records import count_wording, receipt_lines
 from app.security.permissions import Permission, internal, pure, requires
 from app.services import anonymise
 from app.services.audit_log import AuditAction, log
@@ -202,42 +201,14 @@ def list_receipts(ctx: ServiceContext, *, limit: int = 200) -> list[Receipt]:
         return [receipt_from_row(row, name or "") for row, name in rows]
 
 
-#: The receipt's lines, in the order they are printed: tables (labelled by their declaration
-#: in :mod:`app.record_labels`), then what is not a table.
-RECEIPT_ORDER = (
-    "people",
-    "cases",
-    "relationships",
-    "consents",
-    "attachments",
-    "needs",
-    "meetings",
-    "tasks",
-    "referrals",
-    "child_visits",
-    "visit_assessments",
-    "consular_contacts",
-    "immigration_records",
-    "family_abroad",
-    "discrimination_reports",
-    "drafts",
-    "audit_links",
-    "mentions",
-)
-_NOT_TABLES: dict[str, Callable[[int], str]] = {
-    "audit_links": lambda n: ngettext("{n} audit event unlinked", "{n} audit events unlinked", n),
-    "mentions": lambda n: ngettext(
-        "{n} mention in other records", "{n} mentions in other records", n
-    ),
-}
+#: The receipt's lines, in the order they are printed: the tables erasure touches (counted
+#: in their declaration's words, :mod:`app.record_labels`), then what is not a table.
+RECEIPT_ORDER = receipt_lines()
 
 
 @pure
 def count_label(table: str, n: int) -> str:
-    count = _NOT_TABLES.get(table) or record_labels.record(table).count
-    if count is None:
-        raise KeyError(f"{table} has no count label")
-    return count(n).format(n=number(n))
+    return count_wording(table)(n).format(n=number(n))
 
 
 @pure

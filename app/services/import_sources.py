@@ -31,25 +31,38 @@ from app.store.search import fold
 MAX_FILE_BYTES = 200 * 1024 * 1024
 _FIELD_LIMIT = 64 * 1024 * 1024  # one cell; the validation reports what is too long
 
+
+def _person(field: str) -> str:
+    """A person's field, labelled as its declaration (:mod:`app.record_labels`) labels it."""
+    text = record_labels.declared("people", field)
+    assert text is not None, field
+    return text
+
+
 #: Homeward fields a column can fill, with their labels (person first, then case).
 TARGETS: dict[str, str] = {
     "external_id": N_("Client number in the old system"),
-    "given_name": N_("Given name"),
-    "family_name": N_("Family name"),
+    "given_name": _person("given_name"),
+    "family_name": _person("family_name"),
     "full_name": N_("Full name (split into given and family name)"),
-    "preferred_name": N_("Preferred name"),
-    "birth_date": N_("Date of birth"),
+    "preferred_name": _person("preferred_name"),
+    "birth_date": _person("birth_date"),
     "birth_year": N_("Birth year (if the date is not known)"),
-    "gender": N_("Gender"),
-    "nationality": N_("Nationality"),
-    "country_of_origin": N_("Country of origin"),
-    "languages": N_("Languages"),
-    "interpreter_needed": N_("Interpreter needed"),
-    "phone": N_("Phone"),
-    "email": N_("E-mail"),
-    "address": N_("Address"),
-    "national_id": N_("National ID"),
-    "notes": N_("Notes"),
+    **{
+        field: _person(field)
+        for field in (
+            "gender",
+            "nationality",
+            "country_of_origin",
+            "languages",
+            "interpreter_needed",
+            "phone",
+            "email",
+            "address",
+            "national_id",
+            "notes",
+        )
+    },
     "case_kind": N_("Case: kind"),
     "case_opened_on": N_("Case: opened on"),
     "case_status": N_("Case: status"),

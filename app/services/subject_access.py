@@ -28,7 +28,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from app.errors import NotFoundError
-from app.i18n import N_, _, current_language, thread_language
+from app.i18n import _, current_language, thread_language
 from app.models import (
     Attachment,
     AuditEvent,
@@ -53,110 +53,37 @@ from app.models import (
     utcnow,
 )
 from app.record_labels import field_label
+from app.record_types import Kind
+from app.records import field_kind, free_text_columns, section_names, section_title
 from app.security.permissions import Permission, pure, requires
 from app.services import name_match
-from app.services.anonymise import FREE_TEXT
 from app.services.audit_log import AuditAction, log
 from app.services.context import ServiceContext
 from app.services.jobs import CancelFlag, Progress, Steps
+from app.services.subject_access_pack import (
+    AttachmentFile,
+    Record,
+    ReviewItem,
+    SubjectAccessPack,
+    section_table,
+)
+from app.services.subject_access_pdf import render_pdf
 from app.services.workspace import organisation_name
 from app.store.files import atomic_write
 
+__all__ = [
+    "AttachmentFile",
+    "Record",
+    "ReviewItem",
+    "SubjectAccessPack",
+    "pack_json",
+    "section_table",
+    "subject_access_pack",
+    "write_subject_access_pack",
+]
 FORMAT = "homeward-subject-access"
-#: Columns that hold a user's id: shown as the user's name.
-_USER_COLUMNS = {"created_by", "worker_id", "volunteer_id", "recorded_by", "assignee_id", "user_id"}
-#: Never shown: bookkeeping and binary content (attachments are listed separately).
-_HIDDEN = {"content", "mac", "reference_year", "reference_seq", "last_activity_at"}
-_FREE = {model.__tablename__: set(columns) for model, columns in FREE_TEXT}
-
-#: Sections in the order they are shown, with their titles (the PDF's and the JSON's headings).
-SECTION_TITLES: dict[str, str] = {
-    "person": N_("Personal details"),
-    "relationships": N_("Relationships"),
-    "consents": N_("Consents"),
-    "cases": N_("Cases"),
-    "needs": N_("Needs"),
-    "meetings": N_("Meetings"),
-    "tasks": N_("Tasks"),
-    "referrals": N_("Referrals"),
-    "child_visits": N_("Child visits"),
-    "visit_assessments": N_("Visit assessments"),
-    "consular_contacts": N_("Consular contacts"),
-    "immigration_records": N_("Immigration and transfer status"),
-    "family_abroad": N_("Family abroad"),
-    "discrimination_reports": N_("Discrimination reports"),
-    "attachments": N_("Attachments"),
-    "audit_events": N_("Who looked at or changed the records (audit trail)"),
-}
-SECTIONS = (
-    "person",
-    "relationships",
-    "consents",
-    "cases",
-    "needs",
-    "meetings",
-    "tasks",
-    "referrals",
-    "child_visits",
-    "visit_assessments",
-    "consular_contacts",
-    "immigration_records",
-    "family_abroad",
-    "discrimination_reports",
-    "attachments",
-    "audit_events",
-)
-
-
-@dataclass(frozen=True)
-class Record:
-    """One row, as (field name, value) pairs: text, numbers, booleans, enum members or None."""
-
-    section: str
-    id: uuid.UUID
-    values: tuple[tuple[str, Any], ...]
-
-    def get(self, name: str) -> Any:
-        return dict(self.values).get(name)
-
-
-@dataclass(frozen=True)
-class ReviewItem:
-    """Third-party data to look at before the pack is released."""
-
-    section: str
-    record_id: uuid.UUID
-    field: str
-    reason: str  # "family_member", "other_person" or "name_in_text"
-    other_name: str
-
-
-@dataclass(frozen=True)
-class AttachmentFile:
-    id: uuid.UUID
-    filename: str
-    media_type: str
-    size: int
-    sha256: str
-    content: bytes
-
-
-@dataclass(frozen=True)
-class SubjectAccessPack:
-    person_id: uuid.UUID
-    person_name: str
-    organisation: str
-    generated_at: datetime
-    sections: tuple[tuple[str, tuple[Record, ...]], ...]
-    attachments: tuple[AttachmentFile, ...]
-    review: tuple[ReviewItem, ...]
-
-    def section(self, name: str) -> tuple[Record, ...]:
-        return dict(self.sections).get(name, ())
-
-    @property
-    def records(self) -> int:
-        return sum(len(records) for _name, records in self.sections)
+#: The pack's sections in their order, as the records declare them (titles: ``section_title``).
+SECTIONS = section_names()
 
 
 @dataclass(frozen=True)
@@ -191,13 +118,15 @@ class _Collector:
         if (section, row.id) in self._seen:
             return None
         self._seen.add((section, row.id))
+        table = row.__table__.name
         values: list[tuple[str, Any]] = []
         for column in row.__table__.columns:
             name = column.key
-            if name in _HIDDEN or name == "id":
+            kind = field_kind(table, name)
+            if kind is Kind.INTERNAL:
                 continue
             value = getattr(row, name)
-            if name in _USER_COLUMNS:
+            if kind is Kind.USER:
                 value = self.users.get(value, "") if value is not None else None
             values.append((name, _plain(value)))
         values.extend((k, _plain(v)) for k, v in extra.items())
@@ -320,7 +249,7 @@ def _flag_names_in_text(c: _Collector, person_id: uuid.UUID) -> None:
     texts: list[tuple[Record, str, str]] = []
     for records in c.sections.values():
         for record in records:
-            free = _FREE.get(_table(record.section), set())
+            free = free_text_columns(section_table(record.section))
             texts.extend(
                 (record, name, value)
                 for name, value in record.values
@@ -349,22 +278,13 @@ def _flag_names_in_text(c: _Collector, person_id: uuid.UUID) -> None:
 
 
 @pure
-def section_table(section: str) -> str:
-    """The table a section's records come from (its labels' declaration)."""
-    return "people" if section == "person" else section
-
-
-_table = section_table
-
-
-@pure
 def pack_headings(pack: SubjectAccessPack, language: str) -> dict[str, Any]:
     """Each section's title and the labels of its fields, in ``language`` (the JSON's
     headings, so a reader of the file need not guess what ``transport_amount_minor`` is)."""
     with thread_language(language):
         return {
             name: {
-                "title": _(SECTION_TITLES[name]),
+                "title": _(section_title(name)),
                 "fields": {
                     field: field_label(section_table(name), field)
                     for field in dict.fromkeys(f for r in records for f, _v in r.values)
@@ -489,8 +409,6 @@ def write_subject_access_pack(
 
     Both files are written atomically; the export is audited and recorded (hashes only).
     """
-    from app.services.subject_access_pdf import render_pdf
-
     steps = Steps(progress, cancel)
     language = language or current_language()
     pack = subject_access_pack(ctx, person_id, progress=progress, cancel=cancel)

@@ -32,9 +32,11 @@ from reportlab.platypus import (
 from app.i18n import N_, _, ngettext, thread_language
 from app.labels import audit_action_label, audit_fields_label, label, record_type_label
 from app.record_labels import field_label
+from app.record_types import Kind
+from app.records import field_kind, section_title
 from app.security.permissions import pure
 from app.services.reports import fonts
-from app.services.subject_access import SECTION_TITLES, Record, SubjectAccessPack, section_table
+from app.services.subject_access_pack import Record, SubjectAccessPack, section_table
 
 _MAX_CELL = 4000  # characters of one value shown in the PDF (the JSON has all of it)
 
@@ -43,29 +45,18 @@ REASONS: dict[str, str] = {
     "other_person": N_("another person's details"),
     "name_in_text": N_("another person's name in the text"),
 }
-#: Link columns the reader needs no id for (the record's place in the pack says it).
-_SKIP = {
-    "person_id",
-    "related_person_id",
-    "client_id",
-    "case_id",
-    "child_id",
-    "entity_id",
-    "accompanying_adult_id",
-    "institution_id",
-    "organisation_id",
-    "need_id",
-    "follow_up_task_id",
-    "sha256",
-    "media_type",
-    "anonymised_at",
-    "accompanying_adult_name",  # shown as "accompanying_adult", the person's name or this
-}
+#: Kinds of field the PDF leaves to the JSON: ids of linked records (the record's place in the
+#: pack says it) and technical details.
+_JSON_ONLY = {Kind.LINK, Kind.DETAIL}
 
 
 def _label(section: str, field: str) -> str:
     """The field's label as :mod:`app.record_labels` declares it (a test checks every one)."""
     return field_label(section_table(section), field)
+
+
+def _json_only(section: str, field: str) -> bool:
+    return field_kind(section_table(section), field) in _JSON_ONLY
 
 
 def _event_value(field: str, value: Any, entity: str | None) -> Any:
@@ -125,7 +116,7 @@ def _lines(pack: SubjectAccessPack) -> Iterator[tuple[str, str]]:
             "body",
         )
         for item in pack.review:
-            title = _(SECTION_TITLES.get(item.section, item.section))
+            title = _(section_title(item.section))
             yield (
                 _("{section}, {field}: {reason} — {name}").format(
                     section=title,
@@ -139,11 +130,11 @@ def _lines(pack: SubjectAccessPack) -> Iterator[tuple[str, str]]:
         yield _("No other person's data was found. Read the pack once before it is sent."), "body"
     yield "", "pagebreak"
     flagged = {(i.record_id, i.field) for i in pack.review}
-    for section, records in pack.sections:
-        if not records:
+    for section, rows in pack.sections:
+        if not rows:
             continue
-        yield _(SECTION_TITLES.get(section, section)), "h2"
-        for record in records:
+        yield _(section_title(section)), "h2"
+        for record in rows:
             yield from _record_lines(record, flagged)
             yield "", "record-end"
 
@@ -151,7 +142,7 @@ def _lines(pack: SubjectAccessPack) -> Iterator[tuple[str, str]]:
 def _record_lines(record: Record, flagged: set[tuple[Any, str]]) -> Iterator[tuple[str, str]]:
     event = record.section == "audit_events"
     for field, value in record.values:
-        if field in _SKIP or value is None or value == "":
+        if value is None or value == "" or _json_only(record.section, field):
             continue
         if event:  # what happened, to which record, which fields: as words
             value = _event_value(field, value, record.get("entity_type"))

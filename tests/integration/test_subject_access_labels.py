@@ -10,9 +10,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from babel.messages.pofile import read_po
 from reportlab.pdfbase.ttfonts import TTFError
 
+from app import record_labels, records
 from app.i18n import thread_language
+from app.record_types import Kind
 from app.services import subject_access
 from app.services.context import ServiceContext
 from app.services.reports import fonts
@@ -78,3 +81,52 @@ def test_the_pdf_never_falls_back_to_helvetica(
     monkeypatch.setattr(fonts.pdfmetrics, "getRegisteredFontNames", lambda: [])
     with pytest.raises((OSError, TTFError)):
         render_pdf(pack, "ru")
+
+
+def _catalogue(language: str) -> dict[str, str]:
+    """msgid → msgstr of the shipped .po (``en``: every text is its own)."""
+    if language == "en":
+        return {}
+    path = Path(__file__).resolve().parents[2] / "translations" / language / "LC_MESSAGES"
+    with (path / "messages.po").open("rb") as f:
+        return {
+            m.id: m.string
+            for m in read_po(f)
+            if isinstance(m.id, str) and m.id and not m.context and not m.fuzzy
+        }
+
+
+@pytest.mark.parametrize("language", ["en", "nb", "ru", "ro"])
+def test_every_section_and_field_is_shown_as_its_declaration_says(
+    ctx: ServiceContext, language: str
+) -> None:
+    """The pack's text layer, section by section and field by field: each title and label the
+    declared one, in the catalogue's words (never a column name, never English in nb/ru/ro),
+    and only the fields the declarations show in the PDF."""
+    a = make_client(ctx, "A")
+    pack = subject_access.subject_access_pack(ctx, a.person_id)
+    words = _catalogue(language)
+
+    def said(msgid: str) -> str:
+        return words[msgid] if language != "en" else msgid
+
+    with thread_language(language):
+        lines = list(_lines(pack))
+    filled = [name for name, rows in pack.sections if rows]
+    assert filled == list(records.section_names())  # a full case fills every section
+    titles = [text for text, style in lines if style == "h2"][1:]  # after the review page's
+    assert titles == [said(records.section_title(name)) for name in filled]
+    expected = []
+    for name, rows in pack.sections:
+        table = records.section_record(name).table
+        for row in rows:
+            for field, value in row.values:
+                if value is None or value == "":
+                    continue
+                if records.field_kind(table, field) in (Kind.LINK, Kind.DETAIL):
+                    continue
+                expected.append(said(str(record_labels.declared(table, field))))
+    labels = [style[6:].removesuffix(" ⚑") for _text, style in lines if style.startswith("field:")]
+    assert labels == expected
+    assert len(set(labels)) >= 40
+    assert [label for label in labels if re.search(r"[a-z]_[a-z]", label)] == []
