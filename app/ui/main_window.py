@@ -1,7 +1,8 @@
 """The main window: a sidebar of pages, a status bar with who is signed in and a Lock button.
 
 It owns nothing but layout: each page is its own class (app/ui/pages) and gets the service
-context, the operations runner and the change bus from here.
+context, the operations runner, the change bus and this window as its
+:class:`app.ui.navigator.Navigator` from here.
 """
 
 from __future__ import annotations
@@ -153,7 +154,7 @@ class MainWindow(QMainWindow):
                 ("admin", _("Admin"), AdminPage, icons.SP_ComputerIcon),
             ]
         for key, text, cls, icon in entries:
-            page = cls(self)
+            page = cls(self.ctx, self.ops, self.bus, self)
             page.setObjectName(f"page-{key}")
             self.pages[key] = page
             self.stack.addWidget(page)
@@ -219,6 +220,9 @@ class MainWindow(QMainWindow):
         if user_id is None:
             return ""
         return self._user_names.get(user_id, _("a former user"))
+
+    def set_idle_minutes(self, minutes: int) -> None:
+        self.idle_minutes_did_change.emit(minutes)
 
     def _busy(self, busy: bool, text: str) -> None:
         self.busy.setText((text or _("Working…")) if busy else "")
