@@ -1,7 +1,8 @@
 """The main window: a sidebar of pages, a status bar with who is signed in and a Lock button.
 
-It owns nothing but layout: each page is its own class (app/ui/pages) and gets the service
-context, the operations runner and the change bus from here.
+It owns nothing but layout: each page is its own class (app/ui/pages), declared once in
+:mod:`app.ui.page_registry`, and gets the service context, the operations runner, the change
+bus and this window as its :class:`app.ui.navigator.Navigator` from here.
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.i18n import LANGUAGES, _, current_language, pgettext
+from app.i18n import LANGUAGES, _, current_language
 from app.labels import label
+from app.models.enums import Role
 from app.services.context import ServiceContext
 from app.ui.language import LANGUAGE_NAMES
 from app.ui.operations import ChangeBus, Operations
@@ -95,7 +97,7 @@ class MainWindow(QMainWindow):
         row.addWidget(self.stack, 1)
         self.setCentralWidget(body)
         self.pages: dict[str, Page] = {}
-        self._build_pages(actor.is_volunteer, actor.role.value == "coordinator")
+        self._build_pages(actor.role)
         self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.sidebar.setCurrentRow(0)
 
@@ -121,43 +123,18 @@ class MainWindow(QMainWindow):
         ops.busy_did_change.connect(self._busy)
         self._restore_geometry()
 
-    def _build_pages(self, volunteer: bool, coordinator: bool) -> None:
-        from app.ui.pages.admin import AdminPage
-        from app.ui.pages.cases import CasesPage
-        from app.ui.pages.people import PeoplePage
-        from app.ui.pages.reports import ReportsPage
-        from app.ui.pages.tasks import TasksPage
-        from app.ui.pages.today import TodayPage
-        from app.ui.pages.visits import VisitsPage
+    def _build_pages(self, role: Role) -> None:
+        # Imported here, not at the top: the pages bring the reports and PDF machinery, which
+        # the sign-in window (shown before any main window) does not need to wait for.
+        from app.ui.page_registry import pages_for
 
-        icons = QStyle.StandardPixmap
-        entries: list[tuple[str, str, type[Page], QStyle.StandardPixmap]] = [
-            ("today", _("Today"), TodayPage, icons.SP_FileDialogInfoView),
-            ("cases", _("Cases"), CasesPage, icons.SP_DirIcon),
-            ("people", _("People"), PeoplePage, icons.SP_FileDialogContentsView),
-            ("tasks", _("Tasks"), TasksPage, icons.SP_DialogApplyButton),
-            ("visits", _("Visits"), VisitsPage, icons.SP_FileDialogListView),
-        ]
-        if not volunteer:
-            from app.ui.pages.releases import ReleasesPage
-
-            entries.append(("releases", _("Releases"), ReleasesPage, icons.SP_ArrowForward))
-        if coordinator:
-            entries += [
-                (
-                    "reports",
-                    pgettext("page", "Reports"),
-                    ReportsPage,
-                    icons.SP_FileDialogDetailedView,
-                ),
-                ("admin", _("Admin"), AdminPage, icons.SP_ComputerIcon),
-            ]
-        for key, text, cls, icon in entries:
-            page = cls(self)
-            page.setObjectName(f"page-{key}")
-            self.pages[key] = page
+        for spec in pages_for(role):
+            page = spec.make(self.ctx, self.ops, self.bus, self)
+            page.setObjectName(f"page-{spec.key}")
+            self.pages[spec.key] = page
             self.stack.addWidget(page)
-            item = QListWidgetItem(self.style().standardIcon(icon), text)
+            text = spec.title()
+            item = QListWidgetItem(self.style().standardIcon(spec.icon), text)
             item.setData(Qt.ItemDataRole.AccessibleTextRole, text)
             self.sidebar.addItem(item)
 
@@ -219,6 +196,9 @@ class MainWindow(QMainWindow):
         if user_id is None:
             return ""
         return self._user_names.get(user_id, _("a former user"))
+
+    def set_idle_minutes(self, minutes: int) -> None:
+        self.idle_minutes_did_change.emit(minutes)
 
     def _busy(self, busy: bool, text: str) -> None:
         self.busy.setText((text or _("Working…")) if busy else "")

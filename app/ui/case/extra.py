@@ -10,17 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 
 from app.models.enums import CaseKind
 from app.services.cases import CaseView
+from app.ui.case.host import CaseHost
 from app.ui.tables import ListTable
 from app.ui.widgets import warn
-
-if TYPE_CHECKING:
-    from app.ui.case.workspace import CaseWorkspace
 
 
 class KindTab(Protocol):
@@ -33,7 +31,7 @@ class CaseTab(QWidget):
     """The start of a kind tab: its case workspace, the case shown (``None`` once cleared) and
     a column flush with the tab's edges for the tab's own widgets."""
 
-    def __init__(self, workspace: CaseWorkspace) -> None:
+    def __init__(self, workspace: CaseHost) -> None:
         super().__init__()
         self.ws = workspace
         self.case: CaseView | None = None
@@ -58,7 +56,7 @@ class TabSpec:
     key: str
     title: Callable[[], str]  # translated at use
     kinds: frozenset[CaseKind]
-    make: Callable[[CaseWorkspace], QWidget]
+    make: Callable[[CaseHost], QWidget]
     #: Shown to volunteers too? (The services decide what they actually get.)
     volunteers: bool = False
 

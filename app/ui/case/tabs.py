@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
@@ -11,14 +11,12 @@ from app.i18n import _
 from app.models.enums import NeedStatus, ReferralStatus
 from app.services import attachments, exports, needs, tasks
 from app.ui import export_folder
+from app.ui.case.host import CaseHost
 from app.ui.tables import ListTable
 from app.ui.widgets import button_row, warn
 
-if TYPE_CHECKING:
-    from app.ui.case.workspace import CaseWorkspace
 
-
-def actions_for(workspace: CaseWorkspace, key: str, table: ListTable) -> QWidget:
+def actions_for(workspace: CaseHost, key: str, table: ListTable) -> QWidget:
     page = QWidget()
     layout = QVBoxLayout(page)
     layout.setContentsMargins(0, 6, 0, 0)
@@ -29,7 +27,7 @@ def actions_for(workspace: CaseWorkspace, key: str, table: ListTable) -> QWidget
     return page
 
 
-def _needs(ws: CaseWorkspace, table: ListTable) -> QHBoxLayout:
+def _needs(ws: CaseHost, table: ListTable) -> QHBoxLayout:
     from app.ui.dialogs import NeedDialog
 
     add = QPushButton(_("Add need…"))
@@ -58,7 +56,7 @@ def _needs(ws: CaseWorkspace, table: ListTable) -> QHBoxLayout:
     return button_row(add, progress, met)
 
 
-def _meetings(ws: CaseWorkspace, table: ListTable) -> QHBoxLayout:
+def _meetings(ws: CaseHost, table: ListTable) -> QHBoxLayout:
     from app.ui.dialogs import MeetingDialog
 
     record = QPushButton(_("Record meeting…"))
@@ -73,7 +71,7 @@ def _meetings(ws: CaseWorkspace, table: ListTable) -> QHBoxLayout:
     return button_row(record)
 
 
-def _tasks(ws: CaseWorkspace, table: ListTable) -> QHBoxLayout:
+def _tasks(ws: CaseHost, table: ListTable) -> QHBoxLayout:
     from app.ui.dialogs import TaskDialog
 
     add = QPushButton(_("Add task…"))
@@ -98,7 +96,7 @@ def _tasks(ws: CaseWorkspace, table: ListTable) -> QHBoxLayout:
     return button_row(add, done)
 
 
-def _referrals(ws: CaseWorkspace, table: ListTable) -> QHBoxLayout:
+def _referrals(ws: CaseHost, table: ListTable) -> QHBoxLayout:
     from app.ui.dialogs import ReferralDialog
     from app.ui.workflows.referrals import ReferralResponseDialog, SendReferralDialog
 
@@ -135,7 +133,7 @@ def _referrals(ws: CaseWorkspace, table: ListTable) -> QHBoxLayout:
     return button_row(add, send, answer)
 
 
-def _documents(ws: CaseWorkspace, table: ListTable) -> QHBoxLayout:
+def _documents(ws: CaseHost, table: ListTable) -> QHBoxLayout:
     add = QPushButton(_("Add document…"))
     save = QPushButton(_("Save a copy…"))
     add.setVisible(ws.can_edit)

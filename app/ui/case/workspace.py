@@ -8,7 +8,6 @@ All the case's data comes in one background call (:func:`load_bundle`, one trans
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -31,12 +30,12 @@ from app.services import (
 )
 from app.services.case_workspace import CaseBundle
 from app.services.context import ServiceContext
+from app.ui.case.host import CaseHost
+from app.ui.navigator import Navigator
+from app.ui.operations import ChangeBus, Operations
 from app.ui.style import KIND_COLOURS, STATUS_COLOURS
 from app.ui.tables import ListTable, elide
 from app.ui.widgets import banner, overdue_cell, show_date, show_datetime
-
-if TYPE_CHECKING:
-    from app.ui.pages.cases import CasesPage
 
 
 def load_bundle(ctx: ServiceContext, case_id: uuid.UUID) -> CaseBundle:
@@ -175,18 +174,20 @@ class OverviewTab(QWidget):
         self.open_needs.clear()
 
 
-class CaseWorkspace(QWidget):
+class CaseWorkspace(CaseHost):
     title_did_change = Signal(str)
 
-    def __init__(self, page: CasesPage, case_id: uuid.UUID) -> None:
-        super().__init__()
-        self.page = page
-        self.ctx, self.ops, self.bus = page.ctx, page.ops, page.bus
-        self.case_id = case_id
-        self.bundle: CaseBundle | None = None
+    def __init__(
+        self,
+        ctx: ServiceContext,
+        ops: Operations,
+        bus: ChangeBus,
+        navigator: Navigator,
+        case_id: uuid.UUID,
+    ) -> None:
+        super().__init__(ctx, ops, bus, case_id)
+        self.navigator = navigator
         self._wanted_tab: str | None = None
-        actor = self.ctx.require_actor()
-        self.can_edit = not actor.is_volunteer
         layout = QVBoxLayout(self)
         self.header = CaseHeader()
         layout.addWidget(self.header)
@@ -385,7 +386,7 @@ class CaseWorkspace(QWidget):
             )
 
     def _who(self, user_id: uuid.UUID | None) -> str:
-        return self.page.window_.user_name(user_id)
+        return self.navigator.user_name(user_id)
 
     def _sync_tabs(self, bundle: CaseBundle) -> None:
         if not self._kind_tabs:
@@ -427,9 +428,6 @@ class CaseWorkspace(QWidget):
             self._wanted_tab = key
 
     # -- actions (dialogs live in app.ui.case.dialogs) --
-
-    def changed(self, *topics: str) -> None:
-        self.bus.changed("cases", *topics)
 
     def edit_case(self) -> None:
         from app.ui.case.dialogs import EditCaseDialog

@@ -3,8 +3,6 @@ backups, clients' rights (subject access, erasure, retention) and import."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
@@ -24,6 +22,9 @@ from app.labels import audit_action_label, audit_fields_label, label, record_typ
 from app.models.enums import Role
 from app.services import audit_log, users
 from app.services import workspace as ws
+from app.services.context import ServiceContext
+from app.ui.navigator import Navigator
+from app.ui.operations import ChangeBus, Operations
 from app.ui.pages.admin_backups import BackupsTab
 from app.ui.pages.admin_directory import DirectoryTab
 from app.ui.pages.admin_import import ImportTab
@@ -32,27 +33,26 @@ from app.ui.pages.base import Page
 from app.ui.tables import ListTable
 from app.ui.widgets import show_datetime, title, warn
 
-if TYPE_CHECKING:
-    from app.ui.main_window import MainWindow
-
 
 class AdminPage(Page):
     topics = frozenset({"users"})
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(
+        self, ctx: ServiceContext, ops: Operations, bus: ChangeBus, navigator: Navigator
+    ) -> None:
+        super().__init__(ctx, ops, bus, navigator)
         layout = QVBoxLayout(self)
         layout.addWidget(title(_("Admin")))
         tabs = QTabWidget()
         layout.addWidget(tabs, 1)
         tabs.addTab(self._users_tab(), _("Users"))
-        self.directory = DirectoryTab(self)
+        self.directory = DirectoryTab(self.ctx, self.ops, self.bus)
         tabs.addTab(self.directory, _("Directory"))
         tabs.addTab(self._audit_tab(), _("Audit trail"))
         tabs.addTab(self._settings_tab(), _("Settings and checks"))
-        self.backups = BackupsTab(self)
-        self.rights = RightsTab(self)
-        self.importer = ImportTab(self)
+        self.backups = BackupsTab(self.ctx, self.ops)
+        self.rights = RightsTab(self.ctx, self.ops, self.bus)
+        self.importer = ImportTab(self.ctx, self.ops, self.bus)
         tabs.addTab(self.backups, _("Backups"))
         tabs.addTab(self.rights, _("Clients' rights"))
         tabs.addTab(self.importer, _("Import"))
@@ -173,7 +173,7 @@ class AdminPage(Page):
                 (
                     [
                         show_datetime(r.occurred_at),
-                        self.window_.user_name(r.user_id),
+                        self.navigator.user_name(r.user_id),
                         audit_action_label(r.action),
                         record_type_label(r.entity_type),
                         audit_fields_label(r.entity_type, r.fields),
@@ -214,7 +214,7 @@ class AdminPage(Page):
         self.ops.run(lambda: ws.set_idle_lock_minutes(ctx, minutes), self._idle_saved, self._failed)
 
     def _idle_saved(self, _value: object) -> None:
-        self.window_.idle_minutes_did_change.emit(self.idle.value())
+        self.navigator.set_idle_minutes(self.idle.value())
 
     def _check(self) -> None:
         ctx = self.ctx

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -27,13 +26,11 @@ from app.i18n import _
 from app.i18n_formats import number
 from app.services import backup, restore
 from app.services import backup_files as bf
-from app.ui.operations import describe
+from app.services.context import ServiceContext
+from app.ui.operations import Operations, describe
 from app.ui.progress import JobState, ProgressPanel, run_job, set_primary_enabled
 from app.ui.tables import ListTable
 from app.ui.widgets import show_datetime
-
-if TYPE_CHECKING:
-    from app.ui.pages.admin import AdminPage
 
 
 def reason_label(reason: str) -> str:
@@ -64,9 +61,9 @@ def _result_label() -> QLabel:
 
 
 class BackupsTab(QWidget):
-    def __init__(self, page: AdminPage) -> None:
+    def __init__(self, ctx: ServiceContext, ops: Operations) -> None:
         super().__init__()
-        self.page, self.ctx, self.ops = page, page.ctx, page.ops
+        self.ctx, self.ops = ctx, ops
         layout = QVBoxLayout(self)
         intro = QLabel(
             _(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
@@ -37,13 +37,10 @@ from app.services import directory
 from app.services.context import ServiceContext
 from app.ui.dialog_base import ServiceDialog, optional
 from app.ui.dialogs import enum_combo
-from app.ui.operations import Operations, describe
+from app.ui.operations import ChangeBus, Operations, describe
 from app.ui.pickers import CountryCombo
 from app.ui.tables import Cell, ListTable, elide
 from app.ui.widgets import warn
-
-if TYPE_CHECKING:
-    from app.ui.pages.admin import AdminPage
 
 #: Text colour of a partner no longer in use.
 INACTIVE_COLOUR = "#8a8a8a"
@@ -270,9 +267,9 @@ def _select(table: ListTable, ids: Sequence[uuid.UUID], entry_id: uuid.UUID | No
 
 
 class DirectoryTab(QWidget):
-    def __init__(self, page: AdminPage) -> None:
+    def __init__(self, ctx: ServiceContext, ops: Operations, bus: ChangeBus) -> None:
         super().__init__()
-        self.page, self.ctx, self.ops = page, page.ctx, page.ops
+        self.ctx, self.ops, self.bus = ctx, ops, bus
         self._chosen: uuid.UUID | None = None  # the entry to select once the lists are back
         self.institution_rows: list[directory.InstitutionRow] = []
         self.organisation_rows: list[directory.OrganisationRow] = []
@@ -456,7 +453,7 @@ class DirectoryTab(QWidget):
             return
         self._chosen = getattr(row, "id", None)
         self.reload()
-        self.page.bus.changed("directory", *topics)
+        self.bus.changed("directory", *topics)
 
     def reload(self) -> None:
         ctx, inactive = self.ctx, self.show_inactive.isChecked()

@@ -9,7 +9,6 @@ problem. Importing the same file again links to what is there: nothing is duplic
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -31,21 +30,19 @@ from app.errors import HomewardError
 from app.i18n import _, ngettext
 from app.i18n_formats import number
 from app.services import import_sources, importing
+from app.services.context import ServiceContext
 from app.services.import_sources import ColumnMapping, SourceTable
-from app.ui.operations import describe
+from app.ui.operations import ChangeBus, Operations, describe
 from app.ui.progress import JobState, ProgressPanel, run_job, set_primary_enabled
 from app.ui.tables import ListTable, elide
-
-if TYPE_CHECKING:
-    from app.ui.pages.admin import AdminPage
 
 EXAMPLES = 3
 
 
 class ImportTab(QWidget):
-    def __init__(self, page: AdminPage) -> None:
+    def __init__(self, ctx: ServiceContext, ops: Operations, bus: ChangeBus) -> None:
         super().__init__()
-        self.page, self.ctx, self.ops = page, page.ctx, page.ops
+        self.ctx, self.ops, self.bus = ctx, ops, bus
         self.source: SourceTable | None = None
         self.checked: ColumnMapping | None = None  # the mapping the last clean dry run used
         layout = QVBoxLayout(self)
@@ -264,7 +261,7 @@ class ImportTab(QWidget):
         )
         self.checked = None
         self._update_buttons()
-        self.page.bus.changed("people", "cases")
+        self.bus.changed("people", "cases")
 
     def _failed(self, exc: BaseException) -> None:
         self.summary.setText(str(exc) if isinstance(exc, HomewardError) else describe(exc))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
@@ -25,17 +25,25 @@ from PySide6.QtWidgets import (
 from app.i18n import _, ngettext
 from app.labels import label
 from app.models.enums import CaseKind
-from app.services import retention
+from app.services import erasure, retention
 from app.services import workspace as ws
 from app.services.context import ServiceContext
 from app.ui.dialog_base import ServiceDialog
-from app.ui.operations import Operations
-from app.ui.progress import JobState, run_job
+from app.ui.operations import ChangeBus, Operations
+from app.ui.progress import JobState, ProgressPanel, run_job
 from app.ui.tables import ListTable
 from app.ui.widgets import from_qdate, localise_date_edit, show_date, text_area, to_qdate, warn
 
-if TYPE_CHECKING:
-    from app.ui.pages.admin_rights import RightsTab
+
+class ResultPanel(Protocol):
+    """Where the retention review shows its progress, receipts and failures: the panel under
+    Admin → Clients' rights, shared with subject access and erasure."""
+
+    progress: ProgressPanel
+
+    def show_receipt(self, receipt: erasure.Receipt, organisation: str) -> None: ...
+
+    def show_failure(self, exc: BaseException) -> None: ...
 
 
 class ExtendDialog(ServiceDialog):
@@ -76,9 +84,12 @@ class ExtendDialog(ServiceDialog):
 
 
 class RetentionBox(QGroupBox):
-    def __init__(self, tab: RightsTab) -> None:
+    def __init__(
+        self, ctx: ServiceContext, ops: Operations, bus: ChangeBus, results: ResultPanel
+    ) -> None:
         super().__init__(_("Retention review"))
-        self.tab, self.ctx, self.ops = tab, tab.ctx, tab.ops
+        self.ctx, self.ops, self.bus = ctx, ops, bus
+        self.results = results
         self._rows: list[retention.RetentionCase] = []
         self._policy: retention.RetentionPolicy | None = None
         column = QVBoxLayout(self)
@@ -184,16 +195,16 @@ class RetentionBox(QGroupBox):
 
         run_job(
             self.ops,
-            self.tab.progress,
+            self.results.progress,
             work,
             self._anonymised,
-            self.tab._failed,
+            self.results.show_failure,
             label=_("Anonymising…"),
         )
 
     def _anonymised(self, result: tuple[Any, str]) -> None:
-        self.tab.show_receipt(*result)
-        self.tab.page.bus.changed("people", "cases")
+        self.results.show_receipt(*result)
+        self.bus.changed("people", "cases")
         self._load_review()
 
     def extend(self) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -33,16 +32,14 @@ from app.i18n import _, current_language
 from app.i18n_names import country_name
 from app.services import erasure, people, subject_access
 from app.services import workspace as ws
+from app.services.context import ServiceContext
 from app.services.validation import SEARCH_TEXT_MAX
 from app.ui import export_folder
-from app.ui.operations import describe
+from app.ui.operations import ChangeBus, Operations, describe
 from app.ui.pages.admin_retention import RetentionBox
 from app.ui.progress import JobState, ProgressPanel, run_job
 from app.ui.tables import ListTable
 from app.ui.widgets import fit_placeholder, show_date, warn
-
-if TYPE_CHECKING:
-    from app.ui.pages.admin import AdminPage
 
 REVIEW_REASONS = {
     "family_member": lambda: _("a family member"),
@@ -106,15 +103,15 @@ def erasure_summary(preview: erasure.ErasurePreview) -> str:
 
 
 class RightsTab(QWidget):
-    def __init__(self, page: AdminPage) -> None:
+    def __init__(self, ctx: ServiceContext, ops: Operations, bus: ChangeBus) -> None:
         super().__init__()
-        self.page, self.ctx, self.ops = page, page.ctx, page.ops
+        self.ctx, self.ops, self.bus = ctx, ops, bus
         self._receipt: tuple[erasure.Receipt, str] | None = None
         layout = QVBoxLayout(self)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(self._person_box())
-        self.retention = RetentionBox(self)
+        self.retention = RetentionBox(ctx, ops, bus, self)
         splitter.addWidget(self.retention)
         splitter.setSizes([500, 600])
         layout.addWidget(splitter, 1)
@@ -224,7 +221,7 @@ class RightsTab(QWidget):
             self.progress,
             work,
             self._pack_written,
-            self._failed,
+            self.show_failure,
             label=_("Writing the subject access pack…"),
         )
 
@@ -268,7 +265,9 @@ class RightsTab(QWidget):
             return
         ctx, person_id = self.ctx, person.id
         self.ops.run(
-            lambda: erasure.preview_erasure(ctx, person_id), self._confirm_erasure, self._failed
+            lambda: erasure.preview_erasure(ctx, person_id),
+            self._confirm_erasure,
+            self.show_failure,
         )
 
     def _confirm_erasure(self, preview: erasure.ErasurePreview) -> None:
@@ -294,11 +293,11 @@ class RightsTab(QWidget):
             )
             return receipt, ws.organisation_name(ctx)
 
-        run_job(self.ops, self.progress, work, self._erased, self._failed, label=_("Erasing…"))
+        run_job(self.ops, self.progress, work, self._erased, self.show_failure, label=_("Erasing…"))
 
     def _erased(self, result: tuple[erasure.Receipt, str]) -> None:
         self.show_receipt(*result)
-        self.page.bus.changed("people", "cases")
+        self.bus.changed("people", "cases")
         self._find()
 
     def show_receipt(self, receipt: erasure.Receipt, organisation: str) -> None:
@@ -331,7 +330,7 @@ class RightsTab(QWidget):
         self.save_receipt_button.setEnabled(False)
         self.output.setPlainText(text)
 
-    def _failed(self, exc: BaseException) -> None:
+    def show_failure(self, exc: BaseException) -> None:
         self._show_text(str(exc) if isinstance(exc, HomewardError) else describe(exc))
 
     def reload(self) -> None:

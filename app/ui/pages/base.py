@@ -2,28 +2,29 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtWidgets import QWidget
 
 from app.services.context import ServiceContext
+from app.ui.navigator import Navigator
 from app.ui.operations import ChangeBus, Operations
-
-if TYPE_CHECKING:
-    from app.ui.main_window import MainWindow
 
 
 class Page(QWidget):
-    """A sidebar page. ``topics`` are the change-bus topics that make it reload."""
+    """A sidebar page. ``topics`` are the change-bus topics that make it reload.
+
+    A page gets what it works with — the signed-in user's service context, the operations
+    runner, the change bus — and a :class:`Navigator` to open a case or another page; it never
+    sees the main window. Every page takes these four and nothing else, so that
+    :mod:`app.ui.page_registry` can build any of them."""
 
     topics: frozenset[str] = frozenset()
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(
+        self, ctx: ServiceContext, ops: Operations, bus: ChangeBus, navigator: Navigator
+    ) -> None:
         super().__init__()
-        self.window_ = window
-        self.ctx: ServiceContext = window.ctx
-        self.ops: Operations = window.ops
-        self.bus: ChangeBus = window.bus
+        self.ctx, self.ops, self.bus = ctx, ops, bus
+        self.navigator = navigator
         self._stale = True
         self.bus.data_did_change.connect(self._on_change)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QKeySequence, QResizeEvent, QShortcut
@@ -27,6 +26,7 @@ from app.i18n_formats import number
 from app.labels import label
 from app.models.enums import CaseKind, CaseStatus
 from app.services import cases, users
+from app.services.context import ServiceContext
 from app.services.validation import SEARCH_TEXT_MAX
 from app.ui.case.table_model import (
     CLIENT,
@@ -40,11 +40,10 @@ from app.ui.case.table_model import (
     headers,
 )
 from app.ui.case.workspace import CaseWorkspace
+from app.ui.navigator import Navigator
+from app.ui.operations import ChangeBus, Operations
 from app.ui.pages.base import Page
 from app.ui.widgets import empty_state, title
-
-if TYPE_CHECKING:
-    from app.ui.main_window import MainWindow
 
 SEARCH_DELAY_MS = 150
 #: Typical widest contents, so columns open wide enough without measuring 100,000 rows.
@@ -189,8 +188,10 @@ class CaseListView(QWidget):
 class CasesPage(Page):
     topics = frozenset({"cases", "people", "users"})
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(
+        self, ctx: ServiceContext, ops: Operations, bus: ChangeBus, navigator: Navigator
+    ) -> None:
+        super().__init__(ctx, ops, bus, navigator)
         self._open_first_when_loaded = False  # Enter in the search before its results came
         layout = QVBoxLayout(self)
         layout.addWidget(title(_("Cases")))
@@ -338,7 +339,7 @@ class CasesPage(Page):
             if isinstance(existing, CaseWorkspace) and existing.case_id == case_id:
                 self.tabs.setCurrentIndex(i)
                 return existing
-        workspace = CaseWorkspace(self, case_id)
+        workspace = CaseWorkspace(self.ctx, self.ops, self.bus, self.navigator, case_id)
         index = self.tabs.addTab(workspace, workspace.tab_title() or _("Loading…"))
         workspace.title_did_change.connect(
             lambda text, w=workspace: self.tabs.setTabText(self.tabs.indexOf(w), text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
@@ -28,13 +28,11 @@ from app.services import cases, people, relations
 from app.services.context import ServiceContext
 from app.services.validation import SEARCH_TEXT_MAX
 from app.ui.dialogs import PersonDialog
-from app.ui.operations import Operations
+from app.ui.navigator import Navigator
+from app.ui.operations import ChangeBus, Operations
 from app.ui.pages.base import Page
 from app.ui.tables import ListTable
 from app.ui.widgets import empty_state, show_date, title, warn
-
-if TYPE_CHECKING:
-    from app.ui.main_window import MainWindow
 
 BATCH = 200
 NAME, BORN, NATIONALITY = range(3)
@@ -183,7 +181,7 @@ class PersonPanel(QWidget):
         layout.addWidget(self.cases, 1)
         self.edit.clicked.connect(self._edit)
         self.relate.clicked.connect(self._relate)
-        self.cases.row_activated.connect(lambda case_id: page.window_.open_case(case_id))
+        self.cases.row_activated.connect(lambda case_id: page.navigator.open_case(case_id))
         self.family.row_activated.connect(lambda person_id: page.show_person(person_id))
         can_edit = not page.ctx.require_actor().is_volunteer
         self.edit.setVisible(can_edit)
@@ -250,8 +248,10 @@ class PersonPanel(QWidget):
 class PeoplePage(Page):
     topics = frozenset({"people", "cases"})
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(
+        self, ctx: ServiceContext, ops: Operations, bus: ChangeBus, navigator: Navigator
+    ) -> None:
+        super().__init__(ctx, ops, bus, navigator)
         layout = QVBoxLayout(self)
         layout.addWidget(title(_("People")))
         bar = QHBoxLayout()

@@ -4,7 +4,6 @@ coordinators also the clients still without a mentor and each volunteer's load."
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -20,12 +19,11 @@ from app.i18n import _, ngettext
 from app.i18n_formats import number
 from app.services import releases
 from app.services.context import ServiceContext
+from app.ui.navigator import Navigator
+from app.ui.operations import ChangeBus, Operations
 from app.ui.pages.base import Page
 from app.ui.tables import Cell, ListTable
 from app.ui.widgets import show_date, title, two_lines, warn
-
-if TYPE_CHECKING:
-    from app.ui.main_window import MainWindow
 
 NO_PLAN_COLOUR = "#b02a37"
 
@@ -93,8 +91,10 @@ def _group(text: str, *widgets: QWidget) -> QGroupBox:
 class ReleasesPage(Page):
     topics = frozenset({"cases", "tasks", "releases", "users"})
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(
+        self, ctx: ServiceContext, ops: Operations, bus: ChangeBus, navigator: Navigator
+    ) -> None:
+        super().__init__(ctx, ops, bus, navigator)
         self.coordinator = self.ctx.require_actor().role.value == "coordinator"
         layout = QVBoxLayout(self)
         heading = QHBoxLayout()
@@ -197,7 +197,7 @@ class ReleasesPage(Page):
 
     def _open(self, case_id: object) -> None:
         if case_id is not None:
-            self.window_.open_case(case_id)  # type: ignore[arg-type]
+            self.navigator.open_case(case_id)  # type: ignore[arg-type]
 
     def _set_capacity(self) -> None:
         volunteer = self.volunteers.selected()

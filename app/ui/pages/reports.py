@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from babel.dates import format_date
 from PySide6.QtCore import Qt
@@ -26,21 +26,20 @@ from PySide6.QtWidgets import (
 
 from app.errors import HomewardError
 from app.i18n import _, babel_locale, current_language, pgettext
+from app.services.context import ServiceContext
 from app.services.reports import periods
 from app.services.reports import service as reports
 from app.services.reports.disclosure import MIN_THRESHOLD
 from app.services.reports.layout import ReportView
 from app.services.reports.periods import Period
 from app.ui import export_folder
-from app.ui.operations import describe
+from app.ui.navigator import Navigator
+from app.ui.operations import ChangeBus, Operations, describe
 from app.ui.pages.base import Page
 from app.ui.pages.report_preview import ReportPreview
 from app.ui.progress import JobState, ProgressPanel, run_job, set_primary_enabled
 from app.ui.tables import ListTable
 from app.ui.widgets import show_datetime, title, warn
-
-if TYPE_CHECKING:
-    from app.ui.main_window import MainWindow
 
 YEARS_BACK = 15
 WHOLE_YEAR = 0
@@ -55,8 +54,10 @@ def file_stem(period: Period) -> str:
 
 
 class ReportsPage(Page):
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(
+        self, ctx: ServiceContext, ops: Operations, bus: ChangeBus, navigator: Navigator
+    ) -> None:
+        super().__init__(ctx, ops, bus, navigator)
         self._view: ReportView | None = None
         self._threshold_loaded = False
         layout = QVBoxLayout(self)

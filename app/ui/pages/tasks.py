@@ -2,26 +2,26 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton, QVBoxLayout
 
 from app.i18n import _
 from app.services import tasks
+from app.services.context import ServiceContext
 from app.ui.dialogs import TaskDialog
+from app.ui.navigator import Navigator
+from app.ui.operations import ChangeBus, Operations
 from app.ui.pages.base import Page
 from app.ui.tables import ListTable
 from app.ui.widgets import overdue_cell, show_date, title, warn
-
-if TYPE_CHECKING:
-    from app.ui.main_window import MainWindow
 
 
 class TasksPage(Page):
     topics = frozenset({"tasks"})
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(
+        self, ctx: ServiceContext, ops: Operations, bus: ChangeBus, navigator: Navigator
+    ) -> None:
+        super().__init__(ctx, ops, bus, navigator)
         layout = QVBoxLayout(self)
         layout.addWidget(title(_("Tasks")))
         bar = QHBoxLayout()
@@ -92,7 +92,7 @@ class TasksPage(Page):
 
     def _open(self, task: tasks.TaskView) -> None:
         if task.case_id is not None:
-            self.window_.open_case(task.case_id)
+            self.navigator.open_case(task.case_id)
 
     def save_state(self) -> object:
         return (self.everyone.isChecked(), self.include_done.isChecked())

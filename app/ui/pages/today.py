@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QVBoxLayout
 
 from app.i18n import _
 from app.labels import label
 from app.services import today
+from app.services.context import ServiceContext
+from app.ui.navigator import Navigator
+from app.ui.operations import ChangeBus, Operations
 from app.ui.pages.base import Page
 from app.ui.pages.releases import release_cells
 from app.ui.tables import ListTable
 from app.ui.widgets import overdue_cell, show_date, show_datetime, title
-
-if TYPE_CHECKING:
-    from app.ui.main_window import MainWindow
 
 
 def _group(text: str, table: ListTable) -> QGroupBox:
@@ -28,8 +26,10 @@ def _group(text: str, table: ListTable) -> QGroupBox:
 class TodayPage(Page):
     topics = frozenset({"tasks", "meetings", "cases"})
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(
+        self, ctx: ServiceContext, ops: Operations, bus: ChangeBus, navigator: Navigator
+    ) -> None:
+        super().__init__(ctx, ops, bus, navigator)
         layout = QVBoxLayout(self)
         actor = self.ctx.require_actor()
         layout.addWidget(title(_("Good to see you, {name}").format(name=actor.display_name)))
@@ -102,7 +102,7 @@ class TodayPage(Page):
 
     def _open(self, case_id: object) -> None:
         if case_id is not None:
-            self.window_.open_case(case_id)  # type: ignore[arg-type]
+            self.navigator.open_case(case_id)  # type: ignore[arg-type]
 
     def clear(self) -> None:
         for table in (self.tasks, self.meetings, self.recent, self.releases):

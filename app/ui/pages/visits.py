@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
@@ -27,13 +26,13 @@ from app.i18n_formats import date_text, day_text, number, time_text
 from app.labels import label
 from app.models.enums import VisitStatus
 from app.services import directory, visit_queries
+from app.services.context import ServiceContext
+from app.ui.navigator import Navigator
+from app.ui.operations import ChangeBus, Operations
 from app.ui.pages.base import Page
 from app.ui.tables import ListTable
 from app.ui.widgets import show_datetime, title
 from app.ui.workflows.visits import STATUS_COLOURS, visit_time
-
-if TYPE_CHECKING:
-    from app.ui.main_window import MainWindow
 
 VISIT_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -102,8 +101,10 @@ def cell_text(visit: visit_queries.CalendarVisit) -> str:
 class VisitsPage(Page):
     topics = frozenset({"cases", "visits", "directory"})
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(
+        self, ctx: ServiceContext, ops: Operations, bus: ChangeBus, navigator: Navigator
+    ) -> None:
+        super().__init__(ctx, ops, bus, navigator)
         self.monday = week_start(date.today())
         layout = QVBoxLayout(self)
         layout.addWidget(title(_("Child visits")))
@@ -154,7 +155,7 @@ class VisitsPage(Page):
         self.institution.currentIndexChanged.connect(lambda _i: self.reload())
         self.mode.currentIndexChanged.connect(self.views.setCurrentIndex)
         self.week.itemDoubleClicked.connect(self._open_cell)
-        self.list.row_activated.connect(lambda v: self.window_.open_case(v.case_id))
+        self.list.row_activated.connect(lambda v: self.navigator.open_case(v.case_id))
 
     def shift_week(self, days: int) -> None:
         self.monday += timedelta(days=days)
@@ -226,7 +227,7 @@ class VisitsPage(Page):
     def _open_cell(self, item: QTableWidgetItem) -> None:
         visit = item.data(VISIT_ROLE)
         if isinstance(visit, visit_queries.CalendarVisit):
-            self.window_.open_case(visit.case_id)
+            self.navigator.open_case(visit.case_id)
 
     def save_state(self) -> object:
         return (self.monday, self.mode.currentIndex())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -22,6 +22,7 @@ from app.services import consent, drafts
 from app.services.cases import CaseView
 from app.services.context import ServiceContext
 from app.ui.case.extra import CaseTab, TabSpec, register
+from app.ui.case.host import CaseHost
 from app.ui.dialog_base import ServiceDialog, optional
 from app.ui.dialogs import enum_combo
 from app.ui.operations import Operations
@@ -36,9 +37,6 @@ from app.ui.widgets import (
     today_edit,
     warn,
 )
-
-if TYPE_CHECKING:
-    from app.ui.case.workspace import CaseWorkspace
 
 
 def consent_warning(status: consent.ConsentStatus | None) -> str | None:
@@ -134,7 +132,7 @@ class ConsentDialog(ServiceDialog):
 
 
 class ConsentTab(CaseTab):
-    def __init__(self, workspace: CaseWorkspace) -> None:
+    def __init__(self, workspace: CaseHost) -> None:
         super().__init__(workspace)
         self.record = QPushButton(_("Record consent…"))
         self.withdraw = QPushButton(_("Withdraw"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -38,15 +38,13 @@ from app.services import drafts, foreign, people
 from app.services.cases import CaseView
 from app.services.context import ServiceContext
 from app.ui.case.extra import CaseTab, TabSpec, register
+from app.ui.case.host import CaseHost
 from app.ui.dialog_base import ServiceDialog, optional
 from app.ui.dialogs import enum_combo
 from app.ui.operations import Operations
 from app.ui.pickers import CountryCombo, LanguagePicker
 from app.ui.tables import ListTable, elide
 from app.ui.widgets import button_row, from_qdate, show_date, text_area, today_edit
-
-if TYPE_CHECKING:
-    from app.ui.case.workspace import CaseWorkspace
 
 
 def interpreter_text(info: foreign.InterpreterInfo) -> str:
@@ -268,7 +266,7 @@ def _section(title: str, table: ListTable, *buttons: QPushButton) -> QGroupBox:
 
 
 class ForeignTab(CaseTab):
-    def __init__(self, workspace: CaseWorkspace) -> None:
+    def __init__(self, workspace: CaseHost) -> None:
         super().__init__(workspace)
         self.records: foreign.ForeignRecords | None = None
         top = QHBoxLayout()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -26,6 +25,7 @@ from app.services import custody, needs, release_plans
 from app.services.cases import CaseView
 from app.services.context import ServiceContext
 from app.ui.case.extra import CaseTab, TabSpec, register
+from app.ui.case.host import CaseHost
 from app.ui.tables import ListTable, elide
 from app.ui.widgets import button_row, overdue_cell, show_date
 from app.ui.workflows.release_dialogs import (
@@ -35,9 +35,6 @@ from app.ui.workflows.release_dialogs import (
     StartPlanDialog,
     offset_text,
 )
-
-if TYPE_CHECKING:
-    from app.ui.case.workspace import CaseWorkspace
 
 _OPEN_NEEDS = (NeedStatus.IDENTIFIED, NeedStatus.IN_PROGRESS)
 
@@ -71,7 +68,7 @@ def _group(text: str, widget: QWidget) -> QGroupBox:
 
 
 class ReleasePlanTab(CaseTab):
-    def __init__(self, workspace: CaseWorkspace) -> None:
+    def __init__(self, workspace: CaseHost) -> None:
         super().__init__(workspace)
         self.bundle: ReleaseBundle | None = None
         self.start_button = QPushButton(_("Start a plan…"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QDateTime, QTime
 from PySide6.QtWidgets import (
@@ -33,6 +33,7 @@ from app.services.cases import CaseView
 from app.services.context import ServiceContext
 from app.services.visiting_slots import next_visiting_time
 from app.ui.case.extra import CaseTab, TabSpec, register
+from app.ui.case.host import CaseHost
 from app.ui.dialog_base import ServiceDialog, optional
 from app.ui.dialogs import enum_combo, when_of
 from app.ui.operations import Operations, describe
@@ -48,9 +49,6 @@ from app.ui.widgets import (
     today_edit,
     warn,
 )
-
-if TYPE_CHECKING:
-    from app.ui.case.workspace import CaseWorkspace
 
 #: Status colours in the visit lists and the calendar (text colour; the label says it too).
 STATUS_COLOURS = {
@@ -420,7 +418,7 @@ class AfterVisitDialog(ServiceDialog):
 class VisitsTab(CaseTab):
     """A child-visit case's visits and assessments, with the lifecycle buttons."""
 
-    def __init__(self, workspace: CaseWorkspace) -> None:
+    def __init__(self, workspace: CaseHost) -> None:
         super().__init__(workspace)
         self.request = QPushButton(_("Request visit…"))
         self.request.setProperty("primary", True)
