@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import record_labels
+from app.changes import Topic, writes
 from app.errors import NotFoundError, ValidationError
 from app.i18n import _, ngettext
 from app.i18n_formats import number
@@ -135,6 +136,7 @@ def preview_erasure(ctx: ServiceContext, person_id: uuid.UUID) -> ErasurePreview
 
 
 @requires(Permission.GDPR)
+@writes(Topic.PEOPLE, Topic.CASES)
 def erase_person(
     ctx: ServiceContext,
     person_id: uuid.UUID,
