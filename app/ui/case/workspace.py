@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.changes import Changes
 from app.i18n import _
 from app.i18n_formats import number
 from app.labels import audit_action_label, audit_fields_label, label
@@ -183,6 +184,7 @@ class CaseWorkspace(QWidget):
         self.page = page
         self.ctx, self.ops, self.bus = page.ctx, page.ops, page.bus
         self.case_id = case_id
+        self.bus.data_did_change.connect(self._on_change)
         self.bundle: CaseBundle | None = None
         self._wanted_tab: str | None = None
         actor = self.ctx.require_actor()
@@ -262,6 +264,10 @@ class CaseWorkspace(QWidget):
         if self.bundle is None:
             return ""
         return f"{self.bundle.case.reference} · {self.bundle.case.client_name}"
+
+    def _on_change(self, changes: Changes) -> None:
+        if changes.touches_case(self.case_id):  # never for another case's data
+            self.reload()
 
     def reload(self) -> None:
         ctx, case_id = self.ctx, self.case_id
@@ -428,20 +434,17 @@ class CaseWorkspace(QWidget):
 
     # -- actions (dialogs live in app.ui.case.dialogs) --
 
-    def changed(self, *topics: str) -> None:
-        self.bus.changed("cases", *topics)
-
     def edit_case(self) -> None:
         from app.ui.case.dialogs import EditCaseDialog
 
-        if self.bundle and EditCaseDialog.edit(self, self.ctx, self.ops, self.bundle.case):
-            self.changed()
+        if self.bundle:
+            EditCaseDialog.edit(self, self.ctx, self.ops, self.bundle.case)
 
     def change_status(self) -> None:
         from app.ui.case.dialogs import StatusDialog
 
-        if self.bundle and StatusDialog.change(self, self.ctx, self.ops, self.bundle.case):
-            self.changed()
+        if self.bundle:
+            StatusDialog.change(self, self.ctx, self.ops, self.bundle.case)
 
     def clear(self) -> None:
         self.bundle = None

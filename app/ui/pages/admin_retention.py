@@ -193,7 +193,6 @@ class RetentionBox(QGroupBox):
 
     def _anonymised(self, result: tuple[Any, str]) -> None:
         self.tab.show_receipt(*result)
-        self.tab.page.bus.changed("people", "cases")
         self._load_review()
 
     def extend(self) -> None:

@@ -298,7 +298,6 @@ class RightsTab(QWidget):
 
     def _erased(self, result: tuple[erasure.Receipt, str]) -> None:
         self.show_receipt(*result)
-        self.page.bus.changed("people", "cases")
         self._find()
 
     def show_receipt(self, receipt: erasure.Receipt, organisation: str) -> None:

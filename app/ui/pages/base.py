@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QWidget
 
+from app.changes import Changes, Topic
 from app.services.context import ServiceContext
 from app.ui.operations import ChangeBus, Operations
 
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
 class Page(QWidget):
     """A sidebar page. ``topics`` are the change-bus topics that make it reload."""
 
-    topics: frozenset[str] = frozenset()
+    topics: frozenset[Topic] = frozenset()
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__()
@@ -27,8 +28,8 @@ class Page(QWidget):
         self._stale = True
         self.bus.data_did_change.connect(self._on_change)
 
-    def _on_change(self, topics: frozenset[str]) -> None:
-        if topics & self.topics:
+    def _on_change(self, changes: Changes) -> None:
+        if changes.topics & self.topics:
             self._stale = True
             if self.isVisible():
                 self.reload()

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton, QVBoxLayout
 
+from app.changes import Topic
 from app.i18n import _
 from app.services import tasks
 from app.ui.dialogs import TaskDialog
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 
 
 class TasksPage(Page):
-    topics = frozenset({"tasks"})
+    topics = frozenset({Topic.TASKS})
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
@@ -76,8 +77,7 @@ class TasksPage(Page):
         )
 
     def _add(self) -> None:
-        if TaskDialog.add(self, self.ctx, self.ops, case_id=None):
-            self.bus.changed("tasks")
+        TaskDialog.add(self, self.ctx, self.ops, case_id=None)
 
     def _toggle(self) -> None:
         task = self.table.selected()
@@ -87,7 +87,7 @@ class TasksPage(Page):
         ctx = self.ctx
         self.ops.run(
             lambda: tasks.set_task_done(ctx, task.id, not task.done),
-            lambda _v: self.bus.changed("tasks"),
+            None,
         )
 
     def _open(self, task: tasks.TaskView) -> None:

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QVBoxLayout
 
+from app.changes import Topic
 from app.i18n import _
 from app.labels import label
 from app.services import today
@@ -26,7 +27,7 @@ def _group(text: str, table: ListTable) -> QGroupBox:
 
 
 class TodayPage(Page):
-    topics = frozenset({"tasks", "meetings", "cases"})
+    topics = frozenset({Topic.TASKS, Topic.MEETINGS, Topic.CASES})
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)

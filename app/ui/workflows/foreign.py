@@ -97,7 +97,6 @@ class InterpreterDialog(ServiceDialog):
 
 class ConsularDialog(ServiceDialog):
     draft_kind = "consular"
-    draft_topics = ("cases", "foreign")
 
     def __init__(
         self,
@@ -143,7 +142,6 @@ class ConsularDialog(ServiceDialog):
 
 class ImmigrationDialog(ServiceDialog):
     draft_kind = "immigration"
-    draft_topics = ("cases", "foreign")
 
     def __init__(
         self, parent: QWidget | None, ctx: ServiceContext, ops: Operations, case_id: uuid.UUID
@@ -167,7 +165,6 @@ class ImmigrationDialog(ServiceDialog):
 
 class FamilyAbroadDialog(ServiceDialog):
     draft_kind = "family_abroad"
-    draft_topics = ("cases", "foreign")
 
     def __init__(
         self, parent: QWidget | None, ctx: ServiceContext, ops: Operations, case_id: uuid.UUID
@@ -198,7 +195,6 @@ class FamilyAbroadDialog(ServiceDialog):
 
 class DiscriminationDialog(ServiceDialog):
     draft_kind = "discrimination"
-    draft_topics = ("cases", "foreign")
 
     def __init__(
         self, parent: QWidget | None, ctx: ServiceContext, ops: Operations, case_id: uuid.UUID
@@ -225,7 +221,6 @@ class DiscriminationDialog(ServiceDialog):
 
 class OutcomeDialog(ServiceDialog):
     draft_kind = "discrimination_outcome"
-    draft_topics = ("cases", "foreign")
 
     def __init__(
         self,
@@ -428,8 +423,7 @@ class ForeignTab(CaseTab):
         return self.ws.ctx, self.ws.ops, self.ws.case_id
 
     def _open(self, dialog: ServiceDialog) -> None:
-        if dialog.run_modal():
-            self.ws.changed("foreign")
+        dialog.run_modal()
 
     def _languages(self) -> None:
         if self.records is not None:
