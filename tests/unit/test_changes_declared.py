@@ -123,7 +123,6 @@ def test_the_ui_names_no_topic_of_its_own() -> None:
         f"{path.relative_to(APP)}:{number}"
         for path, source in _ui_sources()
         for number, line in enumerate(source.splitlines(), 1)
-        if re.search(r"\.changed\(|draft_topics|\.publish\(", line)
-        and "def publish" not in line
+        if re.search(r"\.changed\(|draft_topics|\.publish\(", line) and "def publish" not in line
     ]
     assert guessed == []
