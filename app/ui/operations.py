@@ -27,6 +27,11 @@ thread stays free for the screens. Such work must not write to the database (han
 back and write it with :meth:`Operations.run`) and must take ``ServiceContext.exclusive``
 against what cannot overlap it (the backup service does).
 
+What the services a job called said they changed (:mod:`app.changes`) is collected on the
+thread that ran it and emitted on :attr:`Operations.data_did_change` on the GUI thread once
+the job succeeded, before its ``on_success`` — even when the job was superseded or its window
+is gone, since the data changed all the same. :class:`ChangeBus` passes it on to the screens.
+
 Tests use :class:`SyncOperations`, which runs the work at once on the calling thread.
 """
 
@@ -314,7 +319,12 @@ class SyncOperations(Operations):
         return self.run(fn, on_success, on_failure, label=label)
 
     def call(self, fn: Callable[[], Any]) -> Any:
-        return fn()
+        with collect() as changes:
+            result = fn()
+            changed = changes()
+        if changed:
+            self.data_did_change.emit(changed)
+        return result
 
     def wait_idle(self, timeout_ms: int = 10_000) -> None:
         return None
@@ -324,10 +334,11 @@ class SyncOperations(Operations):
 
 
 class ChangeBus(QObject):
-    r"""One application-wide signal: after a change, views decide whether to refresh.
+    """One application-wide signal, carrying a :class:`~app.changes.Changes`: after a change,
+    views decide whether to refresh.
 
-    What changed comes from the services themselves (:mod:`app.changes`), through the
-    operations runner it :meth:`follow`\ s: the UI never names topics of its own.
+    What changed comes from the services themselves, through the operations runner the bus
+    follows (:meth:`follow`): the UI never names topics of its own.
     """
 
     data_did_change = Signal(object)  # Changes
