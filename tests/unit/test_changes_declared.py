@@ -8,6 +8,7 @@ import ast
 import importlib
 import inspect
 import re
+import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -70,8 +71,25 @@ def _service_functions_used_by_ui() -> dict[str, Callable[..., Any]]:
     return found
 
 
-def _writes(fn: Callable[..., Any]) -> bool:
-    return bool(WRITES.search(inspect.getsource(inspect.unwrap(fn))))
+def _writes(fn: Callable[..., Any], depth: int = 2) -> bool:
+    """``fn`` writes in its own body, or through a helper of its module it calls."""
+    fn = inspect.unwrap(fn)
+    source = inspect.getsource(fn)
+    if WRITES.search(source):
+        return True
+    if depth == 0:
+        return False
+    module = inspect.getmodule(fn)
+    called = {
+        node.func.id
+        for node in ast.walk(ast.parse(textwrap.dedent(source)))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+    }
+    helpers = (getattr(module, name, None) for name in called - {fn.__name__})
+    return any(
+        inspect.isfunction(h) and h.__module__ == fn.__module__ and _writes(h, depth - 1)
+        for h in helpers
+    )
 
 
 def test_the_ui_calls_service_writes_and_reads() -> None:

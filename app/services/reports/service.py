@@ -280,6 +280,7 @@ def _parameters(summary: Summary, fmt: str, **extra: Any) -> dict[str, Any]:
 
 
 @requires(Permission.ANONYMISED_REPORT)
+@writes()
 def export_pdf(
     ctx: ServiceContext,
     period: Period,
@@ -311,6 +312,7 @@ def export_pdf(
 
 
 @requires(Permission.ANONYMISED_REPORT)
+@writes()
 def export_csv(
     ctx: ServiceContext,
     period: Period,
