@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
+from app.changes import Topic, writes
 from app.errors import NotFoundError, ValidationError, WorkspaceError
 from app.i18n import _
 from app.i18n_formats import number
@@ -122,6 +123,7 @@ def _validate(
 
 
 @requires(Permission.CASE_WRITE)
+@writes(Topic.CASES)
 def add_attachment(
     ctx: ServiceContext,
     *,

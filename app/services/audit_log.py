@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Integer, bindparam, select
 from sqlalchemy.exc import DatabaseError, OperationalError
 
+from app import changes
 from app.errors import DatabaseDamagedError, NotFoundError
 from app.i18n import _
 from app.models import AuditEvent, Setting
@@ -79,6 +80,7 @@ def log(
     """Append one event in ``uow``'s transaction (the caller commits); the witness follows
     the commit."""
     actor = ctx.actor
+    changes.note_case(case_id)
     end = audit.record(
         uow.session,
         _key(ctx),
@@ -107,6 +109,7 @@ def log_on_cursor(
 ) -> None:
     """:func:`log` in the write transaction of a bare cursor (:func:`~app.store.uow.write_cursor`)."""
     actor = ctx.actor
+    changes.note_case(case_id)
     event = audit.NewAuditEvent(
         action=action,
         user_id=actor.id if actor else None,

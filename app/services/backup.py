@@ -30,6 +30,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from app import __version__
+from app.changes import writes
 from app.errors import StorageError, ValidationError, WorkspaceError
 from app.i18n import _
 from app.security import keyslots as ks
@@ -95,6 +96,7 @@ def backup_settings(ctx: ServiceContext) -> BackupSettings:
 
 
 @requires(Permission.ADMIN)
+@writes()
 def set_backup_settings(ctx: ServiceContext, settings: BackupSettings) -> None:
     errors: dict[str, str] = {}
     if not 1 <= settings.keep_daily <= 60:
@@ -308,6 +310,7 @@ def _backup(
 
 
 @requires(Permission.ADMIN)
+@writes()
 def create_backup(
     ctx: ServiceContext,
     *,
@@ -357,12 +360,14 @@ def daily_copy(
 
 
 @requires(Permission.SIGNED_IN)
+@writes()
 def record_backup(ctx: ServiceContext) -> None:
     """The audit event of a backup made by :func:`daily_copy` (on the database thread)."""
     _record(ctx)
 
 
 @requires(Permission.SIGNED_IN)
+@writes()
 def backup_on_close(
     ctx: ServiceContext, *, progress: Progress | None = None
 ) -> BackupResult | None:

@@ -18,6 +18,7 @@ from typing import Any, Protocol, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app import changes
 from app.errors import NotFoundError, ValidationError
 from app.i18n import _
 from app.models import Case, utcnow
@@ -69,6 +70,7 @@ def sees_restricted(reader: Actor) -> bool:
 def touch(case: Case) -> None:
     """Record activity on a case, so the case list's "last activity" sort stays right."""
     case.last_activity_at = utcnow()
+    changes.note_case(case.id)
 
 
 @internal

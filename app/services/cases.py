@@ -18,6 +18,7 @@ from typing import Any, NamedTuple, overload
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
 
+from app.changes import Topic, writes
 from app.errors import NotFoundError, ValidationError
 from app.i18n import _
 from app.models import Case, Institution, Person, User, utcnow
@@ -253,6 +254,7 @@ def _load_view(session: Session, case_id: uuid.UUID, reader: Actor) -> CaseView:
 
 
 @requires(Permission.CASE_WRITE)
+@writes(Topic.CASES)
 def open_case(ctx: ServiceContext, data: CaseInput) -> CaseView:
     """Create a case with the next reference of its opening year, in status ``referral``."""
     validate_case(data)
@@ -325,6 +327,7 @@ def record_view(ctx: ServiceContext, cursor: Any, view: CaseView) -> None:
 
 
 @requires(Permission.CASE_WRITE)
+@writes(Topic.CASES)
 def update_case(ctx: ServiceContext, case_id: uuid.UUID, data: CaseInput) -> CaseView:
     """Replace the editable fields (not status or reference; see :func:`change_status`)."""
     validate_case(data)
@@ -369,6 +372,7 @@ def update_case(ctx: ServiceContext, case_id: uuid.UUID, data: CaseInput) -> Cas
 
 
 @requires(Permission.CASE_WRITE)
+@writes(Topic.CASES)
 def change_status(
     ctx: ServiceContext,
     case_id: uuid.UUID,

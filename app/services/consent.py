@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
+from app.changes import Topic, writes
 from app.errors import NotFoundError, ValidationError
 from app.i18n import _
 from app.labels import label
@@ -153,6 +154,7 @@ def _one(session: Session, consent_id: uuid.UUID) -> tuple[Consent, str | None]:
 
 
 @requires(Permission.CASE_WRITE)
+@writes(Topic.PEOPLE)
 def record_consent(
     ctx: ServiceContext,
     person_id: uuid.UUID,
@@ -207,6 +209,7 @@ def record_consent(
 
 
 @requires(Permission.CASE_WRITE)
+@writes(Topic.PEOPLE)
 def withdraw_consent(
     ctx: ServiceContext, consent_id: uuid.UUID, withdrawn_on: date | None = None
 ) -> ConsentView:

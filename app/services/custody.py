@@ -16,6 +16,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from app.changes import Topic, writes
 from app.errors import ValidationError
 from app.i18n import _
 from app.i18n_formats import date_text
@@ -41,6 +42,7 @@ class CustodyEventView:
 
 
 @requires(Permission.CASE_WRITE)
+@writes(Topic.CASES, Topic.RELEASES)
 def record_custody_change(
     ctx: ServiceContext,
     case_id: uuid.UUID,

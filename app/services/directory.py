@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import select
 
+from app.changes import Topic, writes
 from app.errors import NotFoundError, ValidationError
 from app.i18n import _
 from app.models import Institution, Organisation
@@ -236,6 +237,7 @@ _INST_TEXT = (
 
 
 @requires(Permission.ADMIN)
+@writes(Topic.DIRECTORY)
 def save_institution(
     ctx: ServiceContext, data: InstitutionInput, institution_id: uuid.UUID | None = None
 ) -> InstitutionRow:
@@ -266,6 +268,7 @@ def save_institution(
 
 
 @requires(Permission.ADMIN)
+@writes(Topic.DIRECTORY)
 def save_organisation(
     ctx: ServiceContext, data: OrganisationInput, organisation_id: uuid.UUID | None = None
 ) -> OrganisationRow:
@@ -300,6 +303,7 @@ def save_organisation(
 
 
 @requires(Permission.ADMIN)
+@writes(Topic.DIRECTORY)
 def set_organisation_active(
     ctx: ServiceContext, organisation_id: uuid.UUID, active: bool
 ) -> OrganisationRow:

@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
+from app.changes import writes
 from app.errors import NotFoundError, ValidationError
 from app.i18n import _
 from app.models import Case, Draft, utcnow
@@ -48,6 +49,7 @@ class DraftView:
 
 
 @requires(Permission.CASE_READ)
+@writes()
 def save_draft(
     ctx: ServiceContext,
     draft_id: uuid.UUID,
@@ -113,6 +115,7 @@ def my_drafts(ctx: ServiceContext) -> list[DraftView]:
 
 
 @requires(Permission.CASE_READ)
+@writes()
 def discard_draft(ctx: ServiceContext, draft_id: uuid.UUID) -> None:
     """Delete the signed-in user's draft (saved or thrown away). Another user's draft, or
     one already gone, is left as it is."""

@@ -20,6 +20,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.changes import Topic, writes
 from app.errors import NotFoundError, ValidationError
 from app.i18n import _
 from app.i18n_formats import number
@@ -134,6 +135,7 @@ def preview_erasure(ctx: ServiceContext, person_id: uuid.UUID) -> ErasurePreview
 
 
 @requires(Permission.GDPR)
+@writes(Topic.PEOPLE, Topic.CASES)
 def erase_person(
     ctx: ServiceContext,
     person_id: uuid.UUID,

@@ -21,6 +21,7 @@ from sqlalchemy import case as when
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.changes import Topic, writes
 from app.errors import ValidationError
 from app.i18n import _
 from app.models import (
@@ -161,6 +162,7 @@ def interpreter_info(ctx: ServiceContext, case_id: uuid.UUID) -> InterpreterInfo
 
 
 @requires(Permission.CASE_WRITE)
+@writes(Topic.CASES)
 def set_interpreter_needs(
     ctx: ServiceContext, case_id: uuid.UUID, languages: tuple[str, ...], interpreter_needed: bool
 ) -> InterpreterInfo:
@@ -210,6 +212,7 @@ def _consular_view(row: ConsularContact) -> ConsularContactView:
 
 
 @requires(Permission.CASE_WRITE)
+@writes(Topic.CASES)
 def log_consular_contact(
     ctx: ServiceContext,
     case_id: uuid.UUID,
@@ -315,6 +318,7 @@ def _immigration(session: Session, case_id: uuid.UUID) -> list[ImmigrationView]:
 
 
 @requires(Permission.CASE_WRITE)
+@writes(Topic.CASES)
 def add_immigration_record(
     ctx: ServiceContext,
     case_id: uuid.UUID,
@@ -382,6 +386,7 @@ def _family(session: Session, case_id: uuid.UUID) -> list[FamilyAbroadView]:
 
 
 @requires(Permission.CASE_WRITE)
+@writes(Topic.CASES)
 def add_family_abroad(
     ctx: ServiceContext,
     case_id: uuid.UUID,
@@ -454,6 +459,7 @@ def _reports(session: Session, case_id: uuid.UUID) -> list[DiscriminationView]:
 
 
 @requires(Permission.CASE_WRITE)
+@writes(Topic.CASES)
 def add_discrimination_report(
     ctx: ServiceContext,
     case_id: uuid.UUID,
@@ -490,6 +496,7 @@ def add_discrimination_report(
 
 
 @requires(Permission.CASE_WRITE)
+@writes(Topic.CASES)
 def set_discrimination_outcome(
     ctx: ServiceContext, report_id: uuid.UUID, outcome: str | None
 ) -> DiscriminationView:

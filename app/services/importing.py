@@ -33,6 +33,7 @@ from datetime import date
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from app.changes import Topic, writes
 from app.errors import ValidationError
 from app.i18n import _, ngettext
 from app.i18n_formats import number as format_number
@@ -626,6 +627,7 @@ def _commit_batch(
 
 
 @requires(Permission.ADMIN)
+@writes(Topic.PEOPLE, Topic.CASES)
 def run_import(
     ctx: ServiceContext,
     table: SourceTable,

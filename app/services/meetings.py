@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from app.changes import Topic, writes
 from app.errors import ValidationError
 from app.i18n import _
 from app.models import Case, Meeting, Person, Task, User
@@ -140,6 +141,7 @@ def _view(meeting: Meeting | _MeetingRow, recorder: str | None, reader: Actor) -
 
 
 @requires(Permission.MEETING_RECORD)
+@writes(Topic.CASES, Topic.MEETINGS, Topic.TASKS)
 def record_meeting(ctx: ServiceContext, data: MeetingInput) -> MeetingView:
     """Record a meeting on a case the user may see (a volunteer: a case assigned to them)."""
     validate_meeting(data)

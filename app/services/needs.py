@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.changes import Topic, writes
 from app.errors import ValidationError
 from app.i18n import _
 from app.models import Case, Need
@@ -86,6 +87,7 @@ def _need(session: Session, reader: Actor, need_id: uuid.UUID) -> tuple[Need, Ca
 
 
 @requires(Permission.CASE_WRITE)
+@writes(Topic.CASES)
 def add_need(
     ctx: ServiceContext,
     case_id: uuid.UUID,
@@ -125,6 +127,7 @@ def add_need(
 
 
 @requires(Permission.CASE_WRITE)
+@writes(Topic.CASES)
 def set_need_status(
     ctx: ServiceContext, need_id: uuid.UUID, status: NeedStatus, on: date | None = None
 ) -> NeedView:

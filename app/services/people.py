@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from sqlalchemy import or_, select
 
+from app.changes import Topic, writes
 from app.errors import NotFoundError, ValidationError
 from app.i18n import _
 from app.models import Person
@@ -131,6 +132,7 @@ def _view(person: Person, reader: Actor | None = None) -> PersonView:
 
 
 @requires(Permission.CASE_WRITE)
+@writes(Topic.PEOPLE)
 def create_person(ctx: ServiceContext, data: PersonInput) -> PersonView:
     validate_person(data)
     actor = ctx.require_actor()
@@ -165,6 +167,7 @@ def get_person(ctx: ServiceContext, person_id: uuid.UUID) -> PersonView:
 
 
 @requires(Permission.CASE_WRITE)
+@writes(Topic.PEOPLE)
 def update_person(ctx: ServiceContext, person_id: uuid.UUID, data: PersonInput) -> PersonView:
     """Replace the editable fields. Returns the new view; unchanged input writes nothing."""
     validate_person(data)

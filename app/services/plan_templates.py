@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.changes import Topic, writes
 from app.errors import NotFoundError, ValidationError
 from app.i18n import N_, _
 from app.models import PlanTemplate, PlanTemplateItem
@@ -228,6 +229,7 @@ def validate_template(data: TemplateInput) -> None:
 
 
 @requires(Permission.ADMIN)
+@writes(Topic.RELEASES)
 def save_template(ctx: ServiceContext, data: TemplateInput) -> TemplateView:
     """Create a template, or replace an existing one's name, description and items.
 
@@ -283,6 +285,7 @@ def save_template(ctx: ServiceContext, data: TemplateInput) -> TemplateView:
 
 
 @requires(Permission.ADMIN)
+@writes(Topic.RELEASES)
 def set_template_active(ctx: ServiceContext, template_id: uuid.UUID, active: bool) -> None:
     """Retire a template (it is no longer offered) or bring it back. Plans keep their tasks."""
     with ctx.uow() as uow:

@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from app.changes import Topic, writes
 from app.errors import NotFoundError, ValidationError
 from app.i18n import _
 from app.models import Case, Need, Organisation, Referral, utcnow
@@ -121,6 +122,7 @@ def case_referrals(cursor: Any, reader: Actor, case_id: uuid.UUID) -> list[Refer
 
 
 @requires(Permission.CASE_WRITE)
+@writes(Topic.CASES)
 def create_referral(
     ctx: ServiceContext,
     case_id: uuid.UUID,
@@ -185,6 +187,7 @@ def _referral_in_case(
 
 
 @requires(Permission.CASE_WRITE)
+@writes(Topic.CASES)
 def send_referral(
     ctx: ServiceContext, referral_id: uuid.UUID, sent_on: date | None = None
 ) -> ReferralView:
@@ -232,6 +235,7 @@ _RESPONSES: dict[ReferralStatus, frozenset[ReferralStatus]] = {
 
 
 @requires(Permission.CASE_WRITE)
+@writes(Topic.CASES)
 def record_referral_response(
     ctx: ServiceContext,
     referral_id: uuid.UUID,

@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import aliased
 
+from app.changes import Topic, writes
 from app.errors import NotFoundError, ValidationError
 from app.i18n import _
 from app.models import Case, Person, Relationship
@@ -132,6 +133,7 @@ def relationships_of(cursor: Any, person_id: uuid.UUID) -> list[RelationshipView
 
 
 @requires(Permission.CASE_WRITE)
+@writes(Topic.PEOPLE)
 def add_relationship(
     ctx: ServiceContext,
     person_id: uuid.UUID,

@@ -25,6 +25,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.changes import Topic, writes
 from app.errors import ValidationError
 from app.i18n import _
 from app.models import Case, PlanTemplate, PlanTemplateItem, ReleasePlan, Task, User, utcnow
@@ -176,6 +177,7 @@ def _existing_plan(session: Session, case_id: uuid.UUID) -> ReleasePlan | None:
 
 
 @requires(Permission.CASE_WRITE)
+@writes(Topic.CASES, Topic.TASKS, Topic.RELEASES)
 def start_plan(ctx: ServiceContext, case_id: uuid.UUID, template_id: uuid.UUID) -> PlanView:
     """Make the case's release plan from a template: the plan and all its tasks, or nothing.
 
@@ -304,6 +306,7 @@ def reschedule_plan(uow: UnitOfWork, ctx: ServiceContext, case: Case, new_date: 
 
 
 @requires(Permission.CASE_WRITE)
+@writes(Topic.CASES, Topic.TASKS, Topic.RELEASES)
 def move_release_date(ctx: ServiceContext, case_id: uuid.UUID, new_date: date) -> PlanView | None:
     """Change the expected release date; the plan's open tasks move with it."""
     actor = ctx.require_actor()

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from app.changes import Topic, writes
 from app.errors import NotFoundError, ValidationError
 from app.i18n import _, ngettext
 from app.models import Case, Person, ReleasePlan, Task, User
@@ -217,6 +218,7 @@ def volunteer_capacity(ctx: ServiceContext) -> list[VolunteerLoad]:
 
 
 @requires(Permission.ADMIN)
+@writes(Topic.RELEASES)
 def set_mentor_capacity(
     ctx: ServiceContext, user_id: uuid.UUID, capacity: int | None
 ) -> VolunteerLoad:
@@ -246,6 +248,7 @@ def set_mentor_capacity(
 
 
 @requires(Permission.CASE_WRITE)
+@writes(Topic.CASES, Topic.RELEASES)
 def assign_mentor(
     ctx: ServiceContext,
     case_id: uuid.UUID,

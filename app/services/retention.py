@@ -17,6 +17,7 @@ from datetime import date
 
 from sqlalchemy import and_, func, or_, select
 
+from app.changes import Topic, writes
 from app.errors import NotFoundError, ValidationError
 from app.i18n import _
 from app.models import Case, Person
@@ -83,6 +84,7 @@ def retention_policy(ctx: ServiceContext) -> RetentionPolicy:
 
 
 @requires(Permission.GDPR)
+@writes()
 def set_retention_period(
     ctx: ServiceContext, kind: CaseKind, months: int | None
 ) -> RetentionPolicy:
@@ -166,6 +168,7 @@ def retention_review(ctx: ServiceContext, *, today: date | None = None) -> list[
 
 
 @requires(Permission.GDPR)
+@writes(Topic.PEOPLE, Topic.CASES)
 def anonymise_cases(
     ctx: ServiceContext,
     case_ids: list[uuid.UUID],
@@ -224,6 +227,7 @@ def anonymise_cases(
 
 
 @requires(Permission.GDPR)
+@writes(Topic.CASES)
 def extend_retention(
     ctx: ServiceContext, case_id: uuid.UUID, until: date, reason: str, *, today: date | None = None
 ) -> None:

@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from app.changes import writes
 from app.errors import NotFoundError
 from app.i18n import _, current_language, thread_language
 from app.models import (
@@ -396,6 +397,7 @@ def _record_exports(
 
 
 @requires(Permission.GDPR)
+@writes()
 def write_subject_access_pack(
     ctx: ServiceContext,
     person_id: uuid.UUID,

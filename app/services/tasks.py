@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, String, and_, bindparam, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
+from app.changes import Topic, writes
 from app.errors import NotFoundError, ValidationError
 from app.i18n import _
 from app.models import Case, Person, Task, User, utcnow
@@ -219,6 +220,7 @@ def _log(
 
 
 @requires(Permission.TASKS_OWN)
+@writes(Topic.CASES, Topic.TASKS)
 def create_task(ctx: ServiceContext, data: TaskInput) -> TaskView:
     validate_task(data)
     actor = ctx.require_actor()
@@ -290,6 +292,7 @@ def update_task(ctx: ServiceContext, task_id: uuid.UUID, data: TaskInput) -> Tas
 
 
 @requires(Permission.TASKS_OWN)
+@writes(Topic.CASES, Topic.TASKS)
 def set_task_done(ctx: ServiceContext, task_id: uuid.UUID, done: bool) -> TaskView:
     """Tick a task off (recording when) or reopen it."""
     actor = ctx.require_actor()

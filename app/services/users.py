@@ -19,6 +19,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, func, select
 
+from app.changes import Topic, writes
 from app.errors import NotFoundError, UnlockError, ValidationError
 from app.i18n import LANGUAGES, _
 from app.models import Draft, User, utcnow
@@ -81,6 +82,7 @@ def list_active_staff(ctx: ServiceContext, role: Role | None = None) -> list[Use
 
 
 @requires(Permission.ADMIN)
+@writes(Topic.USERS)
 def add_user(ctx: ServiceContext, new: NewUser) -> UserRow:
     """A new account whose (temporary) password must be changed at first sign-in."""
     validate_new_user(new)
@@ -156,6 +158,7 @@ def _set(ctx: ServiceContext, user_id: uuid.UUID, action: AuditAction, **values:
 
 
 @requires(Permission.ADMIN)
+@writes(Topic.USERS)
 def set_active(ctx: ServiceContext, user_id: uuid.UUID, active: bool) -> UserRow:
     """Deactivate (or reactivate) an account. A deactivated user cannot sign in; to revoke
     their key material for good, use :func:`remove_user_for_good`."""
@@ -168,6 +171,7 @@ def set_active(ctx: ServiceContext, user_id: uuid.UUID, active: bool) -> UserRow
 
 
 @requires(Permission.ADMIN)
+@writes(Topic.USERS)
 def change_role(ctx: ServiceContext, user_id: uuid.UUID, role: Role) -> UserRow:
     user = _get_user(ctx, user_id)
     if role != Role.COORDINATOR:
@@ -176,6 +180,7 @@ def change_role(ctx: ServiceContext, user_id: uuid.UUID, role: Role) -> UserRow:
 
 
 @requires(Permission.ADMIN)
+@writes(Topic.USERS)
 def reset_password(ctx: ServiceContext, user_id: uuid.UUID, temporary_password: str) -> None:
     """Give a user a new temporary password (they must change it at next sign-in).
 
@@ -199,6 +204,7 @@ def reset_password(ctx: ServiceContext, user_id: uuid.UUID, temporary_password: 
 
 
 @requires(Permission.SIGNED_IN)
+@writes()
 def change_own_password(ctx: ServiceContext, current_password: str, new_password: str) -> None:
     """Re-wrap the signed-in user's slot under a new password. The database is not rewritten."""
     actor = ctx.require_actor()
@@ -224,6 +230,7 @@ def change_own_password(ctx: ServiceContext, current_password: str, new_password
 
 
 @requires(Permission.SIGNED_IN)
+@writes()
 def set_own_language(ctx: ServiceContext, language: str) -> None:
     """The signed-in user's own language for screens and reports (one of :data:`LANGUAGES`)."""
     actor = ctx.require_actor()

@@ -16,6 +16,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.changes import Topic, writes
 from app.errors import ValidationError
 from app.i18n import _
 from app.models import Person, VisitAssessment
@@ -46,6 +47,7 @@ class AssessmentView:
 
 
 @requires(Permission.CASE_WRITE)
+@writes(Topic.CASES, Topic.VISITS)
 def set_transport(
     ctx: ServiceContext,
     visit_id: uuid.UUID,
@@ -70,6 +72,7 @@ def set_transport(
 
 
 @requires(Permission.CASE_WRITE)
+@writes(Topic.CASES, Topic.VISITS)
 def record_reaction(
     ctx: ServiceContext,
     visit_id: uuid.UUID,
@@ -97,6 +100,7 @@ def record_reaction(
 
 
 @requires(Permission.CASE_WRITE)
+@writes(Topic.CASES, Topic.VISITS)
 def record_assessment(
     ctx: ServiceContext,
     case_id: uuid.UUID,

@@ -32,6 +32,7 @@ from typing import Any
 from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from app.changes import Topic, writes
 from app.errors import ValidationError
 from app.i18n import _
 from app.labels import label
@@ -297,6 +298,7 @@ def _clash_message() -> str:
 
 
 @requires(Permission.CASE_WRITE)
+@writes(Topic.CASES, Topic.VISITS)
 def request_visit(
     ctx: ServiceContext, data: VisitRequest, now: datetime | None = None
 ) -> VisitView:
@@ -410,12 +412,14 @@ def _status_label(status: VisitStatus) -> str:
 
 
 @requires(Permission.CASE_WRITE)
+@writes(Topic.CASES, Topic.VISITS)
 def approve_visit(ctx: ServiceContext, visit_id: uuid.UUID) -> VisitView:
     """The prison (or the organisation) approved the requested visit."""
     return _move(ctx, visit_id, VS.APPROVED)
 
 
 @requires(Permission.CASE_WRITE)
+@writes(Topic.CASES, Topic.VISITS)
 def schedule_visit(
     ctx: ServiceContext,
     visit_id: uuid.UUID,
@@ -468,6 +472,7 @@ def schedule_visit(
 
 
 @requires(Permission.CASE_WRITE)
+@writes(Topic.CASES, Topic.VISITS)
 def mark_held(ctx: ServiceContext, visit_id: uuid.UUID) -> VisitView:
     """The scheduled visit took place."""
     return _move(ctx, visit_id, VS.HELD)
@@ -482,12 +487,14 @@ def _reason(reason: str | None) -> str:
 
 
 @requires(Permission.CASE_WRITE)
+@writes(Topic.CASES, Topic.VISITS)
 def cancel_visit(ctx: ServiceContext, visit_id: uuid.UUID, reason: str) -> VisitView:
     """Cancel a visit that has not taken place; the reason is required."""
     return _move(ctx, visit_id, VS.CANCELLED, _reason(reason))
 
 
 @requires(Permission.CASE_WRITE)
+@writes(Topic.CASES, Topic.VISITS)
 def deny_visit(ctx: ServiceContext, visit_id: uuid.UUID, reason: str) -> VisitView:
     """The prison refused a requested or approved visit; the reason is required."""
     return _move(ctx, visit_id, VS.DENIED, _reason(reason))

@@ -20,6 +20,7 @@ from pathlib import Path
 from sqlalchemy import Engine, func, insert, select, table
 from sqlalchemy.exc import DatabaseError as SQLAlchemyDatabaseError
 
+from app.changes import writes
 from app.errors import (
     DatabaseDamagedError,
     UnlockError,
@@ -421,6 +422,7 @@ def _record_sign_in(ctx: ServiceContext, throttle: Throttle, queued: list[Queued
 
 
 @requires(Permission.SIGNED_IN)
+@writes()
 def lock_workspace(ctx: ServiceContext) -> None:
     """Record the lock, then close every connection and forget the key."""
     if not ctx.locked:
@@ -481,6 +483,7 @@ def idle_lock_minutes(ctx: ServiceContext) -> int:
 
 
 @requires(Permission.ADMIN)
+@writes()
 def set_idle_lock_minutes(ctx: ServiceContext, minutes: int) -> None:
     if not idle.MIN_MINUTES <= minutes <= idle.MAX_MINUTES:
         raise ValidationError(

@@ -51,8 +51,6 @@ DRAFT_AFTER_MS = 3_000
 class ServiceDialog(QDialog):
     #: Dialogs whose typing is kept as a draft name its kind ("meeting"…); ``None``: no drafts.
     draft_kind: ClassVar[str | None] = None
-    #: What changed once a dialog reopened from a draft is saved (the change bus's topics).
-    draft_topics: ClassVar[tuple[str, ...]] = ()
     #: The page a draft about no case reopens on.
     draft_page: ClassVar[str] = "today"
 

@@ -68,7 +68,6 @@ class MeetingDialog(ServiceDialog):
     """Recording a meeting: fast, focused, usable from the keyboard alone."""
 
     draft_kind = "meeting"
-    draft_topics = ("cases", "meetings", "tasks")
 
     def __init__(
         self,
@@ -155,7 +154,6 @@ class MeetingDialog(ServiceDialog):
 
 class TaskDialog(ServiceDialog):
     draft_kind = "task"
-    draft_topics = ("cases", "tasks")
     draft_page = "tasks"
 
     def __init__(
@@ -221,7 +219,6 @@ class TaskDialog(ServiceDialog):
 
 class NeedDialog(ServiceDialog):
     draft_kind = "need"
-    draft_topics = ("cases", "needs")
 
     def __init__(
         self, parent: QWidget | None, ctx: ServiceContext, ops: Operations, case_id: uuid.UUID
@@ -251,7 +248,6 @@ class NeedDialog(ServiceDialog):
 
 class ReferralDialog(ServiceDialog):
     draft_kind = "referral"
-    draft_topics = ("cases", "referrals")
 
     def __init__(
         self,
@@ -315,7 +311,6 @@ class PersonDialog(ServiceDialog):
     """Create or edit a person. New people are checked for likely duplicates before saving."""
 
     draft_kind = "person"
-    draft_topics = ("people", "cases")
     draft_page = "people"
 
     def __init__(

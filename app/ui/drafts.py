@@ -207,7 +207,8 @@ def _discard(window: MainWindow, draft: drafts.DraftView) -> None:
 
 def resume(window: MainWindow, cls: type[ServiceDialog], draft: drafts.DraftView) -> object:
     """Reopen the dialog of ``draft`` on its case (or page) with what was typed; after it is
-    saved, tell the screens what changed. Returns what the dialog saved, or ``None``."""
+    saved, the screens hear what changed from its service. Returns what the dialog saved, or
+    ``None``."""
     ctx, ops = window.ctx, window.ops
     host: QWidget = (
         window.open_case(draft.case_id)
@@ -224,8 +225,11 @@ def resume(window: MainWindow, cls: type[ServiceDialog], draft: drafts.DraftView
         return None
     dialog.restore_draft(draft)
     result = dialog.run_modal()
-    if result is not None and _alive(window):
-        window.bus.changed(*cls.draft_topics)
-        if cls.draft_page == "cases" and isinstance(result, uuid.UUID):
-            window.open_case(result)  # a new case opens in its tab, as from the Cases page
+    if (
+        result is not None
+        and _alive(window)
+        and cls.draft_page == "cases"
+        and isinstance(result, uuid.UUID)
+    ):
+        window.open_case(result)  # a new case opens in its tab, as from the Cases page
     return result

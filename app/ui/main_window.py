@@ -121,6 +121,7 @@ class MainWindow(QMainWindow):
             shortcut = QShortcut(QKeySequence(f"Ctrl+{number + 1}"), self)
             shortcut.activated.connect(lambda n=number: self.sidebar.setCurrentRow(n))
         ops.busy_did_change.connect(self._busy)
+        bus.follow(ops)  # what the services say they changed reaches every screen
         self._restore_geometry()
 
     def _build_pages(self, role: Role) -> None:

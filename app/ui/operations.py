@@ -27,6 +27,11 @@ thread stays free for the screens. Such work must not write to the database (han
 back and write it with :meth:`Operations.run`) and must take ``ServiceContext.exclusive``
 against what cannot overlap it (the backup service does).
 
+What the services a job called said they changed (:mod:`app.changes`) is collected on the
+thread that ran it and emitted on :attr:`Operations.data_did_change` on the GUI thread once
+the job succeeded, before its ``on_success`` — even when the job was superseded or its window
+is gone, since the data changed all the same. :class:`ChangeBus` passes it on to the screens.
+
 Tests use :class:`SyncOperations`, which runs the work at once on the calling thread.
 """
 
@@ -42,8 +47,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QEventLoop, QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Signal, Slot
 
+from app.changes import NOTHING, Changes, collect
 from app.errors import HomewardError
 
 log = logging.getLogger(__name__)
@@ -65,6 +71,8 @@ class _Job:
     #: Set by the worker thread before it reports the job done.
     result: Any = None
     error: BaseException | None = None
+    #: What the job's service writes said they changed (:mod:`app.changes`).
+    changes: Changes = NOTHING
 
 
 def describe(exc: BaseException) -> str:
@@ -82,6 +90,8 @@ class Operations(QObject):
     """Runs work on one background thread; reports back on the GUI thread."""
 
     busy_did_change = Signal(bool, str)
+    #: After a job that wrote succeeded: what its services said changed (a :class:`Changes`).
+    data_did_change = Signal(object)
     #: Emitted for failures that had no ``on_failure`` handler: (message for people).
     failed = Signal(str)
     _done = Signal(int)  # the id of a job in ``_pending``: only a number crosses threads
@@ -198,6 +208,8 @@ class Operations(QObject):
         if self._running == 0:
             self._busy_timer.stop()
             self.busy_did_change.emit(False, "")
+        if job.changes:  # even when superseded or its window is gone: the data did change
+            self.data_did_change.emit(job.changes)
         if job.key is not None and self._latest.get(job.key) != job.id:
             return  # superseded: a newer request with the same key is on its way
         _deliver(job, job.result, job.error, self.failed.emit)
@@ -225,7 +237,9 @@ class Operations(QObject):
             # atomic lookup). Skipping it keeps typing fast; it is still reported done.
             return job_id
         try:
-            job.result = job.fn()
+            with collect() as changes:
+                job.result = job.fn()
+                job.changes = changes()
         except BaseException as exc:  # forwarded to the GUI thread, never swallowed
             job.error = exc
             # The traceback keeps this frame alive: leave no way from it back to the job,
@@ -283,10 +297,14 @@ class SyncOperations(Operations):
     ) -> int:
         job = _Job(next(self._ids), fn, on_success, on_failure, key, label)
         try:
-            result = fn()
+            with collect() as changes:
+                result = fn()
+                changed = changes()
         except BaseException as exc:
             _deliver(job, None, exc, self.failed.emit)
         else:
+            if changed:
+                self.data_did_change.emit(changed)
             _deliver(job, result, None, self.failed.emit)
         return job.id
 
@@ -301,7 +319,12 @@ class SyncOperations(Operations):
         return self.run(fn, on_success, on_failure, label=label)
 
     def call(self, fn: Callable[[], Any]) -> Any:
-        return fn()
+        with collect() as changes:
+            result = fn()
+            changed = changes()
+        if changed:
+            self.data_did_change.emit(changed)
+        return result
 
     def wait_idle(self, timeout_ms: int = 10_000) -> None:
         return None
@@ -311,12 +334,19 @@ class SyncOperations(Operations):
 
 
 class ChangeBus(QObject):
-    """One application-wide signal: after a change, views decide whether to refresh.
+    """One application-wide signal, carrying a :class:`~app.changes.Changes`: after a change,
+    views decide whether to refresh.
 
-    Topics are plain strings: "cases", "people", "tasks", "meetings", "needs", "users"…
+    What changed comes from the services themselves, through the operations runner the bus
+    follows (:meth:`follow`): the UI never names topics of its own.
     """
 
-    data_did_change = Signal(object)  # frozenset[str]
+    data_did_change = Signal(object)  # Changes
 
-    def changed(self, *topics: str) -> None:
-        self.data_did_change.emit(frozenset(topics))
+    def follow(self, ops: Operations) -> None:
+        """Publish what ``ops``'s jobs changed (once, however often it is called)."""
+        ops.data_did_change.connect(self.publish, Qt.ConnectionType.UniqueConnection)
+
+    @Slot(object)
+    def publish(self, changes: Changes) -> None:
+        self.data_did_change.emit(changes)

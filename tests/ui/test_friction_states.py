@@ -77,10 +77,11 @@ def test_the_tabs_stay_put_when_the_consent_banner_goes(
     assert warning.isVisible()
     before = workspace.tabs.mapTo(workspace, workspace.tabs.rect().topLeft()).y()
     for scope in (ConsentScope.CASE_WORK, ConsentScope.SHARING_WITH_PARTNERS):
-        consent.record_consent(
-            ctx, case.client_id, scope, LegalBasis.CONSENT, date.today(), None, None
+        window.ops.run(  # as the UI records it: the service says what changed
+            lambda scope=scope: consent.record_consent(
+                ctx, case.client_id, scope, LegalBasis.CONSENT, date.today(), None, None
+            )
         )
-    workspace.changed("consent")
     QApplication.processEvents()
     assert not warning.isVisible()
     after = workspace.tabs.mapTo(workspace, workspace.tabs.rect().topLeft()).y()

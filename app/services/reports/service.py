@@ -25,6 +25,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app.changes import writes
 from app.errors import ValidationError
 from app.i18n import LANGUAGES, _
 from app.models import ExportRecord, Setting, User
@@ -94,6 +95,7 @@ def report_threshold(ctx: ServiceContext) -> int:
 
 
 @requires(Permission.ADMIN)
+@writes()
 def set_report_threshold(ctx: ServiceContext, k: int) -> None:
     _check_threshold(k)
     with ctx.uow() as uow:
@@ -278,6 +280,7 @@ def _parameters(summary: Summary, fmt: str, **extra: Any) -> dict[str, Any]:
 
 
 @requires(Permission.ANONYMISED_REPORT)
+@writes()
 def export_pdf(
     ctx: ServiceContext,
     period: Period,
@@ -309,6 +312,7 @@ def export_pdf(
 
 
 @requires(Permission.ANONYMISED_REPORT)
+@writes()
 def export_csv(
     ctx: ServiceContext,
     period: Period,

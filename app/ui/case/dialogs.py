@@ -264,7 +264,6 @@ class CaseForm:
 
 class NewCaseDialog(ServiceDialog):
     draft_kind = "new_case"
-    draft_topics = ("cases",)
     draft_page = "cases"
 
     def __init__(
@@ -300,7 +299,6 @@ class NewCaseDialog(ServiceDialog):
 
 class EditCaseDialog(ServiceDialog):
     draft_kind = "edit_case"
-    draft_topics = ("cases",)
 
     def __init__(
         self,

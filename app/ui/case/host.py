@@ -2,7 +2,8 @@
 
 The action bars (:mod:`app.ui.case.tabs`) and the kind tabs of the workflows
 (:mod:`app.ui.case.extra`) work with a :class:`CaseHost`: the case, the signed-in user's
-context, the operations runner, the case's bundle once loaded, and :meth:`CaseHost.changed`.
+context, the operations runner and the case's bundle once loaded. What a write changed
+reaches every screen from the services themselves (:mod:`app.changes`).
 :class:`app.ui.case.workspace.CaseWorkspace` is the one host; the tabs never import it, so the
 workspace may import them without an import cycle.
 """
@@ -31,7 +32,3 @@ class CaseHost(QWidget):
         self.bundle: CaseBundle | None = None
         #: Volunteers see a case but do not change it (the services check as well).
         self.can_edit = not ctx.require_actor().is_volunteer
-
-    def changed(self, *topics: str) -> None:
-        """Something of this case changed: tell every screen (the case reloads as well)."""
-        self.bus.changed("cases", *topics)

@@ -37,8 +37,7 @@ def _needs(ws: CaseHost, table: ListTable) -> QHBoxLayout:
         button.setVisible(ws.can_edit)
 
     def add_need() -> None:
-        if NeedDialog.add(ws, ws.ctx, ws.ops, ws.case_id):
-            ws.changed("needs")
+        NeedDialog.add(ws, ws.ctx, ws.ops, ws.case_id)
 
     def set_status(status: NeedStatus) -> None:
         need = table.selected()
@@ -46,9 +45,7 @@ def _needs(ws: CaseHost, table: ListTable) -> QHBoxLayout:
             warn(ws, _("Choose a need in the list first."))
             return
         ctx = ws.ctx
-        ws.ops.run(
-            lambda: needs.set_need_status(ctx, need.id, status), lambda _v: ws.changed("needs")
-        )
+        ws.ops.run(lambda: needs.set_need_status(ctx, need.id, status))
 
     add.clicked.connect(add_need)
     met.clicked.connect(lambda: set_status(NeedStatus.MET))
@@ -64,8 +61,7 @@ def _meetings(ws: CaseHost, table: ListTable) -> QHBoxLayout:
 
     def record_meeting() -> None:
         custody = ws.bundle.case.custody_status if ws.bundle else None
-        if MeetingDialog.record(ws, ws.ctx, ws.ops, ws.case_id, custody):
-            ws.changed("meetings", "tasks")
+        MeetingDialog.record(ws, ws.ctx, ws.ops, ws.case_id, custody)
 
     record.clicked.connect(record_meeting)
     return button_row(record)
@@ -78,8 +74,7 @@ def _tasks(ws: CaseHost, table: ListTable) -> QHBoxLayout:
     done = QPushButton(_("Mark done / not done"))
 
     def add_task() -> None:
-        if TaskDialog.add(ws, ws.ctx, ws.ops, case_id=ws.case_id):
-            ws.changed("tasks")
+        TaskDialog.add(ws, ws.ctx, ws.ops, case_id=ws.case_id)
 
     def toggle() -> None:
         task = table.selected()
@@ -87,9 +82,7 @@ def _tasks(ws: CaseHost, table: ListTable) -> QHBoxLayout:
             warn(ws, _("Choose a task in the list first."))
             return
         ctx = ws.ctx
-        ws.ops.run(
-            lambda: tasks.set_task_done(ctx, task.id, not task.done), lambda _v: ws.changed("tasks")
-        )
+        ws.ops.run(lambda: tasks.set_task_done(ctx, task.id, not task.done))
 
     add.clicked.connect(add_task)
     done.clicked.connect(toggle)
@@ -108,16 +101,14 @@ def _referrals(ws: CaseHost, table: ListTable) -> QHBoxLayout:
 
     def new_referral() -> None:
         needs_list = ws.bundle.needs if ws.bundle else []
-        if ReferralDialog.add(ws, ws.ctx, ws.ops, ws.case_id, needs_list):
-            ws.changed("referrals")
+        ReferralDialog.add(ws, ws.ctx, ws.ops, ws.case_id, needs_list)
 
     def open_dialog(kind: type[SendReferralDialog] | type[ReferralResponseDialog]) -> None:
         referral = table.selected()
         if referral is None:
             warn(ws, _("Choose a referral in the list first."))
             return
-        if kind(ws, ws.ctx, ws.ops, referral).run_modal():
-            ws.changed("referrals")
+        kind(ws, ws.ctx, ws.ops, referral).run_modal()
 
     def chosen(referral: Any) -> None:
         """Send a chosen draft; record the answer to a chosen referral already sent."""
@@ -154,7 +145,7 @@ def _documents(ws: CaseHost, table: ListTable) -> QHBoxLayout:
                 content=source.read_bytes(),
             )
 
-        ws.ops.run(work, lambda _v: ws.changed("documents"), lambda exc: warn(ws, str(exc)))
+        ws.ops.run(work, None, lambda exc: warn(ws, str(exc)))
 
     def save_copy() -> None:
         document = table.selected()

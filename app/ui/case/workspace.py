@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.changes import Changes
 from app.i18n import _
 from app.i18n_formats import number
 from app.labels import audit_action_label, audit_fields_label, label
@@ -187,6 +188,7 @@ class CaseWorkspace(CaseHost):
     ) -> None:
         super().__init__(ctx, ops, bus, case_id)
         self.navigator = navigator
+        self.bus.data_did_change.connect(self._on_change)
         self._wanted_tab: str | None = None
         layout = QVBoxLayout(self)
         self.header = CaseHeader()
@@ -263,6 +265,10 @@ class CaseWorkspace(CaseHost):
         if self.bundle is None:
             return ""
         return f"{self.bundle.case.reference} · {self.bundle.case.client_name}"
+
+    def _on_change(self, changes: Changes) -> None:
+        if changes.touches_case(self.case_id):  # never for another case's data
+            self.reload()
 
     def reload(self) -> None:
         ctx, case_id = self.ctx, self.case_id
@@ -432,14 +438,14 @@ class CaseWorkspace(CaseHost):
     def edit_case(self) -> None:
         from app.ui.case.dialogs import EditCaseDialog
 
-        if self.bundle and EditCaseDialog.edit(self, self.ctx, self.ops, self.bundle.case):
-            self.changed()
+        if self.bundle:
+            EditCaseDialog.edit(self, self.ctx, self.ops, self.bundle.case)
 
     def change_status(self) -> None:
         from app.ui.case.dialogs import StatusDialog
 
-        if self.bundle and StatusDialog.change(self, self.ctx, self.ops, self.bundle.case):
-            self.changed()
+        if self.bundle:
+            StatusDialog.change(self, self.ctx, self.ops, self.bundle.case)
 
     def clear(self) -> None:
         self.bundle = None

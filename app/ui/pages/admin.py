@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.changes import Topic
 from app.i18n import _, ngettext
 from app.i18n_formats import number
 from app.labels import audit_action_label, audit_fields_label, label, record_type_label
@@ -35,7 +36,7 @@ from app.ui.widgets import show_datetime, title, warn
 
 
 class AdminPage(Page):
-    topics = frozenset({"users"})
+    topics = frozenset({Topic.USERS})
 
     def __init__(
         self, ctx: ServiceContext, ops: Operations, bus: ChangeBus, navigator: Navigator
@@ -91,7 +92,7 @@ class AdminPage(Page):
         return row  # type: ignore[no-any-return]
 
     def _done(self, _value: object = None) -> None:
-        self.bus.changed("users")
+        """Saved: the service said what changed, and the screens reload from that."""
 
     def _failed(self, exc: BaseException) -> None:
         warn(self, str(exc))

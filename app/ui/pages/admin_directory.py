@@ -317,14 +317,14 @@ class DirectoryTab(QWidget):
 
     def add_institution(self) -> None:
         country = most_common_country([r.country for r in self.institution_rows])
-        self._saved(InstitutionDialog.add(self, self.ctx, self.ops, country), "cases")
+        self._saved(InstitutionDialog.add(self, self.ctx, self.ops, country))
 
     def edit_institution(self, row: object = None) -> None:
         chosen = row if row is not None else self.institutions.selected()
         if not isinstance(chosen, directory.InstitutionRow):
             warn(self, _("Choose an institution in the list first."))
             return
-        self._saved(InstitutionDialog.edit(self, self.ctx, self.ops, chosen), "cases")
+        self._saved(InstitutionDialog.edit(self, self.ctx, self.ops, chosen))
 
     def _show_institutions(self, rows: list[directory.InstitutionRow]) -> None:
         self.institution_rows = rows
@@ -447,13 +447,12 @@ class DirectoryTab(QWidget):
         opened inside the click's handler would swallow the rest of the click)."""
         QTimer.singleShot(0, lambda: edit(row))
 
-    def _saved(self, row: object, *topics: str) -> None:
-        """After a dialog or a (de)activation: show the change and tell the other screens."""
+    def _saved(self, row: object) -> None:
+        """After a dialog or a (de)activation: show the change (the service told the others)."""
         if row is None:  # the dialog was cancelled
             return
         self._chosen = getattr(row, "id", None)
         self.reload()
-        self.bus.changed("directory", *topics)
 
     def reload(self) -> None:
         ctx, inactive = self.ctx, self.show_inactive.isChecked()

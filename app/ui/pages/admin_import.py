@@ -261,7 +261,6 @@ class ImportTab(QWidget):
         )
         self.checked = None
         self._update_buttons()
-        self.bus.changed("people", "cases")
 
     def _failed(self, exc: BaseException) -> None:
         self.summary.setText(str(exc) if isinstance(exc, HomewardError) else describe(exc))

@@ -204,7 +204,6 @@ class RetentionBox(QGroupBox):
 
     def _anonymised(self, result: tuple[Any, str]) -> None:
         self.results.show_receipt(*result)
-        self.bus.changed("people", "cases")
         self._load_review()
 
     def extend(self) -> None:

@@ -297,7 +297,6 @@ class RightsTab(QWidget):
 
     def _erased(self, result: tuple[erasure.Receipt, str]) -> None:
         self.show_receipt(*result)
-        self.bus.changed("people", "cases")
         self._find()
 
     def show_receipt(self, receipt: erasure.Receipt, organisation: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
+from app.changes import Changes, Topic
 from app.services.context import ServiceContext
 from app.ui.navigator import Navigator
 from app.ui.operations import ChangeBus, Operations
@@ -17,7 +18,7 @@ class Page(QWidget):
     sees the main window. Every page takes these four and nothing else, so that
     :mod:`app.ui.page_registry` can build any of them."""
 
-    topics: frozenset[str] = frozenset()
+    topics: frozenset[Topic] = frozenset()
 
     def __init__(
         self, ctx: ServiceContext, ops: Operations, bus: ChangeBus, navigator: Navigator
@@ -28,8 +29,8 @@ class Page(QWidget):
         self._stale = True
         self.bus.data_did_change.connect(self._on_change)
 
-    def _on_change(self, topics: frozenset[str]) -> None:
-        if topics & self.topics:
+    def _on_change(self, changes: Changes) -> None:
+        if changes.topics & self.topics:
             self._stale = True
             if self.isVisible():
                 self.reload()

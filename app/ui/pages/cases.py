@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.changes import Topic
 from app.i18n import _, ngettext
 from app.i18n_formats import number
 from app.labels import label
@@ -186,7 +187,7 @@ class CaseListView(QWidget):
 
 
 class CasesPage(Page):
-    topics = frozenset({"cases", "people", "users"})
+    topics = frozenset({Topic.CASES, Topic.PEOPLE, Topic.USERS})
 
     def __init__(
         self, ctx: ServiceContext, ops: Operations, bus: ChangeBus, navigator: Navigator
@@ -311,11 +312,7 @@ class CasesPage(Page):
         if not self._workers_loaded:
             ctx = self.ctx
             self.ops.run(lambda: users.list_active_staff(ctx), self._fill_workers)
-        self.model.refresh()
-        for i in range(1, self.tabs.count()):
-            workspace = self.tabs.widget(i)
-            if isinstance(workspace, CaseWorkspace):
-                workspace.reload()
+        self.model.refresh()  # each open case reloads itself, for its own changes only
 
     def _fill_workers(self, staff: list[users.UserRow]) -> None:
         self._workers_loaded = True
@@ -360,7 +357,6 @@ class CasesPage(Page):
 
         case_id = NewCaseDialog.ask(self, self.ctx, self.ops)
         if case_id is not None:
-            self.bus.changed("cases")
             self.open_case(case_id)
 
     # -- carried over a window rebuild (language switch) --

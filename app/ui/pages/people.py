@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.changes import Topic
 from app.i18n import _
 from app.i18n_names import country_name, language_list
 from app.labels import label
@@ -223,18 +224,15 @@ class PersonPanel(QWidget):
         )
 
     def _edit(self) -> None:
-        if self.bundle and PersonDialog.edit(
-            self, self.page.ctx, self.page.ops, self.bundle.person
-        ):
-            self.page.bus.changed("people")
+        if self.bundle:
+            PersonDialog.edit(self, self.page.ctx, self.page.ops, self.bundle.person)
 
     def _relate(self) -> None:
         if self.bundle is None:
             return
         from app.ui.relation_dialog import RelationDialog
 
-        if RelationDialog.link(self, self.page.ctx, self.page.ops, self.bundle.person.id):
-            self.page.bus.changed("people")
+        RelationDialog.link(self, self.page.ctx, self.page.ops, self.bundle.person.id)
 
     def clear(self) -> None:
         self.bundle = None
@@ -246,7 +244,7 @@ class PersonPanel(QWidget):
 
 
 class PeoplePage(Page):
-    topics = frozenset({"people", "cases"})
+    topics = frozenset({Topic.PEOPLE, Topic.CASES})
 
     def __init__(
         self, ctx: ServiceContext, ops: Operations, bus: ChangeBus, navigator: Navigator
@@ -316,7 +314,6 @@ class PeoplePage(Page):
     def _new(self) -> None:
         person = PersonDialog.new_person(self, self.ctx, self.ops)
         if person is not None:
-            self.bus.changed("people")
             self.show_person(person.id)
 
     def save_state(self) -> object:

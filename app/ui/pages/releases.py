@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.changes import Topic
 from app.i18n import _, ngettext
 from app.i18n_formats import number
 from app.services import releases
@@ -89,7 +90,7 @@ def _group(text: str, *widgets: QWidget) -> QGroupBox:
 
 
 class ReleasesPage(Page):
-    topics = frozenset({"cases", "tasks", "releases", "users"})
+    topics = frozenset({Topic.CASES, Topic.TASKS, Topic.RELEASES, Topic.USERS})
 
     def __init__(
         self, ctx: ServiceContext, ops: Operations, bus: ChangeBus, navigator: Navigator
@@ -192,8 +193,7 @@ class ReleasesPage(Page):
     def _edit_templates(self) -> None:
         from app.ui.workflows.release_dialogs import TemplateDialog
 
-        if TemplateDialog.edit(self, self.ctx, self.ops):
-            self.bus.changed("releases")
+        TemplateDialog.edit(self, self.ctx, self.ops)
 
     def _open(self, case_id: object) -> None:
         if case_id is not None:
@@ -217,7 +217,7 @@ class ReleasesPage(Page):
         ctx = self.ctx
         self.ops.run(
             lambda: releases.set_mentor_capacity(ctx, volunteer.user_id, value),
-            lambda _v: self.bus.changed("releases"),
+            None,
             lambda exc: warn(self, str(exc)),
         )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton, QVBoxLayout
 
+from app.changes import Topic
 from app.i18n import _
 from app.services import tasks
 from app.services.context import ServiceContext
@@ -16,7 +17,7 @@ from app.ui.widgets import overdue_cell, show_date, title, warn
 
 
 class TasksPage(Page):
-    topics = frozenset({"tasks"})
+    topics = frozenset({Topic.TASKS})
 
     def __init__(
         self, ctx: ServiceContext, ops: Operations, bus: ChangeBus, navigator: Navigator
@@ -76,8 +77,7 @@ class TasksPage(Page):
         )
 
     def _add(self) -> None:
-        if TaskDialog.add(self, self.ctx, self.ops, case_id=None):
-            self.bus.changed("tasks")
+        TaskDialog.add(self, self.ctx, self.ops, case_id=None)
 
     def _toggle(self) -> None:
         task = self.table.selected()
@@ -87,7 +87,7 @@ class TasksPage(Page):
         ctx = self.ctx
         self.ops.run(
             lambda: tasks.set_task_done(ctx, task.id, not task.done),
-            lambda _v: self.bus.changed("tasks"),
+            None,
         )
 
     def _open(self, task: tasks.TaskView) -> None:

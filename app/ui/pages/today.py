@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QVBoxLayout
 
+from app.changes import Topic
 from app.i18n import _
 from app.labels import label
 from app.services import today
@@ -24,7 +25,7 @@ def _group(text: str, table: ListTable) -> QGroupBox:
 
 
 class TodayPage(Page):
-    topics = frozenset({"tasks", "meetings", "cases"})
+    topics = frozenset({Topic.TASKS, Topic.MEETINGS, Topic.CASES})
 
     def __init__(
         self, ctx: ServiceContext, ops: Operations, bus: ChangeBus, navigator: Navigator

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from app.changes import Changes, Topic
 from app.i18n import _, ngettext
 from app.i18n_formats import date_text, day_text, number, time_text
 from app.labels import label
@@ -99,7 +100,7 @@ def cell_text(visit: visit_queries.CalendarVisit) -> str:
 
 
 class VisitsPage(Page):
-    topics = frozenset({"cases", "visits", "directory"})
+    topics = frozenset({Topic.CASES, Topic.VISITS, Topic.DIRECTORY})
 
     def __init__(
         self, ctx: ServiceContext, ops: Operations, bus: ChangeBus, navigator: Navigator
@@ -184,10 +185,10 @@ class VisitsPage(Page):
             key="visit-calendar",
         )
 
-    def _on_change(self, topics: frozenset[str]) -> None:
-        if "directory" in topics:  # an institution was added or renamed
+    def _on_change(self, changes: Changes) -> None:
+        if Topic.DIRECTORY in changes.topics:  # an institution was added or renamed
             self._institutions_loaded = False
-        super()._on_change(topics)
+        super()._on_change(changes)
 
     def _fill_institutions(self, rows: list[directory.InstitutionRow]) -> None:
         chosen = self.institution.currentData()

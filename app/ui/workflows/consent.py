@@ -65,7 +65,6 @@ def consent_warning(status: consent.ConsentStatus | None) -> str | None:
 
 class ConsentDialog(ServiceDialog):
     draft_kind = "consent"
-    draft_topics = ("cases", "consent")
 
     def __init__(
         self,
@@ -186,10 +185,10 @@ class ConsentTab(CaseTab):
         self.table.set_rows([])
 
     def _record(self) -> None:
-        if self.case and ConsentDialog.record(
-            self, self.ws.ctx, self.ws.ops, self.case.client_id, self.asked_scope()
-        ):
-            self.ws.changed("consent")
+        if self.case:
+            ConsentDialog.record(
+                self, self.ws.ctx, self.ws.ops, self.case.client_id, self.asked_scope()
+            )
 
     def asked_scope(self) -> ConsentScope | None:
         """The first consent the case's banner says is missing, if any."""
@@ -206,7 +205,7 @@ class ConsentTab(CaseTab):
         ctx = self.ws.ctx
         self.ws.ops.run(
             lambda: consent.withdraw_consent(ctx, chosen.id),
-            lambda _v: self.ws.changed("consent"),
+            None,
             lambda exc: warn(self, str(exc)),
         )
 

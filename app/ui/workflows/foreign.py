@@ -95,7 +95,6 @@ class InterpreterDialog(ServiceDialog):
 
 class ConsularDialog(ServiceDialog):
     draft_kind = "consular"
-    draft_topics = ("cases", "foreign")
 
     def __init__(
         self,
@@ -141,7 +140,6 @@ class ConsularDialog(ServiceDialog):
 
 class ImmigrationDialog(ServiceDialog):
     draft_kind = "immigration"
-    draft_topics = ("cases", "foreign")
 
     def __init__(
         self, parent: QWidget | None, ctx: ServiceContext, ops: Operations, case_id: uuid.UUID
@@ -165,7 +163,6 @@ class ImmigrationDialog(ServiceDialog):
 
 class FamilyAbroadDialog(ServiceDialog):
     draft_kind = "family_abroad"
-    draft_topics = ("cases", "foreign")
 
     def __init__(
         self, parent: QWidget | None, ctx: ServiceContext, ops: Operations, case_id: uuid.UUID
@@ -196,7 +193,6 @@ class FamilyAbroadDialog(ServiceDialog):
 
 class DiscriminationDialog(ServiceDialog):
     draft_kind = "discrimination"
-    draft_topics = ("cases", "foreign")
 
     def __init__(
         self, parent: QWidget | None, ctx: ServiceContext, ops: Operations, case_id: uuid.UUID
@@ -223,7 +219,6 @@ class DiscriminationDialog(ServiceDialog):
 
 class OutcomeDialog(ServiceDialog):
     draft_kind = "discrimination_outcome"
-    draft_topics = ("cases", "foreign")
 
     def __init__(
         self,
@@ -426,8 +421,7 @@ class ForeignTab(CaseTab):
         return self.ws.ctx, self.ws.ops, self.ws.case_id
 
     def _open(self, dialog: ServiceDialog) -> None:
-        if dialog.run_modal():
-            self.ws.changed("foreign")
+        dialog.run_modal()
 
     def _languages(self) -> None:
         if self.records is not None:

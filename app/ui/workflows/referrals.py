@@ -48,7 +48,6 @@ class SendReferralDialog(ServiceDialog):
 
 class ReferralResponseDialog(ServiceDialog):
     draft_kind = "referral_response"
-    draft_topics = ("cases", "referrals")
 
     def __init__(
         self,

@@ -213,26 +213,22 @@ class ReleasePlanTab(CaseTab):
     # -- actions --
 
     def _start(self) -> None:
-        if self.case and StartPlanDialog.start(self, self.ws.ctx, self.ws.ops, self.case.id):
-            self.ws.changed("tasks", "releases")
+        if self.case:
+            StartPlanDialog.start(self, self.ws.ctx, self.ws.ops, self.case.id)
 
     def _move(self) -> None:
         case = self.case
-        if case and MoveReleaseDialog.ask(
-            self, self.ws.ctx, self.ws.ops, case.id, case.expected_release
-        ):
-            self.ws.changed("tasks", "releases")
+        if case:
+            MoveReleaseDialog.ask(self, self.ws.ctx, self.ws.ops, case.id, case.expected_release)
 
     def _custody(self) -> None:
-        if self.case and CustodyDialog.record(self, self.ws.ctx, self.ws.ops, self.case.id):
-            self.ws.changed("releases")
+        if self.case:
+            CustodyDialog.record(self, self.ws.ctx, self.ws.ops, self.case.id)
 
     def _mentor(self) -> None:
         case = self.case
-        if case and MentorDialog.choose(
-            self, self.ws.ctx, self.ws.ops, case.id, case.volunteer_name
-        ):
-            self.ws.changed("releases")
+        if case:
+            MentorDialog.choose(self, self.ws.ctx, self.ws.ops, case.id, case.volunteer_name)
 
 
 register(

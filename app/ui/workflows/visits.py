@@ -252,7 +252,6 @@ class ReasonDialog(ServiceDialog):
     """Cancel or deny a visit: the reason is required."""
 
     draft_kind = "visit_reason"
-    draft_topics = ("cases", "visits")
 
     def __init__(
         self,
@@ -302,7 +301,6 @@ class ReasonDialog(ServiceDialog):
 
 class AssessmentDialog(ServiceDialog):
     draft_kind = "assessment"
-    draft_topics = ("cases", "visits")
 
     def __init__(
         self,
@@ -357,7 +355,6 @@ class AfterVisitDialog(ServiceDialog):
     """Transport support and amount; after a held visit, the child's reaction and follow-up."""
 
     draft_kind = "after_visit"
-    draft_topics = ("cases", "visits")
 
     def __init__(
         self, parent: QWidget | None, ctx: ServiceContext, ops: Operations, visit: visits.VisitView
@@ -536,7 +533,7 @@ class VisitsTab(CaseTab):
     # -- actions --
 
     def _done(self, _value: object = None) -> None:
-        self.ws.changed("visits")
+        """Saved: the service said what changed, and the screens reload from that."""
 
     def _selected(self) -> visits.VisitView | None:
         visit: visits.VisitView | None = self.chosen(
