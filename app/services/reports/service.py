@@ -27,13 +27,13 @@ from sqlalchemy import select
 
 from app.errors import ValidationError
 from app.i18n import LANGUAGES, _
-from app.models import ExportRecord, Setting, User
+from app.models import ExportRecord, User
 from app.security.permissions import Permission, pure, requires
+from app.services import settings, workspace_settings
 from app.services.audit_log import AuditAction, log, trail_fingerprint
 from app.services.context import ServiceContext
 from app.services.reports import csv_export, layout, pdf, queries
 from app.services.reports.assemble import Protected, protect_counts
-from app.services.reports.disclosure import DEFAULT_THRESHOLD, MIN_THRESHOLD
 from app.services.reports.figures import Summary
 from app.services.reports.layout import ReportView
 from app.services.reports.periods import Period, trend_quarters
@@ -44,8 +44,8 @@ from app.store.files import atomic_write
 
 logger = logging.getLogger(__name__)
 
-THRESHOLD_SETTING = "report_threshold"
-MAX_THRESHOLD = 100
+THRESHOLD_SETTING = settings.REPORT_THRESHOLD.key
+MAX_THRESHOLD = settings.MAX_THRESHOLD
 EXPORT_KIND = "anonymised_summary"
 
 
@@ -71,41 +71,22 @@ class ExportRow:
 
 
 def _check_threshold(k: int) -> int:
-    if not isinstance(k, int) or not MIN_THRESHOLD <= k <= MAX_THRESHOLD:
-        raise ValidationError(
-            {
-                "threshold": _("Choose a threshold from {low} to {high}.").format(
-                    low=MIN_THRESHOLD, high=MAX_THRESHOLD
-                )
-            }
-        )
+    problem = settings.REPORT_THRESHOLD.problem(k)
+    if problem is not None:
+        raise ValidationError({"threshold": problem})
     return k
 
 
 @requires(Permission.ANONYMISED_REPORT)
 def report_threshold(ctx: ServiceContext) -> int:
     """The workspace's small-number threshold (default 5, never below 3)."""
-    with ctx.uow() as uow:
-        raw = uow.session.scalar(select(Setting.value).where(Setting.key == THRESHOLD_SETTING))
-    if raw is None:
-        return DEFAULT_THRESHOLD
-    value = json.loads(raw)
-    return value if isinstance(value, int) and value >= MIN_THRESHOLD else DEFAULT_THRESHOLD
+    return settings.read(ctx, settings.REPORT_THRESHOLD)
 
 
 @requires(Permission.ADMIN)
 def set_report_threshold(ctx: ServiceContext, k: int) -> None:
     _check_threshold(k)
-    with ctx.uow() as uow:
-        row = uow.session.scalar(select(Setting).where(Setting.key == THRESHOLD_SETTING))
-        if row is None:
-            uow.session.add(Setting(key=THRESHOLD_SETTING, value=json.dumps(k)))
-        else:
-            row.value = json.dumps(k)
-        log(
-            uow, ctx, AuditAction.SETTINGS_CHANGE, entity_type="setting", fields=[THRESHOLD_SETTING]
-        )
-        uow.commit()
+    workspace_settings.save(ctx, {settings.REPORT_THRESHOLD: k})
 
 
 def _earlier_sets(ctx: ServiceContext) -> list[PublishedSet]:
