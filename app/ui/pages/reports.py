@@ -207,7 +207,7 @@ class ReportsPage(Page):
 
         def work(state: JobState) -> ReportView:
             summary = reports.compute_summary(
-                ctx, period, k, progress=state.progress, cancel=state.cancelled
+                ctx, period, k, progress=state.progress, cancel=state.flag
             )
             return reports.preview(summary, language)
 
@@ -262,7 +262,7 @@ class ReportsPage(Page):
                     language,
                     threshold=k,
                     progress=state.progress,
-                    cancel=state.cancelled,
+                    cancel=state.flag,
                 )
             return reports.export_csv(
                 ctx,
@@ -271,7 +271,7 @@ class ReportsPage(Page):
                 threshold=k,
                 hxl=hxl,
                 progress=state.progress,
-                cancel=state.cancelled,
+                cancel=state.flag,
             )
 
         self._busy(True)
