@@ -26,17 +26,16 @@ from app.i18n import _
 from app.i18n_formats import number
 from app.models import Attachment, Case, Person, User
 from app.security.permissions import Permission, internal, pure, requires
+from app.services import settings
 from app.services import validation as v
 from app.services.audit_log import AuditAction, log
 from app.services.case_access import touch, visible_case
 from app.services.context import ServiceContext
-from app.services.workspace import _get_setting
 from app.store.prepared import Prepared, param
 from app.store.uow import read_cursor
 
-#: Setting (bytes) for the largest file that may be attached; 20 MB unless set.
-MAX_BYTES_SETTING = "attachment_max_bytes"
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+MAX_BYTES_SETTING = settings.ATTACHMENT_MAX_BYTES.key
+DEFAULT_MAX_BYTES = settings.ATTACHMENT_MAX_BYTES.default
 FILENAME_MAX = 255
 MEDIA_TYPE_MAX = 100
 DEFAULT_MEDIA_TYPE = "application/octet-stream"
@@ -65,11 +64,6 @@ def safe_filename(name: str) -> str:
     # that would disguise "txt.exe" as "exe.txt".
     base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C")
     return base.translate(_UNSAFE).strip().strip(".").strip()
-
-
-def _max_bytes(ctx: ServiceContext) -> int:
-    value = _get_setting(ctx, MAX_BYTES_SETTING, DEFAULT_MAX_BYTES)
-    return int(value) if isinstance(value, int | float) and value > 0 else DEFAULT_MAX_BYTES
 
 
 def _size(size: int) -> str:
@@ -102,7 +96,7 @@ def _validate(
     name = "" if "filename" in errors else safe_filename(last)
     if not name:
         errors.add("filename", _("Give the file a name."))
-    limit = _max_bytes(ctx)
+    limit = settings.read(ctx, settings.ATTACHMENT_MAX_BYTES)
     if not content:
         errors.add("content", _("The file is empty."))
     elif len(content) > limit:

@@ -8,7 +8,6 @@ data-key rotation, so the chain written before a rotation still verifies after i
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Iterable
 from dataclasses import replace
@@ -22,19 +21,18 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from app import changes
 from app.errors import DatabaseDamagedError, NotFoundError
 from app.i18n import _
-from app.models import AuditEvent, Setting
+from app.models import AuditEvent
 from app.security import audit
 from app.security.audit import AuditAction, AuditRow, ChainReport
 from app.security.permissions import Permission, internal, pure, requires
 from app.security.witness import fingerprint
-from app.services import audit_witness
-from app.services.audit_witness import AUDIT_SECRET
+from app.services import audit_witness, settings
 from app.services.context import ServiceContext
 from app.services.scope import readable_case
 from app.store.prepared import Prepared, param
 from app.store.uow import UnitOfWork, after_cursor_commit, read_cursor
 
-__all__ = ["AUDIT_SECRET", "AuditAction", "AuditRow", "ChainReport"]
+__all__ = ["AuditAction", "AuditRow", "ChainReport"]
 _WITNESS = "audit_witness"
 
 
@@ -48,10 +46,9 @@ def _key(ctx: ServiceContext) -> bytes:
     cached = ctx.cache.get("audit_key")
     if isinstance(cached, bytes):
         return cached
-    with ctx.uow() as uow:
-        secret = uow.session.scalar(select(Setting.value).where(Setting.key == AUDIT_SECRET))
+    secret = settings.read(ctx, settings.AUDIT_SECRET)
     try:
-        key = audit.audit_key(bytes.fromhex(json.loads(secret or "null")))
+        key = audit.audit_key(bytes.fromhex(secret))
     except (TypeError, ValueError):  # no setting, or not 32 bytes in hex
         raise DatabaseDamagedError(
             _(

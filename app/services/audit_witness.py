@@ -21,22 +21,19 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
-
 from app.errors import WorkspaceError
 from app.i18n import _
-from app.models import Setting
 from app.security import audit
 from app.security import keyslots as ks
 from app.security import witness as wt
 from app.security.permissions import internal
+from app.services import settings
 from app.services.context import ServiceContext
 from app.store.files import atomic_write
 from app.store.workspace import WorkspacePaths
 
 logger = logging.getLogger(__name__)
 
-AUDIT_SECRET = "audit_secret"  # noqa: S105 - the name of a setting, not a secret
 #: In ``keyslots.json``: this workspace has had a witness file, so a missing one is a finding.
 MARKER = "audit_witness"
 _STATE = "audit_witness_state"
@@ -62,9 +59,8 @@ def _key(ctx: ServiceContext) -> bytes:
     cached = ctx.cache.get(_KEY)
     if isinstance(cached, bytes):
         return cached
-    with ctx.uow() as uow:
-        secret = uow.session.scalar(select(Setting.value).where(Setting.key == AUDIT_SECRET))
-    if secret is None:
+    secret = settings.read(ctx, settings.AUDIT_SECRET)
+    if not secret:
         raise RuntimeError("workspace has no audit secret")
     key = key_from_secret(secret)
     ctx.cache[_KEY] = key

@@ -36,11 +36,10 @@ from app.i18n import _
 from app.security import keyslots as ks
 from app.security.permissions import Permission, requires
 from app.services import backup_files as bf
+from app.services import settings, workspace_settings
 from app.services.audit_log import AuditAction, log
 from app.services.context import ServiceContext
 from app.services.jobs import CancelFlag, Progress, Steps
-from app.services.workspace import _get_setting
-from app.services.workspace_settings import put_setting
 from app.store import migrate, snapshot
 from app.store.engine import KeyHolder, open_connection
 from app.store.files import atomic_write
@@ -48,11 +47,11 @@ from app.store.workspace import DB_NAME, KEYSLOTS_NAME, WITNESS_NAME
 
 logger = logging.getLogger(__name__)
 
-SECOND_FOLDER = "backup_second_folder"
-KEEP_DAILY = "backup_keep_daily"
-KEEP_WEEKLY = "backup_keep_weekly"
-DEFAULT_DAILY = 7
-DEFAULT_WEEKLY = 4
+SECOND_FOLDER = settings.BACKUP_SECOND_FOLDER.key
+KEEP_DAILY = settings.BACKUP_KEEP_DAILY.key
+KEEP_WEEKLY = settings.BACKUP_KEEP_WEEKLY.key
+DEFAULT_DAILY = settings.BACKUP_KEEP_DAILY.default
+DEFAULT_WEEKLY = settings.BACKUP_KEEP_WEEKLY.default
 DUE_AFTER = timedelta(hours=24)
 
 
@@ -80,13 +79,11 @@ class BackupFailedError(WorkspaceError):
 
 
 def _settings(ctx: ServiceContext) -> BackupSettings:
-    second = _get_setting(ctx, SECOND_FOLDER, None)
-    daily = _get_setting(ctx, KEEP_DAILY, DEFAULT_DAILY)
-    weekly = _get_setting(ctx, KEEP_WEEKLY, DEFAULT_WEEKLY)
+    second = settings.read(ctx, settings.BACKUP_SECOND_FOLDER)
     return BackupSettings(
-        second_folder=Path(second) if isinstance(second, str) and second else None,
-        keep_daily=int(daily) if isinstance(daily, int) else DEFAULT_DAILY,
-        keep_weekly=int(weekly) if isinstance(weekly, int) else DEFAULT_WEEKLY,
+        second_folder=Path(second) if second else None,
+        keep_daily=settings.read(ctx, settings.BACKUP_KEEP_DAILY),
+        keep_weekly=settings.read(ctx, settings.BACKUP_KEEP_WEEKLY),
     )
 
 
@@ -97,32 +94,30 @@ def backup_settings(ctx: ServiceContext) -> BackupSettings:
 
 @requires(Permission.ADMIN)
 @writes()
-def set_backup_settings(ctx: ServiceContext, settings: BackupSettings) -> None:
+def set_backup_settings(ctx: ServiceContext, chosen: BackupSettings) -> None:
     errors: dict[str, str] = {}
-    if not 1 <= settings.keep_daily <= 60:
-        errors["keep_daily"] = _("Keep between 1 and 60 daily backups.")
-    if not 0 <= settings.keep_weekly <= 52:
-        errors["keep_weekly"] = _("Keep between 0 and 52 weekly backups.")
-    second = settings.second_folder
+    for name, setting, value in (
+        ("keep_daily", settings.BACKUP_KEEP_DAILY, chosen.keep_daily),
+        ("keep_weekly", settings.BACKUP_KEEP_WEEKLY, chosen.keep_weekly),
+    ):
+        problem = setting.problem(value)
+        if problem is not None:
+            errors[name] = problem
+    second = chosen.second_folder
     if second is not None:
         second = Path(second).expanduser().resolve()
         if second == ctx.paths.folder or ctx.paths.folder in second.parents:
             errors["second_folder"] = _("Choose a folder outside the workspace (another drive).")
     if errors:
         raise ValidationError(errors)
-    with ctx.uow() as uow:
-        changed = [
-            key
-            for key, value in (
-                (SECOND_FOLDER, str(second) if second else None),
-                (KEEP_DAILY, settings.keep_daily),
-                (KEEP_WEEKLY, settings.keep_weekly),
-            )
-            if put_setting(uow, key, value)
-        ]
-        if changed:
-            log(uow, ctx, AuditAction.SETTINGS_CHANGE, entity_type="setting", fields=changed)
-        uow.commit()
+    workspace_settings.save(
+        ctx,
+        {
+            settings.BACKUP_SECOND_FOLDER: str(second) if second else None,
+            settings.BACKUP_KEEP_DAILY: chosen.keep_daily,
+            settings.BACKUP_KEEP_WEEKLY: chosen.keep_weekly,
+        },
+    )
 
 
 def _write(
@@ -215,13 +210,13 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def _prune(folder: Path, workspace_id: str, settings: BackupSettings) -> list[str]:
+def _prune(folder: Path, workspace_id: str, kept: BackupSettings) -> list[str]:
     """Remove the generations the policy no longer keeps (this workspace's backups only)."""
     backups = bf.list_backups(folder, workspace_id=workspace_id)
     keep = bf.generations_to_keep(
         [b.created_at for b in backups],
-        daily=settings.keep_daily,
-        weekly=settings.keep_weekly,
+        daily=kept.keep_daily,
+        weekly=kept.keep_weekly,
         asked=[i for i, b in enumerate(backups) if b.reason == "manual"],
     )
     removed = []
@@ -233,7 +228,7 @@ def _prune(folder: Path, workspace_id: str, settings: BackupSettings) -> list[st
 
 
 def _copy_to_second(
-    backup: bf.BackupInfo, second: Path, settings: BackupSettings
+    backup: bf.BackupInfo, second: Path, kept: BackupSettings
 ) -> tuple[Path | None, str | None, list[str]]:
     """Copy a verified backup folder (never the live database) and check it by hash."""
     if not second.is_dir():
@@ -256,7 +251,7 @@ def _copy_to_second(
         logger.warning("second backup copy failed", exc_info=True)
         shutil.rmtree(partial, ignore_errors=True)
         return None, _("The copy in the second backup folder could not be written."), []
-    return final, None, _prune(second, backup.workspace_id, settings)
+    return final, None, _prune(second, backup.workspace_id, kept)
 
 
 def _copy(
@@ -272,7 +267,7 @@ def _copy(
     ``VACUUM`` and locking from overlapping it."""
     steps = Steps(progress, cancel)
     with ctx.exclusive:  # one backup at a time, too: the daily one beside the closing one
-        settings = _settings(ctx)
+        chosen = _settings(ctx)
         managed = out is None
         folder = ctx.paths.backups if out is None else Path(out).expanduser().resolve()
         backup, seconds = _write(ctx, folder, reason, steps)
@@ -280,10 +275,10 @@ def _copy(
         second_copy, second_problem = None, None
         if managed:
             steps.report(_("Removing old backups"), 0.95)
-            pruned = _prune(folder, backup.workspace_id, settings)
-            if settings.second_folder is not None:
+            pruned = _prune(folder, backup.workspace_id, chosen)
+            if chosen.second_folder is not None:
                 second_copy, second_problem, more = _copy_to_second(
-                    backup, settings.second_folder, settings
+                    backup, chosen.second_folder, chosen
                 )
                 pruned.extend(more)
     logger.info("backup written in %.2f s (%d rows, %d pruned)", seconds, backup.rows, len(pruned))

@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -58,6 +57,7 @@ from app.services.demo_core import (
     page_cache,
 )
 from app.services.demo_rows import MEETING_COLUMNS, CaseRows
+from app.services.jobs import Progress
 
 #: Cases generated and written per batch: bounds memory (about 25,000 rows per batch).
 CHUNK_CASES = 2_000
@@ -95,7 +95,7 @@ def populate(
     seed: int,
     users: dict[str, uuid.UUID],
     today: date | None = None,
-    progress: Callable[[str, float], None] | None = None,
+    progress: Progress | None = None,
 ) -> DemoStats:
     """Add ``cases`` demo cases (and everything around them) in one transaction.
 
@@ -143,7 +143,7 @@ class _Builder(CaseRows):
 
     # -- the run, staff and directories -----------------------------------------------------
 
-    def run(self, n_cases: int, report: Callable[[str, float], None]) -> None:
+    def run(self, n_cases: int, report: Progress) -> None:
         workers, volunteers = self._staff(n_cases)
         self._directories()
         plans = self._plan(n_cases, workers, volunteers)

@@ -49,7 +49,7 @@ from app.models.base import utcnow
 from app.security import audit
 from app.security.audit import AuditAction as A
 from app.security.permissions import internal
-from app.services.audit_log import AUDIT_SECRET
+from app.services import settings
 from app.services.demo_clock import Clock
 from app.services.demo_core import indexes_dropped
 from app.services.reports.disclosure import DEFAULT_THRESHOLD
@@ -94,12 +94,10 @@ def add_audit_trail(
     clock = Clock((now or utcnow()).replace(microsecond=0))
     rng = random.Random(f"audit-{seed}")  # noqa: S311 - demo data, not security
     with engine.begin() as conn:
-        secret = conn.exec_driver_sql(
-            "SELECT value FROM settings WHERE key = ?", (AUDIT_SECRET,)
-        ).scalar()
-        if secret is None:
+        secret = settings.read_on(conn, settings.AUDIT_SECRET)
+        if not secret:
             raise RuntimeError("the demo workspace has no audit secret")
-        key = audit.audit_key(bytes.fromhex(json.loads(secret)))
+        key = audit.audit_key(bytes.fromhex(secret))
         trail = _Trail(conn, rng, day, users)
         events = trail.collect()
         # the events come in time order: that index grows at its end, the others are random

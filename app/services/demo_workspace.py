@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from app.services.demo_consent import settle_consents
 from app.services.demo_core import cache_kib
 from app.services.demo_release import add_release_examples
 from app.services.demo_visits_foreign import add_examples as add_visit_examples
+from app.services.jobs import Progress
 from app.services.workspace import CreatedWorkspace, NewUser, create_workspace
 from app.store import search
 
@@ -48,7 +48,7 @@ def create_demo_workspace(
     cases: int,
     seed: int,
     kdf_seconds: float = 0.5,
-    progress: Callable[[str, float], None] | None = None,
+    progress: Progress | None = None,
     now: datetime | None = None,
 ) -> tuple[CreatedWorkspace, demo.DemoStats]:
     """A demo workspace in ``folder``. Deterministic data for a given ``seed`` and day.

@@ -1,6 +1,7 @@
-"""Long work, as the services offer it to the GUI: a progress callback and a cancel flag.
+"""Long work, as the services offer it to the GUI and the CLI: a progress callback and a
+cancel flag — the one progress/cancel contract of every long operation.
 
-A long operation (backup, import, erasure, a subject access pack) takes
+A long operation (backup, import, erasure, a subject access pack, a summary) takes
 ``progress: Progress | None`` and ``cancel: CancelFlag | None``. It calls
 ``progress(stage, fraction)`` now and then (``stage`` is a short translated phrase,
 ``fraction`` 0.0–1.0), from the thread it runs on: the GUI's helper forwards it to the GUI
@@ -42,24 +43,40 @@ class CancelFlag:
     def cancelled(self) -> bool:
         return self._event.is_set()
 
-    def check(self) -> None:
-        """Raise :class:`Cancelled` if cancelling was asked for."""
+    def check(self, message: str | None = None) -> None:
+        """Raise :class:`Cancelled` (with ``message``, if given) if cancelling was asked for."""
         if self._event.is_set():
-            raise Cancelled()
+            raise Cancelled(message)
 
 
 class Steps:
-    """Reports progress and checks the flag: ``steps.at(stage, fraction)``."""
+    """Reports progress and checks the flag: ``steps.at(stage, fraction)``.
 
-    def __init__(self, progress: Progress | None, cancel: CancelFlag | None) -> None:
+    ``stopped`` is what :class:`Cancelled` says when the flag stops the work (by default,
+    that nothing half done was kept).
+    """
+
+    def __init__(
+        self, progress: Progress | None, cancel: CancelFlag | None, *, stopped: str | None = None
+    ) -> None:
         self._progress = progress
         self._cancel = cancel
+        self._stopped = stopped
+
+    def check(self) -> None:
+        """Raise :class:`Cancelled` if cancelling was asked for (no progress reported)."""
+        if self._cancel is not None:
+            self._cancel.check(self._stopped)
 
     def at(self, stage: str, fraction: float) -> None:
-        if self._cancel is not None:
-            self._cancel.check()
+        self.check()
         if self._progress is not None:
             self._progress(stage, max(0.0, min(1.0, fraction)))
+
+    def scaled(self, stage: str, low: float, high: float) -> Callable[[float], None]:
+        """A ``fraction -> None`` callback for a part of the work that maps its 0..1 onto
+        ``low..high`` of the whole (and checks the flag each time)."""
+        return lambda fraction: self.at(stage, low + (high - low) * fraction)
 
     def report(self, stage: str, fraction: float) -> None:
         """Progress only, for points where stopping is no longer possible."""

@@ -14,27 +14,25 @@ workspace and every keychain slot is removed.
 from __future__ import annotations
 
 import contextlib
-import json
 import secrets
 import uuid
 from dataclasses import replace
 from pathlib import Path
 
-from sqlalchemy import select
-
 from app.errors import UnlockError, WorkspaceError
 from app.i18n import _
-from app.models import Setting, User
+from app.models import User
 from app.security import keychain
 from app.security import keyslots as ks
 from app.security.keychain import KeychainStatus, KeychainUnavailableError
 from app.security.permissions import Permission, entry_point, requires
+from app.services import settings, workspace_settings
 from app.services.audit_log import AuditAction, log_now
 from app.services.context import Actor, ServiceContext
 from app.services.workspace import _open, _paths_for_open
 from app.store.workspace import WorkspacePaths
 
-SHARED_OS_ACCOUNT = "shared_os_account"
+SHARED_OS_ACCOUNT = settings.SHARED_OS_ACCOUNT.key
 
 
 def _fallback_message() -> str:
@@ -45,9 +43,7 @@ def _fallback_message() -> str:
 
 
 def _shared_os_account(ctx: ServiceContext) -> bool:
-    with ctx.uow() as uow:
-        value = uow.session.scalar(select(Setting.value).where(Setting.key == SHARED_OS_ACCOUNT))
-    return bool(json.loads(value)) if value is not None else False
+    return settings.read(ctx, settings.SHARED_OS_ACCOUNT)
 
 
 def _shared_reason() -> str:
@@ -134,16 +130,7 @@ def set_shared_os_account(ctx: ServiceContext, shared: bool) -> None:
     Entries in other OS accounts' keychains cannot be reached from here, but without their
     slots they open nothing.
     """
-    actor = ctx.require_actor()
-    with ctx.uow() as uow:
-        row = uow.session.scalar(select(Setting).where(Setting.key == SHARED_OS_ACCOUNT))
-        if row is None:
-            uow.session.add(
-                Setting(key=SHARED_OS_ACCOUNT, value=json.dumps(shared), created_by=actor.id)
-            )
-        else:
-            row.value = json.dumps(shared)
-        uow.commit()
+    workspace_settings.save(ctx, {settings.SHARED_OS_ACCOUNT: shared})
     if not shared:
         return
     slot_file = ks.KeySlotFile.load(ctx.paths.keyslots)

@@ -23,17 +23,15 @@ from app.i18n import _
 from app.models import Case, Person
 from app.models.enums import CaseKind, CaseStatus
 from app.security.permissions import Permission, pure, requires
-from app.services import anonymise
+from app.services import anonymise, settings, workspace_settings
 from app.services.audit_log import AuditAction, log
 from app.services.context import ServiceContext
 from app.services.erasure import Receipt, receipt_from_row
 from app.services.jobs import CancelFlag, Progress, Steps
 from app.services.validation import text_limit
-from app.services.workspace import _get_setting
-from app.services.workspace_settings import put_setting
 
-RETENTION_MONTHS = "retention_months"
-MAX_MONTHS = 100 * 12
+RETENTION_MONTHS = settings.RETENTION_MONTHS.key
+MAX_MONTHS = settings.MAX_RETENTION_MONTHS
 REASON_MAX = 1000
 
 
@@ -68,14 +66,8 @@ def add_months(day: date, months: int) -> date:
 
 
 def _policy(ctx: ServiceContext) -> RetentionPolicy:
-    stored = _get_setting(ctx, RETENTION_MONTHS, {})
-    values = stored if isinstance(stored, dict) else {}
-    return RetentionPolicy(
-        tuple(
-            (kind, int(values[kind.value]) if isinstance(values.get(kind.value), int) else None)
-            for kind in CaseKind
-        )
-    )
+    values = settings.read(ctx, settings.RETENTION_MONTHS)
+    return RetentionPolicy(tuple((kind, values.get(kind.value)) for kind in CaseKind))
 
 
 @requires(Permission.GDPR)
@@ -88,25 +80,15 @@ def retention_policy(ctx: ServiceContext) -> RetentionPolicy:
 def set_retention_period(
     ctx: ServiceContext, kind: CaseKind, months: int | None
 ) -> RetentionPolicy:
-    if months is not None and not 1 <= months <= MAX_MONTHS:
-        raise ValidationError(
-            {"months": _("Choose a period between 1 and {n} months.").format(n=MAX_MONTHS)}
-        )
     current = {k.value: v for k, v in _policy(ctx).months if v is not None}
     if months is None:
         current.pop(kind.value, None)
     else:
         current[kind.value] = months
-    with ctx.uow() as uow:
-        if put_setting(uow, RETENTION_MONTHS, current):
-            log(
-                uow,
-                ctx,
-                AuditAction.SETTINGS_CHANGE,
-                entity_type="setting",
-                fields=[RETENTION_MONTHS],
-            )
-        uow.commit()
+    problem = settings.RETENTION_MONTHS.problem(current)
+    if problem is not None:
+        raise ValidationError({"months": problem})
+    workspace_settings.save(ctx, {settings.RETENTION_MONTHS: current})
     return _policy(ctx)
 
 

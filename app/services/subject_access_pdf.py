@@ -196,7 +196,7 @@ def _render(pack: SubjectAccessPack) -> bytes:
             table.setStyle(
                 TableStyle(
                     [
-                        ("FONTNAME", (0, 0), (-1, -1), regular),  # a cell's default: Helvetica
+                        fonts.TABLE_FONT,
                         ("VALIGN", (0, 0), (-1, -1), "TOP"),
                         ("LINEBELOW", (0, -1), (-1, -1), 0.4, colors.HexColor("#bbbbbb")),
                         ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
@@ -243,7 +243,7 @@ def _render(pack: SubjectAccessPack) -> bytes:
         title=_("Subject access pack"),
         author=pack.organisation,
         invariant=True,
-        initialFontName=regular,  # else every page names Helvetica, which has no Cyrillic
+        **fonts.document_options(),
     )
     document.build(story, onFirstPage=footer, onLaterPages=footer)
     return buffer.getvalue()

@@ -7,7 +7,6 @@ Unlocking never writes: a wrong password or recovery code changes no byte on dis
 
 from __future__ import annotations
 
-import json
 import logging
 import shutil
 import unicodedata
@@ -30,15 +29,14 @@ from app.errors import (
 )
 from app.i18n import LANGUAGES, _, ngettext
 from app.i18n_formats import number
-from app.models import Setting, User, utcnow
+from app.models import User, utcnow
 from app.models.enums import Role
-from app.security import audit, idle
+from app.security import audit
 from app.security import keyslots as ks
 from app.security.permissions import Permission, entry_point, internal, requires
 from app.security.throttle import RECOVERY_CODE_USER, QueuedEvent, Throttle
-from app.services import audit_witness
+from app.services import audit_witness, settings, workspace_settings
 from app.services.audit_log import (
-    AUDIT_SECRET,
     AuditAction,
     ChainReport,
     log,
@@ -54,7 +52,7 @@ from app.store.workspace import WorkspacePaths, default_workspace
 
 logger = logging.getLogger(__name__)
 
-ORG_NAME = "organisation_name"
+ORG_NAME = settings.ORGANISATION_NAME.key
 MIN_PASSWORD_LENGTH = 8
 
 
@@ -162,13 +160,14 @@ def create_workspace(
                             "updated_at": now,
                         },
                     )
-                conn.execute(
-                    insert(Setting),
-                    [
-                        _setting_row(ORG_NAME, organisation.strip(), now),
-                        _setting_row("demo", demo, now),
-                        _setting_row(AUDIT_SECRET, new_audit_secret(data_key), now),
-                    ],
+                settings.insert_initial(
+                    conn,
+                    {
+                        settings.ORGANISATION_NAME: organisation.strip(),
+                        settings.DEMO: demo,
+                        settings.AUDIT_SECRET: new_audit_secret(data_key),
+                    },
+                    now,
                 )
             if fill is not None:
                 fill(engine, dict(user_ids))
@@ -225,16 +224,6 @@ def create_workspace(
         recovery_code=recovery_code,
         admin_id=user_ids[normalise_username(admin.username)],
     )
-
-
-def _setting_row(key: str, value: object, now: object) -> dict[str, object]:
-    return {
-        "id": uuid.uuid4(),
-        "key": key,
-        "value": json.dumps(value, ensure_ascii=False),
-        "created_at": now,
-        "updated_at": now,
-    }
 
 
 def _paths_for_open(folder: Path) -> tuple[WorkspacePaths, ks.KeySlotFile]:
@@ -466,48 +455,27 @@ def unlock_with_recovery_code(
     return ctx
 
 
-def _get_setting(ctx: ServiceContext, key: str, default: object = None) -> object:
-    with ctx.uow() as uow:
-        value = uow.session.scalar(select(Setting.value).where(Setting.key == key))
-    return default if value is None else json.loads(value)
-
-
-IDLE_LOCK_MINUTES = "idle_lock_minutes"
+IDLE_LOCK_MINUTES = settings.IDLE_LOCK_MINUTES.key
 
 
 @requires(Permission.SIGNED_IN)
 def idle_lock_minutes(ctx: ServiceContext) -> int:
     """How long the app may sit idle before it locks itself (coordinators set it)."""
-    value = _get_setting(ctx, IDLE_LOCK_MINUTES, idle.DEFAULT_MINUTES)
-    return int(value) if isinstance(value, int | float) else idle.DEFAULT_MINUTES
+    return settings.read(ctx, settings.IDLE_LOCK_MINUTES)
 
 
 @requires(Permission.ADMIN)
 @writes()
 def set_idle_lock_minutes(ctx: ServiceContext, minutes: int) -> None:
-    if not idle.MIN_MINUTES <= minutes <= idle.MAX_MINUTES:
-        raise ValidationError(
-            {
-                "minutes": _("Choose between {low} and {high} minutes.").format(
-                    low=idle.MIN_MINUTES, high=idle.MAX_MINUTES
-                )
-            }
-        )
-    with ctx.uow() as uow:
-        row = uow.session.scalar(select(Setting).where(Setting.key == IDLE_LOCK_MINUTES))
-        if row is None:
-            uow.session.add(Setting(key=IDLE_LOCK_MINUTES, value=json.dumps(minutes)))
-        else:
-            row.value = json.dumps(minutes)
-        log(
-            uow, ctx, AuditAction.SETTINGS_CHANGE, entity_type="setting", fields=[IDLE_LOCK_MINUTES]
-        )
-        uow.commit()
+    problem = settings.IDLE_LOCK_MINUTES.problem(minutes)
+    if problem is not None:
+        raise ValidationError({"minutes": problem})
+    workspace_settings.save(ctx, {settings.IDLE_LOCK_MINUTES: minutes})
 
 
 @requires(Permission.SIGNED_IN)
 def organisation_name(ctx: ServiceContext) -> str:
-    return str(_get_setting(ctx, ORG_NAME, ""))
+    return settings.read(ctx, settings.ORGANISATION_NAME)
 
 
 @dataclass(frozen=True)

@@ -1,29 +1,42 @@
-"""Writing a workspace setting (JSON text in the ``settings`` table) inside a unit of work.
+"""Changing workspace settings: the one writer of :mod:`app.services.settings`.
 
-Reading is :func:`app.services.workspace._get_setting`. Only non-personal values belong
-here: periods, counts, folder paths chosen by a coordinator.
+It validates every value against its declaration, checks that the signed-in user's role may
+change each setting, stores them in one transaction and records the changed keys (never
+their values) in the audit trail, for the settings declared as audited.
 """
 
 from __future__ import annotations
 
-import json
+from collections.abc import Mapping
+from typing import Any
 
-from sqlalchemy import select
-
-from app.models import Setting
-from app.security.permissions import internal
-from app.store.uow import UnitOfWork
+from app.i18n import _
+from app.security.permissions import PermissionDenied, allowed, internal
+from app.services import settings
+from app.services.audit_log import AuditAction, log
+from app.services.context import ServiceContext
 
 
 @internal
-def put_setting(uow: UnitOfWork, key: str, value: object) -> bool:
-    """Store ``value`` under ``key``; returns whether anything changed (the caller audits)."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
-    row = uow.session.scalar(select(Setting).where(Setting.key == key))
-    if row is None:
-        uow.session.add(Setting(key=key, value=text))
-        return True
-    if row.value == text:
-        return False
-    row.value = text
-    return True
+def save(ctx: ServiceContext, values: Mapping[settings.Setting[Any], object]) -> list[str]:
+    """Store ``values`` and audit what changed; returns the changed keys.
+
+    A value its declaration refuses raises :class:`ValueError` (nothing stored); a setting
+    the user's role may not change raises :class:`~app.security.permissions.PermissionDenied`.
+    """
+    actor = ctx.require_actor()
+    for setting, value in values.items():
+        if setting.changed_by is None or not allowed(actor.role, setting.changed_by):
+            raise PermissionDenied(_("Your role does not allow this. Ask a coordinator."))
+        setting.validate(value)
+    with ctx.uow() as uow:
+        changed = [
+            setting
+            for setting, value in values.items()
+            if settings.put(uow, setting, value, created_by=actor.id)
+        ]
+        audited = [setting.key for setting in changed if setting.audited]
+        if audited:
+            log(uow, ctx, AuditAction.SETTINGS_CHANGE, entity_type="setting", fields=audited)
+        uow.commit()
+    return [setting.key for setting in changed]

@@ -2,7 +2,7 @@
 copy) is offered to go: the last folder they chose, else their Documents folder — never the
 working directory (in a source checkout that is the code).
 
-Only the folder is kept (in QSettings, with the window's state): never a file's name, which
+Only the folder is kept (a preference of this computer, :mod:`app.ui.preferences`): never a file's name, which
 could name a client.
 """
 
@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QStandardPaths
+from PySide6.QtCore import QStandardPaths
 
-SETTINGS_KEY = "export/last_folder"
+from app.ui import preferences
+
+SETTINGS_KEY = preferences.EXPORT_FOLDER.key
 
 
 def documents_folder() -> Path:
@@ -22,8 +24,8 @@ def documents_folder() -> Path:
 
 def export_folder() -> Path:
     """The last folder an export went to, if it still exists; else Documents."""
-    saved = QSettings().value(SETTINGS_KEY)
-    if isinstance(saved, str) and saved and Path(saved).is_dir():
+    saved = preferences.EXPORT_FOLDER.read()
+    if saved and Path(saved).is_dir():
         return Path(saved)
     return documents_folder()
 
@@ -36,4 +38,4 @@ def suggested(name: str) -> str:
 def remember(chosen: Path) -> None:
     """Keep the folder of what was chosen (a folder, or a file's parent)."""
     folder = chosen if chosen.is_dir() else chosen.parent
-    QSettings().setValue(SETTINGS_KEY, str(folder))
+    preferences.EXPORT_FOLDER.write(str(folder))

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QComboBox
 
 from app.i18n import (
@@ -29,6 +29,7 @@ from app.i18n import (
     pseudo_enabled,
     set_language,
 )
+from app.ui import preferences
 
 #: Each language in its own name: a language menu is read by someone who may not know the
 #: current one.
@@ -39,7 +40,7 @@ LANGUAGE_NAMES = {
     "ro": "Română",
     PSEUDO_LANGUAGE: "Pseudo (xx)",
 }
-SETTINGS_KEY = "ui/language"
+SETTINGS_KEY = preferences.LANGUAGE.key
 
 #: Qt's own strings we translate ourselves: (Qt's translation context, Qt's source text).
 QT_STRINGS: tuple[tuple[str, str], ...] = (
@@ -204,8 +205,8 @@ def select_language(combo: QComboBox, language: str) -> None:
 def remembered_language() -> str:
     """The language the sign-in window last used on this computer (harmless UI state), or
     the system's language if Homeward has it, or English."""
-    saved = QSettings().value(SETTINGS_KEY)
-    if isinstance(saved, str) and saved in LANGUAGES:
+    saved = preferences.LANGUAGE.read()
+    if saved is not None:
         return saved
     system = QLocale.system().name().split("_")[0]
     system = "nb" if system in ("no", "nn") else system
@@ -214,4 +215,4 @@ def remembered_language() -> str:
 
 def remember_language(language: str) -> None:
     if language in LANGUAGES:
-        QSettings().setValue(SETTINGS_KEY, language)
+        preferences.LANGUAGE.write(language)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QActionGroup, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -30,12 +30,11 @@ from app.i18n import LANGUAGES, _, current_language
 from app.labels import label
 from app.models.enums import Role
 from app.services.context import ServiceContext
+from app.ui import preferences
 from app.ui.language import LANGUAGE_NAMES
 from app.ui.operations import ChangeBus, Operations
 from app.ui.pages.base import Page
 from app.ui.widgets import banner
-
-GEOMETRY_KEY = "main_window/geometry"
 
 
 @dataclass(frozen=True)
@@ -207,8 +206,8 @@ class MainWindow(QMainWindow):
     # -- window state (harmless UI state only) --
 
     def _restore_geometry(self) -> None:
-        saved = QSettings().value(GEOMETRY_KEY)
-        if isinstance(saved, QByteArray) and not saved.isEmpty():
+        saved = preferences.WINDOW_GEOMETRY.read()
+        if saved is not None:
             self.restoreGeometry(saved)
         else:
             self.resize(1200, 780)
@@ -219,7 +218,7 @@ class MainWindow(QMainWindow):
             if closer is not None and not closer():
                 event.ignore()
                 return
-        QSettings().setValue(GEOMETRY_KEY, self.saveGeometry())
+        preferences.WINDOW_GEOMETRY.write(self.saveGeometry())
         super().closeEvent(event)
 
     def clear(self) -> None:

@@ -48,10 +48,6 @@ class JobState:
     def cancel(self) -> None:
         self.flag.cancel()
 
-    def cancelled(self) -> bool:
-        """The ``cancel() -> bool`` form the report services take."""
-        return self.flag.cancelled
-
 
 class ProgressPanel(QWidget):
     """A stage label, a progress bar and Cancel; hidden while nothing long is running."""

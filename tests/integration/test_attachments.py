@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-import json
 
 import pytest
 from sqlalchemy import update
 
 from app.errors import NotFoundError, ValidationError, WorkspaceError
-from app.models import Attachment, Setting
+from app.models import Attachment
 from app.security.permissions import PermissionDenied
-from app.services import attachments, cases
+from app.services import attachments, cases, settings, workspace_settings
 from app.services.context import ServiceContext
 from app.services.workspace import CreatedWorkspace
 from tests.integration.helpers.casework import case_for, client, events, sign_in_new_user
@@ -103,9 +102,7 @@ def test_size_and_name_limits(ctx: ServiceContext) -> None:
             add(**changes)
         assert message in err.value.errors[field]
     assert add(content=b"x" * 20 * 1024 * 1024).size == 20 * 1024 * 1024
-    with ctx.uow() as uow:
-        uow.session.add(Setting(key=attachments.MAX_BYTES_SETTING, value=json.dumps(1000)))
-        uow.commit()
+    workspace_settings.save(ctx, {settings.ATTACHMENT_MAX_BYTES: 1000})
     with pytest.raises(ValidationError, match="at most 1 KB, this one is 1 KB"):
         add(content=b"x" * 1001)
     assert add(content=b"x" * 1000, filename="notes").media_type == "application/octet-stream"

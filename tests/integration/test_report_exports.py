@@ -52,8 +52,8 @@ from app.security.permissions import PermissionDenied
 from app.services import audit_log, cases, people
 from app.services import workspace as ws
 from app.services.context import ServiceContext
+from app.services.jobs import CancelFlag, Cancelled
 from app.services.reports import periods, service
-from app.services.reports.progress import ReportCancelled
 from app.services.workspace import CreatedWorkspace, NewUser
 from tests.conftest import PASSWORD, run_homeward
 
@@ -318,17 +318,16 @@ def test_cancelling_writes_nothing_and_records_nothing(
     folder = tmp_path / "out"
     folder.mkdir()
     out = folder / "cancelled.pdf"
-    calls = {"n": 0}
-
-    def cancel_midway() -> bool:
-        calls["n"] += 1
-        return calls["n"] > 12  # after counting, while drawing the PDF
-
+    flag = CancelFlag()
     seen: list[float] = []
-    with pytest.raises(ReportCancelled):
-        service.export_pdf(
-            canary_ctx, Q3, out, "en", progress=lambda _l, fr: seen.append(fr), cancel=cancel_midway
-        )
+
+    def progress(_label: str, fraction: float) -> None:
+        seen.append(fraction)
+        if len(seen) == 12:  # after counting, while drawing the PDF
+            flag.cancel()
+
+    with pytest.raises(Cancelled, match="The report was cancelled; no file was written"):
+        service.export_pdf(canary_ctx, Q3, out, "en", progress=progress, cancel=flag)
     assert list(folder.iterdir()) == []  # not even a temporary file
     assert service.list_exports(canary_ctx) == []
     assert seen == sorted(seen) and seen[-1] < 1.0

@@ -206,7 +206,6 @@ PURE_MODULES |= {
         "pdf",
         "csv_export",
         "fonts",
-        "progress",
     )
 }
 

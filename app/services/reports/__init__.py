@@ -14,6 +14,6 @@ The pieces, from the database to the file:
 * :mod:`.layout` and :mod:`.methodology` — translated tables, headlines, chart data and the
   methodology note, shared by the GUI's preview and the PDF.
 * :mod:`.pdf`, :mod:`.charts`, :mod:`.fonts`, :mod:`.csv_export` — the two file formats.
-* :mod:`.progress` — progress reports and cancelling for the long operations.
-* :mod:`.service` — the operations the UI and the CLI call (coordinators only).
+* :mod:`.service` — the operations the UI and the CLI call (coordinators only); long ones
+  report progress and stop on a cancel flag as :mod:`app.services.jobs` says.
 """

@@ -12,7 +12,6 @@ from collections.abc import Callable, Sequence
 
 from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, Rect, String
 from reportlab.lib import colors
-from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from app.services.reports import fonts
 from app.services.reports.layout import CellView, ChartKind, ChartView
@@ -33,25 +32,23 @@ Formatter = Callable[[float], str]
 
 
 def draw(chart: ChartView, width: float, number: Formatter) -> Drawing:
-    fonts.register()
     if chart.kind == ChartKind.LINES:
         return _lines(chart, width, number)
     return _bars(chart, width)
 
 
 def _drawing(width: float, height: float) -> Drawing:
-    # ReportLab's renderer starts every drawing in Helvetica unless told otherwise
-    return Drawing(width, height, initialFontName=fonts.REGULAR, initialFontSize=LABEL_SIZE)
+    return fonts.drawing(width, height, LABEL_SIZE)
 
 
 def _fit(text: str, width: float, size: float = LABEL_SIZE) -> list[str]:
     """Up to two lines of ``text`` within ``width`` (an ellipsis if it still does not fit)."""
-    if stringWidth(text, fonts.REGULAR, size) <= width:
+    if fonts.width(text, size) <= width:
         return [text]
     words, lines, current = text.split(), [], ""
     for word in words:
         trial = f"{current} {word}".strip()
-        if stringWidth(trial, fonts.REGULAR, size) <= width or not current:
+        if fonts.width(trial, size) <= width or not current:
             current = trial
         else:
             lines.append(current)
@@ -59,9 +56,9 @@ def _fit(text: str, width: float, size: float = LABEL_SIZE) -> list[str]:
     lines.append(current)
     if len(lines) > 2:
         lines = [lines[0], " ".join(lines[1:])]
-    if stringWidth(lines[-1], fonts.REGULAR, size) > width:
+    if fonts.width(lines[-1], size) > width:
         last = lines[-1]
-        while last and stringWidth(last + "…", fonts.REGULAR, size) > width:
+        while last and fonts.width(last + "…", size) > width:
             last = last[:-1]
         lines[-1] = last.rstrip() + "…"
     return lines
@@ -98,7 +95,7 @@ def _legend(d: Drawing, names: Sequence[str], y: float, x: float = 0) -> None:
         d.add(
             String(x + 11, y + 1, name, fontName=fonts.REGULAR, fontSize=LABEL_SIZE, fillColor=INK)
         )
-        x += 11 + stringWidth(name, fonts.REGULAR, LABEL_SIZE) + 14
+        x += 11 + fonts.width(name, LABEL_SIZE) + 14
 
 
 def _hatched(d: Drawing, x: float, y: float, w: float, h: float) -> None:

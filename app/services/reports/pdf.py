@@ -331,8 +331,7 @@ def render(view: ReportView, *, on_progress: Callable[[float], None] | None = No
             subject="",
             keywords=[],
             invariant=1,
-            initialFontName=fonts.REGULAR,  # else every page names Helvetica
-            initialFontSize=9.5,
+            **fonts.document_options(9.5),
             lang=view.language,
         )
         frame = Frame(

@@ -3,7 +3,7 @@
 Only coordinators may compute or export a summary (DESIGN.md §4). The GUI's flow:
 
 1. ``summary = compute_summary(ctx, period)`` on the database worker (about a second for a
-   large workspace; ``progress``/``cancel`` as in :mod:`.progress`);
+   large workspace; ``progress``/``cancel`` as in :mod:`app.services.jobs`);
 2. ``view = preview(summary, language)`` — translated tables with hidden cells marked
    (:class:`~.layout.CellView` ``.suppressed``), pure, safe on any thread;
 3. ``export_pdf(ctx, period, path, language)`` or ``export_csv(ctx, period, path)``: counts
@@ -28,25 +28,25 @@ from sqlalchemy import select
 from app.changes import writes
 from app.errors import ValidationError
 from app.i18n import LANGUAGES, _
-from app.models import ExportRecord, Setting, User
+from app.models import ExportRecord, User
 from app.security.permissions import Permission, pure, requires
+from app.services import settings, workspace_settings
 from app.services.audit_log import AuditAction, log, trail_fingerprint
 from app.services.context import ServiceContext
+from app.services.jobs import CancelFlag, Progress, Steps
 from app.services.reports import csv_export, layout, pdf, queries
 from app.services.reports.assemble import Protected, protect_counts
-from app.services.reports.disclosure import DEFAULT_THRESHOLD, MIN_THRESHOLD
 from app.services.reports.figures import Summary
 from app.services.reports.layout import ReportView
 from app.services.reports.periods import Period, trend_quarters
-from app.services.reports.progress import Cancel, Progress, Tracker
 from app.services.reports.published import PublishedSet, parse
 from app.services.workspace import organisation_name
 from app.store.files import atomic_write
 
 logger = logging.getLogger(__name__)
 
-THRESHOLD_SETTING = "report_threshold"
-MAX_THRESHOLD = 100
+THRESHOLD_SETTING = settings.REPORT_THRESHOLD.key
+MAX_THRESHOLD = settings.MAX_THRESHOLD
 EXPORT_KIND = "anonymised_summary"
 
 
@@ -72,42 +72,23 @@ class ExportRow:
 
 
 def _check_threshold(k: int) -> int:
-    if not isinstance(k, int) or not MIN_THRESHOLD <= k <= MAX_THRESHOLD:
-        raise ValidationError(
-            {
-                "threshold": _("Choose a threshold from {low} to {high}.").format(
-                    low=MIN_THRESHOLD, high=MAX_THRESHOLD
-                )
-            }
-        )
+    problem = settings.REPORT_THRESHOLD.problem(k)
+    if problem is not None:
+        raise ValidationError({"threshold": problem})
     return k
 
 
 @requires(Permission.ANONYMISED_REPORT)
 def report_threshold(ctx: ServiceContext) -> int:
     """The workspace's small-number threshold (default 5, never below 3)."""
-    with ctx.uow() as uow:
-        raw = uow.session.scalar(select(Setting.value).where(Setting.key == THRESHOLD_SETTING))
-    if raw is None:
-        return DEFAULT_THRESHOLD
-    value = json.loads(raw)
-    return value if isinstance(value, int) and value >= MIN_THRESHOLD else DEFAULT_THRESHOLD
+    return settings.read(ctx, settings.REPORT_THRESHOLD)
 
 
 @requires(Permission.ADMIN)
 @writes()
 def set_report_threshold(ctx: ServiceContext, k: int) -> None:
     _check_threshold(k)
-    with ctx.uow() as uow:
-        row = uow.session.scalar(select(Setting).where(Setting.key == THRESHOLD_SETTING))
-        if row is None:
-            uow.session.add(Setting(key=THRESHOLD_SETTING, value=json.dumps(k)))
-        else:
-            row.value = json.dumps(k)
-        log(
-            uow, ctx, AuditAction.SETTINGS_CHANGE, entity_type="setting", fields=[THRESHOLD_SETTING]
-        )
-        uow.commit()
+    workspace_settings.save(ctx, {settings.REPORT_THRESHOLD: k})
 
 
 def _earlier_sets(ctx: ServiceContext) -> list[PublishedSet]:
@@ -131,8 +112,12 @@ def _earlier_sets(ctx: ServiceContext) -> list[PublishedSet]:
     return found
 
 
+def _steps(progress: Progress | None, cancel: CancelFlag | None) -> Steps:
+    return Steps(progress, cancel, stopped=_("The report was cancelled; no file was written."))
+
+
 def _summarise(
-    ctx: ServiceContext, period: Period, threshold: int | None, tracker: Tracker, share: float
+    ctx: ServiceContext, period: Period, threshold: int | None, steps: Steps, share: float
 ) -> Protected:
     k = report_threshold(ctx) if threshold is None else _check_threshold(threshold)
     trend = trend_quarters(period)
@@ -140,15 +125,15 @@ def _summarise(
 
     def tick() -> None:
         done[0] += 1
-        tracker.step(_("Counting…"), share * done[0] / (queries.STEPS + 1))
+        steps.at(_("Counting…"), share * done[0] / (queries.STEPS + 1))
 
-    tracker.step(_("Counting…"), 0.0)
+    steps.at(_("Counting…"), 0.0)
     # Counting reads about 76 MB at 100,000 cases: it fits in the connection's page cache
     # (app.store.engine.CACHE_KIB), so the PDF and CSV after a preview decrypt nothing again.
     with ctx.engine.connect() as conn:
         counts = queries.count_all(conn, period, trend, tick)
         conn.rollback()
-    tracker.step(_("Protecting small numbers…"), share * 0.95)
+    steps.at(_("Protecting small numbers…"), share * 0.95)
     protected = protect_counts(
         counts,
         threshold=k,
@@ -157,7 +142,7 @@ def _summarise(
         earlier=_earlier_sets(ctx),
     )
     summary = protected.summary
-    tracker.step(_("Protecting small numbers…"), share)
+    steps.at(_("Protecting small numbers…"), share)
     logger.info(
         "summary %s: %d figures, %d hidden",
         period.code,
@@ -174,12 +159,12 @@ def compute_summary(
     threshold: int | None = None,
     *,
     progress: Progress | None = None,
-    cancel: Cancel | None = None,
+    cancel: CancelFlag | None = None,
 ) -> Summary:
     """Count and protect. The result holds only aggregates, already suppressed."""
-    tracker = Tracker(progress, cancel)
-    summary = _summarise(ctx, period, threshold, tracker, 1.0).summary
-    tracker.step(_("Done"), 1.0)
+    steps = _steps(progress, cancel)
+    summary = _summarise(ctx, period, threshold, steps, 1.0).summary
+    steps.at(_("Done"), 1.0)
     return summary
 
 
@@ -218,14 +203,14 @@ def _save(
     *,
     protected: Protected,
     parameters: dict[str, Any],
-    tracker: Tracker,
+    steps: Steps,
 ) -> ExportResult:
     """Write the file and record the export in one transaction: a file is left only when its
     record commits, and a record only when its file was written."""
     actor = ctx.require_actor()
     summary = protected.summary
     digest = hashlib.sha256(data).hexdigest()
-    tracker.step(_("Saving…"), 0.97)
+    steps.at(_("Saving…"), 0.97)
     with ctx.uow() as uow:
         record = ExportRecord(
             user_id=actor.id,
@@ -252,7 +237,7 @@ def _save(
             path.unlink(missing_ok=True)
             raise
         export_id = record.id
-    tracker.step(_("Done"), 1.0)
+    steps.at(_("Done"), 1.0)
     logger.info(
         "exported summary %s (%s, %d bytes)", parameters["period"], parameters["format"], len(data)
     )
@@ -289,25 +274,25 @@ def export_pdf(
     *,
     threshold: int | None = None,
     progress: Progress | None = None,
-    cancel: Cancel | None = None,
+    cancel: CancelFlag | None = None,
 ) -> ExportResult:
     """Write the PDF to ``out_path`` (replacing it) and record the export."""
     path = _target(out_path)
     lang = _language(ctx, language)
-    tracker = Tracker(progress, cancel)
-    protected = _summarise(ctx, period, threshold, tracker, 0.5)
+    steps = _steps(progress, cancel)
+    protected = _summarise(ctx, period, threshold, steps, 0.5)
     summary = protected.summary
     view = replace(layout.build_view(summary, lang), audit_anchor=trail_fingerprint(ctx))
-    drawing = tracker.scaled(_("Drawing the PDF…"), 0.55, 0.95)
+    drawing = steps.scaled(_("Drawing the PDF…"), 0.55, 0.95)
     data = pdf.render(view, on_progress=drawing)
-    tracker.check()
+    steps.check()
     return _save(
         ctx,
         path,
         data,
         protected=protected,
         parameters=_parameters(summary, "pdf", language=lang),
-        tracker=tracker,
+        steps=steps,
     )
 
 
@@ -321,22 +306,22 @@ def export_csv(
     threshold: int | None = None,
     hxl: bool = False,
     progress: Progress | None = None,
-    cancel: Cancel | None = None,
+    cancel: CancelFlag | None = None,
 ) -> ExportResult:
     """Write the tidy CSV (optionally with an HXL hashtag row) and record the export."""
     path = _target(out_path)
-    tracker = Tracker(progress, cancel)
-    protected = _summarise(ctx, period, threshold, tracker, 0.8)
+    steps = _steps(progress, cancel)
+    protected = _summarise(ctx, period, threshold, steps, 0.8)
     summary = protected.summary
     data = csv_export.render(summary, hxl=hxl)
-    tracker.check()
+    steps.check()
     return _save(
         ctx,
         path,
         data,
         protected=protected,
         parameters=_parameters(summary, "csv", hxl=hxl),
-        tracker=tracker,
+        steps=steps,
     )
 
 

@@ -208,7 +208,7 @@ class ReportsPage(Page):
 
         def work(state: JobState) -> ReportView:
             summary = reports.compute_summary(
-                ctx, period, k, progress=state.progress, cancel=state.cancelled
+                ctx, period, k, progress=state.progress, cancel=state.flag
             )
             return reports.preview(summary, language)
 
@@ -263,7 +263,7 @@ class ReportsPage(Page):
                     language,
                     threshold=k,
                     progress=state.progress,
-                    cancel=state.cancelled,
+                    cancel=state.flag,
                 )
             return reports.export_csv(
                 ctx,
@@ -272,7 +272,7 @@ class ReportsPage(Page):
                 threshold=k,
                 hxl=hxl,
                 progress=state.progress,
-                cancel=state.cancelled,
+                cancel=state.flag,
             )
 
         self._busy(True)
