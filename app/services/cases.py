@@ -34,6 +34,7 @@ from app.security.permissions import Permission, internal, pure, requires
 from app.services import validation as v
 from app.services.audit_log import AuditAction, log, log_on_cursor
 from app.services.context import Actor, ServiceContext
+from app.services.recent_views import record_case_view
 from app.services.release_plans import reschedule_plan
 from app.services.scope import reader_params, visible_cases_prepared
 from app.store import case_list, search
@@ -309,8 +310,6 @@ def get_case(ctx: ServiceContext, case_id: uuid.UUID) -> CaseView:
 def record_view(ctx: ServiceContext, cursor: Any, view: CaseView) -> None:
     """Audit that the signed-in user read the case, and put it on their recent list, in the
     write transaction of ``cursor``."""
-    from app.services.today import record_case_view  # today reads cases: import late
-
     record_case_view(ctx, view.id, cursor=cursor)
     log_on_cursor(
         cursor,

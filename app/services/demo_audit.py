@@ -52,8 +52,8 @@ from app.security.permissions import internal
 from app.services.audit_log import AUDIT_SECRET
 from app.services.demo_clock import Clock
 from app.services.demo_core import indexes_dropped
+from app.services.recent_views import RECENT_KEPT
 from app.services.reports.disclosure import DEFAULT_THRESHOLD
-from app.services.today import RECENT_KEPT
 
 #: ``reports.service.EXPORT_KIND`` (not imported: it would load the PDF library; a test
 #: checks they agree).
