@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from app.models import Case, RecentView
 from app.security.permissions import Permission, requires
-from app.services.cases import CaseRow, case_row, case_rows_select
+from app.services.case_list import CaseRow, case_row, case_rows_select
 from app.services.context import ServiceContext
 from app.services.meetings import MeetingRow, meeting_rows
 from app.services.releases import UpcomingRelease, mentee_rows, release_rows
