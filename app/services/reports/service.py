@@ -31,7 +31,7 @@ from app.models import ExportRecord, Setting, User
 from app.security.permissions import Permission, pure, requires
 from app.services.audit_log import AuditAction, log, trail_fingerprint
 from app.services.context import ServiceContext
-from app.services.reports import csv_export, layout, pdf, queries
+from app.services.reports import build, csv_export, pdf, queries
 from app.services.reports.assemble import Protected, protect_counts
 from app.services.reports.disclosure import DEFAULT_THRESHOLD, MIN_THRESHOLD
 from app.services.reports.figures import Summary
@@ -184,7 +184,7 @@ def compute_summary(
 @pure
 def preview(summary: Summary, language: str) -> ReportView:
     """The tables, headlines and notes as the PDF will show them, in ``language``."""
-    return layout.build_view(summary, language)
+    return build.build_view(summary, language)
 
 
 def _language(ctx: ServiceContext, language: str | None) -> str:
@@ -294,7 +294,7 @@ def export_pdf(
     tracker = Tracker(progress, cancel)
     protected = _summarise(ctx, period, threshold, tracker, 0.5)
     summary = protected.summary
-    view = replace(layout.build_view(summary, lang), audit_anchor=trail_fingerprint(ctx))
+    view = replace(build.build_view(summary, lang), audit_anchor=trail_fingerprint(ctx))
     drawing = tracker.scaled(_("Drawing the PDF…"), 0.55, 0.95)
     data = pdf.render(view, on_progress=drawing)
     tracker.check()
