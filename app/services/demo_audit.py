@@ -3,7 +3,7 @@
 Runs last, on the finished data, so every event describes a row as it is: its user, its
 entity, its case and client, and its time (the row's ``created_at``, a meeting's recording,
 a task's ``done_at``, a referral's sending…). Events go through the real chain
-(:func:`app.security.audit.append_stored`: the same MACs and tagged head as every other
+(:func:`app.security.audit_stored.append_stored`: the same MACs and tagged head as every other
 event), so ``homeward verify`` checks them like any other.
 
 What the trail holds, as the services write it (the same actions, entity types and field
@@ -46,7 +46,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 
 from app.models.base import utcnow
-from app.security import audit
+from app.security import audit, audit_stored
 from app.security.audit import AuditAction as A
 from app.security.permissions import internal
 from app.services.audit_log import AUDIT_SECRET
@@ -104,7 +104,7 @@ def add_audit_trail(
         events = trail.collect()
         # the events come in time order: that index grows at its end, the others are random
         with indexes_dropped(conn, ["audit_events"], keep=["ix_audit_events_time"]):
-            written = audit.append_stored(conn, key, trail.stored(events, clock))
+            written = audit_stored.append_stored(conn, key, trail.stored(events, clock))
         trail.recent_views(clock)
     return AuditStats(events=written, since=trail.since_day, exports=trail.exports)
 
@@ -295,7 +295,7 @@ class _Trail:
         events.sort(key=_TIME_ORDER)  # two runs in order: merged in one pass
         return events
 
-    def stored(self, events: list[Event], clock: Clock) -> Iterator[audit.StoredEvent]:
+    def stored(self, events: list[Event], clock: Clock) -> Iterator[audit_stored.StoredEvent]:
         """The events with their ids, their times moved back before the clock's moment
         (:meth:`Clock.past`, which keeps their order).
 

@@ -90,7 +90,7 @@ def test_failed_sign_ins_and_lock_outs_reach_the_trail(workspace: CreatedWorkspa
     # (the coordinator is still locked out for 30 s; read the trail with the recovery code)
     with ws.unlock_with_recovery_code(workspace.folder, workspace.recovery_code) as rec:
         with rec.uow() as uow:
-            from app.security.audit import events_for
+            from app.security.audit_events import events_for
 
             rows = events_for(uow.session, limit=50)
         actions = [r.action for r in rows]
