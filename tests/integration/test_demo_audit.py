@@ -17,8 +17,8 @@ from app.security.audit import AuditAction, NewAuditEvent, audit_key
 from app.services import audit_log, consent
 from app.services import workspace as ws
 from app.services.context import ServiceContext
-from app.services.demo_audit import TRAIL_DAYS
 from app.services.demo_consent import WARNING_SHARE
+from app.services.demo_trail import TRAIL_DAYS
 from app.services.demo_workspace import DEMO_PASSWORD, create_demo_workspace
 from app.store.engine import KeyHolder, make_engine
 from app.store.migrate import upgrade
@@ -255,7 +255,7 @@ def test_the_demo_keeps_the_schema_of_the_migrations(demo: Path, tmp_path: Path)
 
 
 def test_export_kind_is_the_reports_own() -> None:
-    from app.services.demo_audit import EXPORT_KIND
+    from app.services.demo_trail_sessions import EXPORT_KIND
     from app.services.reports.service import EXPORT_KIND as REPORTS_KIND
 
     assert EXPORT_KIND == REPORTS_KIND

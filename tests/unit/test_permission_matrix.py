@@ -188,6 +188,7 @@ EXPECTED: dict[str, frozenset[Role]] = {
 
 #: Modules of pure helpers (no database, no context): nothing to protect.
 PURE_MODULES = {"validation", "scope", "context", "demo_content", "demo_names", "demo_weights"}
+PURE_MODULES |= {"demo_trail"}  # SQL text for the demo audit trail: no database of its own
 #: The summary's counting, protection and rendering: no context, no database of their own.
 PURE_MODULES |= {
     f"reports.{name}"
