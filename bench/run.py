@@ -286,57 +286,57 @@ class Bench:
 
     def case_list(self, ctx: Any, volunteer_ctx: Any) -> None:
         from app.models.enums import CaseKind, CaseStatus
-        from app.services import cases
+        from app.services import case_list
 
         not_closed = frozenset(s for s in CaseStatus if s != CaseStatus.CLOSED)
         worker_id = uuid.UUID(self.ids["busiest_worker"])
         # (name, who reads, the query, whether the first-page target applies)
-        filters: list[tuple[str, Any, cases.CaseQuery, bool]] = [
+        filters: list[tuple[str, Any, case_list.CaseQuery, bool]] = [
             (
                 "Case list: not closed (the default)",
                 ctx,
-                cases.CaseQuery(statuses=not_closed),
+                case_list.CaseQuery(statuses=not_closed),
                 True,
             ),
-            ("Case list: all statuses", ctx, cases.CaseQuery(), True),
+            ("Case list: all statuses", ctx, case_list.CaseQuery(), True),
         ]
         for status in CaseStatus:
-            query = cases.CaseQuery(statuses=frozenset({status}))
+            query = case_list.CaseQuery(statuses=frozenset({status}))
             filters.append((f"Case list: status {status.value}", ctx, query, True))
         for kind in CaseKind:
-            query = cases.CaseQuery(kinds=frozenset({kind}), statuses=not_closed)
+            query = case_list.CaseQuery(kinds=frozenset({kind}), statuses=not_closed)
             filters.append((f"Case list: kind {kind.value}, not closed", ctx, query, True))
         filters += [
             (
                 "Case list: one worker's cases, not closed",
                 ctx,
-                cases.CaseQuery(worker_id=worker_id, statuses=not_closed),
+                case_list.CaseQuery(worker_id=worker_id, statuses=not_closed),
                 True,
             ),
             (
                 "Case list: “mine”, not closed",
                 ctx,
-                cases.CaseQuery(mine=True, statuses=not_closed),
+                case_list.CaseQuery(mine=True, statuses=not_closed),
                 True,
             ),
             (
                 "Case list: a volunteer's (scoped), not closed",
                 volunteer_ctx,
-                cases.CaseQuery(statuses=not_closed),
+                case_list.CaseQuery(statuses=not_closed),
                 True,
             ),
             (
                 "Case list: not closed, sorted by client name",
                 ctx,
-                cases.CaseQuery(statuses=not_closed, sort=cases.CaseSort.CLIENT, descending=False),
+                case_list.CaseQuery(statuses=not_closed, sort=case_list.CaseSort.CLIENT, descending=False),
                 False,
             ),
         ]
         for name, who, query, targeted in filters:
             spec = list_spec(who, query)
 
-            def homeward(who: Any = who, query: cases.CaseQuery = query) -> None:
-                cases.first_page(who, query, limit=200)
+            def homeward(who: Any = who, query: case_list.CaseQuery = query) -> None:
+                case_list.first_page(who, query, limit=200)
 
             hw, cipher, plain = side_by_side(
                 [
@@ -365,24 +365,24 @@ class Bench:
         """What scrolling anywhere in the list costs: every id of the default list (read once,
         after a pause in typing), then one batch of rows from the middle."""
         from app.models.enums import CaseStatus
-        from app.services import cases
+        from app.services import case_list
 
         not_closed = frozenset(s for s in CaseStatus if s != CaseStatus.CLOSED)
-        query = cases.CaseQuery(statuses=not_closed)
-        ids = cases.case_ids(ctx, query)
+        query = case_list.CaseQuery(statuses=not_closed)
+        ids = case_list.case_ids(ctx, query)
         middle = ids[len(ids) // 2 : len(ids) // 2 + 200]
         spec = list_spec(ctx, query)
         volunteer = spec.volunteer
         for name, hw_fn, by_hand, note in (
             (
                 "Case list: every id of the default list (to scroll anywhere)",
-                lambda: cases.case_ids(ctx, query),
+                lambda: case_list.case_ids(ctx, query),
                 lambda conn: baseline.all_ids(conn, spec),
                 f"{len(ids):,} ids",
             ),
             (
                 "Case list: one batch of rows from the middle",
-                lambda: cases.case_rows(ctx, middle),
+                lambda: case_list.case_rows(ctx, middle),
                 lambda conn: baseline.rows_by_id(conn, [i.hex for i in middle], volunteer),
                 "200 rows by id",
             ),
@@ -420,18 +420,18 @@ class Bench:
 
     def search(self, ctx: Any) -> None:
         from app.models.enums import CaseStatus
-        from app.services import cases
+        from app.services import case_list
 
         not_closed = frozenset(s for s in CaseStatus if s != CaseStatus.CLOSED)
         prefixes = [w[:i] for w in self.TYPED for i in range(1, len(w) + 1)]
         prefixes = [p for p in prefixes if p.strip()]
 
         def homeward(text: str) -> None:
-            cases.first_page(ctx, cases.CaseQuery(statuses=not_closed, text=text), limit=200)
+            case_list.first_page(ctx, case_list.CaseQuery(statuses=not_closed, text=text), limit=200)
 
         def by_hand(conn: Any, text: str) -> None:
             baseline.first_page(
-                conn, list_spec(ctx, cases.CaseQuery(statuses=not_closed, text=text))
+                conn, list_spec(ctx, case_list.CaseQuery(statuses=not_closed, text=text))
             )
 
         rounds = 2 if self.quick else 3
@@ -734,10 +734,10 @@ class Bench:
 
 
 def list_spec(ctx: Any, query: Any) -> Any:
-    """The plain-values form of a case list query, as ``cases.first_page`` builds it."""
-    from app.services import cases
+    """The plain-values form of a case list query, as ``case_list.first_page`` builds it."""
+    from app.services import case_list
 
-    return cases.list_spec(query, ctx.require_actor())
+    return case_list.list_spec(query, ctx.require_actor())
 
 
 def run_size(

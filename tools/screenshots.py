@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app.services import cases
+from app.services import case_list
 from app.services import workspace as ws
 from app.services.case_workspace import CaseBundle
 from app.services.context import ServiceContext
@@ -126,7 +126,7 @@ def save(widget: QWidget, path: Path, width: int) -> None:
 
 
 def busiest_case(ctx: ServiceContext) -> CaseBundle:
-    rows = cases.list_cases(ctx, cases.CaseQuery(), limit=60)
+    rows = case_list.list_cases(ctx, case_list.CaseQuery(), limit=60)
     bundles = [load_bundle(ctx, row.id) for row in rows]
     return max(
         bundles,

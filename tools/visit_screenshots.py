@@ -20,7 +20,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.models.enums import CaseKind, CaseStatus
-from app.services import cases, consent, foreign, visit_queries
+from app.services import case_list, consent, foreign, visit_queries
 from app.services import workspace as ws
 from app.services.context import ServiceContext
 from app.ui.language import apply_language
@@ -48,15 +48,15 @@ def busiest_week(ctx: ServiceContext) -> date:
     )
 
 
-def richest_foreign_case(ctx: ServiceContext) -> cases.CaseRow:
-    query = cases.CaseQuery(kinds=frozenset({CaseKind.FOREIGN_INMATE}))
+def richest_foreign_case(ctx: ServiceContext) -> case_list.CaseRow:
+    query = case_list.CaseQuery(kinds=frozenset({CaseKind.FOREIGN_INMATE}))
     rows = [
         r
-        for r in cases.list_cases(ctx, query, limit=200)
+        for r in case_list.list_cases(ctx, query, limit=200)
         if r.status in (CaseStatus.OPEN, CaseStatus.ACTIVE)
     ]
 
-    def score(row: cases.CaseRow) -> tuple[int, int, str]:
+    def score(row: case_list.CaseRow) -> tuple[int, int, str]:
         f = foreign.foreign_records(ctx, row.id)
         parts = (f.consular, f.immigration, f.family, f.discrimination)
         warned = not consent.consent_status(ctx, row.id).ok  # shows the header's warning

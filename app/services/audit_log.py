@@ -23,7 +23,9 @@ from app.errors import DatabaseDamagedError, NotFoundError
 from app.i18n import _
 from app.models import AuditEvent
 from app.security import audit
-from app.security.audit import AuditAction, AuditRow, ChainReport
+from app.security.audit import AuditAction
+from app.security.audit_events import AuditRow, events_for
+from app.security.audit_verify import ChainReport, verify_chain
 from app.security.permissions import Permission, internal, pure, requires
 from app.security.witness import fingerprint
 from app.services import audit_witness, settings
@@ -150,7 +152,7 @@ def list_events(
 ) -> list[AuditRow]:
     """The trail, newest first, filtered (coordinators)."""
     with ctx.uow() as uow:
-        return audit.events_for(
+        return events_for(
             uow.session,
             user_id=user_id,
             action=action,
@@ -206,7 +208,7 @@ def verify_trail(ctx: ServiceContext) -> ChainReport:
     Writes nothing: run it before the sign-in of a check writes its own event."""
     try:
         with ctx.engine.connect() as conn:
-            report = audit.verify_chain(conn, _key(ctx))
+            report = verify_chain(conn, _key(ctx))
             end = audit.trail_end(conn)
         if not report.ok:
             return report

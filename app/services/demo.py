@@ -47,6 +47,7 @@ from app.models.enums import CloseReason as CR
 from app.models.enums import CustodyStatus as CU
 from app.models.enums import Role
 from app.services import demo_content as content
+from app.services import demo_names, demo_weights
 from app.services.demo_core import (
     YEAR,
     Client,
@@ -173,8 +174,8 @@ class _Builder(CaseRows):
                 key = rng.choice(("no", "no", "no", "no", "no", "pl", "ro", "ru", "sv"))
                 pool, female = self.pools[key], rng.random() < 0.6
                 given = rng.choice(pool.female if female else pool.male)
-                family = content.gendered_surname(key, rng.choice(pool.family), female)
-                base = f"{content.asciify(given)}.{content.asciify(family)}"[:56]
+                family = demo_names.gendered_surname(key, rng.choice(pool.family), female)
+                base = f"{demo_names.asciify(given)}.{demo_names.asciify(family)}"[:56]
                 username, n = base, 1
                 while username in self.taken:
                     n, username = n + 1, f"{base}{n + 1}"
@@ -215,8 +216,8 @@ class _Builder(CaseRows):
             if child_room:
                 contact = {
                     "child_contact_name": f"{rng.choice(pool.female)} {rng.choice(pool.family)}",
-                    "child_contact_phone": content.digits(rng, "+47 9## ## ###"),
-                    "child_contact_email": f"barnekontakt.{content.asciify(name)[:14]}"
+                    "child_contact_phone": demo_names.digits(rng, "+47 9## ## ###"),
+                    "child_contact_email": f"barnekontakt.{demo_names.asciify(name)[:14]}"
                     "@kriminalomsorg.example",
                 }
             self.w.add(
@@ -229,7 +230,7 @@ class _Builder(CaseRows):
                 security_level=level.value,
                 region=region,
                 country="NO",
-                phone=content.digits(rng, "+47 ## ## ## ##"),
+                phone=demo_names.digits(rng, "+47 ## ## ## ##"),
                 visiting_info=visiting,
                 **contact,
             )
@@ -260,7 +261,7 @@ class _Builder(CaseRows):
                 country=country,
                 region=region,
                 email=f"post@{mailbox}.example",
-                phone=content.digits(rng, "+47 ## ## ## ##"),
+                phone=demo_names.digits(rng, "+47 ## ## ## ##"),
                 notes=notes,
                 active=1,
             )
@@ -298,7 +299,7 @@ class _Builder(CaseRows):
         for opened in sorted(today - int(3 * YEAR * rng.random() ** 1.25) for _i in range(n_cases)):
             year = int(self._days[opened - self._day0][:4])
             self.seqs[year] = seq = self.seqs.get(year, 0) + 1
-            kind = content.CASE_KINDS(rng)
+            kind = demo_weights.CASE_KINDS(rng)
             p = Plan(self.new_id(), year, seq, kind, self._client_for(kind, opened), opened)
             self._timeline(p)
             p.client.latest = p
@@ -419,7 +420,7 @@ class _Builder(CaseRows):
             out = max(out, o + 10)
             if same is not None and same.actual is not None:  # out then, as the other says
                 ending, out = None, max(same.actual, o + 10)
-            end, reason = out + rng.randint(0, 21), ending or content.RELEASE_ENDINGS(rng)
+            end, reason = out + rng.randint(0, 21), ending or demo_weights.RELEASE_ENDINGS(rng)
             early = False
         else:
             if p.kind is CK.CHILD_VISITS:
@@ -436,9 +437,9 @@ class _Builder(CaseRows):
                 out = same.actual
             early = early and out >= o
             span = rng.randint(0, 30) if p.kind is CK.CHILD_VISITS else rng.randint(60, 540)
-            end, reason = max(out, o) + span, content.RELEASE_ENDINGS(rng)
+            end, reason = max(out, o) + span, demo_weights.RELEASE_ENDINGS(rng)
         if dropout is not None and dropout < min(end, out if ending else end):
-            end, reason, ending = dropout, content.DROPOUTS(rng), None
+            end, reason, ending = dropout, demo_weights.DROPOUTS(rng), None
         if end <= today:
             p.closed, p.close_reason = end, reason
         if out <= min(today, end):  # left prison

@@ -8,41 +8,18 @@ addresses use the reserved ``example.*`` domains, national ids have a wrong chec
 
 from __future__ import annotations
 
-import bisect
-import random
-import unicodedata
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
-from typing import Generic, TypeVar
 
-from faker import Faker
-
-from app.models.enums import AssessmentOutcome as AO
-from app.models.enums import CaseKind as CK
-from app.models.enums import CloseReason as CR
-from app.models.enums import ConsularOutcome as CO
-from app.models.enums import ImmigrationStatus as IS
 from app.models.enums import InstitutionKind as IK
 from app.models.enums import MeetingKind as MK
 from app.models.enums import NeedDomain as ND
-from app.models.enums import NeedStatus as NS
-from app.models.enums import OffenceCategory as OC
 from app.models.enums import OrganisationType as OT
-from app.models.enums import Priority
-from app.models.enums import ReferralSource as RS
-from app.models.enums import ReferralStatus as RF
 from app.models.enums import SecurityLevel as SL
-from app.models.enums import TransportSupport as TS
-from app.models.enums import VisitStatus as VS
-from app.models.enums import VisitType as VT
-
-T = TypeVar("T")
 
 _NB = "nb"
 
 
-def _words(text: str, sep: str | None = None) -> tuple[str, ...]:
+def words(text: str, sep: str | None = None) -> tuple[str, ...]:
     return tuple(text.split(sep))
 
 
@@ -86,29 +63,6 @@ LANGUAGES_BY_COUNTRY: dict[str, tuple[str, ...]] = {
 EU_EEA = frozenset({"PL", "LT", "RO", "LV", "SE", "DE"})
 #: Share of the transliterated group who are Norwegian citizens.
 NORWEGIAN_CITIZEN_SHARE = 0.3
-
-_ME_MALE = _words(
-    "Ahmed Mohammed Omar Ali Hassan Yusuf Abdi Mustafa Khalid Ibrahim Mahmoud Samir Tariq "
-    "Nasir Farid Hamid Jamal Bilal Rashid Karim Abdullahi Mohamud Said Hussein Idris "
-    "Yonas Dawit Tesfaye Ahmad Rahim Zabihullah Naveed Faisal Walid Amanuel Mehdi Reza "
-    "Ayoub"
-)
-_ME_FEMALE = _words(
-    "Fatima Amina Aisha Hodan Sahra Layla Mariam Nour Hiba Rania Zainab Huda Ifrah Saida "
-    "Yasmin Samira Hawa Leila Shirin Zahra Selam Helen Mebrat Asma Farhiya Nasra Parwana"
-)
-_ME_FAMILY = _words(
-    "Hassan Ali Mohamed Abdi Warsame Farah Osman Jama Nur Ahmadi Hosseini Rahimi Karimi "
-    "Haidari Al-Hassan Al-Khatib Haddad Khalil Mansour Saleh Ibrahim Yousef Abdullah "
-    "Tesfay Gebremedhin Berhane Kidane Haile Mahmoud Qasim Jaber Darwish Sharifi Noori "
-    "Aden Dahir"
-)
-_STREETS = _words(
-    "Storgata|Kirkegata|Skolegata|Parkveien|Strandveien|Jernbanegata|Torggata|Markveien|"
-    "Trondheimsveien|Industriveien|Solbakken|Bjørkeveien|Granveien|Furuveien|Eikeveien|"
-    "Kongens gate|Dronningens gate|Nedre gate|Sandgata|Fjellveien|Havnegata|Løkkeveien",
-    sep="|",
-)
 
 #: (city, county, first postcode, last postcode, weight): where demo people live.
 CITIES: tuple[tuple[str, str, int, int, float], ...] = (
@@ -476,148 +430,6 @@ PERSON_NOTES = (
     "Contact through the caregiver.",
 )
 
-# -- names ----------------------------------------------------------------------------------
-
-_CYRILLIC = dict(
-    zip(
-        "абвгґдеёєжзиіїйклмнопрстуфхцчшщъыьэюя",
-        _words(
-            "a,b,v,g,g,d,e,e,ie,zh,z,i,i,i,i,k,l,m,n,o,p,r,s,t,u,f,kh,ts,ch,sh,shch,,y,,e,iu,ia",
-            ",",
-        ),
-        strict=True,
-    )
-)
-_SPECIAL = {"ø": "o", "æ": "ae", "ß": "ss", "ł": "l", "đ": "d", "ı": "i", "œ": "oe"}
-
-
-def asciify(text: str) -> str:
-    """Lower-case ASCII letters only (for demo usernames and e-mail addresses)."""
-    out = []
-    for ch in text.lower():
-        ch = _CYRILLIC.get(ch, _SPECIAL.get(ch, ch))
-        out.append(unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode())
-    return "".join(c for c in "".join(out) if c.isalnum())
-
-
-def gendered_surname(origin: str, surname: str, female: bool, married: bool = True) -> str:
-    """The form of a (male-form) family name for a woman or girl, for languages that have one."""
-    if not female:
-        return surname
-    if origin in ("ru", "uk"):
-        for male, fem in (("ский", "ская"), ("цкий", "цкая"), ("ський", "ська"), ("цький", "цька")):
-            if surname.endswith(male):
-                return surname[: -len(male)] + fem
-        if surname.endswith(("ов", "ев", "ёв", "ин", "ын")):
-            return surname + "а"
-    elif origin == "pl":
-        for male, fem in (("ski", "ska"), ("cki", "cka"), ("dzki", "dzka")):
-            if surname.endswith(male):
-                return surname[: -len(male)] + fem
-    elif origin == "lt":
-        for male, wife, girl in (
-            ("ius", "ienė", "iūtė"),
-            ("as", "ienė", "aitė"),
-            ("is", "ienė", "ytė"),
-            ("ys", "ienė", "ytė"),
-            ("us", "ienė", "ūtė"),
-        ):
-            if surname.endswith(male):
-                return surname[: -len(male)] + (wife if married else girl)
-    elif origin == "lv":
-        if surname.endswith("š"):
-            return surname[:-1] + "a"
-        if surname.endswith("is"):
-            return surname[:-2] + "e"
-        if surname.endswith("s"):
-            return surname[:-1] + "a"
-    return surname
-
-
-@dataclass(frozen=True)
-class NamePool:
-    male: tuple[str, ...]
-    female: tuple[str, ...]
-    family: tuple[str, ...]  # male forms; see :func:`gendered_surname`
-
-
-def _unique(values: list[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(v for v in values if v))
-
-
-#: The names the README's search examples find in the demo: the first man of each of these
-#: origins is given them (given name, family name; ``None`` keeps what the pools drew), after
-#: the draws, so nothing else in the demo changes. Women and children of his family share it.
-EXAMPLE_NAMES: dict[str, tuple[str | None, str | None]] = {
-    "ro": ("Ștefan", None),
-    "no": ("Ørjan", None),
-    "ru": ("Степан", "Иванов"),
-}
-
-
-def build_name_pools(seed: int, size: int) -> tuple[dict[str, NamePool], tuple[str, ...]]:
-    """Names per origin and Norwegian street names, made by Faker once, up front.
-
-    Faker is far too slow to call per row at 100,000 cases; pools of a few hundred names
-    per origin, combined at random, give plenty of distinct people.
-    """
-    pools: dict[str, NamePool] = {}
-    streets: list[str] = list(_STREETS)
-    for index, origin in enumerate(ORIGINS):
-        if origin.faker_locale is None:
-            pools[origin.key] = NamePool(_ME_MALE, _ME_FEMALE, _ME_FAMILY)
-            continue
-        fake = Faker(origin.faker_locale)
-        fake.seed_instance(seed * 101 + index)
-        family = (
-            fake.last_name_male if origin.key in ("ru", "uk", "pl", "lt", "lv") else fake.last_name
-        )
-        pools[origin.key] = NamePool(
-            _unique([fake.first_name_male() for _ in range(size)]),
-            _unique([fake.first_name_female() for _ in range(size)]),
-            _unique([family() for _ in range(size)]),
-        )
-        if origin.key == "no":
-            streets += [fake.street_name() for _ in range(size)]
-    return pools, _unique(streets)
-
-
-def digits(rng: random.Random, pattern: str) -> str:
-    """Replace every '#' in ``pattern`` with a random digit."""
-    return "".join(str(rng.randrange(10)) if c == "#" else c for c in pattern)
-
-
-def address(rng: random.Random, streets: Sequence[str]) -> str:
-    city, _county, low, high, _weight = _CITY(rng)
-    street, number = rng.choice(streets), rng.randint(1, 120)
-    return f"{street} {number}, {rng.randint(low, high):04d} {city}"
-
-
-def phone(rng: random.Random, origin: Origin) -> str:
-    """A mobile number: Norwegian, or (for some foreigners) from the home country."""
-    r = rng.random()
-    if origin.key != "no" and r < 0.4:
-        return digits(rng, origin.phone)
-    return digits(rng, "+47 9## ## ###" if r < 0.75 else "+47 4## ## ###")
-
-
-def email(rng: random.Random, given: str, family: str) -> str:
-    user = f"{asciify(given)}.{asciify(family)}".strip(".") or "post"
-    number = str(rng.randrange(10, 99)) if rng.random() < 0.4 else ""
-    return f"{user}{number}@example.{rng.choice(('com', 'net', 'org'))}"
-
-
-def national_id(rng: random.Random, birth: int, d_number: bool) -> str:
-    """Eleven digits shaped like a fødselsnummer (a D-number for foreigners), with a
-    deliberately wrong control digit so that no demo number can be a real person's."""
-    born = date.fromordinal(birth)
-    day = born.day + (40 if d_number else 0)
-    nine = f"{day:02d}{born.month:02d}{born.year % 100:02d}{rng.randrange(1000):03d}"
-    weights = (3, 7, 6, 1, 8, 9, 4, 5, 2)
-    k1 = (11 - sum(int(d) * w for d, w in zip(nine, weights, strict=True)) % 11) % 11
-    wrong = (k1 + 1) % 10 if k1 < 10 else rng.randrange(10)
-    return f"{nine}{wrong}{rng.randrange(10)}"
-
 
 def meeting_place(kind: MK, institution: str, r: float) -> str:
     if kind is MK.PRISON_VISIT:
@@ -628,108 +440,3 @@ def meeting_place(kind: MK, institution: str, r: float) -> str:
         return "Client's home"
     places = POST_RELEASE_PLACES if kind is MK.POST_RELEASE else OFFICE_PLACES
     return places[int(r * len(places))]
-
-
-# -- distributions ----------------------------------------------------------------------
-
-
-class Weighted(Generic[T]):
-    """A fast weighted choice: one ``random()`` and a bisect."""
-
-    def __init__(self, items: Sequence[tuple[T, float]]) -> None:
-        self.items = [item for item, _weight in items]
-        self.cum: list[float] = []
-        total = 0.0
-        for _item, weight in items:
-            total += weight
-            self.cum.append(total)
-        self.total = total
-
-    def __call__(self, rng: random.Random) -> T:
-        return self.items[bisect.bisect(self.cum, rng.random() * self.total)]
-
-
-# fmt: off
-CASE_KINDS = Weighted([(CK.RELEASE_SUPPORT, 50), (CK.CHILD_VISITS, 25), (CK.FOREIGN_INMATE, 25)])
-PRIORITIES = Weighted(
-    [(Priority.NORMAL, 60), (Priority.HIGH, 20), (Priority.LOW, 12), (Priority.URGENT, 8)]
-)
-REFERRAL_SOURCES = {
-    CK.RELEASE_SUPPORT: Weighted(
-        [(RS.PRISON_STAFF, 40), (RS.PROBATION, 20), (RS.SELF, 15), (RS.WELFARE_OFFICE, 10),
-         (RS.OTHER_NGO, 8), (RS.FAMILY, 7)]
-    ),
-    CK.CHILD_VISITS: Weighted(
-        [(RS.FAMILY, 45), (RS.SELF, 20), (RS.PRISON_STAFF, 20), (RS.OTHER_NGO, 10),
-         (RS.WELFARE_OFFICE, 5)]
-    ),
-    CK.FOREIGN_INMATE: Weighted(
-        [(RS.PRISON_STAFF, 50), (RS.OTHER_NGO, 20), (RS.POLICE, 10), (RS.SELF, 10), (RS.OTHER, 10)]
-    ),
-}
-OFFENCES = Weighted(
-    [(OC.VIOLENCE, 28), (OC.DRUGS, 24), (OC.PROPERTY, 18), (OC.TRAFFIC, 8), (OC.FRAUD, 8),
-     (OC.SEXUAL, 6), (OC.OTHER, 5), (OC.UNKNOWN, 3)]
-)
-FOREIGN_OFFENCES = Weighted(
-    [(OC.DRUGS, 35), (OC.PROPERTY, 25), (OC.IMMIGRATION, 12), (OC.FRAUD, 10), (OC.VIOLENCE, 10),
-     (OC.UNKNOWN, 8)]
-)
-NEED_DOMAINS = {
-    CK.RELEASE_SUPPORT: Weighted(
-        [(ND.HOUSING, 8), (ND.INCOME_BENEFITS, 7), (ND.EMPLOYMENT, 6), (ND.DEBT, 6),
-         (ND.ID_DOCUMENTS, 5), (ND.HEALTH, 3), (ND.MENTAL_HEALTH, 4), (ND.SUBSTANCE_USE, 5),
-         (ND.FAMILY_CONTACT, 4), (ND.EDUCATION, 3), (ND.LEGAL, 2), (ND.OTHER, 1)]
-    ),
-    CK.CHILD_VISITS: Weighted(
-        [(ND.FAMILY_CONTACT, 10), (ND.HOUSING, 2), (ND.INCOME_BENEFITS, 2),
-         (ND.MENTAL_HEALTH, 2), (ND.DEBT, 1), (ND.OTHER, 1)]
-    ),
-    CK.FOREIGN_INMATE: Weighted(
-        [(ND.IMMIGRATION, 7), (ND.LANGUAGE, 6), (ND.CONSULAR, 5), (ND.LEGAL, 5),
-         (ND.FAMILY_CONTACT, 5), (ND.ID_DOCUMENTS, 3), (ND.DISCRIMINATION, 2), (ND.HEALTH, 2),
-         (ND.OTHER, 1)]
-    ),
-}
-NEED_COUNT = Weighted([(0, 10), (1, 20), (2, 25), (3, 22), (4, 15), (5, 8)])
-CLOSED_NEED = Weighted([(NS.MET, 50), (NS.NOT_MET, 20), (NS.NO_LONGER_RELEVANT, 30)])
-OPEN_NEED = Weighted([(NS.IDENTIFIED, 35), (NS.IN_PROGRESS, 40), (NS.MET, 20), (NS.NOT_MET, 5)])
-#: Meeting kinds by situation, repeated by weight.
-IN_CUSTODY = (MK.PRISON_VISIT,) * 9 + (MK.PHONE,) * 6 + (MK.VIDEO,) * 4 + (MK.OFFICE,)
-CHILD_CASE = (MK.PRISON_VISIT,) * 8 + (MK.PHONE,) * 5 + (MK.VIDEO,) * 3 + (MK.OFFICE, MK.HOME_VISIT)
-FOREIGN_CASE = (MK.PRISON_VISIT, MK.PRISON_VISIT, MK.PHONE, MK.VIDEO)
-IN_COMMUNITY = ((MK.POST_RELEASE,) * 5 + (MK.OFFICE,) * 5 + (MK.PHONE,) * 5
-                + (MK.HOME_VISIT,) * 3 + (MK.VIDEO,) * 2)
-REMOTE = (MK.PHONE, MK.VIDEO)
-MEETING_DURATIONS = (30, 45, 60, 60, 60, 75, 90, 90, 120)
-RELEASE_ENDINGS = Weighted(
-    [(CR.GOALS_MET, 70), (CR.LOST_CONTACT, 12), (CR.CLIENT_WITHDREW, 8), (CR.MOVED_AWAY, 6),
-     (CR.REFERRED_ELSEWHERE, 4)]
-)
-DROPOUTS = Weighted(
-    [(CR.CLIENT_WITHDREW, 30), (CR.LOST_CONTACT, 25), (CR.TRANSFERRED, 20),
-     (CR.REFERRED_ELSEWHERE, 12), (CR.OTHER, 10), (CR.DIED, 3)]
-)
-CHILDREN_IN_VISIT_CASE = Weighted([(1, 50), (2, 35), (3, 15)])
-CHILDREN = Weighted([(0, 35), (1, 35), (2, 22), (3, 8)])
-REFERRAL_COUNT = Weighted([(0, 45), (1, 35), (2, 20)])
-OPEN_REFERRAL = Weighted([(RF.SENT, 25), (RF.ACCEPTED, 30), (RF.DECLINED, 12), (RF.COMPLETED, 33)])
-CLOSED_REFERRAL = Weighted([(RF.ACCEPTED, 20), (RF.DECLINED, 15), (RF.COMPLETED, 65)])
-VISIT_TYPES = Weighted(
-    [(VT.ORDINARY, 35), (VT.CHILD_FRIENDLY_ROOM, 40), (VT.OVERNIGHT_FAMILY_FLAT, 8), (VT.VIDEO, 17)]
-)
-PAST_VISIT = Weighted([(VS.HELD, 78), (VS.CANCELLED, 14), (VS.DENIED, 8)])
-FUTURE_VISIT = Weighted([(VS.SCHEDULED, 50), (VS.APPROVED, 30), (VS.REQUESTED, 20)])
-ASSESSMENT_FOR_VISIT = {VS.DENIED: AO.NOT_APPROVED, VS.REQUESTED: AO.FOLLOW_UP_NEEDED}
-TRANSPORT = Weighted([(TS.NONE, 50), (TS.TICKET, 22), (TS.REIMBURSEMENT, 20), (TS.ESCORT, 8)])
-IMMIGRATION = Weighted(
-    [(IS.RESIDENCE_PERMIT, 25), (IS.ASYLUM_SEEKER, 20), (IS.NO_LEGAL_STAY, 30),
-     (IS.EXPULSION_ORDER, 20), (IS.UNKNOWN, 5)]
-)
-CONSULAR_COUNT = Weighted([(0, 25), (1, 45), (2, 30)])
-CONSULAR_OUTCOMES = Weighted(
-    [(CO.CONTACT_MADE, 35), (CO.ASSISTANCE_GIVEN, 30), (CO.DECLINED, 10), (CO.NO_RESPONSE, 15),
-     (CO.PENDING, 10)]
-)
-# fmt: on
-_CITY = Weighted([(c, c[4]) for c in CITIES])

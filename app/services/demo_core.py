@@ -28,6 +28,7 @@ from app.models.enums import CustodyStatus as CU
 from app.models.enums import RelationshipKind as RK
 from app.security.permissions import internal, pure
 from app.services import demo_content as content
+from app.services import demo_names, demo_weights
 
 YEAR = 365
 #: Tables the generator leaves alone: settings and files; the audit trail, export log and
@@ -139,7 +140,7 @@ class Client:
     languages: str
     interpreter: bool
     made: bool = False
-    surname: str = ""  # the family name's male form (see content.gendered_surname)
+    surname: str = ""  # the family name's male form (see demo_names.gendered_surname)
     made_at: str = ""  # when the person row was created
     address: str | None = None
     children: list[tuple[str, int]] = field(default_factory=list)  # (id, birth ordinal)
@@ -190,16 +191,16 @@ class Core:
         self.w = writer
         self.rng = random.Random(seed)  # noqa: S311 - demo data, not security
         self.today = today.toordinal()
-        self.pools, self.streets = content.build_name_pools(seed, 400)
-        self.example_names = dict(content.EXAMPLE_NAMES)
+        self.pools, self.streets = demo_names.build_name_pools(seed, 400)
+        self.example_names = dict(demo_names.EXAMPLE_NAMES)
         self.coordinator = users["coordinator"].hex
         self.worker = users["worker"].hex
         self.volunteer = users["volunteer"].hex
         self._day0 = self.today - 4_500
         self._days = [date.fromordinal(self._day0 + i).isoformat() for i in range(4_700)]
         self._times = [f" {m // 60:02d}:{m % 60:02d}:00.000000" for m in range(1_440)]
-        self.origins = content.Weighted([(o, o.weight) for o in content.ORIGINS])
-        self.foreign_origins = content.Weighted(
+        self.origins = demo_weights.Weighted([(o, o.weight) for o in content.ORIGINS])
+        self.foreign_origins = demo_weights.Weighted(
             [(o, o.weight) for o in content.ORIGINS if o.key != "no"]
         )
         names = conn.execute(select(User.id, User.username, User.display_name)).all()

@@ -15,6 +15,7 @@ from app.models.enums import ConsentScope as Scope
 from app.models.enums import Gender, LegalBasis
 from app.models.enums import RelationshipKind as RK
 from app.services import demo_content as content
+from app.services import demo_names, demo_weights
 from app.services.demo_core import YEAR, Client, Core, Plan
 
 _NB = "nb"
@@ -58,10 +59,10 @@ class People(Core):
         example = None if c.female else self.example_names.pop(key, None)
         if example is not None:  # the README's search examples (see EXAMPLE_NAMES)
             given, c.surname = example[0] or given, example[1] or c.surname
-        family = content.gendered_surname(key, c.surname, c.female, married=r() < 0.6)
+        family = demo_names.gendered_surname(key, c.surname, c.female, married=r() < 0.6)
         # first thing on the day the case opens: the person, then the case (see _case_row)
         stamp = c.made_at = self.at(p.opened, 8 * 60 + int(r() * 40))
-        c.address = content.address(self.rng, self.streets) if r() < 0.55 else None
+        c.address = demo_names.address(self.rng, self.streets) if r() < 0.55 else None
         norwegian = c.nationality == "NO"
         extra: dict[str, Any] = {"birth_date": self.day(c.birth)}
         if not norwegian and r() < 0.04:  # no papers: only an estimated year of birth
@@ -71,7 +72,7 @@ class People(Core):
         if r() < 0.05:
             extra["preferred_name"] = rng.choice(pool.female if c.female else pool.male)
         if r() < (0.9 if norwegian else 0.35):
-            extra["national_id"] = content.national_id(self.rng, c.birth, not norwegian)
+            extra["national_id"] = demo_names.national_id(self.rng, c.birth, not norwegian)
         if r() < 0.06:
             extra["notes"] = rng.choice(content.PERSON_NOTES)
         self._person(
@@ -86,8 +87,8 @@ class People(Core):
             languages=c.languages,
             interpreter_needed=int(c.interpreter),
             address=c.address,
-            phone=content.phone(self.rng, c.origin) if r() < 0.55 else None,
-            email=content.email(self.rng, given, family) if r() < 0.3 else None,
+            phone=demo_names.phone(self.rng, c.origin) if r() < 0.55 else None,
+            email=demo_names.email(self.rng, given, family) if r() < 0.3 else None,
             **extra,
         )
         self._consents(c, p, by)
@@ -137,9 +138,11 @@ class People(Core):
     def _family(self, c: Client, p: Plan, by: str, stamp: str) -> None:
         """Partner, children and the children's caregiver: people and relationships."""
         rng, r = self.rng, self.rng.random
-        kids = (content.CHILDREN_IN_VISIT_CASE if p.kind is CK.CHILD_VISITS else content.CHILDREN)(
-            rng
-        )
+        kids = (
+            demo_weights.CHILDREN_IN_VISIT_CASE
+            if p.kind is CK.CHILD_VISITS
+            else demo_weights.CHILDREN
+        )(rng)
         if r() < 0.35:
             key = c.origin.key if r() < 0.8 else "no"
             pool, female = self.pools[key], c.female if r() < 0.05 else not c.female
@@ -147,10 +150,10 @@ class People(Core):
             birth = min(c.birth + rng.randint(-6 * YEAR, 6 * YEAR), p.opened - 19 * YEAR)
             partner, home = (
                 self.new_id(),
-                content.address(self.rng, self.streets) if r() < 0.9 else None,
+                demo_names.address(self.rng, self.streets) if r() < 0.9 else None,
             )
             given = rng.choice(pool.female if female else pool.male)
-            family = content.gendered_surname(key, surname, female)
+            family = demo_names.gendered_surname(key, surname, female)
             local = key == "no"
             self._person(
                 stamp,
@@ -164,8 +167,8 @@ class People(Core):
                 country_of_origin="NO" if local else c.country_of_origin,
                 languages=_NB if local else c.languages,
                 address=home,
-                phone=content.phone(self.rng, c.origin) if r() < 0.85 else None,
-                email=content.email(self.rng, given, family) if r() < 0.4 else None,
+                phone=demo_names.phone(self.rng, c.origin) if r() < 0.85 else None,
+                email=demo_names.email(self.rng, given, family) if r() < 0.4 else None,
             )
             self._relate(stamp, by, c.id, partner, RK.PARTNER.value)
             if kids and r() < 0.85:
@@ -179,14 +182,14 @@ class People(Core):
                     True,
                     id=mother,
                     given_name=rng.choice(pool.female),
-                    family_name=content.gendered_surname(c.origin.key, c.surname, True),
+                    family_name=demo_names.gendered_surname(c.origin.key, c.surname, True),
                     birth_date=self.day(c.birth - rng.randint(19 * YEAR, 35 * YEAR)),
                     nationality=c.nationality,
                     country_of_origin=c.country_of_origin,
                     languages=c.languages,
                     interpreter_needed=int(c.interpreter),
-                    phone=content.phone(self.rng, c.origin),
-                    address=content.address(self.rng, self.streets),
+                    phone=demo_names.phone(self.rng, c.origin),
+                    address=demo_names.address(self.rng, self.streets),
                 )
                 self._relate(stamp, by, c.id, mother, RK.PARENT.value)
                 c.carer, c.carer_kind = mother, RK.GUARDIAN.value
@@ -206,7 +209,7 @@ class People(Core):
         key, pool = c.origin.key, self.pools[c.origin.key]
         nationality = "NO" if c.nationality == "NO" or r() < 0.5 else c.nationality
         national_id = (
-            content.national_id(self.rng, birth, False)
+            demo_names.national_id(self.rng, birth, False)
             if nationality == "NO" and r() < 0.9
             else None
         )
@@ -216,7 +219,7 @@ class People(Core):
             female,
             id=child,
             given_name=rng.choice(pool.female if female else pool.male),
-            family_name=content.gendered_surname(key, c.surname, female, married=False),
+            family_name=demo_names.gendered_surname(key, c.surname, female, married=False),
             birth_date=self.day(birth),
             nationality=nationality,
             country_of_origin=c.country_of_origin,

@@ -23,6 +23,7 @@ from app.models.enums import TransportSupport as TS
 from app.models.enums import VisitStatus as VS
 from app.models.enums import VisitType as VT
 from app.services import demo_content as content
+from app.services import demo_names, demo_weights
 from app.services.demo_core import YEAR, Plan
 from app.services.demo_people import People
 
@@ -58,10 +59,10 @@ class CaseRows(People):
     def _needs(self, p: Plan, end: int, by: str) -> list[tuple[str, str, int]]:
         """The case's needs, as (id, domain, day identified)."""
         rng, r = self.rng, self.rng.random
-        n = content.NEED_COUNT(rng) if p.status is not CS.REFERRAL else rng.randint(0, 2)
+        n = demo_weights.NEED_COUNT(rng) if p.status is not CS.REFERRAL else rng.randint(0, 2)
         domains: list[str] = []
         for _try in range(3 * n):
-            domain = content.NEED_DOMAINS[p.kind](rng).value
+            domain = demo_weights.NEED_DOMAINS[p.kind](rng).value
             if domain not in domains:
                 domains.append(domain)
                 if len(domains) == n:
@@ -72,7 +73,9 @@ class CaseRows(People):
             status = (
                 NeedStatus.IDENTIFIED
                 if p.status is CS.REFERRAL
-                else (content.CLOSED_NEED if p.status is CS.CLOSED else content.OPEN_NEED)(rng)
+                else (
+                    demo_weights.CLOSED_NEED if p.status is CS.CLOSED else demo_weights.OPEN_NEED
+                )(rng)
             )
             met = self.between(found, end) if status is NeedStatus.MET else None
             need_id, stamp = self.new_id(), self.at(found, 600 + int(r() * 300))
@@ -110,18 +113,18 @@ class CaseRows(People):
         worker, volunteer = p.worker or self.coordinator, p.volunteer
         place = self.institutions[p.institution][1] if p.institution is not None else "Prison"
         before = (
-            content.FOREIGN_CASE
+            demo_weights.FOREIGN_CASE
             if p.kind is CK.FOREIGN_INMATE
-            else content.CHILD_CASE
+            else demo_weights.CHILD_CASE
             if p.kind is CK.CHILD_VISITS
-            else content.IN_COMMUNITY
+            else demo_weights.IN_COMMUNITY
             if p.custody is CU.ELECTRONIC_MONITORING
-            else content.IN_CUSTODY
+            else demo_weights.IN_CUSTODY
         )
-        after = content.REMOTE if p.custody is CU.DEPORTED else content.IN_COMMUNITY
+        after = demo_weights.REMOTE if p.custody is CU.DEPORTED else demo_weights.IN_COMMUNITY
         topics_before = content.MEETING_TOPICS[_TOPICS[p.kind]]
         topics_after, moods = content.MEETING_TOPICS["post"], content.MEETING_MOODS
-        nexts, durations = content.MEETING_NEXT, content.MEETING_DURATIONS
+        nexts, durations = content.MEETING_NEXT, demo_weights.MEETING_DURATIONS
         mood_base, interpreter = 3 + int(r() * 6), p.client.interpreter
         rows = []
         for i, day in enumerate(days):
@@ -235,7 +238,9 @@ class CaseRows(People):
                 children={1: "one child", 2: "two children"}.get(len(c.children), "the children"),
                 language="needs an interpreter" if c.interpreter else "speaks some English",
             )
-        offences = content.FOREIGN_OFFENCES if p.kind is CK.FOREIGN_INMATE else content.OFFENCES
+        offences = (
+            demo_weights.FOREIGN_OFFENCES if p.kind is CK.FOREIGN_INMATE else demo_weights.OFFENCES
+        )
         institution = self.institutions[p.institution][0] if p.institution is not None else None
         last = last or created  # the latest meeting, else the opening
         self.w.add(
@@ -255,8 +260,10 @@ class CaseRows(People):
             opened_on=self.day(p.opened),
             closed_on=self.day(p.closed),
             close_reason=p.close_reason and p.close_reason.value,
-            priority=content.PRIORITIES(rng).value,
-            referral_source=content.REFERRAL_SOURCES[p.kind](rng).value if r() < 0.95 else None,
+            priority=demo_weights.PRIORITIES(rng).value,
+            referral_source=demo_weights.REFERRAL_SOURCES[p.kind](rng).value
+            if r() < 0.95
+            else None,
             custody_status=p.custody and p.custody.value,
             actual_release=self.day(p.actual),
             sentence_start=self.day(p.sentence_start),
@@ -269,7 +276,7 @@ class CaseRows(People):
 
     def _referrals(self, p: Plan, end: int, needs: list[tuple[str, str, int]], by: str) -> None:
         rng, r = self.rng, self.rng.random
-        wanted = content.REFERRAL_COUNT(rng)
+        wanted = demo_weights.REFERRAL_COUNT(rng)
         for need_id, domain, found in needs:
             types = content.REFERRAL_TYPES.get(domain, ())
             orgs = [o for t in types for o in self.organisations.get(t.value, [])]
@@ -283,7 +290,9 @@ class CaseRows(People):
             status = RF.DRAFT  # no consent to share yet, or not sent yet
             if p.client.sharing and sent <= end and r() > 0.08:
                 status = (
-                    content.CLOSED_REFERRAL if p.status is CS.CLOSED else content.OPEN_REFERRAL
+                    demo_weights.CLOSED_REFERRAL
+                    if p.status is CS.CLOSED
+                    else demo_weights.OPEN_REFERRAL
                 )(rng)
                 status = RF.SENT if responded > end else status
             was_sent, answered = status is not RF.DRAFT, status not in (RF.DRAFT, RF.SENT)
@@ -315,7 +324,7 @@ class CaseRows(People):
                 None if c.carer else rng.choice(content.ACCOMPANYING_NAMES)
             )
             known = len(c.children)
-            for _i in range(1 if known else content.CHILDREN_IN_VISIT_CASE(rng)):
+            for _i in range(1 if known else demo_weights.CHILDREN_IN_VISIT_CASE(rng)):
                 self._child(c, p, by, self.at(p.opened, 600))
             kids = c.children[known:]
         institution, place, flat = (
@@ -327,10 +336,10 @@ class CaseRows(People):
             visiting = [k for k in kids if day - k[1] < 18 * YEAR - 5 and r() < 0.8]
             if not visiting:
                 continue
-            kind = content.VISIT_TYPES(rng)
+            kind = demo_weights.VISIT_TYPES(rng)
             if kind is VT.OVERNIGHT_FAMILY_FLAT and (not flat or day - p.opened < 21):
                 kind = VT.CHILD_FRIENDLY_ROOM
-            status = (content.PAST_VISIT if day < today else content.FUTURE_VISIT)(rng)
+            status = (demo_weights.PAST_VISIT if day < today else demo_weights.FUTURE_VISIT)(rng)
             reason = None
             if status is VS.CANCELLED or status is VS.DENIED:
                 reasons = (
@@ -339,7 +348,7 @@ class CaseRows(People):
                 reason = reasons[int(r() * 3)]
             adult = c.carer if c.carer is not None and r() < 0.8 else None
             adult_name = None if adult else c.carer_name or rng.choice(content.ACCOMPANYING_NAMES)
-            transport = TS.NONE if kind is VT.VIDEO else content.TRANSPORT(rng)
+            transport = TS.NONE if kind is VT.VIDEO else demo_weights.TRANSPORT(rng)
             paid = transport is TS.TICKET or transport is TS.REIMBURSEMENT
             duration = (
                 1_320
@@ -353,7 +362,7 @@ class CaseRows(People):
             for child, _born in visiting:
                 if kind is VT.OVERNIGHT_FAMILY_FLAT and child not in assessed:
                     assessed.add(child)
-                    outcome = content.ASSESSMENT_FOR_VISIT.get(status, AO.APPROVED)
+                    outcome = demo_weights.ASSESSMENT_FOR_VISIT.get(status, AO.APPROVED)
                     if outcome is AO.NOT_APPROVED:
                         reason = content.VISIT_DENIED[3]
                     on = max(p.opened, day - rng.randint(7, 45))
@@ -403,7 +412,7 @@ class CaseRows(People):
         elif c.nationality in content.EU_EEA:
             initial = IS.EU_EEA_RIGHT if r() < 0.6 else IS.EXPULSION_ORDER
         else:
-            initial = content.IMMIGRATION(rng)
+            initial = demo_weights.IMMIGRATION(rng)
         records = [(initial, first)]
         if p.custody is CU.DEPORTED and p.actual is not None:
             records.append((IS.DEPORTED, p.actual))
@@ -423,9 +432,9 @@ class CaseRows(People):
                 status=status.value,
                 since=self.day(since),
             )
-        for _i in range(content.CONSULAR_COUNT(rng)):
+        for _i in range(demo_weights.CONSULAR_COUNT(rng)):
             on = self.between(p.opened, end)
-            outcome = CO.PENDING if self.today - on < 21 else content.CONSULAR_OUTCOMES(rng)
+            outcome = CO.PENDING if self.today - on < 21 else demo_weights.CONSULAR_OUTCOMES(rng)
             self.w.add(
                 "consular_contacts",
                 self.at(on, 600 + int(r() * 360)),
@@ -443,7 +452,7 @@ class CaseRows(People):
         for _i in range(rng.choice((0, 0, 1, 1, 1, 2))):
             female = r() < 0.6
             name = rng.choice(pool.female if female else pool.male)
-            name += " " + content.gendered_surname(c.origin.key, c.surname, female)
+            name += " " + demo_names.gendered_surname(c.origin.key, c.surname, female)
             self.w.add(
                 "family_abroad",
                 self.at(self.between(p.opened, end), 700),

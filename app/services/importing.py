@@ -4,9 +4,10 @@
    proposes which column fills which field (the wizard, or ``--mapping``, can change it).
 2. :func:`preview_import` — the dry run — reads every row and lists every problem with its
    row number and column, and what a commit would create. It writes nothing.
-3. :func:`run_import` commits. It refuses while any problem remains. By default the whole
-   file is **one transaction**: all rows or none. For very large files ``batch_size`` commits
-   batches of rows, each whole in its own transaction and recorded in ``import_batches``;
+3. :func:`run_import` commits (the writing: :mod:`.import_commit`). It refuses while any
+   problem remains. By default the whole file is **one transaction**: all rows or none. For
+   very large files ``batch_size`` commits batches of rows, each whole in its own
+   transaction and recorded in ``import_batches``;
    if the import is interrupted (a crash, a killed process, Cancel), running the same file
    again skips the batches already committed and finishes the rest — no batch is ever half
    there, and nothing is created twice.
@@ -23,35 +24,30 @@ administrative act, like users and restore).
 
 from __future__ import annotations
 
-import hashlib
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
 
 from app.changes import Topic, writes
 from app.errors import ValidationError
 from app.i18n import _, ngettext
 from app.i18n_formats import number as format_number
-from app.models import Case, ImportBatch, ImportKey, Person, utcnow
+from app.models import ImportBatch
 from app.models.enums import CaseKind, CaseStatus, Gender, Priority
-from app.security import audit
 from app.security.permissions import Permission, requires
 from app.services import import_values as values
-from app.services.anonymise import refresh_case_search
-from app.services.audit_log import AuditAction, log_many
-from app.services.cases import CaseInput, format_reference, validate_case
+from app.services.cases import CaseInput, validate_case
 from app.services.context import ServiceContext
+from app.services.import_commit import ImportRow, ImportState, commit_batch, digest, natural_key
 from app.services.import_sources import TARGETS, ColumnMapping, SourceTable, mapping_to_json
 from app.services.jobs import CancelFlag, Progress, Steps
-from app.services.people import PersonInput, _row_values, validate_person
+from app.services.people import PersonInput, validate_person
 from app.services.validation import LONG_TEXT_MAX, text_limit
 from app.store.search import fold
-from app.store.uow import UnitOfWork
 
 #: How many problems a dry run lists; the rest are counted ("… and 272,900 more problems").
 SHOWN_PROBLEMS = 100
@@ -62,18 +58,6 @@ class RowProblem:
     row: int  # spreadsheet row number (header = 1)
     column: str  # the file's column header ("" for the whole row)
     message: str
-
-
-@dataclass(frozen=True)
-class _Row:
-    number: int
-    person: PersonInput
-    person_key: str
-    case: CaseInput | None  # client_id filled in at commit
-    case_status: CaseStatus
-    case_closed_on: date | None
-    case_close_reason: object
-    case_key: str | None
 
 
 @dataclass(frozen=True)
@@ -126,15 +110,6 @@ class ImportProblemsError(ValidationError):
             self.count,
         ).format(n=format_number(self.count))
         super().__init__({"file": message})
-
-
-def _digest(*parts: str) -> str:
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
-
-
-def _natural_key(given: str, family: str, born: date | None, year: int | None) -> str:
-    birth = born.isoformat() if born else (str(year) if year else "")
-    return _digest("name", fold(given).strip(), fold(family).strip(), birth)
 
 
 def _split_name(full: str) -> tuple[str, str]:
@@ -205,7 +180,7 @@ class _Parser:
             self.problem(number, target, str(exc))
             return None
 
-    def parse(self, number: int, cells: tuple[str, ...]) -> _Row | None:
+    def parse(self, number: int, cells: tuple[str, ...]) -> ImportRow | None:
         """The row's inputs, or ``None`` if it has problems (in ``row_problems``)."""
         if len(cells) > len(self.table.headers) and any(
             c.strip() for c in cells[len(self.table.headers) :]
@@ -258,14 +233,14 @@ class _Parser:
                 self.problem(number, target, message)
         external = self.cell(cells, "external_id").strip()
         person_key = (
-            _digest("external", fold(external))
+            digest("external", fold(external))
             if external
-            else _natural_key(given, family, person.birth_date, person.birth_year_estimate)
+            else natural_key(given, family, person.birth_date, person.birth_year_estimate)
         )
         case, status, closed_on, reason, case_key = self._case(number, cells, person_key)
         if self.row_problems:
             return None
-        return _Row(number, person, person_key, case, status, closed_on, reason, case_key)
+        return ImportRow(number, person, person_key, case, status, closed_on, reason, case_key)
 
     def _case(
         self, number: int, cells: tuple[str, ...], person_key: str
@@ -331,7 +306,7 @@ class _Parser:
                 )
             elif closed_on > self.today:
                 self.problem(number, "case_closed_on", _("The closing date is in the future."))
-        case_key = _digest("case", person_key, kind.value, opened.isoformat())
+        case_key = digest("case", person_key, kind.value, opened.isoformat())
         return (
             data,
             status,
@@ -343,7 +318,7 @@ class _Parser:
 
 @dataclass(frozen=True)
 class _Parsed:
-    rows: list[_Row]
+    rows: list[ImportRow]
     problems: tuple[RowProblem, ...]  # the first SHOWN_PROBLEMS
     problem_count: int  # all of them
 
@@ -356,7 +331,7 @@ def _parse(table: SourceTable, mapping: ColumnMapping, today: date) -> _Parsed:
             1, "", _("Map a column to the given and family name, or to the full name.")
         )
         return _Parsed([], (problem,), 1)
-    rows: list[_Row] = []
+    rows: list[ImportRow] = []
     seen_person: dict[str, tuple[int, PersonInput]] = {}
     seen_case: dict[str, int] = {}
     numbers = table.row_numbers or tuple(range(2, len(table.rows) + 2))
@@ -376,7 +351,7 @@ def _parse(table: SourceTable, mapping: ColumnMapping, today: date) -> _Parsed:
 
 
 def _repeated(
-    row: _Row, seen_person: dict[str, tuple[int, PersonInput]], seen_case: dict[str, int]
+    row: ImportRow, seen_person: dict[str, tuple[int, PersonInput]], seen_case: dict[str, int]
 ) -> str:
     """Why the row cannot be imported beside an earlier one ("" if it can)."""
     first = seen_person.get(row.person_key)
@@ -394,35 +369,7 @@ def _repeated(
 
 
 def _import_id(table: SourceTable, mapping: ColumnMapping) -> str:
-    return _digest("import", table.digest, mapping_to_json(mapping).decode("utf-8"))
-
-
-def _existing_people(session: Session) -> dict[str, uuid.UUID]:
-    """Matching keys of everyone in Homeward (by import key and by name and birth date)."""
-    known: dict[str, uuid.UUID] = {}
-    for pid, given, family, born, year in session.execute(
-        select(
-            Person.id,
-            Person.given_name,
-            Person.family_name,
-            Person.birth_date,
-            Person.birth_year_estimate,
-        ).where(Person.anonymised_at.is_(None))
-    ):
-        known.setdefault(_natural_key(given, family, born, year), pid)
-    for key, record in session.execute(
-        select(ImportKey.key, ImportKey.record_id).where(ImportKey.kind == "person")
-    ):
-        known[key] = record
-    return known
-
-
-def _existing_cases(session: Session) -> dict[str, uuid.UUID]:
-    return dict(
-        session.execute(
-            select(ImportKey.key, ImportKey.record_id).where(ImportKey.kind == "case")
-        ).all()
-    )
+    return digest("import", table.digest, mapping_to_json(mapping).decode("utf-8"))
 
 
 @requires(Permission.ADMIN)
@@ -434,7 +381,7 @@ def preview_import(
     rows = parsed.rows
     mapped_headers = {h for h, _t in mapping.columns}
     with ctx.uow() as uow:
-        state = _State.load(uow.session)
+        state = ImportState.load(uow.session)
         import_id = _import_id(table, mapping)
         done = int(
             uow.session.scalar(select(func.count()).where(ImportBatch.import_id == import_id)) or 0
@@ -463,167 +410,6 @@ def preview_import(
         import_id=import_id,
         batches_done=done,
     )
-
-
-@dataclass
-class _State:
-    """What the database already holds, loaded once per run and kept current as batches are
-    written (one writer: the workspace is locked to this Homeward)."""
-
-    people: dict[str, uuid.UUID]
-    keys: set[str]
-    cases: dict[str, uuid.UUID]
-    case_index: set[tuple[uuid.UUID, CaseKind, date]]
-    sequences: dict[int, int]
-    seen: set[str]
-    people_created: int = 0
-    people_matched: int = 0
-    cases_created: int = 0
-    cases_matched: int = 0
-
-    @classmethod
-    def load(cls, session: Session) -> _State:
-        return cls(
-            people=_existing_people(session),
-            keys=set(session.scalars(select(ImportKey.key))),
-            cases=_existing_cases(session),
-            case_index={
-                (client, kind, opened)
-                for client, kind, opened in session.execute(
-                    select(Case.client_id, Case.kind, Case.opened_on)
-                )
-            },
-            sequences={
-                int(year): int(seq or 0)
-                for year, seq in session.execute(
-                    select(Case.reference_year, func.max(Case.reference_seq)).group_by(
-                        Case.reference_year
-                    )
-                )
-            },
-            seen=set(),
-        )
-
-
-def _commit_batch(
-    ctx: ServiceContext,
-    uow: UnitOfWork,
-    rows: list[_Row],
-    import_id: str,
-    batch_no: int,
-    state: _State,
-) -> None:
-    """Write one batch in ``uow``'s transaction (the caller commits)."""
-    actor = ctx.require_actor()
-    now = utcnow()
-    stamp = {"created_at": now, "updated_at": now}
-    new_people: list[dict[str, object]] = []
-    new_cases: list[dict[str, object]] = []
-    keys: list[dict[str, object]] = []
-    events: list[audit.NewAuditEvent] = []
-    batch_people = batch_cases = 0
-
-    def remember(key: str, kind: str, record: uuid.UUID) -> None:
-        if key not in state.keys:
-            state.keys.add(key)
-            keys.append(
-                {
-                    "id": uuid.uuid4(),
-                    "key": key,
-                    "kind": kind,
-                    "record_id": record,
-                    "import_id": import_id,
-                    "batch_no": batch_no,
-                    **stamp,
-                }
-            )
-
-    for row in rows:
-        person_id = state.people.get(row.person_key)
-        if person_id is None:
-            person_id = uuid.uuid4()
-            person = _row_values(row.person)
-            new_people.append({**person, "id": person_id, **stamp, "created_by": actor.id})
-            filled = [k for k, v in person.items() if v not in (None, "", False)]
-            events.append(
-                audit.NewAuditEvent(
-                    action=AuditAction.CREATE,
-                    user_id=actor.id,
-                    entity_type="person",
-                    entity_id=person_id,
-                    fields=filled,
-                    person_id=person_id,
-                )
-            )
-            state.people[row.person_key] = person_id
-            state.people_created += 1
-            batch_people += 1
-        elif row.person_key not in state.seen:
-            state.people_matched += 1
-        state.seen.add(row.person_key)
-        remember(row.person_key, "person", person_id)
-        if row.case is None or row.case_key is None:
-            continue
-        index = (person_id, row.case.kind, row.case.opened_on)
-        if row.case_key in state.cases or index in state.case_index:
-            state.cases_matched += 1
-            continue
-        year = row.case.opened_on.year
-        state.sequences[year] = state.sequences.get(year, 0) + 1
-        case_id = uuid.uuid4()
-        data = replace(row.case, client_id=person_id)
-        new_cases.append(
-            {
-                **{name: getattr(data, name) for name in CaseInput.__dataclass_fields__},
-                "id": case_id,
-                "reference": format_reference(year, state.sequences[year]),
-                "reference_year": year,
-                "reference_seq": state.sequences[year],
-                "status": row.case_status,
-                "closed_on": row.case_closed_on,
-                "close_reason": row.case_close_reason,
-                "last_activity_at": now,
-                **stamp,
-                "created_by": actor.id,
-            }
-        )
-        state.cases[row.case_key] = case_id
-        state.case_index.add(index)
-        remember(row.case_key, "case", case_id)
-        events.append(
-            audit.NewAuditEvent(
-                action=AuditAction.CREATE,
-                user_id=actor.id,
-                entity_type="case",
-                entity_id=case_id,
-                fields=["kind", "opened_on", "reference", "status"],
-                case_id=case_id,
-                person_id=person_id,
-            )
-        )
-        state.cases_created += 1
-        batch_cases += 1
-    session = uow.session
-    if new_people:
-        session.execute(insert(Person), new_people)
-    if new_cases:
-        session.execute(insert(Case), new_cases)
-        refresh_case_search(session, [uuid.UUID(str(c["id"])) for c in new_cases])
-    if keys:
-        session.execute(insert(ImportKey), keys)
-    session.add(
-        ImportBatch(
-            import_id=import_id,
-            batch_no=batch_no,
-            first_row=rows[0].number if rows else 0,
-            rows=len(rows),
-            people_created=batch_people,
-            cases_created=batch_cases,
-            created_by=actor.id,
-        )
-    )
-    session.flush()
-    log_many(uow, ctx, events)
 
 
 @requires(Permission.ADMIN)
@@ -655,7 +441,7 @@ def run_import(
     batches = [rows[i : i + size] for i in range(0, len(rows), size)] or [[]]
     import_id = _import_id(table, mapping)
     with ctx.uow() as uow:
-        state = _State.load(uow.session)
+        state = ImportState.load(uow.session)
     committed = skipped = 0
     for batch_no, batch in enumerate(batches):
         steps.at(_("Importing"), batch_no / len(batches))
@@ -668,7 +454,7 @@ def run_import(
             if done is not None:
                 skipped += 1
                 continue
-            _commit_batch(ctx, uow, batch, import_id, batch_no, state)
+            commit_batch(ctx, uow, batch, import_id, batch_no, state)
             uow.commit()
         committed += 1
         if on_commit is not None:

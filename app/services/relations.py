@@ -32,7 +32,7 @@ from app.security.permissions import Permission, internal, pure, requires
 from app.services import validation as v
 from app.services.audit_log import AuditAction, log
 from app.services.case_access import choice
-from app.services.cases import CaseRow, case_row, case_rows_select
+from app.services.case_list import CaseRow, case_row, case_rows_select
 from app.services.context import ServiceContext
 from app.services.people import PersonRow
 from app.services.scope import (

@@ -26,7 +26,7 @@ from sqlalchemy import Connection, insert, select
 from app.i18n import _
 from app.models import Setting as SettingRow
 from app.models.enums import CaseKind
-from app.security import audit, idle
+from app.security import audit_chain, idle
 from app.security.permissions import Permission, internal
 from app.services.context import ServiceContext
 from app.store.uow import UnitOfWork
@@ -67,7 +67,7 @@ class Setting(Generic[T]):
 
 REGISTRY: dict[str, Setting[Any]] = {}
 #: Keys in the settings table that are not settings: the audit chain's own head.
-RESERVED = frozenset({audit.HEAD_SETTING})
+RESERVED = frozenset({audit_chain.HEAD_SETTING})
 
 
 def _declare(setting: Setting[T]) -> Setting[T]:

@@ -1,34 +1,24 @@
 """The Today page: my tasks due today, overdue and coming up, my meetings this week, and
 the cases I opened recently.
 
-Recently opened cases live in the encrypted ``recent_views`` table, never in QSettings
-(STYLE.md, convention 8): :func:`record_case_view` keeps the latest 30 per user.
-
-``app.services.cases`` is imported inside the functions, not at the top: ``cases.get_case``
-calls :func:`record_case_view`, and a top-level import both ways would be a cycle.
+Recently opened cases are written by ``cases.get_case`` through
+:mod:`app.services.recent_views`; this module only reads them back.
 """
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
 
-from app.models import Case, RecentView, utcnow
-from app.security.permissions import Permission, internal, requires
+from app.models import Case, RecentView
+from app.security.permissions import Permission, requires
+from app.services.case_list import CaseRow, case_row, case_rows_select
 from app.services.context import ServiceContext
 from app.services.meetings import MeetingRow, meeting_rows
 from app.services.releases import UpcomingRelease, mentee_rows, release_rows
-from app.services.scope import readable_case, visible_cases_clause
+from app.services.scope import visible_cases_clause
 from app.services.tasks import TaskView, open_tasks_of
-from app.store.prepared import stored
-from app.store.uow import write_cursor
 
-if TYPE_CHECKING:
-    from app.services.cases import CaseRow
-
-RECENT_KEPT = 30
 RECENT_SHOWN = 10
 UPCOMING_DAYS = 7
 
@@ -50,8 +40,6 @@ class TodayView:
 
 @requires(Permission.CASE_READ)
 def today(ctx: ServiceContext, today: date | None = None) -> TodayView:
-    from app.services.cases import case_row, case_rows_select  # cases imports today
-
     day = today or date.today()
     actor = ctx.require_actor()
     monday = day - timedelta(days=day.weekday())
@@ -80,43 +68,3 @@ def today(ctx: ServiceContext, today: date | None = None) -> TodayView:
         recent_cases=cases,
         upcoming_releases=releases,
     )
-
-
-@internal
-def record_case_view(ctx: ServiceContext, case_id: uuid.UUID, *, cursor: Any = None) -> None:
-    """Remember that the signed-in user opened a case (after the caller's own checks).
-
-    With ``cursor`` (of :func:`~app.store.uow.write_cursor`), the write joins the caller's
-    transaction and the caller commits: ``cases.get_case`` has just read the case as this
-    user may see it. Without, it checks that the user may see the case and commits on its
-    own.
-    """
-    actor = ctx.actor
-    if actor is None:  # a recovery-code session has no user to remember for
-        return
-    if cursor is not None:
-        _remember(cursor, actor.id, case_id)
-        return
-    with write_cursor(ctx.engine) as own:
-        readable_case(own, actor, case_id)
-        _remember(own, actor.id, case_id)
-
-
-_TABLE = RecentView.__tablename__
-_TOUCH = f"UPDATE {_TABLE} SET viewed_at = ?, updated_at = ? WHERE user_id = ? AND case_id = ?"
-_ADD = (
-    f"INSERT INTO {_TABLE} (id, user_id, case_id, viewed_at, created_at, updated_at, created_by) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?)"
-)
-_PRUNE = (
-    f"DELETE FROM {_TABLE} WHERE user_id = ? AND id NOT IN "
-    f"(SELECT id FROM {_TABLE} WHERE user_id = ? ORDER BY viewed_at DESC, id LIMIT ?)"
-)
-
-
-def _remember(cursor: Any, user_id: uuid.UUID, case_id: uuid.UUID) -> None:
-    now, user, case = stored(utcnow()), user_id.hex, case_id.hex
-    if cursor.execute(_TOUCH, (now, now, user, case)).rowcount:
-        return  # opened before: the list keeps its length
-    cursor.execute(_ADD, (uuid.uuid4().hex, user, case, now, now, now, user))
-    cursor.execute(_PRUNE, (user, user, RECENT_KEPT))

@@ -20,16 +20,10 @@ from sqlalchemy import Engine, event, select
 from sqlalchemy.orm import Session
 
 from app.models import AuditEvent
-from app.security.audit import (
-    HEAD_SETTING,
-    AuditAction,
-    NewAuditEvent,
-    append_bulk,
-    audit_key,
-    events_for,
-    record,
-    verify_chain,
-)
+from app.security.audit import AuditAction, NewAuditEvent, append_bulk, audit_key, record
+from app.security.audit_chain import HEAD_SETTING
+from app.security.audit_events import events_for
+from app.security.audit_verify import verify_chain
 from app.store.engine import KeyHolder, make_engine
 from app.store.migrate import upgrade
 

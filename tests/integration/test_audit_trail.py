@@ -12,7 +12,7 @@ from app.errors import NotFoundError, UnlockError
 from app.models.enums import CaseKind, Role
 from app.security.audit import AuditAction
 from app.security.permissions import PermissionDenied
-from app.services import audit_log, cases, people, users
+from app.services import audit_log, case_list, cases, people, users
 from app.services import workspace as ws
 from app.services.context import ServiceContext
 from app.services.workspace import CreatedWorkspace, NewUser
@@ -90,7 +90,7 @@ def test_failed_sign_ins_and_lock_outs_reach_the_trail(workspace: CreatedWorkspa
     # (the coordinator is still locked out for 30 s; read the trail with the recovery code)
     with ws.unlock_with_recovery_code(workspace.folder, workspace.recovery_code) as rec:
         with rec.uow() as uow:
-            from app.security.audit import events_for
+            from app.security.audit_events import events_for
 
             rows = events_for(uow.session, limit=50)
         actions = [r.action for r in rows]
@@ -149,13 +149,13 @@ def test_volunteers_see_only_their_cases_and_no_restricted_fields(
     )
     with ws.unlock(workspace.folder, "vol", "temporary-1") as vctx:
         users.change_own_password(vctx, "temporary-1", "volunteer pass")
-        assert [r.id for r in cases.list_cases(vctx)] == [mine.id]
-        assert cases.count_cases(vctx) == 1
+        assert [r.id for r in case_list.list_cases(vctx)] == [mine.id]
+        assert case_list.count_cases(vctx) == 1
         seen = cases.get_case(vctx, mine.id)
         assert seen.offence_category is None and seen.summary is None and seen.restricted_hidden
         person = people.get_person(vctx, mine.client_id)
         assert person.national_id is None and person.notes is None
-        returned = repr([seen, person, cases.list_cases(vctx), people.list_people(vctx)])
+        returned = repr([seen, person, case_list.list_cases(vctx), people.list_people(vctx)])
         assert CANARY not in returned and "violence" not in returned.lower()
         with pytest.raises(NotFoundError):
             cases.get_case(vctx, other.id)

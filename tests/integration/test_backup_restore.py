@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from app.errors import WorkspaceError, WorkspaceExistsError
-from app.security.audit import AuditAction, events_for
+from app.security.audit import AuditAction
+from app.security.audit_events import events_for
 from app.services import backup, backup_files, people, restore
 from app.services import workspace as ws
 from app.services.context import ServiceContext

@@ -17,9 +17,9 @@ import pytest
 from sqlalchemy import text
 
 from app.models.enums import CaseKind, CaseStatus, CloseReason, MeetingKind
-from app.services import cases, meetings
+from app.services import case_list, cases, meetings
 from app.services.context import ServiceContext
-from app.store import case_list
+from app.store import case_list as list_sql
 from app.store.search import fold, latin, variants
 from tests.integration.helpers.casework import client, sign_in_new_user
 
@@ -78,9 +78,9 @@ def world(ctx: ServiceContext, workspace: object) -> dict[str, object]:
     volunteer_ctx.lock()
 
 
-def reference(ctx: ServiceContext, query: cases.CaseQuery) -> list[uuid.UUID]:
+def reference(ctx: ServiceContext, query: case_list.CaseQuery) -> list[uuid.UUID]:
     """The list as a person would work it out: every visible case, filtered, newest first."""
-    everything = cases.list_cases(ctx, cases.CaseQuery(), limit=10_000)
+    everything = case_list.list_cases(ctx, case_list.CaseQuery(), limit=10_000)
     words = [variants(w) for w in fold(query.text).split()]  # a name in another script: either
     actor = ctx.require_actor()
     kept = []
@@ -104,19 +104,19 @@ def reference(ctx: ServiceContext, query: cases.CaseQuery) -> list[uuid.UUID]:
 
 
 QUERIES = [
-    cases.CaseQuery(statuses=NOT_CLOSED),
-    cases.CaseQuery(),
-    cases.CaseQuery(text="a", statuses=NOT_CLOSED),
-    cases.CaseQuery(text="an"),
-    cases.CaseQuery(text="berg"),
-    cases.CaseQuery(text="Ø"),
-    cases.CaseQuery(text="ste pop"),
-    cases.CaseQuery(text="hw-2025", kinds=frozenset({CaseKind.CHILD_VISITS})),
-    cases.CaseQuery(text="петр", statuses=NOT_CLOSED),
-    cases.CaseQuery(text="e", mine=True),
-    cases.CaseQuery(text="zz"),
-    cases.CaseQuery(statuses=frozenset({CaseStatus.CLOSED})),
-    cases.CaseQuery(
+    case_list.CaseQuery(statuses=NOT_CLOSED),
+    case_list.CaseQuery(),
+    case_list.CaseQuery(text="a", statuses=NOT_CLOSED),
+    case_list.CaseQuery(text="an"),
+    case_list.CaseQuery(text="berg"),
+    case_list.CaseQuery(text="Ø"),
+    case_list.CaseQuery(text="ste pop"),
+    case_list.CaseQuery(text="hw-2025", kinds=frozenset({CaseKind.CHILD_VISITS})),
+    case_list.CaseQuery(text="петр", statuses=NOT_CLOSED),
+    case_list.CaseQuery(text="e", mine=True),
+    case_list.CaseQuery(text="zz"),
+    case_list.CaseQuery(statuses=frozenset({CaseStatus.CLOSED})),
+    case_list.CaseQuery(
         statuses=frozenset({CaseStatus.OPEN}), kinds=frozenset({CaseKind.CHILD_VISITS})
     ),
 ]
@@ -129,30 +129,30 @@ def test_every_strategy_reads_the_same_list(
     monkeypatch: pytest.MonkeyPatch,
     walk_above: int,
 ) -> None:
-    monkeypatch.setattr(case_list, "WALK_ABOVE", walk_above)
+    monkeypatch.setattr(list_sql, "WALK_ABOVE", walk_above)
     mine = ctx.require_actor().id
-    for query in [*QUERIES, cases.CaseQuery(worker_id=mine, statuses=NOT_CLOSED)]:
+    for query in [*QUERIES, case_list.CaseQuery(worker_id=mine, statuses=NOT_CLOSED)]:
         expected = reference(ctx, query)
-        page = cases.first_page(ctx, query, limit=5)
-        assert page.total == len(expected) == cases.count_cases(ctx, query), query
+        page = case_list.first_page(ctx, query, limit=5)
+        assert page.total == len(expected) == case_list.count_cases(ctx, query), query
         assert [r.id for r in page.rows] == expected[:5], query
-        pages = [cases.list_cases(ctx, query, offset=o, limit=5) for o in range(0, 30, 5)]
+        pages = [case_list.list_cases(ctx, query, offset=o, limit=5) for o in range(0, 30, 5)]
         assert [r.id for p in pages for r in p] == expected, query
-        ids = cases.case_ids(ctx, query)
+        ids = case_list.case_ids(ctx, query)
         assert list(ids) == expected and ids[1:3] == expected[1:3], query
         middle = ids[len(ids) // 2 :]
-        assert [r.id for r in cases.case_rows(ctx, middle)] == middle
+        assert [r.id for r in case_list.case_rows(ctx, middle)] == middle
 
 
 def test_other_orders_agree_between_pages_and_ids(
     ctx: ServiceContext, world: dict[str, object]
 ) -> None:
-    for sort in cases.CaseSort:
+    for sort in case_list.CaseSort:
         for text_ in ("", "an"):
-            query = cases.CaseQuery(text=text_, sort=sort, descending=False)
-            listed = [r.id for r in cases.list_cases(ctx, query, limit=10_000)]
-            assert list(cases.case_ids(ctx, query)) == listed, (sort, text_)
-            assert cases.first_page(ctx, query, limit=3).rows == cases.list_cases(
+            query = case_list.CaseQuery(text=text_, sort=sort, descending=False)
+            listed = [r.id for r in case_list.list_cases(ctx, query, limit=10_000)]
+            assert list(case_list.case_ids(ctx, query)) == listed, (sort, text_)
+            assert case_list.first_page(ctx, query, limit=3).rows == case_list.list_cases(
                 ctx, query, limit=3
             )
 
@@ -163,21 +163,21 @@ def test_a_volunteer_reads_only_their_cases_every_way(
     volunteer_ctx: ServiceContext = world["volunteer_ctx"]  # type: ignore[assignment]
     theirs = {
         r.id
-        for r in cases.list_cases(ctx, cases.CaseQuery(), limit=10_000)
+        for r in case_list.list_cases(ctx, case_list.CaseQuery(), limit=10_000)
         if cases.get_case(ctx, r.id).volunteer_id == world["volunteer_id"]
     }
     assert theirs
-    for query in (cases.CaseQuery(), cases.CaseQuery(text="a")):
-        assert {r.id for r in cases.first_page(volunteer_ctx, query).rows} <= theirs
-        assert set(cases.case_ids(volunteer_ctx, query)) <= theirs
-    everyone = list(cases.case_ids(ctx))
-    assert {r.id for r in cases.case_rows(volunteer_ctx, everyone)} == theirs
+    for query in (case_list.CaseQuery(), case_list.CaseQuery(text="a")):
+        assert {r.id for r in case_list.first_page(volunteer_ctx, query).rows} <= theirs
+        assert set(case_list.case_ids(volunteer_ctx, query)) <= theirs
+    everyone = list(case_list.case_ids(ctx))
+    assert {r.id for r in case_list.case_rows(volunteer_ctx, everyone)} == theirs
 
 
 def test_the_search_index_copies_stay_equal_to_the_cases(
     ctx: ServiceContext, world: dict[str, object]
 ) -> None:
-    some = cases.list_cases(ctx, cases.CaseQuery(statuses=frozenset({CaseStatus.OPEN})))[0]
+    some = case_list.list_cases(ctx, case_list.CaseQuery(statuses=frozenset({CaseStatus.OPEN})))[0]
     view = cases.get_case(ctx, some.id)
     cases.update_case(
         ctx,
@@ -204,7 +204,7 @@ def test_the_search_index_copies_stay_equal_to_the_cases(
         ).scalar_one()
         total = conn.execute(text("SELECT count(*) FROM case_search_index")).scalar_one()
     assert different == 0
-    assert total == cases.count_cases(ctx) == 24
+    assert total == case_list.count_cases(ctx) == 24
 
 
 def test_the_read_cursor_reads_one_snapshot_and_writes_nothing(ctx: ServiceContext) -> None:
@@ -233,27 +233,31 @@ def test_client_name_order_is_the_same_either_way(
 ) -> None:
     """Sorting by client: walking the people name index and sorting the matches give the
     list a person would write down (family name, given name; one client's cases by id)."""
-    monkeypatch.setattr(case_list, "WALK_ABOVE", walk_above)
+    monkeypatch.setattr(list_sql, "WALK_ABOVE", walk_above)
     family_of = {f"{given} {family}": (family, given) for given, family in NAMES}
     for query in (
-        cases.CaseQuery(statuses=NOT_CLOSED),
-        cases.CaseQuery(),
-        cases.CaseQuery(text="an"),
-        cases.CaseQuery(text="e", kinds=frozenset({CaseKind.RELEASE_SUPPORT})),
+        case_list.CaseQuery(statuses=NOT_CLOSED),
+        case_list.CaseQuery(),
+        case_list.CaseQuery(text="an"),
+        case_list.CaseQuery(text="e", kinds=frozenset({CaseKind.RELEASE_SUPPORT})),
     ):
-        query = cases.CaseQuery(
+        query = case_list.CaseQuery(
             text=query.text,
             kinds=query.kinds,
             statuses=query.statuses,
-            sort=cases.CaseSort.CLIENT,
+            sort=case_list.CaseSort.CLIENT,
             descending=descending,
         )
         wanted = set(reference(ctx, query))
-        kept = [r for r in cases.list_cases(ctx, cases.CaseQuery(), limit=10_000) if r.id in wanted]
+        kept = [
+            r
+            for r in case_list.list_cases(ctx, case_list.CaseQuery(), limit=10_000)
+            if r.id in wanted
+        ]
         kept.sort(key=lambda r: r.id.hex)  # one client's cases: by id, whichever direction
         kept.sort(key=lambda r: family_of[r.client_name], reverse=descending)
         expected = [r.id for r in kept]
-        assert [r.id for r in cases.first_page(ctx, query, limit=4).rows] == expected[:4]
-        pages = [cases.list_cases(ctx, query, offset=o, limit=4) for o in range(0, 28, 4)]
+        assert [r.id for r in case_list.first_page(ctx, query, limit=4).rows] == expected[:4]
+        pages = [case_list.list_cases(ctx, query, offset=o, limit=4) for o in range(0, 28, 4)]
         assert [r.id for p in pages for r in p] == expected, query
-        assert list(cases.case_ids(ctx, query)) == expected, query
+        assert list(case_list.case_ids(ctx, query)) == expected, query

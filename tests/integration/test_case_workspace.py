@@ -16,6 +16,7 @@ from app.security.permissions import PermissionDenied
 from app.services import (
     attachments,
     audit_log,
+    case_list,
     case_workspace,
     cases,
     consent,
@@ -72,7 +73,7 @@ def _chain_intact(demo: Path) -> bool:
 
 
 def test_the_workspace_shows_what_each_tab_shows(reader: ServiceContext) -> None:
-    rows = cases.list_cases(reader, cases.CaseQuery(), limit=40)
+    rows = case_list.list_cases(reader, case_list.CaseQuery(), limit=40)
     assert rows, "every demo user sees some cases"
     compared = 0
     for row in rows[:12]:
@@ -102,7 +103,9 @@ def test_the_workspace_shows_what_each_tab_shows(reader: ServiceContext) -> None
 def test_a_volunteer_is_refused_what_their_role_may_not_see(demo: Path) -> None:
     ctx = unlock(demo, "volunteer", "demo")
     try:
-        bundle = case_workspace.open_workspace(ctx, cases.list_cases(ctx, cases.CaseQuery())[0].id)
+        bundle = case_workspace.open_workspace(
+            ctx, case_list.list_cases(ctx, case_list.CaseQuery())[0].id
+        )
         assert bundle.documents is None and bundle.history is None
         assert bundle.referrals == []
         assert bundle.case.offence_category is None and bundle.case.summary is None
@@ -114,7 +117,7 @@ def test_a_volunteer_is_refused_what_their_role_may_not_see(demo: Path) -> None:
 def test_opening_audits_one_view_and_remembers_the_case(demo: Path) -> None:
     ctx = unlock(demo, "worker", "demo")
     try:
-        case_id = cases.list_cases(ctx, cases.CaseQuery())[3].id
+        case_id = case_list.list_cases(ctx, case_list.CaseQuery())[3].id
         before = _view_events(ctx)
         case_workspace.open_workspace(ctx, case_id)
         assert _view_events(ctx) == before + 1
@@ -128,8 +131,12 @@ def test_a_case_the_reader_may_not_see_is_not_found_and_not_audited(demo: Path) 
     staff = unlock(demo, "coordinator", "demo")
     volunteer = unlock(demo, "volunteer", "demo")
     try:
-        mine = {row.id for row in cases.list_cases(volunteer, cases.CaseQuery(), limit=1000)}
-        other = next(r.id for r in cases.list_cases(staff, cases.CaseQuery()) if r.id not in mine)
+        mine = {
+            row.id for row in case_list.list_cases(volunteer, case_list.CaseQuery(), limit=1000)
+        }
+        other = next(
+            r.id for r in case_list.list_cases(staff, case_list.CaseQuery()) if r.id not in mine
+        )
         before = _view_events(staff)
         with pytest.raises(NotFoundError):
             case_workspace.open_workspace(volunteer, other)
@@ -142,7 +149,7 @@ def test_a_case_the_reader_may_not_see_is_not_found_and_not_audited(demo: Path) 
 def test_a_failed_read_rolls_the_view_back(demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     ctx = unlock(demo, "worker", "demo")
     try:
-        case_id = cases.list_cases(ctx, cases.CaseQuery())[5].id
+        case_id = case_list.list_cases(ctx, case_list.CaseQuery())[5].id
         before = _view_events(ctx)
 
         def broken(*_args: object) -> None:

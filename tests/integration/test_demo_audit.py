@@ -12,13 +12,13 @@ import pytest
 from sqlalchemy import text
 
 from app.models.enums import CaseStatus
-from app.security import audit
+from app.security import audit, audit_stored, audit_verify
 from app.security.audit import AuditAction, NewAuditEvent, audit_key
 from app.services import audit_log, consent
 from app.services import workspace as ws
 from app.services.context import ServiceContext
-from app.services.demo_audit import TRAIL_DAYS
 from app.services.demo_consent import WARNING_SHARE
+from app.services.demo_trail import TRAIL_DAYS
 from app.services.demo_workspace import DEMO_PASSWORD, create_demo_workspace
 from app.store.engine import KeyHolder, make_engine
 from app.store.migrate import upgrade
@@ -175,7 +175,7 @@ EVENTS = [
 ]
 
 
-def stored(event: NewAuditEvent, n: int) -> audit.StoredEvent:
+def stored(event: NewAuditEvent, n: int) -> audit_stored.StoredEvent:
     def hexed(value: uuid.UUID | None) -> str | None:
         return None if value is None else value.hex
 
@@ -204,7 +204,9 @@ def test_stored_events_chain_exactly_like_recorded_ones(tmp_path: Path) -> None:
         with engine.begin() as conn:
             if stored_form:
                 assert (
-                    audit.append_stored(conn, key, [stored(e, n) for n, e in enumerate(EVENTS)])
+                    audit_stored.append_stored(
+                        conn, key, [stored(e, n) for n, e in enumerate(EVENTS)]
+                    )
                     == 3
                 )
             else:
@@ -214,7 +216,7 @@ def test_stored_events_chain_exactly_like_recorded_ones(tmp_path: Path) -> None:
                 ]
                 audit.append_bulk(conn, key, timed)
         with engine.connect() as conn:
-            assert audit.verify_chain(conn, key).ok
+            assert audit_verify.verify_chain(conn, key).ok
             macs.append(conn.execute(text("SELECT mac FROM audit_events ORDER BY sequence")).all())
         engine.dispose()
     assert macs[0] == macs[1]
@@ -236,7 +238,7 @@ def test_stored_events_must_be_in_stored_form(tmp_path: Path, broken: dict[int, 
     for index, value in broken.items():
         event[index] = value
     with pytest.raises(ValueError), engine.begin() as conn:
-        audit.append_stored(conn, audit_key(secrets.token_bytes(32)), [tuple(event)])  # type: ignore[list-item]
+        audit_stored.append_stored(conn, audit_key(secrets.token_bytes(32)), [tuple(event)])  # type: ignore[list-item]
     engine.dispose()
 
 
@@ -253,7 +255,7 @@ def test_the_demo_keeps_the_schema_of_the_migrations(demo: Path, tmp_path: Path)
 
 
 def test_export_kind_is_the_reports_own() -> None:
-    from app.services.demo_audit import EXPORT_KIND
+    from app.services.demo_trail_sessions import EXPORT_KIND
     from app.services.reports.service import EXPORT_KIND as REPORTS_KIND
 
     assert EXPORT_KIND == REPORTS_KIND

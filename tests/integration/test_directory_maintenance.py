@@ -22,7 +22,7 @@ from app.models.enums import (
     SecurityLevel,
 )
 from app.security.permissions import PermissionDenied
-from app.services import audit_log, cases, directory, relations, visit_queries
+from app.services import audit_log, case_list, cases, directory, relations, visit_queries
 from app.services.context import ServiceContext
 from app.services.workspace import CreatedWorkspace
 from tests.integration.helpers.casework import CANARY, client, sign_in_new_user
@@ -216,8 +216,12 @@ def test_cases_are_found_by_an_institutions_new_name(ctx: ServiceContext) -> Non
             institution_id=made.id,
         ),
     )
-    assert [r.id for r in cases.list_cases(ctx, cases.CaseQuery(text="ila fen"))] == [case.id]
+    assert [r.id for r in case_list.list_cases(ctx, case_list.CaseQuery(text="ila fen"))] == [
+        case.id
+    ]
     renamed = directory.InstitutionInput(**{**ILA.__dict__, "name": "Bredtveit fengsel"})
     directory.save_institution(ctx, renamed, made.id)
-    assert cases.list_cases(ctx, cases.CaseQuery(text="ila fen")) == []
-    assert [r.id for r in cases.list_cases(ctx, cases.CaseQuery(text="bredtv"))] == [case.id]
+    assert case_list.list_cases(ctx, case_list.CaseQuery(text="ila fen")) == []
+    assert [r.id for r in case_list.list_cases(ctx, case_list.CaseQuery(text="bredtv"))] == [
+        case.id
+    ]

@@ -8,7 +8,7 @@ import pytest
 
 from app.errors import NotFoundError, ValidationError
 from app.models.enums import CaseKind, CaseStatus, CloseReason, CustodyStatus, Gender
-from app.services import cases, people
+from app.services import case_list, cases, people
 from app.services.context import ServiceContext
 
 
@@ -108,7 +108,7 @@ def test_case_validation(ctx: ServiceContext) -> None:
         cases.open_case(ctx, released_without_date)
     with pytest.raises(ValidationError, match="client"):
         cases.open_case(ctx, cases.CaseInput(**{**base.__dict__, "client_id": cases.uuid.uuid4()}))
-    assert cases.count_cases(ctx) == 0
+    assert case_list.count_cases(ctx) == 0
 
 
 def test_status_workflow_and_closing_needs_a_reason(ctx: ServiceContext) -> None:
@@ -173,14 +173,18 @@ def test_list_filters_sorts_and_counts(ctx: ServiceContext) -> None:
         cases.open_case(
             ctx, cases.CaseInput(kind=kind, client_id=person.id, opened_on=date(2026, 1, 1))
         )
-    assert cases.count_cases(ctx) == 3
-    only_foreign = cases.CaseQuery(kinds=frozenset({CaseKind.FOREIGN_INMATE}))
-    assert [r.client_name for r in cases.list_cases(ctx, only_foreign)] == ["Пётр Иванов"]
-    by_ref = cases.list_cases(ctx, cases.CaseQuery(sort=cases.CaseSort.REFERENCE, descending=False))
+    assert case_list.count_cases(ctx) == 3
+    only_foreign = case_list.CaseQuery(kinds=frozenset({CaseKind.FOREIGN_INMATE}))
+    assert [r.client_name for r in case_list.list_cases(ctx, only_foreign)] == ["Пётр Иванов"]
+    by_ref = case_list.list_cases(
+        ctx, case_list.CaseQuery(sort=case_list.CaseSort.REFERENCE, descending=False)
+    )
     assert [r.reference for r in by_ref] == ["HW-2026-0001", "HW-2026-0002", "HW-2026-0003"]
-    assert cases.count_cases(ctx, cases.CaseQuery(text="Ølst")) == 2
-    assert cases.count_cases(ctx, cases.CaseQuery(text="hw-2026-0002")) == 1
-    page = cases.list_cases(ctx, cases.CaseQuery(sort=cases.CaseSort.CLIENT), offset=1, limit=1)
+    assert case_list.count_cases(ctx, case_list.CaseQuery(text="Ølst")) == 2
+    assert case_list.count_cases(ctx, case_list.CaseQuery(text="hw-2026-0002")) == 1
+    page = case_list.list_cases(
+        ctx, case_list.CaseQuery(sort=case_list.CaseSort.CLIENT), offset=1, limit=1
+    )
     assert len(page) == 1
 
 
@@ -199,7 +203,8 @@ def test_search_is_case_and_diacritic_insensitive_and_finds_parts(ctx: ServiceCo
 
     def found(text: str) -> set[str]:
         return {
-            r.client_name.split()[-1] for r in cases.list_cases(ctx, cases.CaseQuery(text=text))
+            r.client_name.split()[-1]
+            for r in case_list.list_cases(ctx, case_list.CaseQuery(text=text))
         }
 
     assert found("stefan") == {"Popescu"}
@@ -212,7 +217,7 @@ def test_search_is_case_and_diacritic_insensitive_and_finds_parts(ctx: ServiceCo
     assert found(refs["Berg"].lower()) == {"Berg"}
     assert found("zzz") == set()
     # a renamed client is found by the new name at once
-    berg = next(r for r in cases.list_cases(ctx) if r.client_name.endswith("Berg"))
+    berg = next(r for r in case_list.list_cases(ctx) if r.client_name.endswith("Berg"))
     client_id = cases.get_case(ctx, berg.id).client_id
     people.update_person(
         ctx, client_id, people.PersonInput(given_name="Anna", family_name="Lindqvist")

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from app.models import ExportRecord
 from app.services import workspace as ws
 from app.services.demo_workspace import DEMO_PASSWORD, create_demo_workspace
-from app.services.reports import layout, periods, service
+from app.services.reports import build, periods, service
 from app.services.reports.figures import FigureKey, Summary
 from app.services.reports.published import parse
 from tests.attacker import Key, Shown, findings, read_csv
@@ -118,11 +118,11 @@ def test_the_year_hides_more_because_of_the_quarters_and_says_why(exported: Expo
     year = exported.year_before_export
     assert set(year.earlier) == {q.code for q in QUARTERS}
     assert year.hidden_for_earlier > 0
-    notes = [p for _, paragraphs in layout.build_view(year, "en").methodology for p in paragraphs]
+    notes = [p for _, paragraphs in build.build_view(year, "en").methodology for p in paragraphs]
     assert any("2026-Q1" in p and "exported earlier" in p for p in notes)
     assert any("a year minus three of its quarters is the fourth" in p for p in notes)
     assert any("shown as a range" in p for p in notes)
-    ru = [p for _, paragraphs in layout.build_view(year, "ru").methodology for p in paragraphs]
+    ru = [p for _, paragraphs in build.build_view(year, "ru").methodology for p in paragraphs]
     assert any("год минус три его квартала" in p for p in ru)
 
 

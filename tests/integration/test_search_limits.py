@@ -12,7 +12,7 @@ import pytest
 
 from app.errors import HomewardError
 from app.models.enums import CaseKind
-from app.services import cases, people
+from app.services import case_list, cases, people
 from app.services.context import ServiceContext
 from app.services.validation import SEARCH_TEXT_MAX, SearchTextTooLongError
 
@@ -33,10 +33,10 @@ def client(ctx: ServiceContext) -> people.PersonView:
 
 SEARCHES: dict[str, Callable[[ServiceContext, str], object]] = {
     "people": lambda ctx, text: people.list_people(ctx, text),
-    "case page": lambda ctx, text: cases.first_page(ctx, cases.CaseQuery(text=text)),
-    "case list": lambda ctx, text: cases.list_cases(ctx, cases.CaseQuery(text=text)),
-    "case count": lambda ctx, text: cases.count_cases(ctx, cases.CaseQuery(text=text)),
-    "case ids": lambda ctx, text: cases.case_ids(ctx, cases.CaseQuery(text=text)),
+    "case page": lambda ctx, text: case_list.first_page(ctx, case_list.CaseQuery(text=text)),
+    "case list": lambda ctx, text: case_list.list_cases(ctx, case_list.CaseQuery(text=text)),
+    "case count": lambda ctx, text: case_list.count_cases(ctx, case_list.CaseQuery(text=text)),
+    "case ids": lambda ctx, text: case_list.case_ids(ctx, case_list.CaseQuery(text=text)),
 }
 
 
@@ -63,4 +63,4 @@ def test_a_search_of_exactly_the_limit_still_runs(
         SEARCHES[name](ctx, "P" * (SEARCH_TEXT_MAX + 1))
     # An ordinary search finds the client as before.
     assert [p.family_name for p in people.list_people(ctx, "Pop")] == ["Popescu"]
-    assert cases.count_cases(ctx, cases.CaseQuery(text="popescu")) == 1
+    assert case_list.count_cases(ctx, case_list.CaseQuery(text="popescu")) == 1

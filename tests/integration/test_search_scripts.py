@@ -9,7 +9,7 @@ import pytest
 from alembic import command
 from sqlalchemy import text
 
-from app.services import cases
+from app.services import case_list
 from app.services import workspace as ws
 from app.services.context import ServiceContext
 from app.services.demo_workspace import DEMO_PASSWORD, create_demo_workspace
@@ -29,7 +29,7 @@ NAMES = [
 
 
 def found(ctx: ServiceContext, query: str) -> set[str]:
-    rows = cases.list_cases(ctx, cases.CaseQuery(text=query), limit=10_000)
+    rows = case_list.list_cases(ctx, case_list.CaseQuery(text=query), limit=10_000)
     return {row.client_name for row in rows}
 
 
@@ -64,7 +64,7 @@ def test_a_name_is_found_in_either_script(
     named: ServiceContext, query: str, expected: set[str]
 ) -> None:
     assert found(named, query) == expected
-    assert cases.count_cases(named, cases.CaseQuery(text=query)) == len(expected)
+    assert case_list.count_cases(named, case_list.CaseQuery(text=query)) == len(expected)
 
 
 def readme_examples() -> list[tuple[str, str]]:

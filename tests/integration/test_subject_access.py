@@ -10,7 +10,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app.models import ExportRecord
-from app.security.audit import AuditAction, events_for
+from app.security.audit import AuditAction
+from app.security.audit_events import events_for
 from app.services import people, subject_access
 from app.services.context import ServiceContext
 from app.services.subject_access_pdf import pack_lines

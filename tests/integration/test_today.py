@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from app.models import RecentView
 from app.models.enums import MeetingKind
-from app.services import audit_log, cases, meetings, tasks, today
+from app.services import audit_log, cases, meetings, recent_views, tasks, today
 from app.services.audit_log import AuditAction
 from app.services.context import ServiceContext
 from app.services.tasks import TaskInput
@@ -65,14 +65,14 @@ def test_recent_cases_newest_first_at_most_ten_and_thirty_kept(ctx: ServiceConte
     person = client(ctx)
     made = [case_for(ctx, person.id) for _ in range(32)]
     for case in made:
-        today.record_case_view(ctx, case.id)
-    today.record_case_view(ctx, made[0].id)  # opened again: to the top, not twice
+        recent_views.record_case_view(ctx, case.id)
+    recent_views.record_case_view(ctx, made[0].id)  # opened again: to the top, not twice
     recent = today.today(ctx).recent_cases
     assert [c.id for c in recent] == [made[0].id] + [c.id for c in reversed(made[-9:])]
     assert recent[0].reference == made[0].reference and recent[0].client_name == "Ștefan Popescu"
     with ctx.uow() as uow:
         kept = uow.session.scalar(select(func.count()).select_from(RecentView))
-    assert kept == today.RECENT_KEPT
+    assert kept == recent_views.RECENT_KEPT
 
 
 def test_recording_a_view_inside_another_unit_of_work(ctx: ServiceContext) -> None:
@@ -82,7 +82,7 @@ def test_recording_a_view_inside_another_unit_of_work(ctx: ServiceContext) -> No
         audit_log.log_on_cursor(
             cursor, ctx, AuditAction.VIEW_CASE, entity_type="case", case_id=case.id
         )
-        today.record_case_view(ctx, case.id, cursor=cursor)
+        recent_views.record_case_view(ctx, case.id, cursor=cursor)
     assert [c.id for c in today.today(ctx).recent_cases] == [case.id]
     assert audit_log.verify_trail(ctx).ok
 
@@ -90,7 +90,7 @@ def test_recording_a_view_inside_another_unit_of_work(ctx: ServiceContext) -> No
 def test_a_failed_write_transaction_remembers_nothing(ctx: ServiceContext) -> None:
     case = case_for(ctx, client(ctx).id)
     with pytest.raises(RuntimeError), write_cursor(ctx.engine) as cursor:
-        today.record_case_view(ctx, case.id, cursor=cursor)
+        recent_views.record_case_view(ctx, case.id, cursor=cursor)
         raise RuntimeError("the audit event could not be written")
     assert today.today(ctx).recent_cases == []
 
@@ -101,7 +101,7 @@ def test_a_volunteer_s_recent_cases_follow_their_assignments(
     vera, vera_ctx = sign_in_new_user(ctx, workspace.folder, "vera")
     case = case_for(ctx, client(ctx).id, volunteer_id=vera.id)
     with vera_ctx:
-        today.record_case_view(vera_ctx, case.id)
+        recent_views.record_case_view(vera_ctx, case.id)
         assert [c.id for c in today.today(vera_ctx).recent_cases] == [case.id]
         cases.update_case(ctx, case.id, cases.CaseInput(case.kind, case.client_id, case.opened_on))
         assert today.today(vera_ctx).recent_cases == []

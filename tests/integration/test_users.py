@@ -10,7 +10,7 @@ import pytest
 from app.errors import UnlockError, ValidationError
 from app.models.enums import Role
 from app.security.permissions import PermissionDenied
-from app.services import cases, users
+from app.services import case_list, users
 from app.services import workspace as ws
 from app.services.context import ServiceContext
 from app.services.workspace import CreatedWorkspace, NewUser
@@ -33,9 +33,9 @@ def test_new_user_must_change_the_temporary_password(
     with ws.unlock(workspace.folder, "siv", "temporary-1") as siv:
         assert siv.actor is not None and siv.actor.must_change_password
         with pytest.raises(PermissionDenied, match="new password"):
-            cases.count_cases(siv)
+            case_list.count_cases(siv)
         users.change_own_password(siv, "temporary-1", "my own secret")
-        assert cases.count_cases(siv) == 0
+        assert case_list.count_cases(siv) == 0
     with ws.unlock(workspace.folder, "siv", "my own secret") as again:
         assert again.actor is not None and not again.actor.must_change_password
     with pytest.raises(UnlockError):

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtWidgets import QDialogButtonBox, QWizard
 
 from app.i18n import current_language
-from app.services import cases, users
+from app.services import case_list, users
 from app.services import workspace as ws
 from app.services.demo_workspace import create_demo_workspace
 from app.ui.firstrun import FirstRunWizard
@@ -58,7 +58,7 @@ def test_switching_keeps_open_cases_page_and_search(qtbot: Any, controller: Cont
     ctx = controller.ctx
     assert ctx is not None
     page: Any = old.show_page("cases")
-    first, second = cases.list_cases(ctx, cases.CaseQuery(), limit=2)
+    first, second = case_list.list_cases(ctx, case_list.CaseQuery(), limit=2)
     page.open_case(first.id)
     page.open_case(second.id).show_tab("needs")
     page.list.search.setText("a")

@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex
 
-from app.services import cases
+from app.services import case_list
 from app.services.demo_workspace import create_demo_workspace
 from app.services.workspace import unlock
 from app.ui.case import table_model
@@ -23,7 +23,7 @@ def test_case_model_loads_in_batches_and_passes_the_model_tester(
     created, _ = create_demo_workspace(tmp_path / "demo", cases=80, seed=4, kdf_seconds=0)
     with unlock(created.folder, "coordinator", "demo") as ctx:
         model = CaseTableModel(ctx, SyncOperations())
-        model.set_query(cases.CaseQuery())
+        model.set_query(case_list.CaseQuery())
         assert model.total == 80 and model.rowCount() == 25 and not model.complete
         inserted: list[tuple[int, int]] = []
         model.rowsInserted.connect(lambda _parent, first, last: inserted.append((first, last)))
@@ -33,16 +33,16 @@ def test_case_model_loads_in_batches_and_passes_the_model_tester(
         assert inserted == [(25, 79)]  # "last" is inclusive
         assert model.rowCount() == 80 and model.complete and not model.canFetchMore(QModelIndex())
         ids = [model.case_id(row) for row in range(model.rowCount())]
-        assert len(set(ids)) == 80 and ids == list(cases.case_ids(ctx))
+        assert len(set(ids)) == 80 and ids == list(case_list.case_ids(ctx))
         # A row far down is read with its batch once painting asks for it.
         far = model.index(60, table_model.REFERENCE)
         assert model.data(far) == "…"
         qtbot.waitUntil(lambda: model.data(far) != "…")
-        reference = cases.case_rows(ctx, [ids[60]])[0].reference  # type: ignore[list-item]
+        reference = case_list.case_rows(ctx, [ids[60]])[0].reference  # type: ignore[list-item]
         assert model.data(far) == reference
         assert model.data(far, table_model.CASE_ID_ROLE) == str(ids[60])
         fresh = CaseTableModel(ctx, SyncOperations())
-        fresh.set_query(cases.CaseQuery())
+        fresh.set_query(case_list.CaseQuery())
         qtmodeltester.check(fresh, force_py=True)  # it fetches more while it checks
         qtbot.waitUntil(lambda: all(fresh.data(fresh.index(r, 0)) != "…" for r in range(80)))
         loaded = fresh.rowCount()
@@ -51,7 +51,7 @@ def test_case_model_loads_in_batches_and_passes_the_model_tester(
         assert model.data(model.index(0, table_model.REFERENCE)) < model.data(
             model.index(1, table_model.REFERENCE)
         )
-        model.set_query(cases.CaseQuery(text="zzzz-no-such"))
+        model.set_query(case_list.CaseQuery(text="zzzz-no-such"))
         assert model.rowCount() == 0 and not model.canFetchMore(QModelIndex())
         qtmodeltester.check(model, force_py=True)
 
@@ -63,17 +63,17 @@ def test_case_model_reads_every_id_after_a_pause_without_scrolling(
     created, _ = create_demo_workspace(tmp_path / "demo", cases=30, seed=6, kdf_seconds=0)
     with unlock(created.folder, "coordinator", "demo") as ctx:
         model = CaseTableModel(ctx, SyncOperations())
-        model.set_query(cases.CaseQuery(text="a"))
+        model.set_query(case_list.CaseQuery(text="a"))
         first = model.rowCount()
         assert first <= 10 < model.total or model.complete
         qtbot.waitUntil(lambda: model.complete, timeout=3000)
-        assert model.rowCount() == model.total == cases.count_cases(ctx, model.query)
+        assert model.rowCount() == model.total == case_list.count_cases(ctx, model.query)
         # A newer query before the pause is over: the older one's ids never arrive.
-        model.set_query(cases.CaseQuery())
-        model.set_query(cases.CaseQuery(text="e"))
+        model.set_query(case_list.CaseQuery())
+        model.set_query(case_list.CaseQuery(text="e"))
         qtbot.waitUntil(lambda: model.complete, timeout=3000)
         assert [model.case_id(r) for r in range(model.rowCount())] == list(
-            cases.case_ids(ctx, cases.CaseQuery(text="e"))
+            case_list.case_ids(ctx, case_list.CaseQuery(text="e"))
         )
 
 

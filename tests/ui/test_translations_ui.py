@@ -43,7 +43,17 @@ from PySide6.QtWidgets import (
 
 from app.i18n import PSEUDO_LANGUAGE, _, current_language, pseudo
 from app.models.enums import CaseKind, MeetingKind
-from app.services import cases, directory, meetings, needs, people, referrals, tasks, users
+from app.services import (
+    case_list,
+    cases,
+    directory,
+    meetings,
+    needs,
+    people,
+    referrals,
+    tasks,
+    users,
+)
 from app.services.context import ServiceContext
 from app.services.demo_workspace import create_demo_workspace
 from app.services.workspace import unlock
@@ -84,7 +94,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     folder = tmp_path_factory.mktemp("i18n") / "demo"
     created, _stats = create_demo_workspace(folder, cases=30, seed=7, kdf_seconds=0)
     ctx = unlock(created.folder, "coordinator", "demo")
-    rows = cases.list_cases(ctx, cases.CaseQuery(), limit=30)
+    rows = case_list.list_cases(ctx, case_list.CaseQuery(), limit=30)
     bundles = [load_bundle(ctx, row.id) for row in rows]
     richest = max(bundles, key=lambda b: (len(b.meetings) > 0) + len(b.needs) + len(b.tasks))
     _give_the_coordinator_a_day(ctx, richest.case.id)

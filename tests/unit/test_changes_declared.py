@@ -97,7 +97,7 @@ def test_the_ui_calls_service_writes_and_reads() -> None:
     assert len(used) > 50
     assert "app.services.meetings.record_meeting" in used
     assert _writes(used["app.services.meetings.record_meeting"])
-    assert not _writes(used["app.services.cases.first_page"])
+    assert not _writes(used["app.services.case_list.first_page"])
 
 
 def test_every_service_write_the_ui_calls_declares_what_it_changes() -> None:

@@ -55,11 +55,11 @@ EXPECTED: dict[str, frozenset[Role]] = {
     "cases.change_status": STAFF,
     "cases.get_case": ALL,
     "case_workspace.open_workspace": ALL,
-    "cases.list_cases": ALL,
-    "cases.count_cases": ALL,
-    "cases.first_page": ALL,
-    "cases.case_ids": ALL,
-    "cases.case_rows": ALL,
+    "case_list.list_cases": ALL,
+    "case_list.count_cases": ALL,
+    "case_list.first_page": ALL,
+    "case_list.case_ids": ALL,
+    "case_list.case_rows": ALL,
     "users.list_users": COORD,
     "users.list_active_staff": ALL,
     "users.add_user": COORD,
@@ -187,7 +187,8 @@ EXPECTED: dict[str, frozenset[Role]] = {
 }
 
 #: Modules of pure helpers (no database, no context): nothing to protect.
-PURE_MODULES = {"validation", "scope", "context", "demo_content"}
+PURE_MODULES = {"validation", "scope", "context", "demo_content", "demo_names", "demo_weights"}
+PURE_MODULES |= {"demo_trail"}  # SQL text for the demo audit trail: no database of its own
 #: The summary's counting, protection and rendering: no context, no database of their own.
 PURE_MODULES |= {
     f"reports.{name}"
@@ -201,6 +202,11 @@ PURE_MODULES |= {
         "assemble",
         "figures",
         "layout",
+        "cells",
+        "sections_clients",
+        "sections_work",
+        "overview",
+        "build",
         "methodology",
         "charts",
         "pdf",

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 import app.i18n
-from app.services.reports import charts, csv_export, fonts, layout, pdf, periods
+from app.services.reports import build, charts, csv_export, fonts, layout, pdf, periods
 from app.services.reports import figures as f
 from app.services.reports.assemble import build_summary
 from app.services.reports.figures import ALL, Counts, FigureStatus, Summary
@@ -108,7 +108,7 @@ def poppler(tool: str, *args: str) -> str:
 def test_every_character_of_every_language_has_a_glyph(
     pseudo: None, language: str, tmp_path: Path
 ) -> None:
-    view = layout.build_view(summary(), language)
+    view = build.build_view(summary(), language)
     text = "\n".join(texts(view))
     assert MARKS in text  # the pseudo-translation really reached the view
     assert fonts.covers(text)
@@ -125,7 +125,7 @@ def test_every_character_of_every_language_has_a_glyph(
 
 
 def test_locale_formats_numbers_and_dates() -> None:
-    by_language = {lang: layout.build_view(summary(), lang) for lang in LANGUAGES}
+    by_language = {lang: build.build_view(summary(), lang) for lang in LANGUAGES}
     assert by_language["en"].period_label == "3rd quarter 2026"
     assert by_language["nb"].period_label == "3. kvartal 2026"
     assert "квартал" in by_language["ru"].period_label
@@ -139,7 +139,7 @@ def test_locale_formats_numbers_and_dates() -> None:
 
 def test_hidden_numbers_are_marked_and_never_shown(pseudo: None) -> None:
     s = summary()
-    view = layout.build_view(s, "en")
+    view = build.build_view(s, "en")
     cells = [
         (t.id, r.label, c)
         for sec in view.sections
@@ -169,7 +169,7 @@ def test_suppressed_values_are_not_drawn_as_bars() -> None:
 
 
 def test_pdf_metadata_names_no_one_and_is_reproducible(tmp_path: Path) -> None:
-    view = layout.build_view(summary(), "en")
+    view = build.build_view(summary(), "en")
     first, second = pdf.render(view), pdf.render(view)
     assert first == second
     target = tmp_path / "r.pdf"

@@ -34,7 +34,7 @@ from app.services import settings, workspace_settings
 from app.services.audit_log import AuditAction, log, trail_fingerprint
 from app.services.context import ServiceContext
 from app.services.jobs import CancelFlag, Progress, Steps
-from app.services.reports import csv_export, layout, pdf, queries
+from app.services.reports import build, csv_export, pdf, queries
 from app.services.reports.assemble import Protected, protect_counts
 from app.services.reports.figures import Summary
 from app.services.reports.layout import ReportView
@@ -171,7 +171,7 @@ def compute_summary(
 @pure
 def preview(summary: Summary, language: str) -> ReportView:
     """The tables, headlines and notes as the PDF will show them, in ``language``."""
-    return layout.build_view(summary, language)
+    return build.build_view(summary, language)
 
 
 def _language(ctx: ServiceContext, language: str | None) -> str:
@@ -282,7 +282,7 @@ def export_pdf(
     steps = _steps(progress, cancel)
     protected = _summarise(ctx, period, threshold, steps, 0.5)
     summary = protected.summary
-    view = replace(layout.build_view(summary, lang), audit_anchor=trail_fingerprint(ctx))
+    view = replace(build.build_view(summary, lang), audit_anchor=trail_fingerprint(ctx))
     drawing = steps.scaled(_("Drawing the PDF…"), 0.55, 0.95)
     data = pdf.render(view, on_progress=drawing)
     steps.check()

@@ -27,7 +27,7 @@ from PySide6.QtGui import QColor
 
 from app.i18n import _
 from app.labels import label
-from app.services import cases
+from app.services import case_list
 from app.services.context import ServiceContext
 from app.ui.operations import Operations
 from app.ui.style import KIND_COLOURS, STATUS_COLOURS
@@ -39,13 +39,13 @@ IDS_AFTER_MS = 300
 
 REFERENCE, CLIENT, KIND, STATUS, WORKER, LAST_ACTIVITY, EXPECTED_RELEASE = range(7)
 COLUMN_SORT = {
-    REFERENCE: cases.CaseSort.REFERENCE,
-    CLIENT: cases.CaseSort.CLIENT,
-    KIND: cases.CaseSort.KIND,
-    STATUS: cases.CaseSort.STATUS,
-    WORKER: cases.CaseSort.WORKER,
-    LAST_ACTIVITY: cases.CaseSort.LAST_ACTIVITY,
-    EXPECTED_RELEASE: cases.CaseSort.EXPECTED_RELEASE,
+    REFERENCE: case_list.CaseSort.REFERENCE,
+    CLIENT: case_list.CaseSort.CLIENT,
+    KIND: case_list.CaseSort.KIND,
+    STATUS: case_list.CaseSort.STATUS,
+    WORKER: case_list.CaseSort.WORKER,
+    LAST_ACTIVITY: case_list.CaseSort.LAST_ACTIVITY,
+    EXPECTED_RELEASE: case_list.CaseSort.EXPECTED_RELEASE,
 }
 CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -75,11 +75,11 @@ class CaseTableModel(QAbstractTableModel):
         #: Columns whose heading is shown on two lines (long headings in some languages).
         self.wrapped_headers: set[int] = set()
         #: One slot per row shown; ``None`` until that row's batch has been read.
-        self._slots: list[cases.CaseRow | None] = []
+        self._slots: list[case_list.CaseRow | None] = []
         #: Every case id of the list once read (then ``len(_slots) == len(_ids)``).
         self._ids: Sequence[uuid.UUID] | None = None
         self._total = 0
-        self._query = cases.CaseQuery()
+        self._query = case_list.CaseQuery()
         self._generation = 0
         self._ids_requested = False
         self._batches_requested: set[int] = set()
@@ -98,7 +98,7 @@ class CaseTableModel(QAbstractTableModel):
     # -- loading --
 
     @property
-    def query(self) -> cases.CaseQuery:
+    def query(self) -> case_list.CaseQuery:
         return self._query
 
     @property
@@ -110,17 +110,17 @@ class CaseTableModel(QAbstractTableModel):
         """Whether the model has a row for every case of the list (loaded or not)."""
         return len(self._slots) >= self._total
 
-    def set_query(self, query: cases.CaseQuery) -> None:
+    def set_query(self, query: case_list.CaseQuery) -> None:
         self._query = query
         self._generation += 1
         self._ids_timer.stop()
         generation = self._generation
         ctx = self._ctx
 
-        def work() -> cases.CasePage:
-            return cases.first_page(ctx, query, limit=BATCH)
+        def work() -> case_list.CasePage:
+            return case_list.first_page(ctx, query, limit=BATCH)
 
-        def done(page: cases.CasePage) -> None:
+        def done(page: case_list.CasePage) -> None:
             if generation != self._generation:
                 return
             self.beginResetModel()
@@ -145,10 +145,10 @@ class CaseTableModel(QAbstractTableModel):
         self._ids_requested = True
         generation, query, ctx = self._generation, self._query, self._ctx
 
-        def work() -> cases.CaseIds:
-            return cases.case_ids(ctx, query)
+        def work() -> case_list.CaseIds:
+            return case_list.case_ids(ctx, query)
 
-        def done(ids: cases.CaseIds) -> None:
+        def done(ids: case_list.CaseIds) -> None:
             if generation != self._generation:
                 return
             self._adopt_ids(ids)
@@ -192,10 +192,10 @@ class CaseTableModel(QAbstractTableModel):
         first = batch * BATCH
         wanted = self._ids[first : first + BATCH]
 
-        def work() -> list[cases.CaseRow]:
-            return cases.case_rows(ctx, wanted)
+        def work() -> list[case_list.CaseRow]:
+            return case_list.case_rows(ctx, wanted)
 
-        def done(rows: list[cases.CaseRow]) -> None:
+        def done(rows: list[case_list.CaseRow]) -> None:
             if generation != self._generation:
                 return
             by_id = {row.id: row for row in rows}
@@ -229,7 +229,7 @@ class CaseTableModel(QAbstractTableModel):
         self._batches_requested, self._batches_wanted = set(), set()
         self.endResetModel()
 
-    def _row(self, row: int) -> cases.CaseRow | None:
+    def _row(self, row: int) -> case_list.CaseRow | None:
         """The row's data, asking for its batch when it has not been read yet."""
         found = self._slots[row]
         if found is None and self._ids is not None:
@@ -286,7 +286,7 @@ class CaseTableModel(QAbstractTableModel):
         return None
 
     @staticmethod
-    def _display(row: cases.CaseRow, column: int) -> str:
+    def _display(row: case_list.CaseRow, column: int) -> str:
         if column == REFERENCE:
             return row.reference
         if column == CLIENT:
@@ -309,7 +309,7 @@ class CaseTableModel(QAbstractTableModel):
         descending = order == Qt.SortOrder.DescendingOrder
         q = self._query
         self.set_query(
-            cases.CaseQuery(
+            case_list.CaseQuery(
                 kinds=q.kinds,
                 statuses=q.statuses,
                 worker_id=q.worker_id,

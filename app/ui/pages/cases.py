@@ -26,7 +26,7 @@ from app.i18n import _, ngettext
 from app.i18n_formats import number
 from app.labels import label
 from app.models.enums import CaseKind, CaseStatus
-from app.services import cases, users
+from app.services import case_list, cases, users
 from app.services.context import ServiceContext
 from app.services.validation import SEARCH_TEXT_MAX
 from app.ui.case.table_model import (
@@ -275,7 +275,7 @@ class CasesPage(Page):
             self._debounce.stop()
             self._apply_filters()
 
-    def current_query(self) -> cases.CaseQuery:
+    def current_query(self) -> case_list.CaseQuery:
         kind = self.list.kind.currentData()
         status = self.list.status.currentData()
         if status == "not-closed":
@@ -285,7 +285,7 @@ class CasesPage(Page):
         else:
             statuses = frozenset({status})
         old = self.model.query
-        return cases.CaseQuery(
+        return case_list.CaseQuery(
             kinds=frozenset({kind}) if kind is not None else frozenset(),
             statuses=statuses,
             worker_id=self.list.worker.currentData(),

@@ -25,7 +25,7 @@ from app.i18n import _
 from app.i18n_names import country_name, language_list
 from app.labels import label
 from app.models.enums import RelationshipKind
-from app.services import cases, people, relations
+from app.services import case_list, people, relations
 from app.services.context import ServiceContext
 from app.services.validation import SEARCH_TEXT_MAX
 from app.ui.dialogs import PersonDialog
@@ -135,7 +135,7 @@ class PeopleModel(QAbstractTableModel):
 class PersonBundle:
     person: people.PersonView
     relationships: list[relations.RelationshipView]
-    cases: list[cases.CaseRow]
+    cases: list[case_list.CaseRow]
 
 
 class PersonPanel(QWidget):
