@@ -54,7 +54,7 @@ def generator_version() -> str:
     digest = hashlib.sha256()
     # The generator and the schema (every model change comes with a migration).
     sources = [
-        *sorted((ROOT / "app" / "services").glob("demo*.py")),
+        *sorted((ROOT / "app" / "demo").glob("*.py")),
         *sorted((ROOT / "app" / "store" / "migrations" / "versions").glob("*.py")),
     ]
     for path in sources:

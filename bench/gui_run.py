@@ -67,8 +67,8 @@ def main() -> int:
 
     ks.unlock_with_password = timed  # type: ignore[assignment]
 
-    from app.ui.main import Controller, application
-    from app.ui.operations import Operations
+    from app.shell.main import Controller, application
+    from app.ui_kit.operations import Operations
 
     app = application()
     ops = Operations()

@@ -243,8 +243,8 @@ class Bench:
             rounds=self.rounds,
         )
         # What the sign-in window calls: the same unlock, then SQLCipher's and SQLite's
-        # whole-file checks (app/services/integrity.py).
-        from app.services import integrity
+        # whole-file checks (app/features/admin/services/integrity.py).
+        from app.features.admin.services import integrity
 
         checked: list[float] = []
         ks.unlock_with_password = timed  # type: ignore[assignment]
@@ -286,7 +286,7 @@ class Bench:
 
     def case_list(self, ctx: Any, volunteer_ctx: Any) -> None:
         from app.models.enums import CaseKind, CaseStatus
-        from app.services import case_list
+        from app.features.cases.services import case_list
 
         not_closed = frozenset(s for s in CaseStatus if s != CaseStatus.CLOSED)
         worker_id = uuid.UUID(self.ids["busiest_worker"])
@@ -365,7 +365,7 @@ class Bench:
         """What scrolling anywhere in the list costs: every id of the default list (read once,
         after a pause in typing), then one batch of rows from the middle."""
         from app.models.enums import CaseStatus
-        from app.services import case_list
+        from app.features.cases.services import case_list
 
         not_closed = frozenset(s for s in CaseStatus if s != CaseStatus.CLOSED)
         query = case_list.CaseQuery(statuses=not_closed)
@@ -420,7 +420,7 @@ class Bench:
 
     def search(self, ctx: Any) -> None:
         from app.models.enums import CaseStatus
-        from app.services import case_list
+        from app.features.cases.services import case_list
 
         not_closed = frozenset(s for s in CaseStatus if s != CaseStatus.CLOSED)
         prefixes = [w[:i] for w in self.TYPED for i in range(1, len(w) + 1)]
@@ -482,7 +482,7 @@ class Bench:
     # -- one case --
 
     def open_case(self, ctx: Any) -> None:
-        from app.ui.case.workspace import load_bundle
+        from app.features.cases.ui.case_view import load_bundle
 
         ids = self.ids["cases"]
         rounds = 2 if self.quick else 3
@@ -522,7 +522,7 @@ class Bench:
 
     def record_meeting(self, ctx: Any) -> None:
         from app.models.enums import MeetingKind
-        from app.services import meetings
+        from app.features.cases.services import meetings
 
         ids = self.ids["cases"]
         n = 10 if self.quick else 20
@@ -583,8 +583,8 @@ class Bench:
     def reports(self, ctx: Any) -> None:
         from sqlalchemy import event
 
-        from app.services.reports import periods
-        from app.services.reports import service as reports
+        from app.features.reports.services import periods
+        from app.features.reports.services import service as reports
 
         period = periods.previous_quarter(periods.quarter_of(self.ds.built_on))
         captured: list[tuple[str, Any]] = []
@@ -638,7 +638,7 @@ class Bench:
     # -- backup --
 
     def backup(self, ctx: Any) -> None:
-        from app.services import backup
+        from app.features.admin.services import backup
 
         folder = self.ds.folder / "backups"
         rounds = 2 if self.quick or self.ds.cases >= 100_000 else 3
@@ -735,7 +735,7 @@ class Bench:
 
 def list_spec(ctx: Any, query: Any) -> Any:
     """The plain-values form of a case list query, as ``case_list.first_page`` builds it."""
-    from app.services import case_list
+    from app.features.cases.services import case_list
 
     return case_list.list_spec(query, ctx.require_actor())
 

@@ -20,14 +20,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from PySide6.QtWidgets import QAbstractItemView, QApplication
 
-from app.services import directory
+from app.demo.workspace import create_demo_workspace
+from app.features.admin.ui.page import AdminPage
+from app.features.directory.services import directory
 from app.services import workspace as ws
-from app.services.demo_workspace import create_demo_workspace
-from app.ui import style
-from app.ui.language import apply_language
-from app.ui.main_window import MainWindow
-from app.ui.operations import ChangeBus, SyncOperations
-from app.ui.pages.admin import AdminPage
+from app.shell.main_window import MainWindow
+from app.ui_kit import style
+from app.ui_kit.language import apply_language
+from app.ui_kit.operations import ChangeBus, SyncOperations
 from tools.screenshots import SIZE, save
 
 #: The demo partner shown as no longer in use.

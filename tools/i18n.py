@@ -36,7 +36,7 @@ DOMAIN = "messages"
 #: The languages that ship; English is the source language and has no catalogue.
 LANGUAGES = ("nb", "ru", "ro")
 
-#: The marking functions of app/i18n.py (``NC_``/``pgettext`` carry a context first).
+#: The marking functions of app/kernel/i18n.py (``NC_``/``pgettext`` carry a context first).
 KEYWORDS: dict[str, object] = {
     "_": None,
     "N_": None,

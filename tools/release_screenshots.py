@@ -17,10 +17,10 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.services import release_plans, releases
+from app.features.release.services import release_plans, releases
+from app.features.release.ui.release import ReleasePlanTab
 from app.services import workspace as ws
-from app.ui.language import apply_language
-from app.ui.workflows.release import ReleasePlanTab
+from app.ui_kit.language import apply_language
 from tools.screenshots import (
     demo_folder,
     main_window,

@@ -26,17 +26,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app.services import case_list
+from app.demo.workspace import create_demo_workspace
+from app.features.cases.services import case_list
+from app.features.cases.services.case_file import CaseBundle
+from app.features.cases.ui.case_view import CaseWorkspace, load_bundle
 from app.services import workspace as ws
-from app.services.case_workspace import CaseBundle
 from app.services.context import ServiceContext
-from app.services.demo_workspace import create_demo_workspace
-from app.ui import style
-from app.ui.case.workspace import CaseWorkspace, load_bundle
-from app.ui.language import apply_language
-from app.ui.main_window import MainWindow
-from app.ui.operations import ChangeBus, SyncOperations
-from app.ui.signin import SignInWindow
+from app.shell.main_window import MainWindow
+from app.shell.signin import SignInWindow
+from app.ui_kit import style
+from app.ui_kit.language import apply_language
+from app.ui_kit.operations import ChangeBus, SyncOperations
 
 LANGUAGES = ("en", "nb", "ru", "ro")
 SIZE = (1280, 800)

@@ -86,8 +86,8 @@ def count_meetings(folder: Path) -> dict[str, int]:
     """Each soak meeting's marker → how many times it is in the workspace."""
     from sqlalchemy import select
 
+    from app.demo.workspace import DEMO_PASSWORD
     from app.models.cases import Meeting
-    from app.services.demo_workspace import DEMO_PASSWORD
     from app.services.workspace import unlock
 
     ctx = unlock(folder, "coordinator", DEMO_PASSWORD)
@@ -104,7 +104,7 @@ def count_meetings(folder: Path) -> dict[str, int]:
 
 
 def parent(args: argparse.Namespace) -> int:
-    from app.services.demo_workspace import create_demo_workspace
+    from app.demo.workspace import create_demo_workspace
 
     work = Path(tempfile.mkdtemp(prefix="homeward-soak-"))
     folder = work / "workspace"
@@ -188,7 +188,7 @@ def parent(args: argparse.Namespace) -> int:
 
 
 def child(args: argparse.Namespace) -> int:
-    from app.logs import configure_logging
+    from app.kernel.logs import configure_logging
 
     configure_logging()
     from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
@@ -196,11 +196,11 @@ def child(args: argparse.Namespace) -> int:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 
-    from app.i18n import LANGUAGES, _
-    from app.ui.case.workspace import CaseWorkspace
-    from app.ui.dialogs import MeetingDialog
-    from app.ui.main import Controller, application
-    from app.ui.operations import Operations
+    from app.features.cases.ui.case_view import CaseWorkspace
+    from app.features.cases.ui.record_dialogs import MeetingDialog
+    from app.kernel.i18n import LANGUAGES, _
+    from app.shell.main import Controller, application
+    from app.ui_kit.operations import Operations
 
     app = application()
     ops = Operations()

@@ -19,13 +19,16 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from app.features.cases.services import case_list
+from app.features.consent.services import consent
+from app.features.foreign.services import foreign
+from app.features.foreign.ui.foreign import ForeignTab
+from app.features.visits.services import visit_queries
+from app.features.visits.ui.page import VisitsPage, week_start
 from app.models.enums import CaseKind, CaseStatus
-from app.services import case_list, consent, foreign, visit_queries
 from app.services import workspace as ws
 from app.services.context import ServiceContext
-from app.ui.language import apply_language
-from app.ui.pages.visits import VisitsPage, week_start
-from app.ui.workflows.foreign import ForeignTab
+from app.ui_kit.language import apply_language
 from tools.screenshots import (
     demo_folder,
     main_window,

@@ -18,9 +18,9 @@ from collections.abc import Callable, Sequence
 
 from app import __version__
 from app.cli import backup, demo, gui, import_sheet, init, report, verify
-from app.errors import HomewardError
-from app.i18n import _, language_from_environment, set_language
-from app.logs import configure_logging, log_file
+from app.kernel.errors import HomewardError
+from app.kernel.i18n import _, language_from_environment, set_language
+from app.kernel.logs import configure_logging, log_file
 
 log = logging.getLogger("homeward.cli")
 
@@ -71,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         set_language(args.lang)
     command = args.command or "gui"
     if args.command is None:
-        args.workspace = None  # the workspace opened last (see app.ui.main.Startup)
+        args.workspace = None  # the workspace opened last (see app.shell.main.Startup)
     try:
         return COMMANDS[command](args)
     except HomewardError as exc:

@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 from app.cli.common import Subparsers, credentials_args, tables_and_rows, unlock, workspace_arg
-from app.i18n import _
-from app.i18n_formats import number
+from app.kernel.i18n import _
+from app.kernel.i18n_formats import number
 
 
 def add_backup_parser(sub: Subparsers) -> None:
@@ -53,7 +53,7 @@ def add_restore_parser(sub: Subparsers) -> None:
 
 
 def print_backups(folder: Path) -> None:
-    from app.services.integrity import newest_backups
+    from app.features.admin.services.integrity import newest_backups
 
     backups = newest_backups(folder)
     if not backups:
@@ -70,7 +70,7 @@ def print_backups(folder: Path) -> None:
 
 
 def run_backup(args: argparse.Namespace) -> int:
-    from app.services.backup import create_backup
+    from app.features.admin.services.backup import create_backup
     from app.services.context import ServiceContext
 
     ctx = unlock(args)
@@ -92,7 +92,7 @@ def run_backup(args: argparse.Namespace) -> int:
 
 
 def run_restore(args: argparse.Namespace) -> int:
-    from app.services.restore import restore_backup
+    from app.features.admin.services.restore import restore_backup
 
     restored = restore_backup(args.source, args.workspace)
     print(

@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from app.errors import ValidationError
-from app.i18n import _, ngettext
-from app.i18n_formats import number
+from app.kernel.errors import ValidationError
+from app.kernel.i18n import _, ngettext
+from app.kernel.i18n_formats import number
 from app.store.workspace import default_workspace
 
 #: What ``ArgumentParser.add_subparsers`` returns: each subcommand adds its parser to it.
@@ -73,8 +73,8 @@ def tables_and_rows(tables: int, rows: int) -> str:
 
 
 def unlock(args: argparse.Namespace, *, record: bool = True) -> object:
+    from app.features.admin.services.integrity import location_warning
     from app.services import workspace as ws
-    from app.services.integrity import location_warning
 
     if getattr(args, "recovery_code_stdin", False):
         ctx = ws.unlock_with_recovery_code(args.workspace, read_secret(), record=record)

@@ -7,9 +7,9 @@ import sys
 import time
 
 from app.cli.common import Subparsers, count, kdf_arg, workspace_arg
-from app.errors import ValidationError
-from app.i18n import _, ngettext
-from app.i18n_formats import number, percent
+from app.kernel.errors import ValidationError
+from app.kernel.i18n import _, ngettext
+from app.kernel.i18n_formats import number, percent
 
 
 def add_parser(sub: Subparsers) -> None:
@@ -30,7 +30,7 @@ def add_parser(sub: Subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from app.services.demo_workspace import create_demo_workspace
+    from app.demo.workspace import create_demo_workspace
 
     if args.cases < 1 or args.cases > 1_000_000:
         raise ValidationError({"cases": _("Choose between 1 and 1,000,000 cases.")})

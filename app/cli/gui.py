@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from app.cli.common import Subparsers
-from app.i18n import _
+from app.kernel.i18n import _
 
 
 def add_parser(sub: Subparsers) -> None:
@@ -21,6 +21,6 @@ def add_parser(sub: Subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from app.ui.main import run_gui  # the only place the CLI reaches into the UI
+    from app.shell.main import run_gui  # the only place the CLI reaches into the UI
 
     return run_gui(args.workspace)

@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 
 from app.cli.common import Subparsers, count, credentials_args, unlock, workspace_arg
-from app.errors import ValidationError
-from app.i18n import _, ngettext
-from app.i18n_formats import number
+from app.kernel.errors import ValidationError
+from app.kernel.i18n import _, ngettext
+from app.kernel.i18n_formats import number
 
 
 def add_parser(sub: Subparsers) -> None:
@@ -47,7 +47,7 @@ def add_parser(sub: Subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from app.services import import_sources, importing
+    from app.features.importing.services import import_sources, importing
     from app.services.context import ServiceContext
 
     table = import_sources.read_table(args.file, sheet=args.sheet)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from app.cli.common import Subparsers, kdf_arg, read_secret, workspace_arg
-from app.i18n import _
+from app.kernel.i18n import _
 from app.models.enums import Role
 
 

@@ -8,9 +8,9 @@ from datetime import date
 from pathlib import Path
 
 from app.cli.common import Subparsers, count, credentials_args, unlock, workspace_arg
-from app.errors import ValidationError
-from app.i18n import _, ngettext
-from app.i18n_formats import number, percent
+from app.kernel.errors import ValidationError
+from app.kernel.i18n import _, ngettext
+from app.kernel.i18n_formats import number, percent
 
 
 def add_parser(sub: Subparsers) -> None:
@@ -77,7 +77,7 @@ def _iso_date(text: str) -> date:
 
 
 def _report_period(args: argparse.Namespace) -> object:
-    from app.services.reports import periods
+    from app.features.reports.services import periods
 
     if args.quarter:
         return periods.parse_quarter(args.quarter)
@@ -89,9 +89,9 @@ def _report_period(args: argparse.Namespace) -> object:
 
 
 def run(args: argparse.Namespace) -> int:
+    from app.features.reports.services import service
+    from app.features.reports.services.periods import Period
     from app.services.context import ServiceContext
-    from app.services.reports import service
-    from app.services.reports.periods import Period
 
     period = _report_period(args)
     assert isinstance(period, Period)

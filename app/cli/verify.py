@@ -16,8 +16,8 @@ from app.cli.common import (
     unlock,
     workspace_arg,
 )
-from app.errors import ValidationError
-from app.i18n import _, ngettext
+from app.kernel.errors import ValidationError
+from app.kernel.i18n import _, ngettext
 
 
 def add_parser(sub: Subparsers) -> None:
@@ -41,7 +41,7 @@ def add_parser(sub: Subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from app.errors import DamagedError
+    from app.kernel.errors import DamagedError
     from app.services import workspace as ws
     from app.services.context import ServiceContext
 

@@ -13,9 +13,9 @@ from app.models.foreign import (
 )
 from app.models.people import Institution, Organisation, Person, Relationship
 from app.models.records import ErasureReceipt, ImportBatch, ImportKey
+from app.models.release import CustodyEvent, PlanTemplate, PlanTemplateItem, ReleasePlan
 from app.models.search import CaseSearchRow
 from app.models.visits import ChildVisit, VisitAssessment
-from app.models.workflows import CustodyEvent, PlanTemplate, PlanTemplateItem, ReleasePlan
 
 __all__ = [
     "Attachment",

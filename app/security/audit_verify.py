@@ -16,7 +16,7 @@ from sqlalchemy import LargeBinary, select
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.exc import DatabaseError, OperationalError
 
-from app.i18n import _, ngettext
+from app.kernel.i18n import _, ngettext
 from app.security.audit_chain import (
     COVERED,
     DB,

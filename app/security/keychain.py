@@ -28,8 +28,8 @@ from keyring.backend import KeyringBackend
 from keyring.backends import chainer, fail, null
 from keyring.errors import PasswordDeleteError
 
-from app.errors import HomewardError
-from app.i18n import _
+from app.kernel.errors import HomewardError
+from app.kernel.i18n import _
 
 log = logging.getLogger(__name__)
 

@@ -32,8 +32,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from app.errors import KeySlotsDamagedError, UnlockError, WorkspaceError
-from app.i18n import _
+from app.kernel.errors import KeySlotsDamagedError, UnlockError, WorkspaceError
+from app.kernel.i18n import _
 from app.store.files import atomic_write
 
 FORMAT = "homeward-keyslots"
@@ -422,7 +422,7 @@ class KeySlotFile:
     def replacing(self, slot: KeySlot) -> KeySlotFile:
         return replace(self, slots=tuple(slot if s.id == slot.id else s for s in self.slots))
 
-    # -- data-key rotation (see app.services.users.remove_user_for_good) --
+    # -- data-key rotation (see app.features.admin.services.users.remove_user_for_good) --
 
     @property
     def kdf_seconds(self) -> float:

@@ -6,7 +6,7 @@ runs; the UI only mirrors this (greying out what would be refused). A test walks
 public function in ``app.services`` and fails if one has no declared permission.
 
 The same decorators turn a full disk, a read-only folder or a damaged page met anywhere
-inside a service call into a plain :class:`~app.errors.HomewardError`
+inside a service call into a plain :class:`~app.kernel.errors.HomewardError`
 (:func:`app.store.failures.plain_error`): the one place where those are translated, so the
 command line and the GUI show a sentence and the right exit code instead of "an unexpected
 error".
@@ -25,8 +25,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar, cast
 
-from app.errors import HomewardError
-from app.i18n import _
+from app.kernel.errors import HomewardError
+from app.kernel.i18n import _
 from app.models.enums import Role
 from app.store.failures import plain_error
 

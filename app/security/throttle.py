@@ -26,8 +26,8 @@ from typing import Any
 
 import platformdirs
 
-from app.errors import UnlockError
-from app.i18n import ngettext
+from app.kernel.errors import UnlockError
+from app.kernel.i18n import ngettext
 from app.store.files import atomic_write
 
 FREE_ATTEMPTS = 5

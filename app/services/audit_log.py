@@ -18,9 +18,9 @@ from typing import Any
 from sqlalchemy import Integer, bindparam, select
 from sqlalchemy.exc import DatabaseError, OperationalError
 
-from app import changes
-from app.errors import DatabaseDamagedError, NotFoundError
-from app.i18n import _
+from app.kernel import changes
+from app.kernel.errors import DatabaseDamagedError, NotFoundError
+from app.kernel.i18n import _
 from app.models import AuditEvent
 from app.security import audit
 from app.security.audit import AuditAction

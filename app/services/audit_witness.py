@@ -21,8 +21,8 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.errors import WorkspaceError
-from app.i18n import _
+from app.kernel.errors import WorkspaceError
+from app.kernel.i18n import _
 from app.security import audit
 from app.security import keyslots as ks
 from app.security import witness as wt

@@ -10,7 +10,7 @@ Numbers Homeward computes itself (a count, hours, a percentage) are not passed t
 they are written by the writer from ``int``/``float`` values, never from typed text, and a
 ``-3`` in a numeric column is a number to every spreadsheet — a quote would turn it into
 text and break sums and charts. A writer that writes a number column keeps it numeric only
-when the value is a number (see ``app/services/reports/csv_export.py``).
+when the value is a number (see ``app/features/reports/services/csv_export.py``).
 """
 
 from __future__ import annotations

@@ -16,8 +16,8 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from app.errors import WorkspaceError
-from app.i18n import _
+from app.kernel.errors import WorkspaceError
+from app.kernel.i18n import _
 from app.models.enums import Role
 from app.security.permissions import allowed, declared_permission
 from app.store.engine import KeyHolder

@@ -22,9 +22,9 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
-from app.changes import writes
-from app.errors import NotFoundError, ValidationError
-from app.i18n import _
+from app.kernel.changes import writes
+from app.kernel.errors import NotFoundError, ValidationError
+from app.kernel.i18n import _
 from app.models import Case, Draft, utcnow
 from app.security.permissions import Permission, requires
 from app.services.context import ServiceContext

@@ -15,8 +15,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from app.errors import HomewardError
-from app.i18n import _
+from app.kernel.errors import HomewardError
+from app.kernel.i18n import _
 
 Progress = Callable[[str, float], None]
 

@@ -14,8 +14,8 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, exists, or_, select, true
 
-from app.errors import NotFoundError
-from app.i18n import _
+from app.kernel.errors import NotFoundError
+from app.kernel.i18n import _
 from app.models import Case, Person
 from app.models.enums import CaseKind
 from app.services.context import Actor
@@ -84,7 +84,7 @@ class VisibleCase(NamedTuple):
 
 
 def readable_case(cursor: Any, reader: Actor, case_id: uuid.UUID) -> VisibleCase:
-    """:func:`~app.services.case_access.visible_case` for a read on a bare cursor
+    """:func:`~app.features.cases.services.case_access.visible_case` for a read on a bare cursor
     (:func:`~app.store.uow.read_cursor`): the case, if it exists and ``reader`` may see it;
     otherwise :class:`NotFoundError`."""
     rows = _visible_prepared(reader.is_volunteer).rows(

@@ -6,7 +6,7 @@ A setting is JSON text in the encrypted ``settings`` table. Only non-personal va
 here: periods, counts, folder paths chosen by a coordinator, the organisation's name.
 Reading never fails: a missing value, one of the wrong type or one the writer would refuse
 reads as the default. Writing validates: a bad value raises :class:`ValueError` with a plain
-message (the services turn it into their field's :class:`~app.errors.ValidationError`).
+message (the services turn it into their field's :class:`~app.kernel.errors.ValidationError`).
 
 No other module touches the ``settings`` table, except the audit chain, which keeps its head
 there in the same statement as each event (:data:`RESERVED`); a test holds that.
@@ -23,7 +23,7 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Connection, insert, select
 
-from app.i18n import _
+from app.kernel.i18n import _
 from app.models import Setting as SettingRow
 from app.models.enums import CaseKind
 from app.security import audit_chain, idle
@@ -157,7 +157,7 @@ IDLE_LOCK_MINUTES = _integer(
 )
 
 #: The smallest count a summary shows (DESIGN.md §6; the floor is
-#: :data:`app.services.reports.disclosure.MIN_THRESHOLD`, a test keeps them equal).
+#: :data:`app.features.reports.services.disclosure.MIN_THRESHOLD`, a test keeps them equal).
 MIN_THRESHOLD = 3
 MAX_THRESHOLD = 100
 REPORT_THRESHOLD = _integer(

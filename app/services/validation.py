@@ -10,9 +10,9 @@ from functools import cache
 
 from babel import Locale
 
-from app.errors import ValidationError
-from app.i18n import _, ngettext
-from app.i18n_formats import number
+from app.kernel.errors import ValidationError
+from app.kernel.i18n import _, ngettext
+from app.kernel.i18n_formats import number
 
 NAME_MAX = 200
 SHORT_TEXT_MAX = 300

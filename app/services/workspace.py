@@ -19,16 +19,16 @@ from pathlib import Path
 from sqlalchemy import Engine, func, insert, select, table
 from sqlalchemy.exc import DatabaseError as SQLAlchemyDatabaseError
 
-from app.changes import writes
-from app.errors import (
+from app.kernel.changes import writes
+from app.kernel.errors import (
     DatabaseDamagedError,
     UnlockError,
     ValidationError,
     WorkspaceError,
     WorkspaceExistsError,
 )
-from app.i18n import LANGUAGES, _, ngettext
-from app.i18n_formats import number
+from app.kernel.i18n import LANGUAGES, _, ngettext
+from app.kernel.i18n_formats import number
 from app.models import User, utcnow
 from app.models.enums import Role
 from app.security import audit

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from app.i18n import _
+from app.kernel.i18n import _
 from app.security.permissions import PermissionDenied, allowed, internal
 from app.services import settings
 from app.services.audit_log import AuditAction, log

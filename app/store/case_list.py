@@ -4,7 +4,7 @@ The list is read on every keystroke of a search and every change of filter, and 
 a few hundred microseconds of SQLite work. Built with the ORM, the same read cost 5–10 ms of
 Python (statement construction, two sessions, result processing): 20× the SQL. Here each
 question is one or two SQL strings run on the unit of work's own connection, and rows come
-back as plain tuples for :mod:`app.services.cases` to turn into read models.
+back as plain tuples for :mod:`app.features.cases.services.cases` to turn into read models.
 
 Strategies (measured at 100,000 cases; see bench/):
 

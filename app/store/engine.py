@@ -28,8 +28,8 @@ from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.pool import QueuePool
 from sqlalchemy.sql.selectable import FromClause
 
-from app.errors import DatabaseDamagedError, WorkspaceError
-from app.i18n import _
+from app.kernel.errors import DatabaseDamagedError, WorkspaceError
+from app.kernel.i18n import _
 from app.store import failures, search
 
 log = logging.getLogger(__name__)

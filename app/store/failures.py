@@ -4,7 +4,7 @@ A full disk, a read-only folder or file and a damaged page reach Homeward as cod
 result codes (``SQLITE_FULL``, ``SQLITE_READONLY``, ``SQLITE_CANTOPEN``, ``SQLITE_IOERR``,
 ``SQLITE_CORRUPT``, ``SQLITE_NOTADB``), raw or wrapped by SQLAlchemy, and the operating
 system's ``errno`` (``ENOSPC``, ``EDQUOT``, ``EROFS``, ``EACCES``, ``EPERM``, ``EIO``).
-:func:`plain_error` turns each into a :class:`~app.errors.HomewardError` whose message says
+:func:`plain_error` turns each into a :class:`~app.kernel.errors.HomewardError` whose message says
 what happened and what to do, and never holds SQL, values or a file name inside the
 workspace (at most the folder). The service decorators
 (:mod:`app.security.permissions`) apply it to every service call, so no call site has to.
@@ -25,14 +25,14 @@ from pathlib import Path
 import sqlcipher3.dbapi2 as sqlcipher
 from sqlalchemy.exc import StatementError
 
-from app.errors import (
+from app.kernel.errors import (
     DatabaseDamagedError,
     DiskFullError,
     HomewardError,
     ReadOnlyError,
     StorageError,
 )
-from app.i18n import _
+from app.kernel.i18n import _
 
 log = logging.getLogger(__name__)
 

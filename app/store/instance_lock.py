@@ -27,9 +27,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from app.errors import WorkspaceError
-from app.i18n import _
-from app.i18n_formats import datetime_text
+from app.kernel.errors import WorkspaceError
+from app.kernel.i18n import _
+from app.kernel.i18n_formats import datetime_text
 
 LOCK_NAME = "homeward.lock"
 _WINDOWS_LOCK_OFFSET = 1 << 20  # lock a byte past the text, so others can still read it

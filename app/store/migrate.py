@@ -10,8 +10,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
-from app.errors import WorkspaceError
-from app.i18n import _
+from app.kernel.errors import WorkspaceError
+from app.kernel.i18n import _
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 

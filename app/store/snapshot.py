@@ -124,7 +124,7 @@ def check_copy(
     """Open a copy read-only with ``keys``; run ``cipher_integrity_check`` and
     ``integrity_check`` and count rows (and, with ``digests``, hash every table).
 
-    Raises :class:`~app.errors.DatabaseDamagedError` if the copy cannot be decrypted at all.
+    Raises :class:`~app.kernel.errors.DatabaseDamagedError` if the copy cannot be decrypted at all.
     """
     conn = open_connection(path, keys, read_only=True)
     try:

@@ -7,10 +7,12 @@ import hashlib
 import pytest
 from sqlalchemy import update
 
-from app.errors import NotFoundError, ValidationError, WorkspaceError
+from app.features.admin.services import attachments
+from app.features.cases.services import cases
+from app.kernel.errors import NotFoundError, ValidationError, WorkspaceError
 from app.models import Attachment
 from app.security.permissions import PermissionDenied
-from app.services import attachments, cases, settings, workspace_settings
+from app.services import settings, workspace_settings
 from app.services.context import ServiceContext
 from app.services.workspace import CreatedWorkspace
 from tests.integration.helpers.casework import case_for, client, events, sign_in_new_user

@@ -27,9 +27,11 @@ import sqlcipher3.dbapi2 as sqlcipher
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from app.features.admin.services import backup
+from app.features.cases.services import cases
+from app.features.people.services import people
 from app.models.enums import CaseKind, Role
 from app.security import keyslots as ks
-from app.services import backup, cases, people
 from app.services import workspace as ws
 from app.services.workspace import CreatedWorkspace
 from tests.conftest import PASSWORD, run_homeward
@@ -330,7 +332,7 @@ def test_a_backup_carries_the_witness_and_a_restore_brings_it_back(folder: Path)
     with ws.unlock(folder, "coord", PASSWORD) as ctx:
         made = backup.create_backup(ctx, out=folder.parent / "b")
     assert (made.backup.path / "audit-witness.json").is_file()
-    from app.services.restore import restore_backup
+    from app.features.admin.services.restore import restore_backup
 
     restored = restore_backup(made.backup.path, folder.parent / "restored")
     assert (restored.folder / "audit-witness.json").is_file()
@@ -389,7 +391,7 @@ def test_a_new_workspace_has_a_witness_from_the_start(
 def test_the_quarterly_pdf_prints_a_fingerprint_that_verify_checks(
     folder: Path, tmp_path: Path
 ) -> None:
-    from app.services.reports import periods, service
+    from app.features.reports.services import periods, service
 
     pdf_path = tmp_path / "q3.pdf"
     with ws.unlock(folder, "coord", PASSWORD) as ctx:
@@ -436,7 +438,7 @@ def test_verify_with_the_recovery_code_also_checks_before_it_writes(
 
 
 def test_the_witness_survives_a_key_rotation_and_still_catches_a_cut(folder: Path) -> None:
-    from app.services import users
+    from app.features.admin.services import users
 
     with ws.unlock(folder, "coord", PASSWORD) as ctx:
         gone = users.add_user(ctx, ws.NewUser("vera", "Vera", Role.VOLUNTEER, "temporary-pass"))
@@ -473,7 +475,7 @@ def test_a_backup_made_beside_the_database_thread_restores_to_a_trail_that_verif
 ) -> None:
     import threading
 
-    from app.services.restore import restore_backup
+    from app.features.admin.services.restore import restore_backup
 
     with ws.unlock(folder, "coord", PASSWORD) as ctx:
         person = people.create_person(ctx, people.PersonInput(given_name="A", family_name="B"))
@@ -505,7 +507,7 @@ def test_a_backup_made_beside_the_database_thread_restores_to_a_trail_that_verif
 def test_the_app_sign_in_checks_the_witness_before_it_writes(
     make_workspace: Callable[..., CreatedWorkspace], how: str
 ) -> None:
-    from app.services import integrity
+    from app.features.admin.services import integrity
 
     made = make_workspace("app")
     do_work(made.folder)

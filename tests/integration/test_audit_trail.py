@@ -8,11 +8,14 @@ from datetime import date
 
 import pytest
 
-from app.errors import NotFoundError, UnlockError
+from app.features.admin.services import users
+from app.features.cases.services import case_list, cases
+from app.features.people.services import people
+from app.kernel.errors import NotFoundError, UnlockError
 from app.models.enums import CaseKind, Role
 from app.security.audit import AuditAction
 from app.security.permissions import PermissionDenied
-from app.services import audit_log, case_list, cases, people, users
+from app.services import audit_log
 from app.services import workspace as ws
 from app.services.context import ServiceContext
 from app.services.workspace import CreatedWorkspace, NewUser

@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from app.features.admin.services import backup, backup_files
+from app.features.cases.services import cases
 from app.models import AuditEvent
-from app.services import backup, backup_files, cases
 from app.services.context import ServiceContext
 from app.store import snapshot
 from tests.integration.helpers.casework import case_for, client

@@ -12,13 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from app.errors import WorkspaceError, WorkspaceExistsError
+from app.demo.workspace import create_demo_workspace
+from app.features.admin.services import backup, backup_files, restore
+from app.features.people.services import people
+from app.kernel.errors import WorkspaceError, WorkspaceExistsError
 from app.security.audit import AuditAction
 from app.security.audit_events import events_for
-from app.services import backup, backup_files, people, restore
 from app.services import workspace as ws
 from app.services.context import ServiceContext
-from app.services.demo_workspace import create_demo_workspace
 from app.store import snapshot
 from app.store.engine import KeyHolder, open_connection
 from tests.conftest import PASSWORD, run_homeward
@@ -120,7 +121,7 @@ def test_no_code_path_reads_the_live_database_file(
             for word in ("copyfile", "shutil.copy", "copy2", "copytree")
         )
     )
-    assert copiers == ["services/backup.py", "services/restore.py"]
+    assert copiers == ["features/admin/services/backup.py", "features/admin/services/restore.py"]
 
 
 def test_pruning_keeps_generations_and_waits_for_verification(

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from app.logs import log_dir
+from app.features.cases.services import cases
+from app.features.people.services import people
+from app.kernel.logs import log_dir
 from app.models.enums import CaseKind
-from app.services import cases, people
 from app.services import workspace as ws
 from app.services.workspace import CreatedWorkspace
 from tests.conftest import PASSWORD

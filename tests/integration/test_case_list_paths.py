@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from app.features.cases.services import case_list, cases, meetings
 from app.models.enums import CaseKind, CaseStatus, CloseReason, MeetingKind
-from app.services import case_list, cases, meetings
 from app.services.context import ServiceContext
 from app.store import case_list as list_sql
 from app.store.search import fold, latin, variants

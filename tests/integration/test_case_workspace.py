@@ -10,26 +10,27 @@ from typing import Any, cast
 import pytest
 from sqlalchemy import func, select
 
-from app.errors import NotFoundError
-from app.models import AuditEvent
-from app.security.permissions import PermissionDenied
-from app.services import (
-    attachments,
-    audit_log,
+from app.demo.workspace import create_demo_workspace
+from app.features.admin.services import attachments
+from app.features.cases.services import (
+    case_file as case_workspace,
+)
+from app.features.cases.services import (
     case_list,
-    case_workspace,
     cases,
-    consent,
     meetings,
     needs,
-    referrals,
     relations,
     tasks,
-    today,
 )
+from app.features.consent.services import consent, referrals
+from app.features.today.services import today
+from app.kernel.errors import NotFoundError
+from app.models import AuditEvent
+from app.security.permissions import PermissionDenied
+from app.services import audit_log
 from app.services.audit_log import AuditAction
 from app.services.context import ServiceContext
-from app.services.demo_workspace import create_demo_workspace
 from app.services.workspace import unlock
 
 

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from app.errors import ValidationError
+from app.features.consent.services import consent, referrals
+from app.features.directory.services import directory
+from app.kernel.errors import ValidationError
 from app.models.enums import (
     CaseKind,
     ConsentScope,
@@ -18,7 +20,6 @@ from app.models.enums import (
     Role,
 )
 from app.security.permissions import PermissionDenied
-from app.services import consent, directory, referrals
 from app.services.context import ServiceContext
 from app.services.workspace import CreatedWorkspace
 from tests.integration.helpers.casework import CANARY, case_for, client, events, sign_in_new_user

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from app.errors import WorkspaceError
-from app.services import backup, integrity, people
+from app.features.admin.services import backup, integrity
+from app.features.people.services import people
+from app.kernel.errors import WorkspaceError
 from app.services import workspace as ws
 from app.services.workspace import CreatedWorkspace
 from app.store.instance_lock import LOCK_NAME, WorkspaceInUseError, read_owner
@@ -156,7 +157,7 @@ def test_large_workspaces_skip_the_full_check_at_sign_in(
     workspace: CreatedWorkspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A 1 GB workspace would keep sign-in waiting ~13 s; it is checked elsewhere instead."""
-    from app.services import integrity
+    from app.features.admin.services import integrity
 
     def not_now(_ctx: object) -> tuple[str, ...]:
         raise AssertionError("the full check ran at sign-in")
@@ -172,7 +173,7 @@ def test_keychain_sign_in_runs_the_same_checks(
     workspace: CreatedWorkspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Signing in with the keychain's secret is checked like a password sign-in."""
-    from app.services import integrity, keychain
+    from app.features.admin.services import integrity, keychain
 
     opened: list[bool] = []
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 from sqlalchemy import case, func, select
 
+from app.demo.workspace import DEMO_PASSWORD, create_demo_workspace
 from app.models import AuditEvent, Case, ChildVisit, Consent, Meeting, Person, Task, User
 from app.models.enums import CaseKind, CaseStatus
 from app.services import workspace as ws
-from app.services.demo_workspace import DEMO_PASSWORD, create_demo_workspace
 from app.services.workspace import is_demo_workspace
 
 

@@ -11,15 +11,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from app.demo.consent import WARNING_SHARE
+from app.demo.trail import TRAIL_DAYS
+from app.demo.workspace import DEMO_PASSWORD, create_demo_workspace
+from app.features.consent.services import consent
 from app.models.enums import CaseStatus
 from app.security import audit, audit_stored, audit_verify
 from app.security.audit import AuditAction, NewAuditEvent, audit_key
-from app.services import audit_log, consent
+from app.services import audit_log
 from app.services import workspace as ws
 from app.services.context import ServiceContext
-from app.services.demo_consent import WARNING_SHARE
-from app.services.demo_trail import TRAIL_DAYS
-from app.services.demo_workspace import DEMO_PASSWORD, create_demo_workspace
 from app.store.engine import KeyHolder, make_engine
 from app.store.migrate import upgrade
 
@@ -255,7 +256,7 @@ def test_the_demo_keeps_the_schema_of_the_migrations(demo: Path, tmp_path: Path)
 
 
 def test_export_kind_is_the_reports_own() -> None:
-    from app.services.demo_trail_sessions import EXPORT_KIND
-    from app.services.reports.service import EXPORT_KIND as REPORTS_KIND
+    from app.demo.trail_sessions import EXPORT_KIND
+    from app.features.reports.services.service import EXPORT_KIND as REPORTS_KIND
 
     assert EXPORT_KIND == REPORTS_KIND

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from sqlalchemy import Date, DateTime, text
 
+from app.demo.workspace import DEMO_PASSWORD, create_demo_workspace
 from app.models import Base
 from app.services import workspace as ws
-from app.services.demo_workspace import DEMO_PASSWORD, create_demo_workspace
 
 #: A day well before the test runs, so that signing in to look (an audit event, a last
 #: sign-in time, stamped by the real clock) is told apart from the demo's rows.

@@ -11,7 +11,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from app.errors import NotFoundError, ValidationError
+from app.features.cases.services import case_list, cases, relations
+from app.features.directory.services import directory
+from app.features.visits.services import visit_queries
+from app.kernel.errors import NotFoundError, ValidationError
 from app.models import AuditEvent, Institution
 from app.models.enums import (
     CaseKind,
@@ -22,7 +25,7 @@ from app.models.enums import (
     SecurityLevel,
 )
 from app.security.permissions import PermissionDenied
-from app.services import audit_log, case_list, cases, directory, relations, visit_queries
+from app.services import audit_log
 from app.services.context import ServiceContext
 from app.services.workspace import CreatedWorkspace
 from tests.integration.helpers.casework import CANARY, client, sign_in_new_user

@@ -6,11 +6,13 @@ import uuid
 
 import pytest
 
-from app.errors import NotFoundError, ValidationError
+from app.features.cases.services import cases, needs
+from app.features.consent.services import referrals
+from app.features.directory.services import directory
+from app.kernel.errors import NotFoundError, ValidationError
 from app.models import Institution, Organisation
 from app.models.enums import InstitutionKind, NeedDomain, OrganisationType, ReferralStatus
 from app.security.permissions import PermissionDenied
-from app.services import cases, directory, needs, referrals
 from app.services.context import ServiceContext
 from app.services.workspace import CreatedWorkspace
 from tests.integration.helpers.casework import CANARY, case_for, client, events, sign_in_new_user

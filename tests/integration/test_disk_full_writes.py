@@ -19,10 +19,12 @@ from typing import Any
 import pytest
 import sqlcipher3.dbapi2 as sqlcipher
 
-from app.errors import DiskFullError
+from app.features.admin.services import backup
+from app.features.cases.services import meetings
+from app.kernel.errors import DiskFullError
 from app.models.enums import MeetingKind
 from app.security import audit
-from app.services import audit_witness, backup, meetings
+from app.services import audit_witness
 from app.services.context import ServiceContext
 from app.services.workspace import CreatedWorkspace, unlock
 from tests.conftest import PASSWORD, run_homeward

@@ -7,10 +7,12 @@ import uuid
 import pytest
 from sqlalchemy import select
 
-from app.errors import NotFoundError
+from app.features.admin.services import users
+from app.features.privacy.services import erasure
+from app.kernel.errors import NotFoundError
 from app.models import Draft
 from app.models.enums import Role
-from app.services import drafts, erasure, users
+from app.services import drafts
 from app.services.context import ServiceContext
 from app.services.workspace import CreatedWorkspace
 from tests.integration.helpers.casework import case_for, client, sign_in_new_user

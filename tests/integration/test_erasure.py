@@ -7,13 +7,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from app.errors import ValidationError
+from app.features.admin.services import backup
+from app.features.people.services import people
+from app.features.privacy.services import erasure
+from app.features.reports.services.periods import quarter, trend_quarters
+from app.features.reports.services.queries import count_all
+from app.kernel.errors import ValidationError
 from app.models import AuditEvent, Case, ChildVisit, Meeting, Person
-from app.services import backup, erasure, people
 from app.services import workspace as ws
 from app.services.context import ServiceContext
-from app.services.reports.periods import quarter, trend_quarters
-from app.services.reports.queries import count_all
 from tests.integration.helpers.gdpr_data import make_client
 from tests.integration.helpers.pages import find_in_workspace
 

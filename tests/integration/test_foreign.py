@@ -9,7 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from app.errors import ValidationError
+from app.features.cases.services import cases, meetings
+from app.features.consent.services import consent
+from app.features.foreign.services import foreign
+from app.features.people.services import people
+from app.kernel.errors import ValidationError
 from app.models.enums import (
     CaseKind,
     ConsentScope,
@@ -22,7 +26,6 @@ from app.models.enums import (
     Role,
 )
 from app.security.permissions import PermissionDenied
-from app.services import cases, consent, foreign, meetings, people
 from app.services.context import ServiceContext
 from app.services.workspace import CreatedWorkspace
 from tests.integration.helpers.casework import CANARY, case_for, client, events, sign_in_new_user

@@ -11,8 +11,8 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
+from app.features.importing.services import import_sources, importing
 from app.models import Case, Person
-from app.services import import_sources, importing
 from app.services.context import ServiceContext
 from app.services.workspace import CreatedWorkspace
 from tests.conftest import PASSWORD, run_homeward

@@ -22,8 +22,8 @@ import pytest
 from sqlalchemy import func
 from sqlalchemy import select as sql_select
 
+from app.features.importing.services import import_sources, importing
 from app.models import AuditEvent, Case, ImportBatch, ImportKey, Person
-from app.services import import_sources, importing
 from app.services import workspace as ws
 from app.services.workspace import CreatedWorkspace
 from tests.conftest import PASSWORD

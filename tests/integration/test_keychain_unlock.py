@@ -11,12 +11,12 @@ import keyring.core
 import pytest
 from keyring.backends import null
 
-from app.errors import DiskFullError, UnlockError
+from app.features.admin.services import keychain as kc
+from app.kernel.errors import DiskFullError, UnlockError
 from app.models.enums import Role
 from app.security import keyslots as ks
 from app.security.keychain import KeychainUnavailableError
 from app.security.permissions import PermissionDenied
-from app.services import keychain as kc
 from app.services.workspace import CreatedWorkspace, NewUser, unlock
 from tests.conftest import PASSWORD
 from tests.fakes import MemoryKeyring

@@ -7,9 +7,9 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from app.errors import NotFoundError, ValidationError
+from app.features.cases.services import cases, meetings, tasks
+from app.kernel.errors import NotFoundError, ValidationError
 from app.models.enums import MeetingKind, Role
-from app.services import cases, meetings, tasks
 from app.services.context import ServiceContext
 from app.services.workspace import CreatedWorkspace
 from tests.integration.helpers.casework import CANARY, case_for, client, events, sign_in_new_user

@@ -8,10 +8,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from app.errors import NotFoundError, ValidationError
+from app.features.cases.services import cases, needs
+from app.kernel.errors import NotFoundError, ValidationError
 from app.models.enums import RESTRICTED_NEED_DOMAINS, NeedDomain, NeedStatus
 from app.security.permissions import PermissionDenied
-from app.services import cases, needs
 from app.services.context import ServiceContext
 from app.services.workspace import CreatedWorkspace
 from tests.integration.helpers.casework import CANARY, case_for, client, events, sign_in_new_user

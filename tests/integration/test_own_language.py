@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from app.errors import ValidationError
-from app.services import audit_log, users
+from app.features.admin.services import users
+from app.kernel.errors import ValidationError
+from app.services import audit_log
 from app.services.audit_log import AuditAction
 from app.services.context import ServiceContext
 from app.services.workspace import CreatedWorkspace, unlock

@@ -6,9 +6,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from app.errors import NotFoundError, ValidationError
+from app.features.cases.services import case_list, cases
+from app.features.people.services import people
+from app.kernel.errors import NotFoundError, ValidationError
 from app.models.enums import CaseKind, CaseStatus, CloseReason, CustodyStatus, Gender
-from app.services import case_list, cases, people
 from app.services.context import ServiceContext
 
 

@@ -8,10 +8,10 @@ from datetime import date
 
 import pytest
 
-from app.errors import NotFoundError, ValidationError
+from app.features.cases.services import relations
+from app.kernel.errors import NotFoundError, ValidationError
 from app.models.enums import CaseKind, RelationshipKind
 from app.security.permissions import PermissionDenied
-from app.services import relations
 from app.services.context import ServiceContext
 from app.services.workspace import CreatedWorkspace
 from tests.integration.helpers.casework import case_for, client, sign_in_new_user

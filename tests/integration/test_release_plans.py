@@ -10,22 +10,16 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app.errors import ValidationError
+from app.features.admin.services import users
+from app.features.cases.services import cases, custody, tasks
+from app.features.release.services import plan_templates, release_plans, releases
+from app.features.release.services.plan_templates import TemplateInput, TemplateItemInput
+from app.features.today.services import today
+from app.kernel.errors import ValidationError
 from app.models import PlanTemplate, ReleasePlan, Task
 from app.models.enums import CaseKind, CaseStatus, CloseReason, CustodyStatus, Role
 from app.security.permissions import PermissionDenied
-from app.services import (
-    cases,
-    custody,
-    plan_templates,
-    release_plans,
-    releases,
-    tasks,
-    today,
-    users,
-)
 from app.services.context import ServiceContext
-from app.services.plan_templates import TemplateInput, TemplateItemInput
 from app.services.workspace import CreatedWorkspace
 from tests.integration.helpers.casework import client, events, sign_in_new_user
 

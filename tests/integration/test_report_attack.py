@@ -13,12 +13,12 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import select
 
+from app.demo.workspace import DEMO_PASSWORD, create_demo_workspace
+from app.features.reports.services import build, periods, service
+from app.features.reports.services.figures import FigureKey, Summary
+from app.features.reports.services.published import parse
 from app.models import ExportRecord
 from app.services import workspace as ws
-from app.services.demo_workspace import DEMO_PASSWORD, create_demo_workspace
-from app.services.reports import build, periods, service
-from app.services.reports.figures import FigureKey, Summary
-from app.services.reports.published import parse
 from tests.attacker import Key, Shown, findings, read_csv
 
 QUARTERS = [periods.quarter(2026, n) for n in (1, 2, 3, 4)]

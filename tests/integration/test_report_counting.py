@@ -16,6 +16,11 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import select
 
+from app.features.cases.services import cases
+from app.features.people.services import people
+from app.features.reports.services import figures as f
+from app.features.reports.services import periods, queries, service
+from app.features.reports.services.figures import ALL, FigureKey, FigureStatus
 from app.models import (
     ChildVisit,
     ConsularContact,
@@ -43,12 +48,8 @@ from app.models.enums import (
     VisitStatus,
     VisitType,
 )
-from app.services import cases, people
 from app.services import workspace as ws
 from app.services.context import ServiceContext
-from app.services.reports import figures as f
-from app.services.reports import periods, queries, service
-from app.services.reports.figures import ALL, FigureKey, FigureStatus
 from app.services.workspace import CreatedWorkspace, NewUser
 from tests.conftest import PASSWORD
 

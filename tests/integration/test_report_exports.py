@@ -20,7 +20,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from app.errors import ValidationError
+from app.features.cases.services import cases
+from app.features.people.services import people
+from app.features.reports.services import periods, service
+from app.kernel.errors import ValidationError
 from app.models import (
     ChildVisit,
     ConsularContact,
@@ -49,11 +52,10 @@ from app.models.enums import (
 )
 from app.security.audit import AuditAction
 from app.security.permissions import PermissionDenied
-from app.services import audit_log, cases, people
+from app.services import audit_log
 from app.services import workspace as ws
 from app.services.context import ServiceContext
 from app.services.jobs import CancelFlag, Cancelled
-from app.services.reports import periods, service
 from app.services.workspace import CreatedWorkspace, NewUser
 from tests.conftest import PASSWORD, run_homeward
 

@@ -8,10 +8,12 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from app.errors import ValidationError
+from app.features.cases.services import cases
+from app.features.people.services import people
+from app.features.privacy.services import retention
+from app.kernel.errors import ValidationError
 from app.models import Case, Meeting, Person
 from app.models.enums import CaseKind, CaseStatus, CloseReason
-from app.services import cases, people, retention
 from app.services import workspace as ws
 from app.services.context import ServiceContext
 from tests.integration.helpers.gdpr_data import make_client

@@ -10,9 +10,10 @@ from datetime import date
 
 import pytest
 
-from app.errors import HomewardError
+from app.features.cases.services import case_list, cases
+from app.features.people.services import people
+from app.kernel.errors import HomewardError
 from app.models.enums import CaseKind
-from app.services import case_list, cases, people
 from app.services.context import ServiceContext
 from app.services.validation import SEARCH_TEXT_MAX, SearchTextTooLongError
 

@@ -9,10 +9,10 @@ import pytest
 from alembic import command
 from sqlalchemy import text
 
-from app.services import case_list
+from app.demo.workspace import DEMO_PASSWORD, create_demo_workspace
+from app.features.cases.services import case_list
 from app.services import workspace as ws
 from app.services.context import ServiceContext
-from app.services.demo_workspace import DEMO_PASSWORD, create_demo_workspace
 from app.store import migrate
 from tests.integration.helpers.casework import case_for, client
 

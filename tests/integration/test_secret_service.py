@@ -103,10 +103,10 @@ def test_keychain_unlock_with_real_secret_service(tmp_path: Path) -> None:
 def _enable(folder: Path) -> dict[str, object]:
     import keyring
 
+    from app.features.admin.services import keychain as kc
     from app.models.enums import Role
     from app.security import keychain
     from app.security import keyslots as ks
-    from app.services import keychain as kc
     from app.services.workspace import NewUser, create_workspace, unlock
 
     backend = keyring.get_keyring()
@@ -137,9 +137,9 @@ def _check(folder: Path) -> dict[str, object]:
 
     import secretstorage
 
+    from app.features.admin.services import keychain as kc
     from app.security import keychain
     from app.security import keyslots as ks
-    from app.services import keychain as kc
 
     slot_file = ks.KeySlotFile.load(folder / "keyslots.json")
     (slot,) = [s for s in slot_file.slots if s.kind == "keychain"]

@@ -9,12 +9,13 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from app.features.people.services import people
+from app.features.privacy.services import subject_access
+from app.features.privacy.services.subject_access_pdf import pack_lines
 from app.models import ExportRecord
 from app.security.audit import AuditAction
 from app.security.audit_events import events_for
-from app.services import people, subject_access
 from app.services.context import ServiceContext
-from app.services.subject_access_pdf import pack_lines
 from tests.integration.helpers.gdpr_data import make_client
 
 

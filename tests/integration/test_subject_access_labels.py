@@ -13,13 +13,13 @@ import pytest
 from babel.messages.pofile import read_po
 from reportlab.pdfbase.ttfonts import TTFError
 
-from app import record_labels, records
-from app.i18n import thread_language
-from app.record_types import Kind
-from app.services import subject_access
+from app.features.privacy.services import subject_access
+from app.features.privacy.services.subject_access_pdf import _lines, render_pdf
+from app.features.reports.services import fonts
+from app.kernel import record_labels, records
+from app.kernel.i18n import thread_language
+from app.kernel.record_types import Kind
 from app.services.context import ServiceContext
-from app.services.reports import fonts
-from app.services.subject_access_pdf import _lines, render_pdf
 from tests.integration.helpers.gdpr_data import make_client
 
 CYRILLIC = re.compile("[а-яё]", re.IGNORECASE)

@@ -7,12 +7,13 @@ from datetime import date, timedelta
 
 import pytest
 
-from app.errors import NotFoundError, ValidationError
+from app.features.admin.services import users
+from app.features.cases.services import cases, tasks
+from app.features.cases.services.tasks import TaskInput
+from app.kernel.errors import NotFoundError, ValidationError
 from app.models.enums import Role
 from app.security.permissions import PermissionDenied
-from app.services import cases, tasks, users
 from app.services.context import ServiceContext
-from app.services.tasks import TaskInput
 from app.services.workspace import CreatedWorkspace
 from tests.integration.helpers.casework import CANARY, case_for, client, events, sign_in_new_user
 

@@ -7,12 +7,14 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from app.features.cases.services import cases, meetings, recent_views, tasks
+from app.features.cases.services.tasks import TaskInput
+from app.features.today.services import today
 from app.models import RecentView
 from app.models.enums import MeetingKind
-from app.services import audit_log, cases, meetings, recent_views, tasks, today
+from app.services import audit_log
 from app.services.audit_log import AuditAction
 from app.services.context import ServiceContext
-from app.services.tasks import TaskInput
 from app.services.workspace import CreatedWorkspace
 from app.store.uow import write_cursor
 from tests.integration.helpers.casework import case_for, client, sign_in_new_user

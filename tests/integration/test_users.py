@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from app.errors import UnlockError, ValidationError
+from app.features.admin.services import users
+from app.features.cases.services import case_list
+from app.kernel.errors import UnlockError, ValidationError
 from app.models.enums import Role
 from app.security.permissions import PermissionDenied
-from app.services import case_list, users
 from app.services import workspace as ws
 from app.services.context import ServiceContext
 from app.services.workspace import CreatedWorkspace, NewUser
@@ -105,7 +106,7 @@ def test_remove_for_good_rotates_the_key(ctx: ServiceContext, workspace: Created
     with pytest.raises(UnlockError):
         ws.unlock(workspace.folder, "gone", "temporary-1")
     # their old key no longer opens the database
-    from app.errors import DatabaseDamagedError
+    from app.kernel.errors import DatabaseDamagedError
     from app.store.engine import KeyHolder, open_connection
 
     with pytest.raises(DatabaseDamagedError):

@@ -11,7 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.errors import ValidationError
+from app.features.cases.services import cases, relations
+from app.features.visits.services import visit_queries, visit_records, visits
+from app.features.visits.services.visits import VisitRequest
+from app.kernel.errors import ValidationError
 from app.models import Institution
 from app.models.enums import (
     AssessmentOutcome,
@@ -24,9 +27,7 @@ from app.models.enums import (
     VisitType,
 )
 from app.security.permissions import PermissionDenied
-from app.services import cases, relations, visit_queries, visit_records, visits
 from app.services.context import ServiceContext
-from app.services.visits import VisitRequest
 from app.services.workspace import CreatedWorkspace
 from tests.integration.helpers.casework import CANARY, client, events, sign_in_new_user
 

@@ -11,7 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from app.errors import DatabaseDamagedError, UnlockError, WorkspaceError, WorkspaceExistsError
+from app.kernel.errors import (
+    DatabaseDamagedError,
+    UnlockError,
+    WorkspaceError,
+    WorkspaceExistsError,
+)
 from app.models.enums import Role
 from app.services import workspace as ws
 from app.services.workspace import CreatedWorkspace, NewUser

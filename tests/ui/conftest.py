@@ -17,8 +17,8 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from app.services.context import ServiceContext
 from app.services.workspace import CreatedWorkspace, unlock
-from app.ui.main_window import MainWindow
-from app.ui.operations import ChangeBus, Operations, SyncOperations
+from app.shell.main_window import MainWindow
+from app.ui_kit.operations import ChangeBus, Operations, SyncOperations
 from tests.conftest import PASSWORD
 
 
@@ -105,14 +105,14 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def quick_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
     """The welcome window with the Argon2id floor instead of 0.5 s calibration, and a small
     demo: the same paths, only faster."""
-    from app.services.demo_workspace import create_demo_workspace
-    from app.ui import firstrun
+    from app.demo.workspace import create_demo_workspace
+    from app.shell import firstrun
 
     monkeypatch.setattr(firstrun, "DEMO_CASES", 20)
     monkeypatch.setattr(
         firstrun, "create_demo_workspace", functools.partial(create_demo_workspace, kdf_seconds=0)
     )
     monkeypatch.setattr(
-        "app.ui.firstrun.ws.create_workspace",
+        "app.shell.firstrun.ws.create_workspace",
         functools.partial(firstrun.ws.create_workspace, kdf_seconds=0),
     )

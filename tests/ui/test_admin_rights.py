@@ -9,11 +9,12 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
-from app.services import backup_files, people
+from app.features.admin.services import backup_files
+from app.features.admin.ui.page import AdminPage
+from app.features.people.services import people
+from app.features.privacy.ui.rights_page import ErasureConfirmDialog
 from app.services.context import ServiceContext
-from app.ui.main_window import MainWindow
-from app.ui.pages.admin import AdminPage
-from app.ui.pages.admin_rights import ErasureConfirmDialog
+from app.shell.main_window import MainWindow
 from tests.ui.conftest import answer_dialog
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.features.admin.services.integrity import OpenOutcome
 from app.services.context import ServiceContext
-from app.services.integrity import OpenOutcome
-from app.ui.main import notices
-from app.ui.main_window import MainWindow
-from app.ui.operations import ChangeBus, SyncOperations
+from app.shell.main import notices
+from app.shell.main_window import MainWindow
+from app.ui_kit.operations import ChangeBus, SyncOperations
 
 
 def test_a_cut_audit_trail_shows_a_banner(qtbot: Any, ctx: ServiceContext) -> None:

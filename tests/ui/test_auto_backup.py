@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.services import backup_files
+from app.features.admin.services import backup_files
+from app.features.admin.services.integrity import OpenOutcome
 from app.services.context import ServiceContext
-from app.services.integrity import OpenOutcome
 from app.services.workspace import CreatedWorkspace
-from app.ui.main import Controller, notices
-from app.ui.main_window import MainWindow
-from app.ui.operations import ChangeBus, SyncOperations
+from app.shell.main import Controller, notices
+from app.shell.main_window import MainWindow
+from app.ui_kit.operations import ChangeBus, SyncOperations
 from tests.conftest import PASSWORD
 
 

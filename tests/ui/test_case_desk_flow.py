@@ -17,14 +17,14 @@ from PySide6.QtWidgets import (
     QWizard,
 )
 
+from app.features.cases.ui.case_view import CaseWorkspace
+from app.features.cases.ui.dialogs import NewCaseDialog
+from app.features.cases.ui.record_dialogs import MeetingDialog, PersonDialog, TaskDialog
 from app.models.enums import CaseKind, MeetingKind
-from app.ui.case.dialogs import NewCaseDialog
-from app.ui.case.workspace import CaseWorkspace
-from app.ui.dialogs import MeetingDialog, PersonDialog, TaskDialog
-from app.ui.firstrun import RECOVERY, FirstRunWizard
-from app.ui.main import Controller
-from app.ui.main_window import MainWindow
-from app.ui.operations import SyncOperations
+from app.shell.firstrun import RECOVERY, FirstRunWizard
+from app.shell.main import Controller
+from app.shell.main_window import MainWindow
+from app.ui_kit.operations import SyncOperations
 from tests.ui.conftest import answer_dialog
 
 CLIENT_GIVEN, CLIENT_FAMILY = "Ștefan", "Țăranu-Ølstad"

@@ -1,4 +1,4 @@
-"""Screens refresh from what the services said they changed (:mod:`app.changes`), through the
+"""Screens refresh from what the services said they changed (:mod:`app.kernel.changes`), through the
 real database thread: a meeting recorded in case A shows in A and, with its follow-up task,
 in the task list; case B, open beside it, is not loaded again."""
 
@@ -9,13 +9,14 @@ from typing import Any
 
 from PySide6.QtWidgets import QPushButton
 
+from app.features.cases.services import cases
+from app.features.cases.ui.case_view import CaseWorkspace
+from app.features.cases.ui.record_dialogs import MeetingDialog
+from app.features.people.services import people
 from app.models.enums import CaseKind, MeetingKind
-from app.services import cases, people
 from app.services.context import ServiceContext
-from app.ui.case.workspace import CaseWorkspace
-from app.ui.dialogs import MeetingDialog
-from app.ui.main_window import MainWindow
-from app.ui.operations import ChangeBus, Operations
+from app.shell.main_window import MainWindow
+from app.ui_kit.operations import ChangeBus, Operations
 from tests.ui.conftest import answer_dialog
 
 FOLLOW_UP = "Call the probation office"

@@ -11,7 +11,15 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QWidget
 
-from app.i18n import PSEUDO_LANGUAGE, current_language
+from app.features.admin.ui.page import AdminPage
+from app.features.cases.services import cases, relations
+from app.features.cases.ui.case_view import CaseWorkspace
+from app.features.directory.services import directory
+from app.features.directory.ui.page import DirectoryTab, InstitutionDialog, OrganisationDialog
+from app.features.people.services import people
+from app.features.visits.ui.page import VisitsPage
+from app.features.visits.ui.visits import RequestVisitDialog, VisitsTab
+from app.kernel.i18n import PSEUDO_LANGUAGE, current_language
 from app.models.enums import (
     CaseKind,
     InstitutionKind,
@@ -19,16 +27,10 @@ from app.models.enums import (
     RelationshipKind,
     SecurityLevel,
 )
-from app.services import cases, directory, people, relations
 from app.services.context import ServiceContext
-from app.ui.case.workspace import CaseWorkspace
-from app.ui.language import apply_language
-from app.ui.main_window import MainWindow
-from app.ui.operations import ChangeBus, SyncOperations
-from app.ui.pages.admin import AdminPage
-from app.ui.pages.admin_directory import DirectoryTab, InstitutionDialog, OrganisationDialog
-from app.ui.pages.visits import VisitsPage
-from app.ui.workflows.visits import RequestVisitDialog, VisitsTab
+from app.shell.main_window import MainWindow
+from app.ui_kit.language import apply_language
+from app.ui_kit.operations import ChangeBus, SyncOperations
 from tests.ui.conftest import answer_dialog
 from tests.ui.test_translations_ui import MAIN_SIZE, check, english_messages
 from tests.ui.test_translations_ui import app_style as app_style  # the app's look: what fits

@@ -14,13 +14,13 @@ import pytest
 import sqlcipher3.dbapi2 as sqlcipher
 from PySide6.QtWidgets import QDialog
 
+from app.features.cases.services import meetings
+from app.features.cases.ui.record_dialogs import MeetingDialog
 from app.models.enums import MeetingKind
 from app.security import audit
-from app.services import meetings
 from app.services.context import ServiceContext
 from app.services.workspace import unlock
-from app.ui.dialogs import MeetingDialog
-from app.ui.operations import SyncOperations
+from app.ui_kit.operations import SyncOperations
 from tests.conftest import PASSWORD
 from tests.disks import fill, small_disk
 from tests.integration.helpers.casework import case_for, client

@@ -13,17 +13,24 @@ from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox, QPlainTextEdit, QPushButton
 
+from app.features.cases.services import cases, meetings
+from app.features.cases.ui.case_view import CaseWorkspace
+from app.features.cases.ui.record_dialogs import (
+    MeetingDialog,
+    NeedDialog,
+    PersonDialog,
+    TaskDialog,
+)
+from app.features.people.services import people
 from app.models.enums import CaseKind, MeetingKind, Role
 from app.security.idle import IdleTimer
-from app.services import cases, drafts, meetings, people
+from app.services import drafts
 from app.services.context import ServiceContext
 from app.services.workspace import CreatedWorkspace, NewUser, unlock
-from app.ui import dialog_base, field_values
-from app.ui.case.workspace import CaseWorkspace
-from app.ui.dialogs import MeetingDialog, NeedDialog, PersonDialog, TaskDialog
-from app.ui.main import Controller
-from app.ui.main_window import MainWindow
-from app.ui.operations import Operations, SyncOperations
+from app.shell.main import Controller
+from app.shell.main_window import MainWindow
+from app.ui_kit import dialog_base, field_values
+from app.ui_kit.operations import Operations, SyncOperations
 from tests.conftest import PASSWORD
 from tests.integration.helpers.casework import case_for, client
 from tests.ui.conftest import answer_dialog
@@ -322,7 +329,7 @@ def test_every_kind_of_draft_reopens_its_dialog_with_the_text(
     from sqlalchemy import select
 
     from app.models import ChildVisit, DiscriminationReport, Referral
-    from app.ui.drafts import draft_dialogs, resume
+    from app.shell.drafts import draft_dialogs, resume
     from tests.integration.helpers.gdpr_data import make_client
 
     a = make_client(ctx, "A")

@@ -9,13 +9,15 @@ from typing import Any
 
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QWidget
 
+from app.features.cases.services import cases
+from app.features.cases.ui.case_view import CaseWorkspace
+from app.features.consent.ui.consent import ConsentDialog, ConsentTab
+from app.features.foreign.services import foreign
+from app.features.foreign.ui.foreign import ConsularDialog, ForeignTab
+from app.features.people.services import people
 from app.models.enums import CaseKind, ConsentScope, ContactChannel
-from app.services import cases, foreign, people
 from app.services.context import ServiceContext
-from app.ui.case.workspace import CaseWorkspace
-from app.ui.main_window import MainWindow
-from app.ui.workflows.consent import ConsentDialog, ConsentTab
-from app.ui.workflows.foreign import ConsularDialog, ForeignTab
+from app.shell.main_window import MainWindow
 from tests.ui.conftest import accept_message_box, answer_dialog
 
 

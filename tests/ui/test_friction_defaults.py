@@ -6,15 +6,17 @@ import uuid
 from datetime import date, timedelta
 from typing import Any
 
+from app.features.cases.services import cases
+from app.features.cases.ui.case_view import CaseWorkspace
+from app.features.cases.ui.record_dialogs import MeetingDialog, PersonDialog
+from app.features.consent.services import consent
+from app.features.consent.ui.consent import ConsentDialog, ConsentTab
+from app.features.foreign.ui.foreign import ConsularDialog, ForeignTab
+from app.features.people.services import people
 from app.models.enums import CaseKind, ConsentScope, CustodyStatus, Gender, LegalBasis, MeetingKind
-from app.services import cases, consent, people
 from app.services.context import ServiceContext
-from app.ui.case.workspace import CaseWorkspace
-from app.ui.dialogs import MeetingDialog, PersonDialog
-from app.ui.main_window import MainWindow
-from app.ui.operations import SyncOperations
-from app.ui.workflows.consent import ConsentDialog, ConsentTab
-from app.ui.workflows.foreign import ConsularDialog, ForeignTab
+from app.shell.main_window import MainWindow
+from app.ui_kit.operations import SyncOperations
 from tests.ui.conftest import answer_dialog
 from tests.ui.test_foreign_workflow import tab_of
 

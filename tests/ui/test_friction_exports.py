@@ -11,8 +11,8 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QFileDialog
 
-from app.ui import export_folder
-from app.ui.main_window import MainWindow
+from app.shell.main_window import MainWindow
+from app.ui_kit import export_folder
 
 
 @pytest.fixture(autouse=True)

@@ -11,13 +11,13 @@ from typing import Any
 from PySide6.QtCore import QMimeData
 from PySide6.QtWidgets import QApplication
 
-from app.i18n import current_language
+from app.features.cases.ui.record_dialogs import MeetingDialog, PersonDialog, TaskDialog
+from app.kernel.i18n import current_language
 from app.services.context import ServiceContext
 from app.services.validation import LONG_TEXT_MAX
-from app.ui.dialogs import MeetingDialog, PersonDialog, TaskDialog
-from app.ui.fields import DateField, LimitedTextEdit, parse_date
-from app.ui.language import apply_language
-from app.ui.operations import SyncOperations
+from app.ui_kit.fields import DateField, LimitedTextEdit, parse_date
+from app.ui_kit.language import apply_language
+from app.ui_kit.operations import SyncOperations
 
 
 def shown(qtbot: Any, dialog: Any) -> Any:

@@ -12,13 +12,14 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from app.features.cases.services import cases
+from app.features.cases.ui.case_view import CaseWorkspace
+from app.features.cases.ui.record_dialogs import TaskDialog
+from app.features.people.services import people
 from app.models.enums import CaseKind
-from app.services import cases, people
 from app.services.context import ServiceContext
-from app.ui.case.workspace import CaseWorkspace
-from app.ui.dialogs import TaskDialog
-from app.ui.main_window import MainWindow
-from app.ui.operations import SyncOperations
+from app.shell.main_window import MainWindow
+from app.ui_kit.operations import SyncOperations
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 

@@ -6,13 +6,13 @@ import re
 import uuid
 from typing import Any
 
-from app.errors import HomewardError
+from app.features.cases.ui.record_dialogs import NeedDialog
+from app.kernel.errors import HomewardError
 from app.services.context import ServiceContext
 from app.services.workspace import CreatedWorkspace
+from app.shell.signin import SignInWindow
 from app.store import instance_lock
-from app.ui.dialogs import NeedDialog
-from app.ui.operations import SyncOperations
-from app.ui.signin import SignInWindow
+from app.ui_kit.operations import SyncOperations
 
 LONG = (
     "The client has not given consent to sharing with partners. Record the client's consent "

@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from app.i18n import current_language
+from app.features.cases.services import cases
+from app.features.people.services import people
+from app.kernel.i18n import current_language
 from app.models.enums import CaseKind, CustodyStatus
-from app.services import cases, people
 from app.services.context import ServiceContext
-from app.ui import style
-from app.ui.language import apply_language
-from app.ui.main_window import MainWindow
-from app.ui.operations import ChangeBus, SyncOperations
+from app.shell.main_window import MainWindow
+from app.ui_kit import style
+from app.ui_kit.language import apply_language
+from app.ui_kit.operations import ChangeBus, SyncOperations
 from tests.ui.test_translations_ui import MAIN_SIZE, cut_words
 
 NAMES = (("Степан", "Константинопольский"), ("Alexandru-Bogdan", "Constantinescu-Vasilescu"))

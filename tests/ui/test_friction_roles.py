@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QPushButton
 
 from app.models.enums import Role
 from app.services.workspace import CreatedWorkspace, NewUser, unlock
-from app.ui.main_window import MainWindow
-from app.ui.operations import ChangeBus, SyncOperations
+from app.shell.main_window import MainWindow
+from app.ui_kit.operations import ChangeBus, SyncOperations
 from tests.conftest import PASSWORD
 
 #: Buttons a volunteer may use: their tasks, meetings on their cases, the visit calendar.

@@ -8,11 +8,14 @@ from typing import Any
 
 from PySide6.QtWidgets import QApplication
 
+from app.features.cases.services import cases
+from app.features.cases.ui.case_view import CaseWorkspace
+from app.features.consent.services import consent, referrals
+from app.features.directory.services import directory
+from app.features.people.services import people
 from app.models.enums import CaseKind, ConsentScope, LegalBasis, OrganisationType
-from app.services import cases, consent, directory, people, referrals
 from app.services.context import ServiceContext
-from app.ui.case.workspace import CaseWorkspace
-from app.ui.main_window import MainWindow
+from app.shell.main_window import MainWindow
 
 
 def test_no_cases_keeps_the_count_on_top(window: MainWindow) -> None:

@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
-from app.errors import ValidationError
-from app.services import visit_queries, visits
+from app.features.cases.ui.record_dialogs import when_of
+from app.features.visits.services import visit_queries, visits
+from app.features.visits.ui.visits import RequestVisitDialog
+from app.kernel.errors import ValidationError
 from app.services.context import ServiceContext
-from app.ui.dialogs import when_of
-from app.ui.operations import SyncOperations
-from app.ui.workflows.visits import RequestVisitDialog
+from app.ui_kit.operations import SyncOperations
 from tests.ui.test_visit_workflow import visit_case
 
 
@@ -59,6 +59,6 @@ def test_the_service_refuses_a_visit_with_no_adult(ctx: ServiceContext) -> None:
 
 
 def visiting_slots_next(info: str | None) -> datetime:
-    from app.services.visiting_slots import next_visiting_time
+    from app.features.visits.services.visiting_slots import next_visiting_time
 
     return next_visiting_time(info, datetime.now())

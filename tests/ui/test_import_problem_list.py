@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from app.ui.main_window import MainWindow
-from app.ui.pages.admin import AdminPage
+from app.features.admin.ui.page import AdminPage
+from app.shell.main_window import MainWindow
 
 
 def test_the_problem_list_stops_at_a_hundred_and_says_how_many_more(

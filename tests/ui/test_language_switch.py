@@ -10,14 +10,15 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QDialogButtonBox, QWizard
 
-from app.i18n import current_language
-from app.services import case_list, users
+from app.demo.workspace import create_demo_workspace
+from app.features.admin.services import users
+from app.features.cases.services import case_list
+from app.kernel.i18n import current_language
 from app.services import workspace as ws
-from app.services.demo_workspace import create_demo_workspace
-from app.ui.firstrun import FirstRunWizard
-from app.ui.language import apply_language, qtbase_file
-from app.ui.main import Controller
-from app.ui.operations import SyncOperations
+from app.shell.firstrun import FirstRunWizard
+from app.shell.main import Controller
+from app.ui_kit.language import apply_language, qtbase_file
+from app.ui_kit.operations import SyncOperations
 
 
 @pytest.fixture(autouse=True)
@@ -123,7 +124,7 @@ def test_qt_standard_buttons_speak_the_language(
 
 
 def test_qt_ships_russian_but_not_bokmal_or_romanian() -> None:
-    # Why our own catalogue carries Qt's button texts: see app/ui/language.py.
+    # Why our own catalogue carries Qt's button texts: see app/ui_kit/language.py.
     assert qtbase_file("ru") is not None
     assert qtbase_file("nb") is None and qtbase_file("ro") is None
 
@@ -139,7 +140,7 @@ def test_first_run_switches_language_at_once_and_keeps_it(
         made.append(admin)
         return original(folder, organisation=organisation, admin=admin, kdf_seconds=0)
 
-    monkeypatch.setattr("app.ui.firstrun.ws.create_workspace", create)
+    monkeypatch.setattr("app.shell.firstrun.ws.create_workspace", create)
     wizard = FirstRunWizard(tmp_path / "new", SyncOperations())
     qtbot.addWidget(wizard)
     wizard.show()

@@ -7,13 +7,13 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex
 
-from app.services import case_list
-from app.services.demo_workspace import create_demo_workspace
+from app.demo.workspace import create_demo_workspace
+from app.features.cases.services import case_list
+from app.features.cases.ui import table_model
+from app.features.cases.ui.table_model import CaseTableModel
+from app.features.people.ui.page import PeopleModel
 from app.services.workspace import unlock
-from app.ui.case import table_model
-from app.ui.case.table_model import CaseTableModel
-from app.ui.operations import SyncOperations
-from app.ui.pages.people import PeopleModel
+from app.ui_kit.operations import SyncOperations
 
 
 def test_case_model_loads_in_batches_and_passes_the_model_tester(

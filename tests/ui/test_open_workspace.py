@@ -11,17 +11,17 @@ from typing import Any
 
 from PySide6.QtWidgets import QApplication, QWizard
 
-from app.i18n import _
+from app.demo.workspace import DEMO_ORGANISATION
+from app.features.admin.services import recent_workspaces as recent
+from app.kernel.i18n import _
 from app.models.enums import Role
-from app.services import recent_workspaces as recent
 from app.services import workspace as ws
-from app.services.demo_workspace import DEMO_ORGANISATION
 from app.services.workspace import CreatedWorkspace
-from app.ui import workspaces
-from app.ui.firstrun import FirstRunWizard
-from app.ui.main import Controller, Startup
-from app.ui.operations import Operations
-from app.ui.workspaces import OpenWorkspaceDialog
+from app.shell import workspaces
+from app.shell.firstrun import FirstRunWizard
+from app.shell.main import Controller, Startup
+from app.shell.workspaces import OpenWorkspaceDialog
+from app.ui_kit.operations import Operations
 from tests.conftest import PASSWORD
 from tests.ui.conftest import answer_dialog
 from tests.ui.test_welcome import PATIENCE_MS, click, lock, second_start, sign_in
@@ -188,7 +188,7 @@ def test_homeward_opens_the_last_workspace_unless_told_which(
     from app import cli
 
     asked: list[Path | None] = []
-    monkeypatch.setattr("app.ui.main.run_gui", lambda workspace: asked.append(workspace) or 0)
+    monkeypatch.setattr("app.shell.main.run_gui", lambda workspace: asked.append(workspace) or 0)
     assert cli.main([]) == 0
     assert cli.main(["gui"]) == 0
     assert cli.main(["gui", "--workspace", str(tmp_path / "office")]) == 0

@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from app.ui.operations import Operations
+from app.ui_kit.operations import Operations
 
 
 def test_work_beside_does_not_hold_up_the_database_thread(qtbot: Any) -> None:
@@ -107,7 +107,7 @@ def test_whatever_a_job_holds_is_freed_on_the_gui_thread(qtbot: Any) -> None:
 def test_garbage_cycles_are_collected_by_the_gui_thread(qtbot: Any) -> None:
     import gc
 
-    from app.ui.crash_guard import GuiGarbageCollector
+    from app.shell.crash_guard import GuiGarbageCollector
 
     collector = GuiGarbageCollector()
     try:

@@ -36,7 +36,7 @@ def test_thousands_of_jobs_holding_qt_objects_never_crash(mode: str, tmp_path: P
 def test_a_crash_leaves_every_threads_stack_in_the_log_folder(tmp_path: Path) -> None:
     script = (
         "import faulthandler, threading\n"
-        "from app.ui.crash_guard import enable_fault_handler\n"
+        "from app.shell.crash_guard import enable_fault_handler\n"
         "enable_fault_handler()\n"
         "threading.Thread(target=threading.Event().wait, name='homeward-db', daemon=True)"
         ".start()\n"

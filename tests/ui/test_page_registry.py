@@ -13,17 +13,18 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel, QStyle, QVBoxLayout, QWidget
 
+from app.features.cases.services import cases, tasks
+from app.features.cases.ui.tasks_page import TasksPage
+from app.features.people.services import people
 from app.models.enums import CaseKind, Role
-from app.services import cases, people, tasks
 from app.services.context import ServiceContext
 from app.services.workspace import CreatedWorkspace, NewUser, unlock
-from app.ui import page_registry
-from app.ui.main_window import MainWindow
-from app.ui.navigator import Navigator
-from app.ui.operations import ChangeBus, Operations, SyncOperations
-from app.ui.page_registry import PageSpec
-from app.ui.pages.base import Page
-from app.ui.pages.tasks import TasksPage
+from app.shell import page_registry
+from app.shell.main_window import MainWindow
+from app.shell.page_registry import PageSpec
+from app.ui_kit.navigator import Navigator
+from app.ui_kit.operations import ChangeBus, Operations, SyncOperations
+from app.ui_kit.page_base import Page
 from tests.conftest import PASSWORD
 
 #: What each role saw in the sidebar before the pages became specs — and must still see.

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtCore import QByteArray, QSettings
 
-from app.ui import preferences
+from app.ui_kit import preferences
 
 
 @pytest.fixture

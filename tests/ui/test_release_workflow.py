@@ -8,21 +8,23 @@ from typing import Any
 
 from PySide6.QtWidgets import QDialogButtonBox
 
-from app.models.enums import CaseKind, CustodyStatus
-from app.services import cases, people, plan_templates, release_plans, tasks
-from app.services.context import ServiceContext
-from app.ui.case.workspace import CaseWorkspace
-from app.ui.main_window import MainWindow
-from app.ui.pages.releases import ReleasesPage
-from app.ui.pages.today import TodayPage
-from app.ui.widgets import show_date, to_qdate
-from app.ui.workflows.release import ReleasePlanTab
-from app.ui.workflows.release_dialogs import (
+from app.features.cases.services import cases, tasks
+from app.features.cases.ui.case_view import CaseWorkspace
+from app.features.people.services import people
+from app.features.release.services import plan_templates, release_plans
+from app.features.release.ui.dialogs import (
     CustodyDialog,
     MoveReleaseDialog,
     StartPlanDialog,
     TemplateDialog,
 )
+from app.features.release.ui.page import ReleasesPage
+from app.features.release.ui.release import ReleasePlanTab
+from app.features.today.ui.page import TodayPage
+from app.models.enums import CaseKind, CustodyStatus
+from app.services.context import ServiceContext
+from app.shell.main_window import MainWindow
+from app.ui_kit.widgets import show_date, to_qdate
 from tests.ui.conftest import answer_dialog
 
 TODAY = date.today()

@@ -12,13 +12,13 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
+from app.demo.workspace import create_demo_workspace
+from app.features.reports.services.periods import year
+from app.features.reports.ui.page import ReportsPage
 from app.services.context import ServiceContext
-from app.services.demo_workspace import create_demo_workspace
-from app.services.reports.periods import year
 from app.services.workspace import CreatedWorkspace, unlock
-from app.ui.main_window import MainWindow
-from app.ui.operations import ChangeBus, SyncOperations
-from app.ui.pages.reports import ReportsPage
+from app.shell.main_window import MainWindow
+from app.ui_kit.operations import ChangeBus, SyncOperations
 
 
 @pytest.fixture(scope="module")

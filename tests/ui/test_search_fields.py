@@ -7,16 +7,16 @@ from typing import Any
 
 from PySide6.QtWidgets import QApplication, QLineEdit
 
-from app.services import people
+from app.features.admin.ui.page import AdminPage
+from app.features.cases.ui.dialogs import ClientPicker
+from app.features.cases.ui.page import CasesPage
+from app.features.people.services import people
+from app.features.people.ui.page import PeoplePage
 from app.services.context import ServiceContext
 from app.services.validation import SEARCH_TEXT_MAX
-from app.ui.case.dialogs import ClientPicker
-from app.ui.main_window import MainWindow
-from app.ui.operations import SyncOperations
-from app.ui.pages.admin import AdminPage
-from app.ui.pages.cases import CasesPage
-from app.ui.pages.people import PeoplePage
-from app.ui.pickers import LanguagePicker
+from app.shell.main_window import MainWindow
+from app.ui_kit.operations import SyncOperations
+from app.ui_kit.pickers import LanguagePicker
 
 HUGE = "Popescu " * 655_360  # 5 MiB
 

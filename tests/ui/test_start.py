@@ -6,12 +6,12 @@ import re
 from pathlib import Path
 from typing import Any
 
-from app.i18n import current_language, set_language
-from app.services.demo_workspace import create_demo_workspace
+from app.demo.workspace import create_demo_workspace
+from app.kernel.i18n import current_language, set_language
 from app.services.workspace import CreatedWorkspace
-from app.ui.main import Controller
-from app.ui.operations import SyncOperations
-from app.ui.signin import SignInWindow
+from app.shell.main import Controller
+from app.shell.signin import SignInWindow
+from app.ui_kit.operations import SyncOperations
 from tests.conftest import PASSWORD
 
 

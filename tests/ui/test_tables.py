@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from app.ui.tables import ListTable
+from app.ui_kit.tables import ListTable
 
 
 def test_a_double_click_or_enter_activates_a_row_once(qtbot: Any) -> None:

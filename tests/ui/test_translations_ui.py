@@ -41,36 +41,36 @@ from PySide6.QtWidgets import (
     QWizard,
 )
 
-from app.i18n import PSEUDO_LANGUAGE, _, current_language, pseudo
-from app.models.enums import CaseKind, MeetingKind
-from app.services import (
-    case_list,
-    cases,
-    directory,
-    meetings,
-    needs,
-    people,
-    referrals,
-    tasks,
-    users,
+from app.demo.workspace import create_demo_workspace
+from app.features.admin.services import users
+from app.features.admin.ui.user_dialog import NewUserDialog
+from app.features.cases.services import case_list, cases, meetings, needs, tasks
+from app.features.cases.ui.case_view import CaseWorkspace, load_bundle
+from app.features.cases.ui.dialogs import Choices, EditCaseDialog, NewCaseDialog, StatusDialog
+from app.features.cases.ui.record_dialogs import (
+    MeetingDialog,
+    NeedDialog,
+    PersonDialog,
+    ReferralDialog,
+    TaskDialog,
 )
+from app.features.cases.ui.relation_dialog import RelationDialog
+from app.features.consent.services import referrals
+from app.features.consent.ui.referrals import SendReferralDialog
+from app.features.directory.services import directory
+from app.features.people.services import people
+from app.kernel.i18n import PSEUDO_LANGUAGE, _, current_language, pseudo
+from app.models.enums import CaseKind, MeetingKind
 from app.services.context import ServiceContext
-from app.services.demo_workspace import create_demo_workspace
 from app.services.workspace import unlock
+from app.shell.firstrun import FirstRunWizard
+from app.shell.main_window import MainWindow
+from app.shell.signin import SignInWindow
+from app.shell.workspaces import OpenWorkspaceDialog
 from app.store import instance_lock
-from app.ui import style
-from app.ui.case.dialogs import Choices, EditCaseDialog, NewCaseDialog, StatusDialog
-from app.ui.case.workspace import CaseWorkspace, load_bundle
-from app.ui.dialogs import MeetingDialog, NeedDialog, PersonDialog, ReferralDialog, TaskDialog
-from app.ui.firstrun import FirstRunWizard
-from app.ui.language import apply_language
-from app.ui.main_window import MainWindow
-from app.ui.operations import ChangeBus, SyncOperations
-from app.ui.relation_dialog import RelationDialog
-from app.ui.signin import SignInWindow
-from app.ui.user_dialog import NewUserDialog
-from app.ui.workflows.referrals import SendReferralDialog
-from app.ui.workspaces import OpenWorkspaceDialog
+from app.ui_kit import style
+from app.ui_kit.language import apply_language
+from app.ui_kit.operations import ChangeBus, SyncOperations
 from tools import i18n as catalogues
 
 LANGUAGES = ("nb", "ru", "ro", PSEUDO_LANGUAGE)

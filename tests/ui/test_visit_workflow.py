@@ -9,14 +9,21 @@ from typing import Any
 
 from PySide6.QtWidgets import QDialogButtonBox
 
+from app.features.cases.services import cases, relations
+from app.features.cases.ui.case_view import CaseWorkspace
+from app.features.people.services import people
+from app.features.visits.services import visit_queries, visits
+from app.features.visits.ui.page import VisitsPage
+from app.features.visits.ui.visits import (
+    ReasonDialog,
+    RequestVisitDialog,
+    ScheduleDialog,
+    VisitsTab,
+)
 from app.models import Institution
 from app.models.enums import CaseKind, InstitutionKind, RelationshipKind, VisitType
-from app.services import cases, people, relations, visit_queries, visits
 from app.services.context import ServiceContext
-from app.ui.case.workspace import CaseWorkspace
-from app.ui.main_window import MainWindow
-from app.ui.pages.visits import VisitsPage
-from app.ui.workflows.visits import ReasonDialog, RequestVisitDialog, ScheduleDialog, VisitsTab
+from app.shell.main_window import MainWindow
 from tests.ui.conftest import answer_dialog
 
 

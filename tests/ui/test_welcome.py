@@ -16,15 +16,15 @@ from typing import Any
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QFileDialog, QWizard
 
-from app.services import recent_workspaces as recent
+from app.demo.workspace import DEMO_ORGANISATION, create_demo_workspace
+from app.features.admin.services import recent_workspaces as recent
 from app.services import workspace as ws
-from app.services.demo_workspace import DEMO_ORGANISATION, create_demo_workspace
 from app.services.workspace import CreatedWorkspace
-from app.ui import firstrun
-from app.ui.main import Controller, Startup
-from app.ui.main_window import MainWindow
-from app.ui.operations import Operations
-from app.ui.signin import SignInWindow
+from app.shell import firstrun
+from app.shell.main import Controller, Startup
+from app.shell.main_window import MainWindow
+from app.shell.signin import SignInWindow
+from app.ui_kit.operations import Operations
 from tests.conftest import PASSWORD
 from tests.ui.conftest import answer_dialog
 

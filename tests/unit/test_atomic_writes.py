@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
+from app.features.privacy.services import erasure
 from app.security import keyslots as ks
 from app.security.throttle import Throttle
-from app.services import erasure
 from app.store import files
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path, PurePosixPath
 
-from app.services import backup_files as bf
-from app.services.anonymise import quarter_start
-from app.services.integrity import location_warning
+from app.features.admin.services import backup_files as bf
+from app.features.admin.services.integrity import location_warning
+from app.features.privacy.services.anonymise import quarter_start
 from app.store import location
 
 MOUNTS = """\

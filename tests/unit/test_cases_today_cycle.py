@@ -11,6 +11,10 @@ import grimp
 
 def test_cases_do_not_import_today_by_any_path() -> None:
     graph = grimp.build_graph("app")
-    assert graph.find_shortest_chain("app.services.today", "app.services.case_list")
-    for module in ("app.services.cases", "app.services.case_list"):
-        assert graph.find_shortest_chain(module, "app.services.today") is None, module
+    assert graph.find_shortest_chain(
+        "app.features.today.services.today", "app.features.cases.services.case_list"
+    )
+    for module in ("app.features.cases.services.cases", "app.features.cases.services.case_list"):
+        assert graph.find_shortest_chain(module, "app.features.today.services.today") is None, (
+            module
+        )

@@ -94,7 +94,7 @@ def test_text_is_translated_through_app_i18n_only() -> None:
 
     offenders = []
     for path in sorted(catalogues.SOURCE.rglob("*.py")):
-        if path.name == "i18n.py" and path.parent == catalogues.SOURCE:
+        if path.relative_to(catalogues.SOURCE).as_posix() == "kernel/i18n.py":
             continue
         tree = ast.parse(path.read_text("utf-8"))
         for node in ast.walk(tree):

@@ -1,4 +1,4 @@
-"""What a job changed is collected from the service writes that returned (:mod:`app.changes`)."""
+"""What a job changed is collected from the service writes that returned (:mod:`app.kernel.changes`)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from app.changes import EVERY_CASE, Changes, Topic, collect, note_case, writes
+from app.kernel.changes import EVERY_CASE, Changes, Topic, collect, note_case, writes
 
 A, B = uuid.uuid4(), uuid.uuid4()
 

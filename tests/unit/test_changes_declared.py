@@ -1,4 +1,4 @@
-"""Screens refresh from what the services say they changed (:mod:`app.changes`): every topic
+"""Screens refresh from what the services say they changed (:mod:`app.kernel.changes`): every topic
 has a screen that listens for it and a service write that declares it, every service write
 the UI calls declares what it changes, and the UI names no topic of its own."""
 
@@ -14,30 +14,32 @@ from pathlib import Path
 from typing import Any
 
 import app.services
-from app.changes import Topic, declared_changes
+from app.kernel.changes import Topic, declared_changes
 from app.security.permissions import declared_permission
+from tests import app_layout
 
 APP = Path(app.services.__file__).resolve().parent.parent
-UI = APP / "ui"
 #: What a service write does in its body (an audit event, a commit, a bare write cursor).
 WRITES = re.compile(r"\.commit\(|write_cursor\(|\blog(_on_cursor|_many|_now)?\(|audit_record\(")
 #: Reads that commit only who looked at what (the audit event, the list of recent cases) or
 #: the default plan templates the first time: nothing a screen could refresh for.
 READS = {
-    "app.services.attachments.attachment_content",
-    "app.services.case_workspace.open_workspace",
-    "app.services.cases.get_case",
-    "app.services.plan_templates.list_templates",
+    "app.features.admin.services.attachments.attachment_content",
+    "app.features.cases.services.case_file.open_workspace",
+    "app.features.cases.services.cases.get_case",
+    "app.features.release.services.plan_templates.list_templates",
 }
+
+SERVICES = tuple(f"{p}." for p in app_layout.service_packages())
 
 
 def _ui_sources() -> Iterator[tuple[Path, str]]:
-    for path in sorted(UI.rglob("*.py")):
+    for path in app_layout.ui_paths():
         yield path, path.read_text(encoding="utf-8")
 
 
 def _service_functions_used_by_ui() -> dict[str, Callable[..., Any]]:
-    """Every service operation (declares a permission) that some module of ``app.ui`` names."""
+    """Every service operation (declares a permission) that some screen names."""
     found: dict[str, Callable[..., Any]] = {}
     for _path, source in _ui_sources():
         tree = ast.parse(source)
@@ -47,7 +49,7 @@ def _service_functions_used_by_ui() -> dict[str, Callable[..., Any]]:
             if isinstance(node, ast.ImportFrom) and node.module:
                 for alias in node.names:
                     full = f"{node.module}.{alias.name}"
-                    if not full.startswith("app.services."):
+                    if not full.startswith(SERVICES):
                         continue
                     try:
                         importlib.import_module(full)
@@ -95,9 +97,9 @@ def _writes(fn: Callable[..., Any], depth: int = 2) -> bool:
 def test_the_ui_calls_service_writes_and_reads() -> None:
     used = _service_functions_used_by_ui()
     assert len(used) > 50
-    assert "app.services.meetings.record_meeting" in used
-    assert _writes(used["app.services.meetings.record_meeting"])
-    assert not _writes(used["app.services.case_list.first_page"])
+    assert "app.features.cases.services.meetings.record_meeting" in used
+    assert _writes(used["app.features.cases.services.meetings.record_meeting"])
+    assert not _writes(used["app.features.cases.services.case_list.first_page"])
 
 
 def test_every_service_write_the_ui_calls_declares_what_it_changes() -> None:
@@ -110,7 +112,7 @@ def test_every_service_write_the_ui_calls_declares_what_it_changes() -> None:
 
 
 def test_a_meeting_says_itself_that_it_may_make_a_task() -> None:
-    from app.services import meetings
+    from app.features.cases.services import meetings
 
     assert declared_changes(meetings.record_meeting) == {
         Topic.CASES,
@@ -127,8 +129,8 @@ def test_every_topic_has_a_screen_that_listens_and_a_write_that_declares_it() ->
     }
     assert heard == set(Topic)
     declared: set[Topic] = set()
-    for path in sorted((APP / "services").rglob("*.py")):
-        name = ".".join(path.relative_to(APP.parent).with_suffix("").parts)
+    for path in app_layout.service_paths():
+        name = app_layout.module_name(path)
         for _attr, fn in vars(importlib.import_module(name)).items():
             if callable(fn):
                 declared |= declared_changes(fn) or set()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.i18n_names import (
+from app.kernel.i18n_names import (
     STATELESS,
     countries,
     country_name,

@@ -91,11 +91,6 @@ def test_the_search_finds_cycles_and_only_cycles() -> None:
     assert cycles({"x": ["y"], "y": []}) == []
 
 
-def test_no_import_cycle_in_the_ui(app_graph: dict[str, set[str]]) -> None:
-    in_ui = [c for c in cycles(app_graph) if any(m.startswith("app.ui") for m in c)]
-    assert not in_ui, "import cycles in app/ui:\n" + describe(in_ui)
-
-
 def test_no_import_cycle_anywhere_in_app(app_graph: dict[str, set[str]]) -> None:
     found = cycles(app_graph)
     assert not found, "import cycles in app/:\n" + describe(found)

@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from app.errors import ValidationError
-from app.services import import_xlsx
+from app.features.importing.services import import_xlsx
+from app.kernel.errors import ValidationError
 from tests import xlsx_bombs
 
 ROOT = Path(__file__).resolve().parents[2]

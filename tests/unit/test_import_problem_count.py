@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from datetime import date
 
-from app.services import import_sources, importing
+from app.features.importing.services import import_sources, importing
 
 HEADERS = ("Given name", "Family name", "Date of birth", "Case kind", "Opened")
 TODAY = date(2026, 12, 1)

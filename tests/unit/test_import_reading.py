@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from app import field_labels, record_labels
-from app.errors import ValidationError
-from app.i18n import LANGUAGES, _, thread_language
+from app.features.importing.services import import_sources as src
+from app.features.importing.services import import_values as values
+from app.features.people.services import name_match
+from app.kernel import field_labels, record_labels
+from app.kernel.errors import ValidationError
+from app.kernel.i18n import LANGUAGES, _, thread_language
 from app.models.enums import CaseKind, Gender
-from app.services import import_sources as src
-from app.services import import_values as values
-from app.services import name_match
 
 ROWS = 'Fornavn;Etternavn;Notater\nȘtefan;Țăranu;"two\nlines"\n\n;;\nПётр;Иванов;x\n'
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app.errors import UnlockError, WorkspaceError
+from app.kernel.errors import UnlockError, WorkspaceError
 from app.security import keyslots as ks
 
 FLOOR = ks.KDF_FLOOR

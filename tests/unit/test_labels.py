@@ -6,7 +6,7 @@ import enum
 
 import pytest
 
-from app.labels import has_label, label
+from app.kernel.labels import has_label, label
 from app.models import enums
 
 ENUMS = [

@@ -6,8 +6,8 @@ import enum
 
 import pytest
 
-from app.i18n import thread_language
-from app.labels import audit_action_label, label
+from app.kernel.i18n import thread_language
+from app.kernel.labels import audit_action_label, label
 from app.models import enums
 from app.security.audit import AuditAction
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app.i18n_formats import (
+from app.kernel.i18n_formats import (
     date_text,
     datetime_text,
     day_text,

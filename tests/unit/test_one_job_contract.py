@@ -7,32 +7,37 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
-from pathlib import Path
+from types import ModuleType
 
-import app.services
+from tests import app_layout
 
 
 def _long_operations() -> dict[str, inspect.Signature]:
     found: dict[str, inspect.Signature] = {}
-    for info in pkgutil.walk_packages(app.services.__path__, prefix="app.services."):
-        module = importlib.import_module(info.name)
-        for name, fn in inspect.getmembers(module, inspect.isfunction):
-            if fn.__module__ != module.__name__ or name.startswith("_"):
-                continue
-            signature = inspect.signature(fn)
-            # The key rotation names its crash-safe steps to a hook (the crash tests stop it
-            # there): a protocol's checkpoints, not a progress bar.
-            if name == "remove_user_for_good":
-                continue
-            if "cancel" in signature.parameters or "progress" in signature.parameters:
-                found[f"{info.name}.{name}"] = signature
+    for package in app_layout.service_packages():
+        path = importlib.import_module(package).__path__
+        for info in pkgutil.walk_packages(path, prefix=f"{package}."):
+            _collect(importlib.import_module(info.name), found)
     return found
+
+
+def _collect(module: ModuleType, found: dict[str, inspect.Signature]) -> None:
+    for name, fn in inspect.getmembers(module, inspect.isfunction):
+        if fn.__module__ != module.__name__ or name.startswith("_"):
+            continue
+        signature = inspect.signature(fn)
+        # The key rotation names its crash-safe steps to a hook (the crash tests stop it
+        # there): a protocol's checkpoints, not a progress bar.
+        if name == "remove_user_for_good":
+            continue
+        if "cancel" in signature.parameters or "progress" in signature.parameters:
+            found[f"{module.__name__}.{name}"] = signature
 
 
 def test_every_long_operation_takes_the_jobs_progress_and_cancel_flag() -> None:
     operations = _long_operations()
-    assert "app.services.reports.service.export_pdf" in operations
-    assert "app.services.backup.create_backup" in operations
+    assert "app.features.reports.services.service.export_pdf" in operations
+    assert "app.features.admin.services.backup.create_backup" in operations
     expected = {"progress": "Progress | None", "cancel": "CancelFlag | None"}
     odd = {
         f"{name}({parameter})": str(sig.parameters[parameter].annotation)
@@ -44,10 +49,9 @@ def test_every_long_operation_takes_the_jobs_progress_and_cancel_flag() -> None:
 
 
 def test_no_second_progress_module() -> None:
-    services = Path(app.services.__path__[0])
     defining = sorted(
-        path.relative_to(services).as_posix()
-        for path in services.rglob("*.py")
+        path.relative_to(app_layout.APP).as_posix()
+        for path in app_layout.service_paths()
         if "Progress = Callable" in path.read_text("utf-8")
     )
-    assert defining == ["jobs.py"]
+    assert defining == ["services/jobs.py"]

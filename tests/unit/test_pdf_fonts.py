@@ -1,4 +1,4 @@
-"""Every PDF is set in Homeward's font through one module (app/services/reports/fonts.py).
+"""Every PDF is set in Homeward's font through one module (app/features/reports/services/fonts.py).
 
 ReportLab falls back to Helvetica — no Cyrillic — for any page, drawing or cell not told
 otherwise, so a PDF writer that set up fonts on its own could print Russian as black boxes.
@@ -10,10 +10,10 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from app.services.reports import fonts
+from app.features.reports.services import fonts
 
 APP = Path(__file__).resolve().parents[2] / "app"
-FONTS = "services/reports/fonts.py"
+FONTS = "features/reports/services/fonts.py"
 #: Font set-up that belongs to the fonts module alone.
 SETUP_CALLS = {"registerFont", "addMapping", "TTFont", "stringWidth", "Drawing", "getFont"}
 
@@ -61,7 +61,10 @@ def _font_setup(path: Path) -> list[str]:
 def test_the_pdf_writers_set_up_fonts_only_through_the_fonts_module() -> None:
     writers = _pdf_writers()
     names = {path.relative_to(APP).as_posix() for path in writers}
-    assert {"services/subject_access_pdf.py", "services/reports/pdf.py"} <= names
+    assert {
+        "features/privacy/services/subject_access_pdf.py",
+        "features/reports/services/pdf.py",
+    } <= names
     offenders = {
         path.relative_to(APP).as_posix(): found for path in writers if (found := _font_setup(path))
     }

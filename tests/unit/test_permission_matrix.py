@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+import app.features
 import app.services
 from app.models.enums import Role
 from app.security.permissions import (
@@ -54,7 +55,7 @@ EXPECTED: dict[str, frozenset[Role]] = {
     "cases.update_case": STAFF,
     "cases.change_status": STAFF,
     "cases.get_case": ALL,
-    "case_workspace.open_workspace": ALL,
+    "case_file.open_workspace": ALL,
     "case_list.list_cases": ALL,
     "case_list.count_cases": ALL,
     "case_list.first_page": ALL,
@@ -216,15 +217,26 @@ PURE_MODULES |= {
 }
 
 
+def _service_packages() -> list[tuple[str, str]]:
+    """(package, key prefix): the shared services, then each feature's services (a feature's
+    modules are keyed by their own name, as when they all lived in app/services)."""
+    found = [("app.services", "")]
+    for info in pkgutil.iter_modules(app.features.__path__):
+        prefix = "reports." if info.name == "reports" else ""
+        found.append((f"app.features.{info.name}.services", prefix))
+    return found
+
+
 def service_functions() -> dict[str, Callable[..., Any]]:
     found: dict[str, Callable[..., Any]] = {}
-    # walk_packages also finds the modules of subpackages (app.services.reports.service…)
-    for info in pkgutil.walk_packages(app.services.__path__, prefix="app.services."):
-        module = importlib.import_module(info.name)
-        for name, fn in inspect.getmembers(module, inspect.isfunction):
-            if name.startswith("_") or fn.__module__ != module.__name__:
-                continue
-            found[f"{info.name.removeprefix('app.services.')}.{name}"] = fn
+    for package, prefix in _service_packages():
+        path = importlib.import_module(package).__path__
+        for info in pkgutil.walk_packages(path, prefix=f"{package}."):
+            module = importlib.import_module(info.name)
+            for name, fn in inspect.getmembers(module, inspect.isfunction):
+                if name.startswith("_") or fn.__module__ != module.__name__:
+                    continue
+                found[f"{prefix}{info.name.removeprefix(package + '.')}.{name}"] = fn
     return found
 
 

@@ -15,7 +15,7 @@ import pytest
 import sqlcipher3.dbapi2 as sqlcipher
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from app.errors import (
+from app.kernel.errors import (
     DatabaseDamagedError,
     DiskFullError,
     HomewardError,

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.services.plan_templates import MAX_OFFSET_DAYS
-from app.services.release_plans import due_on, moved_due_dates
+from app.features.release.services.plan_templates import MAX_OFFSET_DAYS
+from app.features.release.services.release_plans import due_on, moved_due_dates
 
 anchors = st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 12, 31))
 offsets = st.integers(min_value=-MAX_OFFSET_DAYS, max_value=MAX_OFFSET_DAYS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.i18n import ngettext, thread_language
+from app.kernel.i18n import ngettext, thread_language
 
 NUMBERS = (1, 2, 5, 21, 22, 25, 101, 111)
 

@@ -1,4 +1,4 @@
-"""This computer's preferences (QSettings) are declared once, in app/ui/preferences.py: no
+"""This computer's preferences (QSettings) are declared once, in app/ui_kit/preferences.py: no
 other module reads or writes QSettings, so every key has one type and one default."""
 
 from __future__ import annotations
@@ -19,4 +19,4 @@ def test_only_the_preferences_module_touches_qsettings() -> None:
             for node in ast.walk(ast.parse(path.read_text("utf-8")))
         )
     )
-    assert users == ["ui/preferences.py"]
+    assert users == ["ui_kit/preferences.py"]

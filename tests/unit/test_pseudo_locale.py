@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.i18n import (
+from app.kernel.i18n import (
     PSEUDO_LANGUAGE,
     _,
     current_language,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app.services import recent_workspaces as recent
+from app.features.admin.services import recent_workspaces as recent
 
 
 def fake_workspace(folder: Path) -> Path:

@@ -7,8 +7,8 @@ import gettext
 
 import pytest
 
-from app import record_labels
-from app.i18n import _, _load, thread_language
+from app.kernel import record_labels
+from app.kernel.i18n import _, _load, thread_language
 from app.models import Base
 
 LANGUAGES = ("nb", "ru", "ro")
@@ -60,7 +60,7 @@ def test_receipt_counts_are_translated(language: str) -> None:
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_audit_trail_names_records_and_fields_in_words(language: str) -> None:
-    from app.labels import audit_fields_label, record_type_label
+    from app.kernel.labels import audit_fields_label, record_type_label
 
     with thread_language(language):
         assert "_" not in record_type_label("consular_contact")
@@ -74,7 +74,7 @@ def test_the_audit_trail_names_records_and_fields_in_words(language: str) -> Non
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_erasure_receipt_counts_in_the_language(language: str) -> None:
-    from app.services.erasure import RECEIPT_ORDER, count_label
+    from app.features.privacy.services.erasure import RECEIPT_ORDER, count_label
 
     english = [count_label(table, 3) for table in RECEIPT_ORDER]
     with thread_language(language):

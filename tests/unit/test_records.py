@@ -1,4 +1,4 @@
-"""Each record is declared once (app/record_labels.py) and every declaration is complete,
+"""Each record is declared once (app/kernel/record_labels.py) and every declaration is complete,
 consistent with the models and translated: subject access, erasure, anonymisation, the audit
 trail and import read it, so a column without one, or a slip in one, shows here."""
 
@@ -13,12 +13,13 @@ import pytest
 from babel.messages.pofile import read_po
 from sqlalchemy import Text
 
-from app import record_labels, records
-from app.i18n import thread_language
+from app.features.importing.services import import_sources
+from app.features.privacy.services import anonymise, erasure, subject_access
+from app.features.privacy.services.erasure import Receipt
+from app.kernel import record_labels, records
+from app.kernel.i18n import thread_language
+from app.kernel.record_types import Erase, Kind, Rows
 from app.models import Base
-from app.record_types import Erase, Kind, Rows
-from app.services import anonymise, erasure, import_sources, subject_access
-from app.services.erasure import Receipt
 
 ROOT = Path(__file__).resolve().parents[2]
 LANGUAGES = ("nb", "ru", "ro")
@@ -181,7 +182,7 @@ def test_the_receipt_names_every_line_in_the_language(language: str) -> None:
 @pytest.mark.parametrize("language", ["en", *LANGUAGES])
 def test_the_audit_trail_shows_every_declared_field_in_words(language: str) -> None:
     """Every record's every field, as the audit trail's display names it."""
-    from app.labels import audit_fields_label, record_type_label
+    from app.kernel.labels import audit_fields_label, record_type_label
 
     messages = _messages(language) if language != "en" else {}
     with thread_language(language):
@@ -197,9 +198,16 @@ def test_the_audit_trail_shows_every_declared_field_in_words(language: str) -> N
 
 def test_subject_access_and_its_pdf_import_no_cycle() -> None:
     graph = grimp.build_graph("app")
-    pdf, pack = "app.services.subject_access_pdf", "app.services.subject_access"
+    pdf, pack = (
+        "app.features.privacy.services.subject_access_pdf",
+        "app.features.privacy.services.subject_access",
+    )
     assert graph.find_shortest_chain(importer=pdf, imported=pack) is None
-    for declarations in ("app.records", "app.record_labels", "app.record_types"):
+    for declarations in (
+        "app.kernel.records",
+        "app.kernel.record_labels",
+        "app.kernel.record_types",
+    ):
         assert not {
             m for m in graph.find_upstream_modules(declarations) if m.startswith("app.services")
         }

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from app.services.reports.disclosure import (
+from app.features.reports.services.disclosure import (
     CellStatus,
     Earlier,
     Relation,

@@ -19,12 +19,12 @@ from pathlib import Path
 
 import pytest
 
-import app.i18n
-from app.services.reports import build, charts, csv_export, fonts, layout, pdf, periods
-from app.services.reports import figures as f
-from app.services.reports.assemble import build_summary
-from app.services.reports.figures import ALL, Counts, FigureStatus, Summary
-from app.services.reports.layout import ChartKind, ChartView, ReportView
+import app.kernel.i18n
+from app.features.reports.services import build, charts, csv_export, fonts, layout, pdf, periods
+from app.features.reports.services import figures as f
+from app.features.reports.services.assemble import build_summary
+from app.features.reports.services.figures import ALL, Counts, FigureStatus, Summary
+from app.features.reports.services.layout import ChartKind, ChartView, ReportView
 
 PERIOD = periods.quarter(2026, 3)
 MARKS = "ÆØÅ æøå ĂÂÎȘȚ ăâîșț Şş Ţţ Жж Щщ Ёё"
@@ -41,7 +41,7 @@ class PseudoTranslations(gettext.NullTranslations):
 
 @pytest.fixture
 def pseudo(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setattr(app.i18n, "_load", lambda language: PseudoTranslations())
+    monkeypatch.setattr(app.kernel.i18n, "_load", lambda language: PseudoTranslations())
     yield
 
 
@@ -208,14 +208,14 @@ def test_a_thread_language_does_not_leak_into_other_threads(pseudo: None) -> Non
     import threading
 
     seen: list[str] = []
-    with app.i18n.thread_language("ru"):
-        inside = app.i18n._("Overview")
-        worker = threading.Thread(target=lambda: seen.append(app.i18n._("Overview")))
+    with app.kernel.i18n.thread_language("ru"):
+        inside = app.kernel.i18n._("Overview")
+        worker = threading.Thread(target=lambda: seen.append(app.kernel.i18n._("Overview")))
         worker.start()
         worker.join()
     assert MARKS in inside
     assert seen == ["Overview"]
-    assert app.i18n._("Overview") == "Overview"
+    assert app.kernel.i18n._("Overview") == "Overview"
 
 
 def test_the_font_and_its_licence_are_package_data() -> None:

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from app.features.reports.services import disclosure
 from app.security import audit_chain
 from app.services import settings
-from app.services.reports import disclosure
 
 APP = Path(__file__).resolve().parents[2] / "app"
 #: Where the settings table may be named: the registry; the model and the migrations that

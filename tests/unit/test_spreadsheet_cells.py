@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from app.features.reports.services import csv_export, periods
+from app.features.reports.services.figures import Figure, FigureKey, FigureStatus, Summary
 from app.services import cell_safety
-from app.services.reports import csv_export, periods
-from app.services.reports.figures import Figure, FigureKey, FigureStatus, Summary
 
 ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = [

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.services.visits import MAX_DURATION_MINUTES, first_clash, overlaps
+from app.features.visits.services.visits import MAX_DURATION_MINUTES, first_clash, overlaps
 
 BASE = datetime(2026, 3, 2, 0, 0)
 starts = st.integers(min_value=0, max_value=4 * 24 * 60)  # minutes after BASE

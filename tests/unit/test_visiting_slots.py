@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from app.services.visiting_slots import FALLBACK_HOUR, next_visiting_time, visiting_slots
+from app.features.visits.services.visiting_slots import (
+    FALLBACK_HOUR,
+    next_visiting_time,
+    visiting_slots,
+)
 
 SUNDAY_EVENING = datetime(2026, 12, 6, 20, 0)  # a Sunday
 

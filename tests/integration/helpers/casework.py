@@ -7,8 +7,11 @@ import uuid
 from datetime import date
 from pathlib import Path
 
+from app.features.admin.services import users
+from app.features.cases.services import cases
+from app.features.people.services import people
 from app.models.enums import CaseKind, Role
-from app.services import audit_log, cases, people, users
+from app.services import audit_log
 from app.services import workspace as ws
 from app.services.context import ServiceContext
 from app.services.workspace import NewUser

@@ -10,6 +10,8 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from app.features.cases.services import cases
+from app.features.people.services import people
 from app.models import (
     Attachment,
     ChildVisit,
@@ -43,7 +45,6 @@ from app.models.enums import (
     VisitStatus,
     VisitType,
 )
-from app.services import cases, people
 from app.services.context import ServiceContext
 
 

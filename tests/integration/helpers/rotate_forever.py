@@ -11,8 +11,8 @@ import sys
 import uuid
 from pathlib import Path
 
+from app.features.admin.services import users
 from app.models.enums import Role
-from app.services import users
 from app.services import workspace as ws
 from app.services.workspace import NewUser
 

@@ -20,9 +20,9 @@ from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType, qInstallMessag
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QPlainTextEdit, QVBoxLayout, QWidget
 
-from app.errors import HomewardError
-from app.ui.main import application
-from app.ui.operations import Operations
+from app.kernel.errors import HomewardError
+from app.shell.main import application
+from app.ui_kit.operations import Operations
 
 TEXT = "Møte 😀🙂 مرحبا بالعالم Привет ș Ștefan " * 8
 

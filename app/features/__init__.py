@@ -1,0 +1,1 @@
+"""Each part of the work in one folder: its services and its screens (docs/ARCHITECTURE.md)."""

@@ -1,0 +1,650 @@
+"""What each kind of record and each of its fields is and is called, declared once per table.
+
+One :class:`RecordLabels` per mapped table: the audit trail's name for the record
+(``entity``), its translatable label, its subject access section (title and place), how an
+erasure receipt counts it, and for every column (with the columns every table has,
+:data:`COMMON`) a label, a :class:`Kind`, whether it is free text that may name someone,
+restricted or health data, and what an anonymous stub keeps of it (:class:`Erase`). The
+audit trail's display, the subject access pack (PDF and JSON), erasure and anonymisation
+(and their receipt) and the import's header matching read these, through :mod:`app.kernel.records`;
+a test fails when a mapped column has no label here, or a label is untranslated in a shipped
+language. Labels are marked with ``N_`` and translated at the moment of use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from app.kernel.i18n import N_, _, ngettext
+from app.kernel.record_types import Erase, Kind, RecordLabels, Rows, Section
+
+__all__ = ["Erase", "Kind", "RecordLabels", "Rows", "Section"]
+
+
+#: Columns every table has, and the links most have.
+COMMON: Mapping[str, str] = {
+    "id": N_("Identifier"),
+    "created_at": N_("Recorded"),
+    "updated_at": N_("Last changed"),
+    "created_by": N_("Entered by"),
+    "case_id": N_("Case"),
+    "person_id": N_("Person"),
+    "notes": N_("Notes"),
+}
+#: The kinds of :data:`COMMON`'s columns.
+COMMON_KINDS: Mapping[str, Kind] = {
+    "id": Kind.INTERNAL,
+    "created_by": Kind.USER,
+    "case_id": Kind.LINK,
+    "person_id": Kind.LINK,
+}
+
+#: In the order an erasure receipt counts them.
+RECORDS: tuple[RecordLabels, ...] = (
+    RecordLabels(
+        "people",
+        "person",
+        N_("Person"),
+        {
+            "given_name": N_("Given name"),
+            "family_name": N_("Family name"),
+            "preferred_name": N_("Preferred name"),
+            "birth_date": N_("Date of birth"),
+            "birth_year_estimate": N_("Estimated birth year"),
+            "gender": N_("Gender"),
+            "nationality": N_("Nationality"),
+            "country_of_origin": N_("Country of origin"),
+            "languages": N_("Languages"),
+            "interpreter_needed": N_("Interpreter needed"),
+            "phone": N_("Phone"),
+            "email": N_("E-mail"),
+            "address": N_("Address"),
+            "national_id": N_("National ID"),
+            "anonymised_at": N_("Anonymised"),
+        },
+        lambda n: ngettext("{n} person", "{n} people", n),
+        section=Section(N_("Personal details"), 0, "person"),
+        kinds={"anonymised_at": Kind.DETAIL},
+        free_text=("notes", "address"),
+        restricted=("national_id",),
+        rows=Rows.STUB,
+        erase={
+            "given_name": Erase.NAME,
+            "family_name": Erase.EMPTY,
+            "preferred_name": Erase.CLEAR,
+            "birth_date": Erase.QUARTER,
+            "birth_year_estimate": Erase.YEAR,
+            "country_of_origin": Erase.CLEAR,
+            "phone": Erase.CLEAR,
+            "email": Erase.CLEAR,
+            "address": Erase.CLEAR,
+            "national_id": Erase.CLEAR,
+            "notes": Erase.CLEAR,
+        },
+    ),
+    RecordLabels(
+        "cases",
+        "case",
+        N_("Case"),
+        {
+            "reference": N_("Reference"),
+            "reference_year": N_("Reference year"),
+            "reference_seq": N_("Reference number"),
+            "kind": N_("Kind"),
+            "status": N_("Status"),
+            "client_id": N_("Client"),
+            "worker_id": N_("Social worker"),
+            "volunteer_id": N_("Volunteer"),
+            "institution_id": N_("Institution"),
+            "institution": N_("Institution"),
+            "opened_on": N_("Opened"),
+            "closed_on": N_("Closed"),
+            "close_reason": N_("Reason for closing"),
+            "priority": N_("Priority"),
+            "referral_source": N_("Referral source"),
+            "custody_status": N_("Custody status"),
+            "sentence_start": N_("Sentence start"),
+            "expected_release": N_("Expected release"),
+            "actual_release": N_("Actual release"),
+            "offence_category": N_("Offence category"),
+            "summary": N_("Summary"),
+            "last_activity_at": N_("Last activity"),
+            "anonymised_at": N_("Anonymised"),
+            "retention_extended_until": N_("Kept until"),
+            "retention_reason": N_("Reason for keeping"),
+        },
+        lambda n: ngettext(
+            "{n} case (kept as an anonymous stub)", "{n} cases (kept as anonymous stubs)", n
+        ),
+        section=Section(N_("Cases"), 3),
+        kinds={
+            "reference_year": Kind.INTERNAL,
+            "reference_seq": Kind.INTERNAL,
+            "last_activity_at": Kind.INTERNAL,
+            "client_id": Kind.LINK,
+            "institution_id": Kind.LINK,
+            "worker_id": Kind.USER,
+            "volunteer_id": Kind.USER,
+            "anonymised_at": Kind.DETAIL,
+        },
+        free_text=("summary",),
+        restricted=("offence_category", "summary"),
+        rows=Rows.STUB,
+        erase={"summary": Erase.CLEAR, "offence_category": Erase.CLEAR},
+    ),
+    RecordLabels(
+        "relationships",
+        "relationship",
+        N_("Relation"),
+        {
+            "related_person_id": N_("Related person"),
+            "kind": N_("Relation"),
+            "lives_together": N_("Lives together"),
+            "is_caregiver": N_("Caregiver"),
+            "other_person": N_("Other person"),
+        },
+        lambda n: ngettext("{n} relationship", "{n} relationships", n),
+        section=Section(N_("Relationships"), 1),
+        kinds={"related_person_id": Kind.LINK},
+        free_text=("notes",),
+        rows=Rows.DELETE,
+    ),
+    RecordLabels(
+        "consents",
+        "consent",
+        N_("Consent"),
+        {
+            "scope": N_("Scope"),
+            "legal_basis": N_("Legal basis"),
+            "given_on": N_("Given"),
+            "expires_on": N_("Expires"),
+            "withdrawn_on": N_("Withdrawn"),
+            "recorded_by": N_("Recorded by"),
+        },
+        lambda n: ngettext("{n} consent", "{n} consents", n),
+        section=Section(N_("Consents"), 2),
+        kinds={"recorded_by": Kind.USER},
+        free_text=("notes",),
+        rows=Rows.DELETE,
+    ),
+    RecordLabels(
+        "attachments",
+        "attachment",
+        N_("Document"),
+        {
+            "filename": N_("File name"),
+            "media_type": N_("File type"),
+            "size": N_("Size (bytes)"),
+            "sha256": N_("Checksum (SHA-256)"),
+            "content": N_("Content"),
+        },
+        lambda n: ngettext("{n} attachment", "{n} attachments", n),
+        section=Section(N_("Attachments"), 14),
+        kinds={"content": Kind.INTERNAL, "sha256": Kind.DETAIL, "media_type": Kind.DETAIL},
+        restricted=("*",),
+        rows=Rows.DELETE,
+    ),
+    RecordLabels(
+        "needs",
+        "need",
+        N_("Need"),
+        {
+            "domain": N_("Area"),
+            "status": N_("Status"),
+            "identified_on": N_("Identified"),
+            "met_on": N_("Met"),
+        },
+        lambda n: ngettext("{n} need", "{n} needs", n),
+        section=Section(N_("Needs"), 4),
+        free_text=("notes",),
+        # health data when the area is health, mental health or substance use
+        # (app.models.enums.RESTRICTED_NEED_DOMAINS): those rows are restricted
+        health=("domain",),
+        rows=Rows.STUB,
+        erase={"notes": Erase.CLEAR},
+    ),
+    RecordLabels(
+        "meetings",
+        "meeting",
+        N_("Meeting"),
+        {
+            "occurred_at": N_("When"),
+            "duration_minutes": N_("Minutes"),
+            "kind": N_("Kind"),
+            "location": N_("Place"),
+            "recorded_by": N_("Recorded by"),
+            "summary": N_("Summary"),
+            "wellbeing": N_("Wellbeing (1–10)"),
+            "interpreter_used": N_("Interpreter used"),
+            "follow_up_task_id": N_("Follow-up task"),
+        },
+        lambda n: ngettext("{n} meeting", "{n} meetings", n),
+        section=Section(N_("Meetings"), 5),
+        kinds={"recorded_by": Kind.USER, "follow_up_task_id": Kind.LINK},
+        free_text=("summary", "location"),
+        restricted=("summary", "wellbeing"),  # others' notes: a volunteer reads their own
+        health=("wellbeing",),
+        rows=Rows.STUB,
+        erase={"summary": Erase.EMPTY, "location": Erase.CLEAR, "follow_up_task_id": Erase.CLEAR},
+    ),
+    RecordLabels(
+        "tasks",
+        "task",
+        N_("Task"),
+        {
+            "title": N_("Title"),
+            "due_on": N_("Due"),
+            "assignee_id": N_("Assigned to"),
+            "done": N_("Done"),
+            "done_at": N_("Done at"),
+            "plan_id": N_("Release plan"),
+            "plan_offset_days": N_("Days from release"),
+        },
+        lambda n: ngettext("{n} task", "{n} tasks", n),
+        section=Section(N_("Tasks"), 6),
+        kinds={"assignee_id": Kind.USER},
+        free_text=("title", "notes"),
+        rows=Rows.DELETE,
+    ),
+    RecordLabels(
+        "referrals",
+        "referral",
+        N_("Referral"),
+        {
+            "need_id": N_("Need"),
+            "organisation_id": N_("Organisation"),
+            "organisation": N_("Organisation"),
+            "status": N_("Status"),
+            "sent_on": N_("Sent"),
+            "responded_on": N_("Answered"),
+            "consent_checked_at": N_("Consent checked"),
+            "outcome": N_("Outcome"),
+        },
+        lambda n: ngettext("{n} referral", "{n} referrals", n),
+        section=Section(N_("Referrals"), 7),
+        kinds={"need_id": Kind.LINK, "organisation_id": Kind.LINK},
+        free_text=("outcome", "notes"),
+        rows=Rows.STUB,
+        erase={"outcome": Erase.CLEAR, "notes": Erase.CLEAR},
+    ),
+    RecordLabels(
+        "child_visits",
+        "child_visit",
+        N_("Child visit"),
+        {
+            "child_id": N_("Child"),
+            "child": N_("Child"),
+            "accompanying_adult_id": N_("Accompanying adult"),
+            "accompanying_adult": N_("Accompanying adult"),
+            "accompanying_adult_name": N_("Accompanying adult's name"),
+            "institution_id": N_("Institution"),
+            "scheduled_at": N_("Time"),
+            "duration_minutes": N_("Minutes"),
+            "visit_type": N_("Type of visit"),
+            "status": N_("Status"),
+            "status_reason": N_("Reason"),
+            "transport_support": N_("Transport support"),
+            "transport_amount_minor": N_("Transport amount (øre, cents)"),
+            "child_reaction": N_("The child's reaction"),
+            "follow_up": N_("Follow-up"),
+        },
+        lambda n: ngettext("{n} child visit", "{n} child visits", n),
+        section=Section(N_("Child visits"), 8),
+        kinds={
+            "child_id": Kind.LINK,
+            "accompanying_adult_id": Kind.LINK,
+            "institution_id": Kind.LINK,
+            # shown as "accompanying_adult": the person's name, or this
+            "accompanying_adult_name": Kind.DETAIL,
+        },
+        free_text=("status_reason", "child_reaction", "follow_up", "accompanying_adult_name"),
+        restricted=("status_reason", "child_reaction", "follow_up"),
+        rows=Rows.STUB,
+        erase={
+            "status_reason": Erase.CLEAR,
+            "child_reaction": Erase.CLEAR,
+            "follow_up": Erase.CLEAR,
+            "accompanying_adult_name": Erase.CLEAR,
+            "accompanying_adult_id": Erase.UNLINK,
+        },
+    ),
+    RecordLabels(
+        "visit_assessments",
+        "visit_assessment",
+        N_("Visit assessment"),
+        {
+            "child_id": N_("Child"),
+            "child": N_("Child"),
+            "assessed_on": N_("Assessed on"),
+            "assessed_by": N_("Assessed by"),
+            "outcome": N_("Outcome"),
+        },
+        lambda n: ngettext("{n} visit assessment", "{n} visit assessments", n),
+        section=Section(N_("Visit assessments"), 9),
+        kinds={"child_id": Kind.LINK},
+        free_text=("notes",),
+        restricted=("notes",),
+        rows=Rows.STUB,
+        erase={"assessed_by": Erase.EMPTY, "notes": Erase.CLEAR},
+    ),
+    RecordLabels(
+        "consular_contacts",
+        "consular_contact",
+        N_("Consular contact"),
+        {
+            "country": N_("Country"),
+            "contacted_on": N_("Contacted on"),
+            "channel": N_("Channel"),
+            "consent_to_notify": N_("Consent to notify"),
+            "outcome": N_("Outcome"),
+        },
+        lambda n: ngettext("{n} consular contact", "{n} consular contacts", n),
+        section=Section(N_("Consular contacts"), 10),
+        free_text=("notes",),
+        restricted=("*",),
+        rows=Rows.STUB,
+        erase={"notes": Erase.CLEAR},
+    ),
+    RecordLabels(
+        "immigration_records",
+        "immigration_record",
+        N_("Immigration and transfer status"),
+        {"status": N_("Status"), "since": N_("Since")},
+        lambda n: ngettext("{n} immigration record", "{n} immigration records", n),
+        section=Section(N_("Immigration and transfer status"), 11),
+        free_text=("notes",),
+        restricted=("*",),
+        rows=Rows.STUB,
+        erase={"notes": Erase.CLEAR},
+    ),
+    RecordLabels(
+        "family_abroad",
+        "family_abroad",
+        N_("Family member abroad"),
+        {
+            "name": N_("Name"),
+            "relationship_kind": N_("Relation"),
+            "country": N_("Country"),
+            "contact_channel": N_("Channel"),
+        },
+        lambda n: ngettext("{n} family member abroad", "{n} family members abroad", n),
+        section=Section(N_("Family abroad"), 12),
+        free_text=("name", "notes"),
+        restricted=("*",),
+        rows=Rows.STUB,
+        erase={"name": Erase.CLEAR, "notes": Erase.CLEAR, "person_id": Erase.CLEAR},
+    ),
+    RecordLabels(
+        "discrimination_reports",
+        "discrimination_report",
+        N_("Discrimination report"),
+        {
+            "reported_on": N_("Reported on"),
+            "description": N_("What happened"),
+            "reported_to": N_("Reported to"),
+            "outcome": N_("Outcome"),
+        },
+        lambda n: ngettext("{n} discrimination report", "{n} discrimination reports", n),
+        section=Section(N_("Discrimination reports"), 13),
+        free_text=("description", "reported_to", "outcome"),
+        restricted=("*",),
+        rows=Rows.STUB,
+        erase={"description": Erase.EMPTY, "reported_to": Erase.CLEAR, "outcome": Erase.CLEAR},
+    ),
+    RecordLabels(
+        "custody_events",
+        "custody_event",
+        N_("Custody change"),
+        {"status": N_("Custody status"), "on": N_("Date")},
+    ),
+    RecordLabels(
+        "release_plans",
+        "release_plan",
+        N_("Release plan"),
+        {
+            "template_id": N_("Template"),
+            "anchor_date": N_("Release date"),
+            "started_on": N_("Started"),
+        },
+    ),
+    RecordLabels(
+        "plan_templates",
+        "plan_template",
+        N_("Release plan template"),
+        {
+            "name": N_("Name"),
+            "description": N_("Description"),
+            "active": N_("Active"),
+            "items": N_("Steps"),
+        },
+    ),
+    RecordLabels(
+        "plan_template_items",
+        "plan_template_item",
+        N_("Template step"),
+        {
+            "template_id": N_("Template"),
+            "offset_days": N_("Days from release"),
+            "title": N_("Title"),
+            "need_domain": N_("Need"),
+            "position": N_("Position"),
+        },
+    ),
+    RecordLabels(
+        "institutions",
+        "institution",
+        N_("Institution"),
+        {
+            "name": N_("Name"),
+            "kind": N_("Kind"),
+            "security_level": N_("Security level"),
+            "region": N_("Region"),
+            "country": N_("Country"),
+            "address": N_("Address"),
+            "phone": N_("Phone"),
+            "visiting_info": N_("Visiting information"),
+            "child_contact_name": N_("Child contact person"),
+            "child_contact_phone": N_("Child contact's phone"),
+            "child_contact_email": N_("Child contact's e-mail"),
+        },
+    ),
+    RecordLabels(
+        "organisations",
+        "organisation",
+        N_("Organisation"),
+        {
+            "name": N_("Name"),
+            "type": N_("Type"),
+            "country": N_("Country"),
+            "region": N_("Region"),
+            "phone": N_("Phone"),
+            "email": N_("E-mail"),
+            "address": N_("Address"),
+            "active": N_("Active"),
+        },
+    ),
+    RecordLabels(
+        "users",
+        "user",
+        N_("User"),
+        {
+            "username": N_("User name"),
+            "display_name": N_("Display name"),
+            "role": N_("Role"),
+            "active": N_("Active"),
+            "language": N_("Language"),
+            "last_sign_in_at": N_("Last sign-in"),
+            "mentor_capacity": N_("Mentor capacity"),
+        },
+    ),
+    RecordLabels(
+        "settings",
+        "setting",
+        N_("Setting"),
+        {
+            "key": N_("Setting"),
+            "value": N_("Value"),
+            # the settings an audit event names
+            "backup_second_folder": N_("Second backup folder"),
+            "backup_keep_daily": N_("Daily backups kept"),
+            "backup_keep_weekly": N_("Weekly backups kept"),
+            "retention_months": N_("Retention period (months)"),
+            "idle_lock_minutes": N_("Idle minutes before locking"),
+            "attachment_max_bytes": N_("Largest document"),
+            "organisation_name": N_("Organisation name"),
+            "shared_os_account": N_("Shared computer account"),
+        },
+    ),
+    RecordLabels(
+        "audit_events",
+        "audit_event",
+        N_("Audit event"),
+        {
+            "sequence": N_("Event"),
+            "occurred_at": N_("When"),
+            "user_id": N_("User"),
+            "action": N_("Action"),
+            "entity_type": N_("Kind of record"),
+            "entity_id": N_("Record"),
+            "fields": N_("Fields"),
+            "mac": N_("Integrity code"),
+        },
+        section=Section(N_("Who looked at or changed the records (audit trail)"), 15),
+        kinds={"mac": Kind.INTERNAL, "user_id": Kind.USER, "entity_id": Kind.LINK},
+        erase={"person_id": Erase.UNLINK, "case_id": Erase.UNLINK},
+    ),
+    RecordLabels(
+        "erasure_receipts",
+        "erasure_receipt",
+        N_("Erasure receipt"),
+        {
+            "occurred_at": N_("When"),
+            "user_id": N_("User"),
+            "action": N_("Action"),
+            "counts": N_("Counts"),
+        },
+        kinds={"user_id": Kind.USER},
+    ),
+    RecordLabels(
+        "export_records",
+        "export_record",
+        N_("Export"),
+        {
+            "exported_at": N_("Exported"),
+            "user_id": N_("User"),
+            "kind": N_("Kind"),
+            "parameters": N_("Parameters"),
+            "file_sha256": N_("Checksum (SHA-256)"),
+            "figure_set": N_("Figures published"),
+        },
+        kinds={"user_id": Kind.USER},
+    ),
+    RecordLabels(
+        "import_batches",
+        "import_batch",
+        N_("Import batch"),
+        {
+            "import_id": N_("Import"),
+            "batch_no": N_("Batch"),
+            "first_row": N_("First row"),
+            "rows": N_("Rows"),
+            "people_created": N_("People added"),
+            "cases_created": N_("Cases added"),
+        },
+    ),
+    RecordLabels(
+        "import_keys",
+        "import_key",
+        N_("Imported row"),
+        {
+            "key": N_("Key"),
+            "kind": N_("Kind"),
+            "record_id": N_("Record"),
+            "import_id": N_("Import"),
+            "batch_no": N_("Batch"),
+        },
+        kinds={"record_id": Kind.LINK},
+        rows=Rows.DELETE,
+    ),
+    RecordLabels(
+        "recent_views",
+        "recent_view",
+        N_("Recently opened case"),
+        {"user_id": N_("User"), "viewed_at": N_("Opened")},
+        kinds={"user_id": Kind.USER},
+        rows=Rows.DELETE,
+    ),
+    RecordLabels(
+        "drafts",
+        "draft",
+        N_("Unsaved draft"),
+        {"user_id": N_("User"), "kind": N_("Kind"), "payload": N_("Typed text")},
+        lambda n: ngettext("{n} unsaved draft", "{n} unsaved drafts", n),
+        kinds={"user_id": Kind.USER},
+        free_text=("payload",),  # JSON of what was typed: a name in it is redacted the same way
+        rows=Rows.DELETE,
+    ),
+    RecordLabels(
+        "case_search_index",
+        "case_search_line",
+        N_("Search line"),
+        {
+            "text": N_("Search text"),
+            "status": N_("Status"),
+            "kind": N_("Kind"),
+            "worker_id": N_("Social worker"),
+            "volunteer_id": N_("Volunteer"),
+            "last_activity_at": N_("Last activity"),
+        },
+    ),
+)
+#: Things an audit event names that are not rows of a table.
+_OTHER_ENTITIES: Mapping[str, str] = {
+    "backup": N_("Backup"),
+    "recovery_code": N_("Recovery code"),
+}
+
+_BY_NAME: dict[str, RecordLabels] = {
+    **{r.table: r for r in RECORDS},
+    **{r.entity: r for r in RECORDS},
+}
+
+
+def record(name: str) -> RecordLabels:
+    """The declaration of a table or audit entity ("consular_contacts" or "consular_contact")."""
+    return _BY_NAME[name]
+
+
+def declared(name: str, field_name: str) -> str | None:
+    """The N_-marked label of ``field_name`` on the table or entity ``name``, if declared."""
+    found = _BY_NAME.get(name)
+    if found is not None and field_name in found.fields:
+        return found.fields[field_name]
+    return COMMON.get(field_name) if found is not None else None
+
+
+def field_label(name: str, field_name: str) -> str:
+    """The translated label of a field of a table or entity; ``KeyError`` if undeclared."""
+    text = declared(name, field_name)
+    if text is None:
+        raise KeyError(f"{name}.{field_name} has no label")
+    return _(text)
+
+
+def entity_label(name: str | None) -> str:
+    """ "consular_contact" → "Consular contact" (translated); an unknown name is shown as is."""
+    if not name:
+        return ""
+    found = _BY_NAME.get(name)
+    text = found.label if found is not None else _OTHER_ENTITIES.get(name)
+    return _(text) if text else name
+
+
+def fields_text(entity: str | None, fields: tuple[str, ...] | list[str]) -> str:
+    """The changed fields of an audit event, as words: "Outcome, Notes". A field this version
+    does not know (written by an older one) is shown as it was stored."""
+    shown = []
+    for name in fields:
+        text = declared(entity, name) if entity else None
+        shown.append(_(text) if text else name)
+    return ", ".join(shown)
