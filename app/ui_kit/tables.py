@@ -1,12 +1,25 @@
 """A read-only table for short lists (needs, meetings, tasks…) with an empty state.
 
 Long lists (cases, people) use lazy models instead; these lists are a case's own rows.
+
+A table is declared by its columns, not by positions: each :class:`Column` names its heading
+and turns one row's item into that row's cell, so a screen hands :meth:`ListTable.set_rows`
+its service rows as they are. Columns that several screens share (the due date) live here::
+
+    TASK_COLUMNS: tuple[Column[TaskView], ...] = (
+        Column(N_("Task"), lambda t: t.title, stretch=True),
+        DUE_COLUMN,
+    )
+    self.tasks: ListTable[TaskView] = ListTable(TASK_COLUMNS, _("No tasks."), _("Tasks"))
+    self.tasks.set_rows(rows)  # each row's payload is the row (or ``key(row)``)
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Generic, Protocol, TypeVar
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor
@@ -18,30 +31,84 @@ from PySide6.QtWidgets import (
     QTableWidgetItem,
 )
 
-from app.ui_kit.widgets import empty_state, two_lines
+from app.kernel.i18n import N_, _, pgettext
+from app.ui_kit.widgets import empty_state, show_date, two_lines
 
 Cell = str | tuple[str, str]  # text, or (text, colour)
 
+T = TypeVar("T")
+Item = TypeVar("Item", contravariant=True)
 
-class ListTable(QStackedWidget):
-    """Rows of text with a hidden payload per row; shows ``empty_text`` when there are none."""
+#: A narrow column's heading longer than this (in characters) is broken in two.
+SHORT_HEADING = 12
+
+
+@dataclass(frozen=True)
+class Column(Generic[Item]):
+    """One column: its heading, and how a row's item becomes the row's cell."""
+
+    #: Marked with ``N_`` (or ``NC_``, then give its ``context``) and translated when a table
+    #: is built, so a column declared once at import time follows a language switch (the
+    #: window is rebuilt).
+    header: str
+    cell: Callable[[Item], Cell]
+    #: Takes the spare width. When no column of a table does, the last one does.
+    stretch: bool = False
+    #: A column of short values: a long heading goes on two lines ("Сколько может / взять"),
+    #: leaving the width to the names beside it.
+    narrow: bool = False
+    context: str | None = None
+
+    def heading(self) -> str:
+        text = pgettext(self.context, self.header) if self.context else _(self.header)
+        return two_lines(text) if self.narrow and len(text) > SHORT_HEADING else text
+
+
+class Due(Protocol):
+    """A row with a due date (a case's task, a release plan's task)."""
+
+    @property
+    def due_on(self) -> date | None: ...
+
+    @property
+    def overdue(self) -> bool: ...
+
+
+OVERDUE_COLOUR = "#b02a37"
+
+
+def due_cell(row: Due) -> Cell:
+    """The due date; an overdue one in red *and* marked with a sign, so colour is not the only
+    cue."""
+    if not row.overdue:
+        return show_date(row.due_on)
+    return _("⚠ {date} (overdue)").format(date=show_date(row.due_on)), OVERDUE_COLOUR
+
+
+DUE_COLUMN: Column[Due] = Column(N_("Due"), due_cell)
+
+
+class ListTable(QStackedWidget, Generic[T]):
+    """One row per item, a hidden payload per row; shows ``empty_text`` when there are none."""
 
     row_activated = Signal(object)  # payload
     selection_did_change = Signal(object)  # the chosen row's payload, or None
 
     def __init__(
         self,
-        headers: Sequence[str],
+        columns: Sequence[Column[T]],
         empty_text: str,
         accessible_name: str,
         *,
-        stretch: int | tuple[int, ...] | None = None,
+        key: Callable[[T], Any] | None = None,
     ) -> None:
-        """``stretch`` is the column (or columns) that take the spare width (default: the
-        last)."""
+        """``key`` gives a row's payload (what the signals and :meth:`selected` hand out);
+        without it the payload is the item itself."""
         super().__init__()
-        self.table = QTableWidget(0, len(headers))
-        self.table.setHorizontalHeaderLabels(list(headers))
+        self.columns = tuple(columns)
+        self._key = key
+        self.table = QTableWidget(0, len(self.columns))
+        self.table.setHorizontalHeaderLabels([column.heading() for column in self.columns])
         self.table.setAccessibleName(accessible_name)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -51,12 +118,12 @@ class ListTable(QStackedWidget):
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        stretched = (stretch,) if isinstance(stretch, int) else stretch
-        if not stretched or stretched == (len(headers) - 1,):
+        stretched = [i for i, column in enumerate(self.columns) if column.stretch]
+        if not stretched or stretched == [len(self.columns) - 1]:
             header.setStretchLastSection(True)
         else:
-            for column in stretched:
-                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+            for i in stretched:
+                header.setSectionResizeMode(i, QHeaderView.ResizeMode.Stretch)
         # Wrapped cells need their rows re-measured once the columns have their real width
         # (widths change with the window, and with the language of the headers).
         self._rows_timer = QTimer(self)
@@ -77,18 +144,21 @@ class ListTable(QStackedWidget):
         self._payloads: list[Any] = []
         self.set_rows([])
 
-    def set_rows(self, rows: Sequence[tuple[Sequence[Cell], Any]]) -> None:
+    def set_rows(self, items: Iterable[T]) -> None:
+        rows = list(items)
+        key = self._key
         self.table.setRowCount(0)
-        self._payloads = [payload for _cells, payload in rows]
+        self._payloads = [key(item) if key else item for item in rows]
         self.table.setRowCount(len(rows))
-        for r, (cells, _payload) in enumerate(rows):
-            for c, cell in enumerate(cells):
+        for r, item in enumerate(rows):
+            for c, column in enumerate(self.columns):
+                cell = column.cell(item)
                 text, colour = (cell, None) if isinstance(cell, str) else cell
-                item = QTableWidgetItem(text)
-                item.setToolTip(text if len(text) > 60 else "")
+                widget_item = QTableWidgetItem(text)
+                widget_item.setToolTip(text if len(text) > 60 else "")
                 if colour:
-                    item.setForeground(QColor(colour))
-                self.table.setItem(r, c, item)
+                    widget_item.setForeground(QColor(colour))
+                self.table.setItem(r, c, widget_item)
         self.table.resizeRowsToContents()
         self.setCurrentWidget(self.table if rows else self.empty)
         self.selection_did_change.emit(self.selected())

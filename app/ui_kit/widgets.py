@@ -242,10 +242,3 @@ def warn(parent: QWidget | None, text: str) -> None:
     from app.kernel.i18n import _
 
     QMessageBox.warning(parent, _("Homeward"), text)
-
-
-def overdue_cell(value: date | None) -> tuple[str, str]:
-    """An overdue date: in red *and* marked with a sign, so colour is not the only cue."""
-    from app.kernel.i18n import _
-
-    return _("⚠ {date} (overdue)").format(date=show_date(value)), "#b02a37"

@@ -24,12 +24,12 @@ from PySide6.QtWidgets import (
 from app.features.admin.services import backup, restore
 from app.features.admin.services import backup_files as bf
 from app.kernel.errors import HomewardError
-from app.kernel.i18n import _
+from app.kernel.i18n import N_, _
 from app.kernel.i18n_formats import number
 from app.services.context import ServiceContext
 from app.ui_kit.operations import Operations, describe
 from app.ui_kit.progress import JobState, ProgressPanel, run_job, set_primary_enabled
-from app.ui_kit.tables import ListTable
+from app.ui_kit.tables import Column, ListTable
 from app.ui_kit.widgets import show_datetime
 
 
@@ -50,6 +50,15 @@ def size_text(size: int) -> str:
 def local_time(moment: datetime) -> datetime:
     """A backup's aware UTC time as this computer's local time (naive, for display)."""
     return moment.astimezone().replace(tzinfo=None)
+
+
+BACKUP_COLUMNS: tuple[Column[bf.BackupInfo], ...] = (
+    Column(N_("Made"), lambda b: show_datetime(local_time(b.created_at))),
+    Column(N_("Why"), lambda b: reason_label(b.reason)),
+    Column(N_("Size"), lambda b: size_text(b.size_bytes)),
+    Column(N_("Records"), lambda b: number(b.rows)),
+    Column(N_("Folder"), lambda b: b.name),
+)
 
 
 def _result_label() -> QLabel:
@@ -85,10 +94,8 @@ class BackupsTab(QWidget):
         layout.addLayout(bar)
         self.result = _result_label()
         layout.addWidget(self.result)
-        self.backups = ListTable(
-            [_("Made"), _("Why"), _("Size"), _("Records"), _("Folder")],
-            _("No backups yet. Press “Back up now”."),
-            _("Backups"),
+        self.backups: ListTable[bf.BackupInfo] = ListTable(
+            BACKUP_COLUMNS, _("No backups yet. Press “Back up now”."), _("Backups")
         )
         layout.addWidget(self.backups, 1)
         lower = QHBoxLayout()
@@ -278,21 +285,7 @@ class BackupsTab(QWidget):
         self.ops.run(lambda: backup.backup_settings(ctx), self._show_settings)
 
     def _show_backups(self, rows: list[bf.BackupInfo]) -> None:
-        self.backups.set_rows(
-            [
-                (
-                    [
-                        show_datetime(local_time(b.created_at)),
-                        reason_label(b.reason),
-                        size_text(b.size_bytes),
-                        number(b.rows),
-                        b.name,
-                    ],
-                    b,
-                )
-                for b in rows
-            ]
-        )
+        self.backups.set_rows(rows)
 
     def clear(self) -> None:
         self.backups.set_rows([])

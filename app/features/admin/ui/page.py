@@ -22,7 +22,7 @@ from app.features.directory.ui.page import DirectoryTab
 from app.features.importing.ui.page import ImportTab
 from app.features.privacy.ui.rights_page import RightsTab
 from app.kernel.changes import Topic
-from app.kernel.i18n import _, ngettext
+from app.kernel.i18n import N_, _, ngettext
 from app.kernel.i18n_formats import number
 from app.kernel.labels import audit_action_label, audit_fields_label, label, record_type_label
 from app.models.enums import Role
@@ -32,8 +32,16 @@ from app.services.context import ServiceContext
 from app.ui_kit.navigator import Navigator
 from app.ui_kit.operations import ChangeBus, Operations
 from app.ui_kit.page_base import Page
-from app.ui_kit.tables import ListTable
+from app.ui_kit.tables import Column, ListTable
 from app.ui_kit.widgets import show_datetime, title, warn
+
+USER_COLUMNS: tuple[Column[users.UserRow], ...] = (
+    Column(N_("Name"), lambda r: r.display_name),
+    Column(N_("User name"), lambda r: r.username),
+    Column(N_("Role"), lambda r: label(r.role)),
+    Column(N_("Active"), lambda r: _("Yes") if r.active else _("No")),
+    Column(N_("Last sign-in"), lambda r: show_datetime(r.last_sign_in_at)),
+)
 
 
 class AdminPage(Page):
@@ -74,11 +82,7 @@ class AdminPage(Page):
             bar.addWidget(button)
         bar.addStretch(1)
         layout.addLayout(bar)
-        self.users = ListTable(
-            [_("Name"), _("User name"), _("Role"), _("Active"), _("Last sign-in")],
-            _("No users."),
-            _("Users"),
-        )
+        self.users: ListTable[users.UserRow] = ListTable(USER_COLUMNS, _("No users."), _("Users"))
         layout.addWidget(self.users, 1)
         add.clicked.connect(self._add_user)
         reset.clicked.connect(self._reset)
@@ -154,8 +158,14 @@ class AdminPage(Page):
     def _audit_tab(self) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
-        self.audit = ListTable(
-            [_("When"), _("Who"), _("What"), _("Record"), _("Fields")],
+        self.audit: ListTable[audit_log.AuditRow] = ListTable(
+            (
+                Column(N_("When"), lambda r: show_datetime(r.occurred_at)),
+                Column(N_("Who"), lambda r: self.navigator.user_name(r.user_id)),
+                Column(N_("What"), lambda r: audit_action_label(r.action)),
+                Column(N_("Record"), lambda r: record_type_label(r.entity_type)),
+                Column(N_("Fields"), lambda r: audit_fields_label(r.entity_type, r.fields)),
+            ),
             _("No events yet."),
             _("Audit trail"),
         )
@@ -170,21 +180,7 @@ class AdminPage(Page):
         self.ops.run(lambda: audit_log.list_events(ctx, limit=500), self._show_audit, key="audit")
 
     def _show_audit(self, rows: list[audit_log.AuditRow]) -> None:
-        self.audit.set_rows(
-            [
-                (
-                    [
-                        show_datetime(r.occurred_at),
-                        self.navigator.user_name(r.user_id),
-                        audit_action_label(r.action),
-                        record_type_label(r.entity_type),
-                        audit_fields_label(r.entity_type, r.fields),
-                    ],
-                    r,
-                )
-                for r in rows
-            ]
-        )
+        self.audit.set_rows(rows)
 
     # -- settings and checks --
 
@@ -253,21 +249,7 @@ class AdminPage(Page):
         self.directory.reload()
 
     def _show_users(self, rows: list[users.UserRow]) -> None:
-        self.users.set_rows(
-            [
-                (
-                    [
-                        r.display_name,
-                        r.username,
-                        label(r.role),
-                        _("Yes") if r.active else _("No"),
-                        show_datetime(r.last_sign_in_at),
-                    ],
-                    r,
-                )
-                for r in rows
-            ]
-        )
+        self.users.set_rows(rows)
 
     def clear(self) -> None:
         self.users.set_rows([])

@@ -20,21 +20,71 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.features.admin.services.attachments import AttachmentView
 from app.features.cases.services import case_file as case_workspace
 from app.features.cases.services import cases
 from app.features.cases.services.case_file import CaseBundle
+from app.features.cases.services.meetings import MeetingView
+from app.features.cases.services.needs import NeedView
+from app.features.cases.services.relations import RelationshipView
+from app.features.cases.services.tasks import TaskView
 from app.features.cases.ui.host import CaseHost
 from app.features.consent.services import consent
+from app.features.consent.services.referrals import ReferralView
 from app.kernel.changes import Changes
-from app.kernel.i18n import _
+from app.kernel.i18n import N_, _
 from app.kernel.i18n_formats import number
 from app.kernel.labels import audit_action_label, audit_fields_label, label
+from app.services.audit_log import AuditRow
 from app.services.context import ServiceContext
 from app.ui_kit.navigator import Navigator
 from app.ui_kit.operations import ChangeBus, Operations
 from app.ui_kit.style import KIND_COLOURS, STATUS_COLOURS
-from app.ui_kit.tables import ListTable, elide
-from app.ui_kit.widgets import banner, overdue_cell, show_date, show_datetime
+from app.ui_kit.tables import DUE_COLUMN, Column, ListTable, elide
+from app.ui_kit.widgets import banner, show_date, show_datetime
+
+NEED_COLUMNS: tuple[Column[NeedView], ...] = (
+    Column(N_("Need"), lambda n: label(n.domain)),
+    Column(N_("Status"), lambda n: label(n.status)),
+    Column(N_("Identified"), lambda n: show_date(n.identified_on)),
+    Column(N_("Met"), lambda n: show_date(n.met_on)),
+    Column(N_("Notes"), lambda n: elide(n.notes)),
+)
+MEETING_COLUMNS: tuple[Column[MeetingView], ...] = (
+    Column(N_("When"), lambda m: show_datetime(m.occurred_at)),
+    Column(N_("Kind"), lambda m: label(m.kind)),
+    Column(N_("Minutes"), lambda m: str(m.duration_minutes)),
+    Column(N_("Recorded by"), lambda m: m.recorded_by_name or ""),
+    Column(
+        N_("Summary"),
+        lambda m: _("(not shown for your role)") if m.summary_hidden else elide(m.summary),
+    ),
+)
+TASK_COLUMNS: tuple[Column[TaskView], ...] = (
+    Column(N_("Task"), lambda t: t.title, stretch=True),
+    DUE_COLUMN,
+    Column(N_("Assigned to"), lambda t: t.assignee_name or ""),
+    Column(N_("Done"), lambda t: _("Done") if t.done else ""),
+)
+REFERRAL_COLUMNS: tuple[Column[ReferralView], ...] = (
+    Column(N_("Organisation"), lambda r: r.organisation_name),
+    Column(N_("Need"), lambda r: label(r.need_domain) if r.need_domain else ""),
+    Column(N_("Status"), lambda r: label(r.status)),
+    Column(N_("Sent"), lambda r: show_date(r.sent_on)),
+    Column(N_("Outcome"), lambda r: elide(r.outcome)),
+)
+DOCUMENT_COLUMNS: tuple[Column[AttachmentView], ...] = (
+    Column(N_("File"), lambda d: d.filename, stretch=True),
+    Column(N_("Size"), lambda d: _("{kb} kB").format(kb=number(max(1, d.size // 1024)))),
+    Column(N_("Added"), lambda d: show_datetime(d.created_at)),
+    Column(N_("By"), lambda d: d.created_by_name or ""),
+)
+PEOPLE_COLUMNS: tuple[Column[RelationshipView], ...] = (
+    Column(N_("Name"), lambda p: p.other_name, stretch=True),
+    Column(N_("Relation"), lambda p: label(p.kind)),
+    Column(N_("Lives together"), lambda p: _("Yes") if p.lives_together else ""),
+    Column(N_("Caregiver"), lambda p: _("Yes") if p.is_caregiver else ""),
+)
 
 
 def load_bundle(ctx: ServiceContext, case_id: uuid.UUID) -> CaseBundle:
@@ -194,41 +244,41 @@ class CaseWorkspace(CaseHost):
         self.tabs = QTabWidget()
         layout.addWidget(self.tabs, 1)
         self.overview = OverviewTab(self)
-        self.needs = ListTable(
-            [_("Need"), _("Status"), _("Identified"), _("Met"), _("Notes")],
+        self.needs: ListTable[NeedView] = ListTable(
+            NEED_COLUMNS,
             _("No needs recorded yet. Add the first with “Add need…”."),
             _("Needs"),
         )
-        self.meetings = ListTable(
-            [_("When"), _("Kind"), _("Minutes"), _("Recorded by"), _("Summary")],
+        self.meetings: ListTable[MeetingView] = ListTable(
+            MEETING_COLUMNS,
             _("No meetings yet. Record one with “Record meeting…”."),
             _("Meetings"),
         )
-        self.tasks = ListTable(
-            [_("Task"), _("Due"), _("Assigned to"), _("Done")],
+        self.tasks: ListTable[TaskView] = ListTable(
+            TASK_COLUMNS,
             _("No tasks for this case. Add one with “Add task…”."),
             _("Tasks"),
-            stretch=0,
         )
-        self.referrals = ListTable(
-            [_("Organisation"), _("Need"), _("Status"), _("Sent"), _("Outcome")],
-            _("No referrals yet."),
-            _("Referrals"),
+        self.referrals: ListTable[ReferralView] = ListTable(
+            REFERRAL_COLUMNS, _("No referrals yet."), _("Referrals")
         )
-        self.documents = ListTable(
-            [_("File"), _("Size"), _("Added"), _("By")],
+        self.documents: ListTable[AttachmentView] = ListTable(
+            DOCUMENT_COLUMNS,
             _("No documents. Add one with “Add document…”."),
             _("Documents"),
-            stretch=0,
         )
-        self.people = ListTable(
-            [_("Name"), _("Relation"), _("Lives together"), _("Caregiver")],
+        self.people: ListTable[RelationshipView] = ListTable(
+            PEOPLE_COLUMNS,
             _("No family or other people linked to the client yet."),
             _("People"),
-            stretch=0,
         )
-        self.history = ListTable(
-            [_("When"), _("Who"), _("What"), _("Fields")],
+        self.history: ListTable[AuditRow] = ListTable(
+            (
+                Column(N_("When"), lambda h: show_datetime(h.occurred_at)),
+                Column(N_("Who"), lambda h: self._who(h.user_id)),
+                Column(N_("What"), lambda h: audit_action_label(h.action)),
+                Column(N_("Fields"), lambda h: audit_fields_label(h.entity_type, h.fields)),
+            ),
             _("No history yet."),
             _("History"),
         )
@@ -279,115 +329,21 @@ class CaseWorkspace(CaseHost):
         self.header.show_consent(bundle.consent)
         self.title_did_change.emit(self.tab_title())
         self.overview.show_bundle(bundle, self.can_edit)
-        self.needs.set_rows(
-            [
-                (
-                    [
-                        label(n.domain),
-                        label(n.status),
-                        show_date(n.identified_on),
-                        show_date(n.met_on),
-                        elide(n.notes),
-                    ],
-                    n,
-                )
-                for n in bundle.needs
-            ]
-        )
-        self.meetings.set_rows(
-            [
-                (
-                    [
-                        show_datetime(m.occurred_at),
-                        label(m.kind),
-                        str(m.duration_minutes),
-                        m.recorded_by_name or "",
-                        _("(not shown for your role)") if m.summary_hidden else elide(m.summary),
-                    ],
-                    m,
-                )
-                for m in bundle.meetings
-            ]
-        )
-        self.tasks.set_rows(
-            [
-                (
-                    [
-                        t.title,
-                        overdue_cell(t.due_on) if t.overdue else show_date(t.due_on),
-                        t.assignee_name or "",
-                        _("Done") if t.done else "",
-                    ],
-                    t,
-                )
-                for t in bundle.tasks
-            ]
-        )
+        self.needs.set_rows(bundle.needs)
+        self.meetings.set_rows(bundle.meetings)
+        self.tasks.set_rows(bundle.tasks)
         self._fill_optional(bundle)
         self._sync_tabs(bundle)
 
     def _fill_optional(self, bundle: CaseBundle) -> None:
         if bundle.referrals is not None:
-            self.referrals.set_rows(
-                [
-                    (
-                        [
-                            r.organisation_name,
-                            label(r.need_domain) if r.need_domain else "",
-                            label(r.status),
-                            show_date(r.sent_on),
-                            elide(r.outcome),
-                        ],
-                        r,
-                    )
-                    for r in bundle.referrals
-                ]
-            )
+            self.referrals.set_rows(bundle.referrals)
         if bundle.documents is not None:
-            self.documents.set_rows(
-                [
-                    (
-                        [
-                            d.filename,
-                            _("{kb} kB").format(kb=number(max(1, d.size // 1024))),
-                            show_datetime(d.created_at),
-                            d.created_by_name or "",
-                        ],
-                        d,
-                    )
-                    for d in bundle.documents
-                ]
-            )
+            self.documents.set_rows(bundle.documents)
         if bundle.people is not None:
-            self.people.set_rows(
-                [
-                    (
-                        [
-                            p.other_name,
-                            label(p.kind),
-                            _("Yes") if p.lives_together else "",
-                            _("Yes") if p.is_caregiver else "",
-                        ],
-                        p,
-                    )
-                    for p in bundle.people
-                ]
-            )
+            self.people.set_rows(bundle.people)
         if bundle.history is not None:
-            self.history.set_rows(
-                [
-                    (
-                        [
-                            show_datetime(h.occurred_at),
-                            self._who(h.user_id),
-                            audit_action_label(h.action),
-                            audit_fields_label(h.entity_type, h.fields),
-                        ],
-                        h,
-                    )
-                    for h in bundle.history
-                ]
-            )
+            self.history.set_rows(bundle.history)
 
     def _who(self, user_id: uuid.UUID | None) -> str:
         return self.navigator.user_name(user_id)

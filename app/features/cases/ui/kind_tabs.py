@@ -43,7 +43,7 @@ class CaseTab(QWidget):
         for button in buttons:
             button.setVisible(self.ws.can_edit)
 
-    def chosen(self, table: ListTable, nothing_chosen: str) -> Any:
+    def chosen(self, table: ListTable[Any], nothing_chosen: str) -> Any:
         """The row chosen in ``table``, or ``None`` after telling the user ``nothing_chosen``."""
         row = table.selected()
         if row is None:

@@ -17,7 +17,7 @@ from app.ui_kit.tables import ListTable
 from app.ui_kit.widgets import button_row, warn
 
 
-def actions_for(workspace: CaseHost, key: str, table: ListTable) -> QWidget:
+def actions_for(workspace: CaseHost, key: str, table: ListTable[Any]) -> QWidget:
     page = QWidget()
     layout = QVBoxLayout(page)
     layout.setContentsMargins(0, 6, 0, 0)
@@ -28,7 +28,7 @@ def actions_for(workspace: CaseHost, key: str, table: ListTable) -> QWidget:
     return page
 
 
-def _needs(ws: CaseHost, table: ListTable) -> QHBoxLayout:
+def _needs(ws: CaseHost, table: ListTable[Any]) -> QHBoxLayout:
     from app.features.cases.ui.record_dialogs import NeedDialog
 
     add = QPushButton(_("Add need…"))
@@ -54,7 +54,7 @@ def _needs(ws: CaseHost, table: ListTable) -> QHBoxLayout:
     return button_row(add, progress, met)
 
 
-def _meetings(ws: CaseHost, table: ListTable) -> QHBoxLayout:
+def _meetings(ws: CaseHost, table: ListTable[Any]) -> QHBoxLayout:
     from app.features.cases.ui.record_dialogs import MeetingDialog
 
     record = QPushButton(_("Record meeting…"))
@@ -68,7 +68,7 @@ def _meetings(ws: CaseHost, table: ListTable) -> QHBoxLayout:
     return button_row(record)
 
 
-def _tasks(ws: CaseHost, table: ListTable) -> QHBoxLayout:
+def _tasks(ws: CaseHost, table: ListTable[Any]) -> QHBoxLayout:
     from app.features.cases.ui.record_dialogs import TaskDialog
 
     add = QPushButton(_("Add task…"))
@@ -90,7 +90,7 @@ def _tasks(ws: CaseHost, table: ListTable) -> QHBoxLayout:
     return button_row(add, done)
 
 
-def _referrals(ws: CaseHost, table: ListTable) -> QHBoxLayout:
+def _referrals(ws: CaseHost, table: ListTable[Any]) -> QHBoxLayout:
     from app.features.cases.ui.record_dialogs import ReferralDialog
     from app.features.consent.ui.referrals import ReferralResponseDialog, SendReferralDialog
 
@@ -125,7 +125,7 @@ def _referrals(ws: CaseHost, table: ListTable) -> QHBoxLayout:
     return button_row(add, send, answer)
 
 
-def _documents(ws: CaseHost, table: ListTable) -> QHBoxLayout:
+def _documents(ws: CaseHost, table: ListTable[Any]) -> QHBoxLayout:
     add = QPushButton(_("Add document…"))
     save = QPushButton(_("Save a copy…"))
     add.setVisible(ws.can_edit)

@@ -7,13 +7,26 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton, QVBoxLayout
 from app.features.cases.services import tasks
 from app.features.cases.ui.record_dialogs import TaskDialog
 from app.kernel.changes import Topic
-from app.kernel.i18n import _
+from app.kernel.i18n import N_, _
 from app.services.context import ServiceContext
 from app.ui_kit.navigator import Navigator
 from app.ui_kit.operations import ChangeBus, Operations
 from app.ui_kit.page_base import Page
-from app.ui_kit.tables import ListTable
-from app.ui_kit.widgets import overdue_cell, show_date, title, warn
+from app.ui_kit.tables import DUE_COLUMN, Column, ListTable
+from app.ui_kit.widgets import title, warn
+
+
+def case_cell(task: tasks.TaskView) -> str:
+    return f"{task.case_reference} · {task.client_name}" if task.case_reference else ""
+
+
+COLUMNS: tuple[Column[tasks.TaskView], ...] = (
+    Column(N_("Task"), lambda t: t.title, stretch=True),
+    DUE_COLUMN,
+    Column(N_("Assigned to"), lambda t: t.assignee_name or ""),
+    Column(N_("Case"), case_cell),
+    Column(N_("Done"), lambda t: _("Done") if t.done else ""),
+)
 
 
 class TasksPage(Page):
@@ -38,11 +51,8 @@ class TasksPage(Page):
         bar.addWidget(self.add)
         bar.addWidget(self.toggle)
         layout.addLayout(bar)
-        self.table = ListTable(
-            [_("Task"), _("Due"), _("Assigned to"), _("Case"), _("Done")],
-            _("No tasks here. Add one with “Add task…”."),
-            _("Tasks"),
-            stretch=0,
+        self.table: ListTable[tasks.TaskView] = ListTable(
+            COLUMNS, _("No tasks here. Add one with “Add task…”."), _("Tasks")
         )
         layout.addWidget(self.table, 1)
         self.add.clicked.connect(self._add)
@@ -60,21 +70,7 @@ class TasksPage(Page):
             )
 
     def _show(self, rows: list[tasks.TaskView]) -> None:
-        self.table.set_rows(
-            [
-                (
-                    [
-                        t.title,
-                        overdue_cell(t.due_on) if t.overdue else show_date(t.due_on),
-                        t.assignee_name or "",
-                        f"{t.case_reference} · {t.client_name}" if t.case_reference else "",
-                        _("Done") if t.done else "",
-                    ],
-                    t,
-                )
-                for t in rows
-            ]
-        )
+        self.table.set_rows(rows)
 
     def _add(self) -> None:
         TaskDialog.add(self, self.ctx, self.ops, case_id=None)

@@ -20,14 +20,14 @@ from app.features.cases.ui.kind_tabs import CaseTab, TabSpec, register
 from app.features.cases.ui.record_dialogs import enum_combo
 from app.features.consent.services import consent
 from app.kernel.errors import ValidationError
-from app.kernel.i18n import _
+from app.kernel.i18n import N_, _
 from app.kernel.labels import label
 from app.models.enums import CaseKind, ConsentScope, LegalBasis
 from app.services import drafts
 from app.services.context import ServiceContext
 from app.ui_kit.dialog_base import ServiceDialog, optional
 from app.ui_kit.operations import Operations
-from app.ui_kit.tables import ListTable, elide
+from app.ui_kit.tables import Column, ListTable, elide
 from app.ui_kit.widgets import (
     button_row,
     from_qdate,
@@ -37,6 +37,16 @@ from app.ui_kit.widgets import (
     to_qdate,
     today_edit,
     warn,
+)
+
+COLUMNS: tuple[Column[consent.ConsentView], ...] = (
+    Column(N_("For"), lambda c: label(c.scope)),
+    Column(N_("Legal basis"), lambda c: label(c.legal_basis)),
+    Column(N_("Given"), lambda c: show_date(c.given_on)),
+    Column(N_("Expires"), lambda c: show_date(c.expires_on)),
+    Column(N_("Withdrawn"), lambda c: show_date(c.withdrawn_on)),
+    Column(N_("Valid"), lambda c: _("Yes") if c.valid else (_("No"), "#b02a37")),
+    Column(N_("Notes"), lambda c: elide(c.notes)),
 )
 
 
@@ -138,16 +148,8 @@ class ConsentTab(CaseTab):
         self.withdraw = QPushButton(_("Withdraw"))
         self.for_editors(self.record, self.withdraw)
         self.column.addLayout(button_row(self.record, self.withdraw))
-        self.table = ListTable(
-            [
-                _("For"),
-                _("Legal basis"),
-                _("Given"),
-                _("Expires"),
-                _("Withdrawn"),
-                _("Valid"),
-                _("Notes"),
-            ],
+        self.table: ListTable[consent.ConsentView] = ListTable(
+            COLUMNS,
             _("No consent recorded for the client yet. Add it with “Record consent…”."),
             _("Consent"),
         )
@@ -163,23 +165,7 @@ class ConsentTab(CaseTab):
         )
 
     def _show(self, rows: list[consent.ConsentView]) -> None:
-        self.table.set_rows(
-            [
-                (
-                    [
-                        label(c.scope),
-                        label(c.legal_basis),
-                        show_date(c.given_on),
-                        show_date(c.expires_on),
-                        show_date(c.withdrawn_on),
-                        _("Yes") if c.valid else (_("No"), "#b02a37"),
-                        elide(c.notes),
-                    ],
-                    c,
-                )
-                for c in rows
-            ]
-        )
+        self.table.set_rows(rows)
 
     def clear(self) -> None:
         self.case = None

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from app.features.cases.ui.record_dialogs import enum_combo
 from app.features.directory.services import directory
-from app.kernel.i18n import _, pgettext
+from app.kernel.i18n import N_, NC_, _, pgettext
 from app.kernel.i18n_names import STATELESS, country_name
 from app.kernel.labels import label
 from app.models.enums import InstitutionKind, OrganisationType, SecurityLevel
@@ -39,13 +39,56 @@ from app.services.context import ServiceContext
 from app.ui_kit.dialog_base import ServiceDialog, optional
 from app.ui_kit.operations import ChangeBus, Operations, describe
 from app.ui_kit.pickers import CountryCombo
-from app.ui_kit.tables import Cell, ListTable, elide
+from app.ui_kit.tables import Cell, Column, ListTable, elide
 from app.ui_kit.widgets import warn
 
 #: Text colour of a partner no longer in use.
 INACTIVE_COLOUR = "#8a8a8a"
 DEFAULT_COUNTRY = "NO"
 RowT = TypeVar("RowT", directory.InstitutionRow, directory.OrganisationRow)
+
+
+INSTITUTION_COLUMNS: tuple[Column[directory.InstitutionRow], ...] = (
+    Column(
+        NC_("institution or organisation", "Name"),
+        lambda r: r.name,
+        context="institution or organisation",
+    ),
+    Column(N_("Kind"), lambda r: label(r.kind)),
+    Column(N_("Region"), lambda r: r.region or ""),
+    Column(
+        N_("Child contact person"),
+        lambda r: ", ".join(p for p in (r.child_contact_name, r.child_contact_phone) if p),
+    ),
+    Column(N_("Visiting information"), lambda r: elide(r.visiting_info, 300)),
+)
+
+
+def _greyed(
+    text: Callable[[directory.OrganisationRow], str],
+) -> Callable[[directory.OrganisationRow], Cell]:
+    """A partner no longer in use is listed in grey."""
+    return lambda r: text(r) if r.active else (text(r), INACTIVE_COLOUR)
+
+
+ORGANISATION_COLUMNS: tuple[Column[directory.OrganisationRow], ...] = (
+    Column(
+        NC_("institution or organisation", "Name"),
+        _greyed(lambda r: r.name),
+        stretch=True,
+        context="institution or organisation",
+    ),
+    Column(N_("Type"), _greyed(lambda r: label(r.type))),
+    Column(N_("Region"), _greyed(lambda r: r.region or "")),
+    Column(N_("Country"), _greyed(lambda r: country_name(r.country))),
+    Column(N_("Phone"), _greyed(lambda r: r.phone or "")),
+    Column(N_("E-mail"), _greyed(lambda r: r.email or "")),
+    Column(
+        NC_("partner organisation", "Active"),
+        _greyed(lambda r: _("Yes") if r.active else _("No")),
+        context="partner organisation",
+    ),
+)
 
 
 def country_combo() -> CountryCombo:
@@ -261,7 +304,7 @@ def _bar(*buttons: QWidget) -> QHBoxLayout:
     return bar
 
 
-def _select(table: ListTable, ids: Sequence[uuid.UUID], entry_id: uuid.UUID | None) -> None:
+def _select(table: ListTable[Any], ids: Sequence[uuid.UUID], entry_id: uuid.UUID | None) -> None:
     if entry_id in ids:
         table.table.selectRow(ids.index(entry_id))
 
@@ -296,14 +339,8 @@ class DirectoryTab(QWidget):
         self.add_institution_button = QPushButton(_("Add an institution…"))
         self.edit_institution_button = QPushButton(_("Edit…"))
         column.addLayout(_bar(self.add_institution_button, self.edit_institution_button))
-        self.institutions = ListTable(
-            [
-                pgettext("institution or organisation", "Name"),
-                _("Kind"),
-                _("Region"),
-                _("Child contact person"),
-                _("Visiting information"),
-            ],
+        self.institutions: ListTable[directory.InstitutionRow] = ListTable(
+            INSTITUTION_COLUMNS,
             _("No institutions yet. Add the prisons and offices your clients are in."),
             _("Institutions"),
         )
@@ -328,21 +365,7 @@ class DirectoryTab(QWidget):
 
     def _show_institutions(self, rows: list[directory.InstitutionRow]) -> None:
         self.institution_rows = rows
-        self.institutions.set_rows(
-            [
-                (
-                    [
-                        r.name,
-                        label(r.kind),
-                        r.region or "",
-                        ", ".join(p for p in (r.child_contact_name, r.child_contact_phone) if p),
-                        elide(r.visiting_info, 300),
-                    ],
-                    r,
-                )
-                for r in rows
-            ]
-        )
+        self.institutions.set_rows(rows)
         _select(self.institutions, [r.id for r in rows], self._chosen)
 
     # -- organisations --
@@ -365,19 +388,8 @@ class DirectoryTab(QWidget):
                 self.show_inactive,
             )
         )
-        self.organisations = ListTable(
-            [
-                pgettext("institution or organisation", "Name"),
-                _("Type"),
-                _("Region"),
-                _("Country"),
-                _("Phone"),
-                _("E-mail"),
-                pgettext("partner organisation", "Active"),
-            ],
-            _("No partner organisations to show."),
-            _("Partner organisations"),
-            stretch=0,
+        self.organisations: ListTable[directory.OrganisationRow] = ListTable(
+            ORGANISATION_COLUMNS, _("No partner organisations to show."), _("Partner organisations")
         )
         column.addWidget(self.organisations, 1)
         self.add_organisation_button.clicked.connect(self.add_organisation)
@@ -423,20 +435,8 @@ class DirectoryTab(QWidget):
         self.active_button.setText(_("Reactivate") if inactive else _("Deactivate"))
 
     def _show_organisations(self, rows: list[directory.OrganisationRow]) -> None:
-        def cells(r: directory.OrganisationRow) -> list[Cell]:
-            texts = [
-                r.name,
-                label(r.type),
-                r.region or "",
-                country_name(r.country),
-                r.phone or "",
-                r.email or "",
-                _("Yes") if r.active else _("No"),
-            ]
-            return list(texts) if r.active else [(t, INACTIVE_COLOUR) for t in texts]
-
         self.organisation_rows = rows
-        self.organisations.set_rows([(cells(r), r) for r in rows])
+        self.organisations.set_rows(rows)
         _select(self.organisations, [r.id for r in rows], self._chosen)
         self._name_active_button()
 

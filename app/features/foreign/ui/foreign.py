@@ -29,7 +29,7 @@ from app.features.cases.ui.kind_tabs import CaseTab, TabSpec, register
 from app.features.cases.ui.record_dialogs import enum_combo
 from app.features.foreign.services import foreign
 from app.features.people.services import people
-from app.kernel.i18n import _, ngettext
+from app.kernel.i18n import N_, _, ngettext
 from app.kernel.i18n_formats import number
 from app.kernel.i18n_names import STATELESS, country_name, language_list
 from app.kernel.labels import label
@@ -45,7 +45,7 @@ from app.services.context import ServiceContext
 from app.ui_kit.dialog_base import ServiceDialog, optional
 from app.ui_kit.operations import Operations
 from app.ui_kit.pickers import CountryCombo, LanguagePicker
-from app.ui_kit.tables import ListTable, elide
+from app.ui_kit.tables import Column, ListTable, elide
 from app.ui_kit.widgets import button_row, from_qdate, show_date, text_area, today_edit
 
 
@@ -254,7 +254,42 @@ class OutcomeDialog(ServiceDialog):
         return None if report is None else cls(parent, ctx, ops, report)
 
 
-def _section(title: str, table: ListTable, *buttons: QPushButton) -> QGroupBox:
+CONSULAR_COLUMNS: tuple[Column[foreign.ConsularContactView], ...] = (
+    Column(N_("Date"), lambda c: show_date(c.contacted_on)),
+    Column(N_("Country"), lambda c: country_name(c.country)),
+    Column(N_("Channel"), lambda c: label(c.channel)),
+    Column(
+        N_("Consent"),
+        lambda c: _("Given") if c.consent_to_notify else (_("Not given"), "#b02a37"),
+    ),
+    Column(N_("Outcome"), lambda c: label(c.outcome)),
+    Column(N_("Notes"), lambda c: elide(c.notes)),
+)
+IMMIGRATION_COLUMNS: tuple[Column[foreign.ImmigrationView], ...] = (
+    Column(N_("Since"), lambda r: show_date(r.since)),
+    Column(
+        N_("Status"),
+        lambda r: (
+            _("{status} (current)").format(status=label(r.status)) if r.current else label(r.status)
+        ),
+    ),
+    Column(N_("Notes"), lambda r: elide(r.notes)),
+)
+FAMILY_COLUMNS: tuple[Column[foreign.FamilyAbroadView], ...] = (
+    Column(N_("Name"), lambda f: f.name or ""),
+    Column(N_("Relation"), lambda f: label(f.relationship_kind)),
+    Column(N_("Country"), lambda f: country_name(f.country)),
+    Column(N_("Contact by"), lambda f: label(f.contact_channel)),
+)
+REPORT_COLUMNS: tuple[Column[foreign.DiscriminationView], ...] = (
+    Column(N_("Date"), lambda d: show_date(d.reported_on)),
+    Column(N_("What happened"), lambda d: elide(d.description, 140), stretch=True),
+    Column(N_("Reported to"), lambda d: elide(d.reported_to, 50)),
+    Column(N_("Outcome"), lambda d: elide(d.outcome, 100), stretch=True),
+)
+
+
+def _section(title: str, table: ListTable[Any], *buttons: QPushButton) -> QGroupBox:
     box = QGroupBox(title)
     column = QVBoxLayout(box)
     column.addLayout(button_row(*buttons))
@@ -288,26 +323,19 @@ class ForeignTab(CaseTab):
             self.add_report,
             self.report_outcome,
         )
-        self.consular = ListTable(
-            [_("Date"), _("Country"), _("Channel"), _("Consent"), _("Outcome"), _("Notes")],
-            _("No consular contacts logged."),
-            _("Consular contacts"),
+        self.consular: ListTable[foreign.ConsularContactView] = ListTable(
+            CONSULAR_COLUMNS, _("No consular contacts logged."), _("Consular contacts")
         )
-        self.immigration = ListTable(
-            [_("Since"), _("Status"), _("Notes")],
+        self.immigration: ListTable[foreign.ImmigrationView] = ListTable(
+            IMMIGRATION_COLUMNS,
             _("No immigration or transfer status recorded."),
             _("Immigration and transfer status"),
         )
-        self.family = ListTable(
-            [_("Name"), _("Relation"), _("Country"), _("Contact by")],
-            _("No family abroad recorded."),
-            _("Family abroad"),
+        self.family: ListTable[foreign.FamilyAbroadView] = ListTable(
+            FAMILY_COLUMNS, _("No family abroad recorded."), _("Family abroad")
         )
-        self.reports = ListTable(
-            [_("Date"), _("What happened"), _("Reported to"), _("Outcome")],
-            _("No discrimination reported."),
-            _("Discrimination reports"),
-            stretch=(1, 3),
+        self.reports: ListTable[foreign.DiscriminationView] = ListTable(
+            REPORT_COLUMNS, _("No discrimination reported."), _("Discrimination reports")
         )
         # consular contacts are the heart of it: the left column, two rows high; the
         # discrimination reports (long texts) take the whole width below
@@ -350,65 +378,10 @@ class ForeignTab(CaseTab):
     def _show(self, records: foreign.ForeignRecords) -> None:
         self.records = records
         self.interpreter.setText(interpreter_text(records.interpreter))
-        self.consular.set_rows(
-            [
-                (
-                    [
-                        show_date(c.contacted_on),
-                        country_name(c.country),
-                        label(c.channel),
-                        _("Given") if c.consent_to_notify else (_("Not given"), "#b02a37"),
-                        label(c.outcome),
-                        elide(c.notes),
-                    ],
-                    c,
-                )
-                for c in records.consular
-            ]
-        )
-        self.immigration.set_rows(
-            [
-                (
-                    [
-                        show_date(r.since),
-                        _("{status} (current)").format(status=label(r.status))
-                        if r.current
-                        else label(r.status),
-                        elide(r.notes),
-                    ],
-                    r,
-                )
-                for r in records.immigration
-            ]
-        )
-        self.family.set_rows(
-            [
-                (
-                    [
-                        f.name or "",
-                        label(f.relationship_kind),
-                        country_name(f.country),
-                        label(f.contact_channel),
-                    ],
-                    f,
-                )
-                for f in records.family
-            ]
-        )
-        self.reports.set_rows(
-            [
-                (
-                    [
-                        show_date(d.reported_on),
-                        elide(d.description, 140),
-                        elide(d.reported_to, 50),
-                        elide(d.outcome, 100),
-                    ],
-                    d,
-                )
-                for d in records.discrimination
-            ]
-        )
+        self.consular.set_rows(records.consular)
+        self.immigration.set_rows(records.immigration)
+        self.family.set_rows(records.family)
+        self.reports.set_rows(records.discrimination)
 
     def clear(self) -> None:
         self.case = None

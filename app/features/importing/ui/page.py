@@ -29,14 +29,22 @@ from PySide6.QtWidgets import (
 from app.features.importing.services import import_sources, importing
 from app.features.importing.services.import_sources import ColumnMapping, SourceTable
 from app.kernel.errors import HomewardError
-from app.kernel.i18n import _, ngettext
+from app.kernel.i18n import N_, _, ngettext
 from app.kernel.i18n_formats import number
 from app.services.context import ServiceContext
 from app.ui_kit.operations import ChangeBus, Operations, describe
 from app.ui_kit.progress import JobState, ProgressPanel, run_job, set_primary_enabled
-from app.ui_kit.tables import ListTable, elide
+from app.ui_kit.tables import Column, ListTable, elide
 
 EXAMPLES = 3
+
+#: A dry run's problems; a plain text is the line that counts the ones not shown.
+Problem = importing.RowProblem | str
+PROBLEM_COLUMNS: tuple[Column[Problem], ...] = (
+    Column(N_("Row"), lambda p: "" if isinstance(p, str) else str(p.row)),
+    Column(N_("Column"), lambda p: "" if isinstance(p, str) else p.column),
+    Column(N_("Problem"), lambda p: p if isinstance(p, str) else p.message),
+)
 
 
 class ImportTab(QWidget):
@@ -90,10 +98,11 @@ class ImportTab(QWidget):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         result_layout.addWidget(self.summary)
-        self.problems = ListTable(
-            [_("Row"), _("Column"), _("Problem")],
+        self.problems: ListTable[Problem] = ListTable(
+            PROBLEM_COLUMNS,
             _("Run the dry run to see what the import would do."),
             _("Problems in the file"),
+            key=lambda p: None if isinstance(p, str) else p,
         )
         result_layout.addWidget(self.problems, 1)
         splitter.addWidget(result_box)
@@ -222,13 +231,11 @@ class ImportTab(QWidget):
         else:
             parts.append(_("No problems: ready to import."))
         self.summary.setText(" ".join(parts))
-        rows: list[tuple[list[str], object]] = [
-            ([str(p.row), p.column, p.message], p) for p in preview.problems
-        ]
+        rows: list[Problem] = list(preview.problems)
         if preview.problems_not_shown:
             more = preview.problems_not_shown
             text = ngettext("… and {n} more problem", "… and {n} more problems", more)
-            rows.append((["", "", text.format(n=number(more))], None))
+            rows.append(text.format(n=number(more)))  # a line of its own, under the problems
         self.problems.set_rows(rows)
         self._update_buttons()
 

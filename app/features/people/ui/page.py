@@ -24,7 +24,7 @@ from app.features.cases.services import case_list, relations
 from app.features.cases.ui.record_dialogs import PersonDialog
 from app.features.people.services import people
 from app.kernel.changes import Topic
-from app.kernel.i18n import _
+from app.kernel.i18n import N_, _
 from app.kernel.i18n_names import country_name, language_list
 from app.kernel.labels import label
 from app.models.enums import RelationshipKind
@@ -33,7 +33,7 @@ from app.services.validation import SEARCH_TEXT_MAX
 from app.ui_kit.navigator import Navigator
 from app.ui_kit.operations import ChangeBus, Operations
 from app.ui_kit.page_base import Page
-from app.ui_kit.tables import ListTable
+from app.ui_kit.tables import Column, ListTable
 from app.ui_kit.widgets import empty_state, show_date, title, warn
 
 BATCH = 200
@@ -139,6 +139,18 @@ class PersonBundle:
     cases: list[case_list.CaseRow]
 
 
+FAMILY_COLUMNS: tuple[Column[relations.RelationshipView], ...] = (
+    Column(N_("Name"), lambda r: r.other_name),
+    Column(N_("Relation"), lambda r: label(r.kind)),
+    Column(N_("Lives together"), lambda r: _("Yes") if r.lives_together else ""),
+)
+CASE_COLUMNS: tuple[Column[case_list.CaseRow], ...] = (
+    Column(N_("Reference"), lambda c: c.reference),
+    Column(N_("Kind"), lambda c: label(c.kind)),
+    Column(N_("Status"), lambda c: label(c.status)),
+)
+
+
 class PersonPanel(QWidget):
     """One person's details, family and cases."""
 
@@ -167,15 +179,14 @@ class PersonPanel(QWidget):
         buttons.addWidget(self.relate)
         buttons.addStretch(1)
         layout.addLayout(buttons)
-        self.family = ListTable(
-            [_("Name"), _("Relation"), _("Lives together")],
+        self.family: ListTable[relations.RelationshipView] = ListTable(
+            FAMILY_COLUMNS,
             _("No relatives linked. Use “Link a relative…” to add a child, partner or parent."),
             _("Family and relations"),
+            key=lambda r: r.other_id,
         )
-        self.cases = ListTable(
-            [_("Reference"), _("Kind"), _("Status")],
-            _("No cases for this person."),
-            _("Cases"),
+        self.cases: ListTable[case_list.CaseRow] = ListTable(
+            CASE_COLUMNS, _("No cases for this person."), _("Cases"), key=lambda c: c.id
         )
         layout.addWidget(QLabel(_("Family and relations")))
         layout.addWidget(self.family, 1)
@@ -214,15 +225,8 @@ class PersonPanel(QWidget):
             if value:
                 parts.append(value)
         self.details.setText(" · ".join(parts))
-        self.family.set_rows(
-            [
-                ([r.other_name, label(r.kind), _("Yes") if r.lives_together else ""], r.other_id)
-                for r in bundle.relationships
-            ]
-        )
-        self.cases.set_rows(
-            [([c.reference, label(c.kind), label(c.status)], c.id) for c in bundle.cases]
-        )
+        self.family.set_rows(bundle.relationships)
+        self.cases.set_rows(bundle.cases)
 
     def _edit(self) -> None:
         if self.bundle:

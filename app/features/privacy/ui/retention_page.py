@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.features.privacy.services import erasure, retention
-from app.kernel.i18n import _, ngettext
+from app.kernel.i18n import N_, _, ngettext
 from app.kernel.labels import label
 from app.models.enums import CaseKind
 from app.services import workspace as ws
@@ -31,8 +31,16 @@ from app.services.context import ServiceContext
 from app.ui_kit.dialog_base import ServiceDialog
 from app.ui_kit.operations import ChangeBus, Operations
 from app.ui_kit.progress import JobState, ProgressPanel, run_job
-from app.ui_kit.tables import ListTable
+from app.ui_kit.tables import Column, ListTable
 from app.ui_kit.widgets import from_qdate, localise_date_edit, show_date, text_area, to_qdate, warn
+
+REVIEW_COLUMNS: tuple[Column[retention.RetentionCase], ...] = (
+    Column(N_("Case"), lambda r: r.reference),
+    Column(N_("Kind"), lambda r: label(r.kind)),
+    Column(N_("Closed"), lambda r: show_date(r.closed_on)),
+    Column(N_("Due since"), lambda r: show_date(r.due_on)),
+    Column(N_("Note"), lambda r: _note(r)),
+)
 
 
 class ResultPanel(Protocol):
@@ -116,8 +124,8 @@ class RetentionBox(QGroupBox):
         self.message.setWordWrap(True)
         save_row.addWidget(self.message, 1)
         column.addLayout(save_row)
-        self.review = ListTable(
-            [_("Case"), _("Kind"), _("Closed"), _("Due since"), _("Note")],
+        self.review: ListTable[retention.RetentionCase] = ListTable(
+            REVIEW_COLUMNS,
             _("No closed case is past its retention period."),
             _("Cases past their retention period"),
         )
@@ -229,21 +237,7 @@ class RetentionBox(QGroupBox):
 
     def _show_review(self, rows: list[retention.RetentionCase]) -> None:
         self._rows = list(rows)
-        self.review.set_rows(
-            [
-                (
-                    [
-                        r.reference,
-                        label(r.kind),
-                        show_date(r.closed_on),
-                        show_date(r.due_on),
-                        _note(r),
-                    ],
-                    r,
-                )
-                for r in rows
-            ]
-        )
+        self.review.set_rows(rows)
 
     def clear(self) -> None:
         self._rows = []

@@ -31,7 +31,7 @@ from app.features.people.services import people
 from app.features.privacy.services import erasure, subject_access
 from app.features.privacy.ui.retention_page import RetentionBox
 from app.kernel.errors import HomewardError
-from app.kernel.i18n import _, current_language
+from app.kernel.i18n import N_, _, current_language
 from app.kernel.i18n_names import country_name
 from app.services import workspace as ws
 from app.services.context import ServiceContext
@@ -39,7 +39,7 @@ from app.services.validation import SEARCH_TEXT_MAX
 from app.ui_kit import export_folder
 from app.ui_kit.operations import ChangeBus, Operations, describe
 from app.ui_kit.progress import JobState, ProgressPanel, run_job
-from app.ui_kit.tables import ListTable
+from app.ui_kit.tables import Column, ListTable
 from app.ui_kit.widgets import fit_placeholder, show_date, warn
 
 REVIEW_REASONS = {
@@ -47,6 +47,19 @@ REVIEW_REASONS = {
     "other_person": lambda: _("another person"),
     "name_in_text": lambda: _("a name in the text"),
 }
+
+
+def _born(person: people.PersonRow) -> str:
+    if person.birth_date:
+        return show_date(person.birth_date)
+    return str(person.birth_year_estimate) if person.birth_year_estimate else ""
+
+
+PEOPLE_COLUMNS: tuple[Column[people.PersonRow], ...] = (
+    Column(N_("Name"), lambda r: f"{r.given_name} {r.family_name}".strip(), stretch=True),
+    Column(N_("Born"), _born),
+    Column(N_("Nationality"), lambda r: country_name(r.nationality) if r.nationality else ""),
+)
 
 
 def _fold_name(text: str) -> str:
@@ -145,8 +158,8 @@ class RightsTab(QWidget):
         self.search.setClearButtonEnabled(True)
         fit_placeholder(self.search)
         column.addWidget(self.search)
-        self.people = ListTable(
-            [_("Name"), _("Born"), _("Nationality")], _("Nobody found."), _("People"), stretch=0
+        self.people: ListTable[people.PersonRow] = ListTable(
+            PEOPLE_COLUMNS, _("Nobody found."), _("People")
         )
         column.addWidget(self.people, 1)
         buttons = QHBoxLayout()
@@ -169,21 +182,7 @@ class RightsTab(QWidget):
         )
 
     def _show_people(self, rows: list[people.PersonRow]) -> None:
-        self.people.set_rows(
-            [
-                (
-                    [
-                        f"{r.given_name} {r.family_name}".strip(),
-                        show_date(r.birth_date)
-                        if r.birth_date
-                        else (str(r.birth_year_estimate) if r.birth_year_estimate else ""),
-                        country_name(r.nationality) if r.nationality else "",
-                    ],
-                    r,
-                )
-                for r in rows
-            ]
-        )
+        self.people.set_rows(rows)
 
     def _chosen(self) -> people.PersonRow | None:
         row = self.people.selected()

@@ -24,13 +24,13 @@ from app.features.cases.services import custody
 from app.features.cases.ui.record_dialogs import enum_combo
 from app.features.release.services import plan_templates, release_plans, releases
 from app.kernel.errors import HomewardError, ValidationError
-from app.kernel.i18n import _, ngettext
+from app.kernel.i18n import N_, _, ngettext
 from app.kernel.i18n_formats import number
 from app.models.enums import CustodyStatus, NeedDomain
 from app.services.context import ServiceContext
 from app.ui_kit.dialog_base import ServiceDialog, optional
 from app.ui_kit.operations import Operations
-from app.ui_kit.tables import ListTable
+from app.ui_kit.tables import Column, ListTable
 from app.ui_kit.widgets import (
     from_qdate,
     localise_date_edit,
@@ -87,11 +87,14 @@ class StartPlanDialog(ServiceDialog):
         self.about = QLabel()
         self.about.setWordWrap(True)
         self.form.form.addRow(self.about)
-        self.preview = ListTable(
-            [_("Task"), _("Due"), _("When")],
+        self.preview: ListTable[release_plans.PlannedTask] = ListTable(
+            (
+                Column(N_("Task"), lambda t: t.title, stretch=True),
+                Column(N_("Due"), lambda t: show_date(t.due_on)),
+                Column(N_("When"), lambda t: offset_text(t.offset_days)),
+            ),
             _("Choose a template to see its tasks."),
             _("Tasks the plan will have"),
-            stretch=0,
         )
         self.preview.setMinimumSize(560, 300)
         self.form.form.addRow(self.preview)
@@ -115,9 +118,7 @@ class StartPlanDialog(ServiceDialog):
             self.preview.set_rows([])
             return
         self.message.hide()
-        self.preview.set_rows(
-            [([t.title, show_date(t.due_on), offset_text(t.offset_days)], t) for t in plan.tasks]
-        )
+        self.preview.set_rows(plan.tasks)
 
     def work(self) -> Callable[[], Any]:
         ctx, case_id, template_id = self.ctx, self.case_id, self.template.currentData()

@@ -3,7 +3,7 @@ coordinators also the clients still without a mentor and each volunteer's load."
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -17,14 +17,14 @@ from PySide6.QtWidgets import (
 
 from app.features.release.services import releases
 from app.kernel.changes import Topic
-from app.kernel.i18n import _, ngettext
+from app.kernel.i18n import N_, _, ngettext
 from app.kernel.i18n_formats import number
 from app.services.context import ServiceContext
 from app.ui_kit.navigator import Navigator
 from app.ui_kit.operations import ChangeBus, Operations
 from app.ui_kit.page_base import Page
-from app.ui_kit.tables import Cell, ListTable
-from app.ui_kit.widgets import show_date, title, two_lines, warn
+from app.ui_kit.tables import Cell, Column, ListTable
+from app.ui_kit.widgets import show_date, title, warn
 
 NO_PLAN_COLOUR = "#b02a37"
 
@@ -53,10 +53,6 @@ def days_text(row: releases.UpcomingRelease) -> str:
     return ngettext("in {n} day", "in {n} days", row.days_left).format(n=number(row.days_left))
 
 
-#: Headings longer than this (in characters) over short values are broken in two.
-SHORT_HEADING = 12
-
-
 def plan_cell(row: releases.UpcomingRelease) -> Cell:
     """Progress ("4 of 13"), or a warning sign *and* colour when there is no plan."""
     if not row.has_plan:
@@ -64,21 +60,43 @@ def plan_cell(row: releases.UpcomingRelease) -> Cell:
     return _("{done} of {total}").format(done=number(row.plan_done), total=number(row.plan_total))
 
 
-def release_cells(row: releases.UpcomingRelease) -> list[Cell]:
-    when = (
-        _("Released {date}").format(date=show_date(row.actual_release))
-        if row.actual_release
-        else f"{show_date(row.expected_release)}\n({days_text(row)})"  # two short lines
-        if row.expected_release
-        else ""
-    )
-    return [when, row.client_name, row.reference, plan_cell(row), row.mentor_name or "—"]
+def release_when(row: releases.UpcomingRelease) -> str:
+    if row.actual_release:
+        return _("Released {date}").format(date=show_date(row.actual_release))
+    if row.expected_release:
+        return f"{show_date(row.expected_release)}\n({days_text(row)})"  # two short lines
+    return ""
 
 
-def short(heading: str) -> str:
-    """A long heading over a column of short values goes on two lines ("Сколько может /
-    взять"), leaving the width to the names beside it."""
-    return two_lines(heading) if len(heading) > SHORT_HEADING else heading
+def room_cell(volunteer: releases.VolunteerLoad) -> Cell:
+    if volunteer.free is None:
+        return ""
+    return (_("⚠ full"), NO_PLAN_COLOUR) if volunteer.full else number(volunteer.free)
+
+
+UpcomingColumn = Column[releases.UpcomingRelease]
+RELEASE: UpcomingColumn = Column(N_("Release"), release_when)
+CLIENT: UpcomingColumn = Column(N_("Client"), lambda r: r.client_name, stretch=True)
+PLAN: UpcomingColumn = Column(N_("Plan done"), plan_cell)
+WORKER: UpcomingColumn = Column(N_("Worker"), lambda r: r.worker_name or "")
+#: A release as Today shows it too.
+RELEASE_COLUMNS: tuple[UpcomingColumn, ...] = (
+    RELEASE,
+    CLIENT,
+    Column(N_("Case"), lambda r: r.reference),
+    PLAN,
+    Column(N_("Mentor"), lambda r: r.mentor_name or "—"),
+)
+VOLUNTEER_COLUMNS: tuple[Column[releases.VolunteerLoad], ...] = (
+    Column(N_("Volunteer"), lambda v: v.name, stretch=True),
+    Column(N_("Clients"), lambda v: number(v.load), narrow=True),
+    Column(
+        N_("Capacity"),
+        lambda v: _("not set") if v.capacity is None else number(v.capacity),
+        narrow=True,
+    ),
+    Column(N_("Room for"), room_cell, narrow=True),
+)
 
 
 def _group(text: str, *widgets: QWidget) -> QGroupBox:
@@ -104,26 +122,23 @@ class ReleasesPage(Page):
         layout.addLayout(heading)
         grid = QGridLayout()
         layout.addLayout(grid, 1)
-        self.upcoming = ListTable(
-            [_("Release"), _("Client"), _("Case"), _("Plan done"), _("Mentor"), _("Worker")],
+        self.upcoming: ListTable[releases.UpcomingRelease] = ListTable(
+            (*RELEASE_COLUMNS, WORKER),
             _("Nobody is expected to be released in the next 90 days."),
             _("Upcoming releases"),
-            stretch=1,
+            key=lambda r: r.case_id,
         )
         grid.addWidget(_group(_("Upcoming releases: the next 90 days"), self.upcoming), 0, 0, 1, 2)
         # Half the page wide: no case column, so the names (what a coordinator matches a
         # mentor to) keep room in every language; a double-click opens the case.
-        self.without_mentor = ListTable(
-            [_("Release"), _("Client"), short(_("Plan done")), _("Worker")],
+        self.without_mentor: ListTable[releases.UpcomingRelease] = ListTable(
+            (RELEASE, CLIENT, replace(PLAN, narrow=True), WORKER),
             _("Every client released in the next six months has a mentor."),
             _("Clients without a mentor"),
-            stretch=1,
+            key=lambda r: r.case_id,
         )
-        self.volunteers = ListTable(
-            [_("Volunteer"), short(_("Clients")), short(_("Capacity")), short(_("Room for"))],
-            _("No active volunteers."),
-            _("Volunteers and their capacity"),
-            stretch=0,
+        self.volunteers: ListTable[releases.VolunteerLoad] = ListTable(
+            VOLUNTEER_COLUMNS, _("No active volunteers."), _("Volunteers and their capacity")
         )
         self.set_capacity = QPushButton(_("Set capacity…"))
         self.set_capacity.clicked.connect(self._set_capacity)
@@ -160,35 +175,11 @@ class ReleasesPage(Page):
         self.ops.run(lambda: load_releases(ctx, coordinator), self._show, key="releases")
 
     def _show(self, view: ReleasesView) -> None:
-        self.upcoming.set_rows(
-            [([*release_cells(r), r.worker_name or ""], r.case_id) for r in view.upcoming]
-        )
+        self.upcoming.set_rows(view.upcoming)
         if view.without_mentor is not None:
-            self.without_mentor.set_rows(
-                [
-                    ([*release_cells(r)[:2], plan_cell(r), r.worker_name or ""], r.case_id)
-                    for r in view.without_mentor
-                ]
-            )
+            self.without_mentor.set_rows(view.without_mentor)
         if view.volunteers is not None:
-            self.volunteers.set_rows(
-                [
-                    (
-                        [
-                            v.name,
-                            number(v.load),
-                            _("not set") if v.capacity is None else number(v.capacity),
-                            ""
-                            if v.free is None
-                            else (_("⚠ full"), NO_PLAN_COLOUR)
-                            if v.full
-                            else number(v.free),
-                        ],
-                        v,
-                    )
-                    for v in view.volunteers
-                ]
-            )
+            self.volunteers.set_rows(view.volunteers)
 
     def _edit_templates(self) -> None:
         from app.features.release.ui.dialogs import TemplateDialog

@@ -29,13 +29,13 @@ from app.features.release.ui.dialogs import (
     StartPlanDialog,
     offset_text,
 )
-from app.kernel.i18n import _, ngettext
+from app.kernel.i18n import N_, _, ngettext
 from app.kernel.i18n_formats import number
 from app.kernel.labels import label
 from app.models.enums import CaseKind, NeedStatus
 from app.services.context import ServiceContext
-from app.ui_kit.tables import ListTable, elide
-from app.ui_kit.widgets import button_row, overdue_cell, show_date
+from app.ui_kit.tables import DUE_COLUMN, Column, ListTable, elide
+from app.ui_kit.widgets import button_row, show_date
 
 _OPEN_NEEDS = (NeedStatus.IDENTIFIED, NeedStatus.IN_PROGRESS)
 
@@ -60,6 +60,25 @@ def progress_text(done: int, total: int) -> str:
     return ngettext("{done} of {total} task done", "{done} of {total} tasks done", total).format(
         done=number(done), total=number(total)
     )
+
+
+TASK_COLUMNS: tuple[Column[release_plans.PlanTaskView], ...] = (
+    Column(N_("Task"), lambda t: t.title, stretch=True),
+    DUE_COLUMN,
+    Column(N_("When"), lambda t: offset_text(t.offset_days)),
+    Column(N_("Done"), lambda t: _("✓ Done") if t.done else ""),
+    Column(N_("Assigned to"), lambda t: t.assignee_name or ""),
+)
+NEED_COLUMNS: tuple[Column[needs.NeedView], ...] = (
+    Column(N_("Need"), lambda n: label(n.domain), stretch=True),
+    Column(N_("Status"), lambda n: label(n.status)),
+    Column(N_("Identified"), lambda n: show_date(n.identified_on)),
+)
+CUSTODY_COLUMNS: tuple[Column[custody.CustodyEventView], ...] = (
+    Column(N_("From"), lambda e: show_date(e.on)),
+    Column(N_("Custody status"), lambda e: label(e.status)),
+    Column(N_("Notes"), lambda e: elide(e.notes, 80)),
+)
 
 
 def _group(text: str, widget: QWidget) -> QGroupBox:
@@ -95,24 +114,20 @@ class ReleasePlanTab(CaseTab):
         self.progress.setTextVisible(True)
         summary.addWidget(self.progress)
         self.column.addLayout(summary)
-        self.tasks = ListTable(
-            [_("Task"), _("Due"), _("When"), _("Done"), _("Assigned to")],
+        self.tasks: ListTable[release_plans.PlanTaskView] = ListTable(
+            TASK_COLUMNS,
             _("No release plan yet. Choose “Start a plan…” to make one from a template."),
             _("Release plan"),
-            stretch=0,
         )
         self.column.addWidget(self.tasks, 3)
         grid = QGridLayout()
-        self.needs = ListTable(
-            [_("Need"), _("Status"), _("Identified")],
+        self.needs: ListTable[needs.NeedView] = ListTable(
+            NEED_COLUMNS,
             _("No open needs. Add needs on the Needs tab."),
             _("Still open before release"),
-            stretch=0,
         )
-        self.history = ListTable(
-            [_("From"), _("Custody status"), _("Notes")],
-            _("No custody changes recorded yet."),
-            _("Custody history"),
+        self.history: ListTable[custody.CustodyEventView] = ListTable(
+            CUSTODY_COLUMNS, _("No custody changes recorded yet."), _("Custody history")
         )
         grid.addWidget(_group(_("Still open before release"), self.needs), 0, 0)
         grid.addWidget(_group(_("Custody history"), self.history), 0, 1)
@@ -152,35 +167,9 @@ class ReleasePlanTab(CaseTab):
             self.progress.setRange(0, max(1, plan.total))
             self.progress.setValue(plan.done)
             self.progress.setFormat(progress_text(plan.done, plan.total))
-        rows = []
-        for task in plan.tasks if plan else ():
-            due = overdue_cell(task.due_on) if task.overdue else show_date(task.due_on)
-            done = _("✓ Done") if task.done else ""
-            rows.append(
-                (
-                    [
-                        task.title,
-                        due,
-                        offset_text(task.offset_days),
-                        done,
-                        task.assignee_name or "",
-                    ],
-                    task,
-                )
-            )
-        self.tasks.set_rows(rows)
-        self.needs.set_rows(
-            [
-                ([label(n.domain), label(n.status), show_date(n.identified_on)], n)
-                for n in bundle.open_needs
-            ]
-        )
-        self.history.set_rows(
-            [
-                ([show_date(e.on), label(e.status), elide(e.notes, 80)], e)
-                for e in reversed(bundle.custody)
-            ]
-        )
+        self.tasks.set_rows(plan.tasks if plan else ())
+        self.needs.set_rows(bundle.open_needs)
+        self.history.set_rows(reversed(bundle.custody))
         self.mentor_label.setText(
             _("Mentor: {name}").format(name=case.volunteer_name)
             if case.volunteer_name

@@ -31,18 +31,28 @@ from app.features.reports.services.layout import ReportView
 from app.features.reports.services.periods import Period
 from app.features.reports.ui.preview import ReportPreview
 from app.kernel.errors import HomewardError
-from app.kernel.i18n import _, babel_locale, current_language, pgettext
+from app.kernel.i18n import N_, _, babel_locale, current_language, pgettext
 from app.services.context import ServiceContext
 from app.ui_kit import export_folder
 from app.ui_kit.navigator import Navigator
 from app.ui_kit.operations import ChangeBus, Operations, describe
 from app.ui_kit.page_base import Page
 from app.ui_kit.progress import JobState, ProgressPanel, run_job, set_primary_enabled
-from app.ui_kit.tables import ListTable
+from app.ui_kit.tables import Column, ListTable
 from app.ui_kit.widgets import show_datetime, title, warn
 
 YEARS_BACK = 15
 WHOLE_YEAR = 0
+
+
+EXPORT_COLUMNS: tuple[Column[reports.ExportRow], ...] = (
+    Column(N_("When"), lambda r: show_datetime(r.exported_at)),
+    Column(N_("Who"), lambda r: r.username or _("a former user")),
+    Column(N_("Period"), lambda r: str(r.parameters.get("period", ""))),
+    Column(N_("Format"), lambda r: str(r.parameters.get("format", "")).upper()),
+    Column(N_("Threshold"), lambda r: str(r.parameters.get("threshold", ""))),
+    Column(N_("SHA-256"), lambda r: r.sha256),
+)
 
 
 def last_complete_quarter(today: date) -> Period:
@@ -86,10 +96,8 @@ class ReportsPage(Page):
         layout.addWidget(self.result)
         self.tabs = QTabWidget()
         self.preview_view = ReportPreview()
-        self.history = ListTable(
-            [_("When"), _("Who"), _("Period"), _("Format"), _("Threshold"), _("SHA-256")],
-            _("No summary has been exported yet."),
-            _("Earlier exports"),
+        self.history: ListTable[reports.ExportRow] = ListTable(
+            EXPORT_COLUMNS, _("No summary has been exported yet."), _("Earlier exports")
         )
         self.tabs.addTab(self.preview_view, _("Preview"))
         self.tabs.addTab(self.history, _("Earlier exports"))
@@ -311,22 +319,7 @@ class ReportsPage(Page):
         self.ops.run(lambda: reports.list_exports(ctx), self._show_history, key="report-exports")
 
     def _show_history(self, rows: list[reports.ExportRow]) -> None:
-        self.history.set_rows(
-            [
-                (
-                    [
-                        show_datetime(r.exported_at),
-                        r.username or _("a former user"),
-                        str(r.parameters.get("period", "")),
-                        str(r.parameters.get("format", "")).upper(),
-                        str(r.parameters.get("threshold", "")),
-                        r.sha256,
-                    ],
-                    r,
-                )
-                for r in rows
-            ]
-        )
+        self.history.set_rows(rows)
 
     # -- page --
 

@@ -2,22 +2,48 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QVBoxLayout
 
-from app.features.release.ui.page import release_cells
+from app.features.cases.services.case_list import CaseRow
+from app.features.cases.services.meetings import MeetingRow
+from app.features.cases.services.tasks import TaskView
+from app.features.release.services.releases import UpcomingRelease
+from app.features.release.ui.page import RELEASE_COLUMNS
 from app.features.today.services import today
 from app.kernel.changes import Topic
-from app.kernel.i18n import _
+from app.kernel.i18n import N_, _
 from app.kernel.labels import label
 from app.services.context import ServiceContext
 from app.ui_kit.navigator import Navigator
 from app.ui_kit.operations import ChangeBus, Operations
 from app.ui_kit.page_base import Page
-from app.ui_kit.tables import ListTable
-from app.ui_kit.widgets import overdue_cell, show_date, show_datetime, title
+from app.ui_kit.tables import DUE_COLUMN, Column, ListTable
+from app.ui_kit.widgets import show_datetime, title
+
+TASK_COLUMNS: tuple[Column[TaskView], ...] = (
+    Column(N_("Task"), lambda t: t.title, stretch=True),
+    DUE_COLUMN,
+    Column(
+        N_("Case"),
+        lambda t: f"{t.case_reference} · {t.client_name}" if t.case_reference else "",
+        stretch=True,
+    ),
+)
+MEETING_COLUMNS: tuple[Column[MeetingRow], ...] = (
+    Column(N_("When"), lambda m: show_datetime(m.occurred_at)),
+    Column(N_("Client"), lambda m: m.client_name, stretch=True),
+    Column(N_("Kind"), lambda m: label(m.kind)),
+)
+RECENT_COLUMNS: tuple[Column[CaseRow], ...] = (
+    Column(N_("Case"), lambda c: c.reference),
+    Column(N_("Client"), lambda c: c.client_name, stretch=True),
+    Column(N_("Status"), lambda c: label(c.status)),
+)
 
 
-def _group(text: str, table: ListTable) -> QGroupBox:
+def _group(text: str, table: ListTable[Any]) -> QGroupBox:
     box = QGroupBox(text)
     layout = QVBoxLayout(box)
     layout.addWidget(table)
@@ -36,35 +62,35 @@ class TodayPage(Page):
         layout.addWidget(title(_("Good to see you, {name}").format(name=actor.display_name)))
         grid = QGridLayout()
         layout.addLayout(grid, 1)
-        self.tasks = ListTable(
-            [_("Task"), _("Due"), _("Case")],
+        self.tasks: ListTable[TaskView] = ListTable(
+            TASK_COLUMNS,
             _("Nothing due. Tasks you add, or follow-ups from meetings, show up here."),
             _("My tasks"),
-            stretch=(0, 2),
+            key=lambda t: t.case_id,
         )
-        self.meetings = ListTable(
-            [_("When"), _("Client"), _("Kind")],
+        self.meetings: ListTable[MeetingRow] = ListTable(
+            MEETING_COLUMNS,
             _("No meetings recorded this week. Open a case and choose “Record meeting…”."),
             _("My meetings this week"),
-            stretch=1,
+            key=lambda m: m.case_id,
         )
-        self.recent = ListTable(
-            [_("Case"), _("Client"), _("Status")],
+        self.recent: ListTable[CaseRow] = ListTable(
+            RECENT_COLUMNS,
             _("Cases you open appear here, so you can get back to them quickly."),
             _("Recently viewed cases"),
-            stretch=1,
+            key=lambda c: c.id,
         )
         grid.addWidget(_group(_("My tasks: overdue, today and this week"), self.tasks), 0, 0, 2, 1)
         grid.addWidget(_group(_("My meetings this week"), self.meetings), 0, 1)
         grid.addWidget(_group(_("Recently viewed cases"), self.recent), 1, 1)
         # A volunteer sees every client they mentor, before and after release.
-        self.releases = ListTable(
-            [_("Release"), _("Client"), _("Case"), _("Plan done"), _("Mentor")],
+        self.releases: ListTable[UpcomingRelease] = ListTable(
+            RELEASE_COLUMNS,
             _("You are not mentoring anyone at the moment.")
             if actor.is_volunteer
             else _("None of your clients is expected out in the next 90 days."),
             _("Upcoming releases"),
-            stretch=1,
+            key=lambda r: r.case_id,
         )
         releases_title = (
             _("The clients I mentor")
@@ -84,22 +110,10 @@ class TodayPage(Page):
         self.ops.run(lambda: today.today(ctx), self._show, key="today")
 
     def _show(self, view: today.TodayView) -> None:
-        rows = []
-        for task in [*view.overdue, *view.due_today, *view.upcoming]:
-            due = overdue_cell(task.due_on) if task.overdue else show_date(task.due_on)
-            case = f"{task.case_reference} · {task.client_name}" if task.case_reference else ""
-            rows.append(([task.title, due, case], task.case_id))
-        self.tasks.set_rows(rows)
-        self.meetings.set_rows(
-            [
-                ([show_datetime(m.occurred_at), m.client_name, label(m.kind)], m.case_id)
-                for m in view.meetings_this_week
-            ]
-        )
-        self.recent.set_rows(
-            [([c.reference, c.client_name, label(c.status)], c.id) for c in view.recent_cases]
-        )
-        self.releases.set_rows([(release_cells(r), r.case_id) for r in view.upcoming_releases])
+        self.tasks.set_rows([*view.overdue, *view.due_today, *view.upcoming])
+        self.meetings.set_rows(view.meetings_this_week)
+        self.recent.set_rows(view.recent_cases)
+        self.releases.set_rows(view.upcoming_releases)
 
     def _open(self, case_id: object) -> None:
         if case_id is not None:

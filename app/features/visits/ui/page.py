@@ -25,7 +25,7 @@ from app.features.directory.services import directory
 from app.features.visits.services import visit_queries
 from app.features.visits.ui.visits import STATUS_COLOURS, visit_time
 from app.kernel.changes import Changes, Topic
-from app.kernel.i18n import _, ngettext
+from app.kernel.i18n import N_, _, ngettext
 from app.kernel.i18n_formats import date_text, day_text, number, time_text
 from app.kernel.labels import label
 from app.models.enums import VisitStatus
@@ -33,7 +33,7 @@ from app.services.context import ServiceContext
 from app.ui_kit.navigator import Navigator
 from app.ui_kit.operations import ChangeBus, Operations
 from app.ui_kit.page_base import Page
-from app.ui_kit.tables import ListTable
+from app.ui_kit.tables import Column, ListTable
 from app.ui_kit.widgets import show_datetime, title
 
 VISIT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -100,6 +100,17 @@ def cell_text(visit: visit_queries.CalendarVisit) -> str:
     )
 
 
+LIST_COLUMNS: tuple[Column[visit_queries.CalendarVisit], ...] = (
+    Column(N_("When"), lambda v: show_datetime(v.scheduled_at)),
+    Column(N_("Child"), lambda v: v.child_name, stretch=True),
+    Column(N_("Visits"), lambda v: v.client_name, stretch=True),
+    Column(N_("Case"), lambda v: v.reference),
+    Column(N_("Institution"), lambda v: v.institution_name or ""),
+    Column(N_("Type"), lambda v: label(v.visit_type)),
+    Column(N_("Status"), lambda v: (label(v.status), STATUS_COLOURS[v.status])),
+)
+
+
 class VisitsPage(Page):
     topics = frozenset({Topic.CASES, Topic.VISITS, Topic.DIRECTORY})
 
@@ -132,19 +143,8 @@ class VisitsPage(Page):
         self.count = QLabel()
         layout.addWidget(self.count)
         self.week = WeekView()
-        self.list = ListTable(
-            [
-                _("When"),
-                _("Child"),
-                _("Visits"),
-                _("Case"),
-                _("Institution"),
-                _("Type"),
-                _("Status"),
-            ],
-            _("No visits in this week."),
-            _("Visits"),
-            stretch=(1, 2),
+        self.list: ListTable[visit_queries.CalendarVisit] = ListTable(
+            LIST_COLUMNS, _("No visits in this week."), _("Visits")
         )
         self.views = QStackedWidget()
         self.views.addWidget(self.week)
@@ -203,23 +203,7 @@ class VisitsPage(Page):
 
     def _show(self, rows: list[visit_queries.CalendarVisit]) -> None:
         self.week.show_week(self.monday, rows)
-        self.list.set_rows(
-            [
-                (
-                    [
-                        show_datetime(v.scheduled_at),
-                        v.child_name,
-                        v.client_name,
-                        v.reference,
-                        v.institution_name or "",
-                        label(v.visit_type),
-                        (label(v.status), STATUS_COLOURS[v.status]),
-                    ],
-                    v,
-                )
-                for v in rows
-            ]
-        )
+        self.list.set_rows(rows)
         self.count.setText(
             ngettext("{n} visit this week", "{n} visits this week", len(rows)).format(
                 n=number(len(rows))

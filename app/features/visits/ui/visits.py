@@ -30,7 +30,7 @@ from app.features.cases.ui.kind_tabs import CaseTab, TabSpec, register
 from app.features.cases.ui.record_dialogs import enum_combo, when_of
 from app.features.visits.services import visit_queries, visit_records, visits
 from app.features.visits.services.visiting_slots import next_visiting_time
-from app.kernel.i18n import _
+from app.kernel.i18n import N_, _
 from app.kernel.i18n_formats import number, time_text
 from app.kernel.labels import label
 from app.models.enums import AssessmentOutcome, CaseKind, TransportSupport, VisitStatus, VisitType
@@ -38,7 +38,7 @@ from app.services import drafts
 from app.services.context import ServiceContext
 from app.ui_kit.dialog_base import ServiceDialog, optional
 from app.ui_kit.operations import Operations, describe
-from app.ui_kit.tables import ListTable, elide
+from app.ui_kit.tables import Column, ListTable, elide
 from app.ui_kit.widgets import (
     button_row,
     from_qdate,
@@ -75,6 +75,30 @@ def visit_time(start: datetime, minutes: int) -> str:
     if end.date() == start.date():
         return _("{start}–{end}").format(start=show_datetime(start), end=time_text(end))
     return _("{start} – {end}").format(start=show_datetime(start), end=show_datetime(end))
+
+
+VISIT_COLUMNS: tuple[Column[visits.VisitView], ...] = (
+    Column(N_("When"), lambda v: visit_time(v.scheduled_at, v.duration_minutes)),
+    Column(N_("Child"), lambda v: v.child_name),
+    Column(N_("Type"), lambda v: label(v.visit_type)),
+    Column(N_("Status"), lambda v: (label(v.status), STATUS_COLOURS[v.status])),
+    Column(N_("Accompanied by"), lambda v: v.accompanying_adult_name or ""),
+    Column(
+        N_("Transport"),
+        lambda v: (
+            "" if v.transport_support is TransportSupport.NONE else label(v.transport_support)
+        ),
+    ),
+    Column(N_("Amount"), lambda v: money(v.transport_amount_minor)),
+    Column(N_("Reaction or reason"), lambda v: elide(v.child_reaction or v.status_reason)),
+)
+ASSESSMENT_COLUMNS: tuple[Column[visit_records.AssessmentView], ...] = (
+    Column(N_("Date"), lambda a: show_date(a.assessed_on)),
+    Column(N_("Child"), lambda a: a.child_name),
+    Column(N_("Assessed by"), lambda a: a.assessed_by),
+    Column(N_("Outcome"), lambda a: label(a.outcome)),
+    Column(N_("Notes"), lambda a: elide(a.notes)),
+)
 
 
 def booking_text(info: visit_queries.BookingInfo) -> str:
@@ -441,24 +465,13 @@ class VisitsTab(CaseTab):
         # Two rows: eight buttons side by side do not fit in every language.
         self.column.addLayout(button_row(*buttons[:6]))
         self.column.addLayout(button_row(*buttons[6:]))
-        self.visits = ListTable(
-            [
-                _("When"),
-                _("Child"),
-                _("Type"),
-                _("Status"),
-                _("Accompanied by"),
-                _("Transport"),
-                _("Amount"),
-                _("Reaction or reason"),
-            ],
-            _("No visits yet. Book the first with “Request visit…”."),
-            _("Visits"),
+        self.visits: ListTable[visits.VisitView] = ListTable(
+            VISIT_COLUMNS, _("No visits yet. Book the first with “Request visit…”."), _("Visits")
         )
         self.column.addWidget(self.visits, 3)
         self.column.addWidget(QLabel(_("Overnight-stay assessments")))
-        self.assessments = ListTable(
-            [_("Date"), _("Child"), _("Assessed by"), _("Outcome"), _("Notes")],
+        self.assessments: ListTable[visit_records.AssessmentView] = ListTable(
+            ASSESSMENT_COLUMNS,
             _("No assessments. An overnight stay in a family flat needs an approved one."),
             _("Overnight-stay assessments"),
         )
@@ -490,41 +503,8 @@ class VisitsTab(CaseTab):
         self, loaded: tuple[list[visits.VisitView], list[visit_records.AssessmentView]]
     ) -> None:
         rows, assessments = loaded
-        self.visits.set_rows(
-            [
-                (
-                    [
-                        visit_time(v.scheduled_at, v.duration_minutes),
-                        v.child_name,
-                        label(v.visit_type),
-                        (label(v.status), STATUS_COLOURS[v.status]),
-                        v.accompanying_adult_name or "",
-                        label(v.transport_support)
-                        if v.transport_support is not TransportSupport.NONE
-                        else "",
-                        money(v.transport_amount_minor),
-                        elide(v.child_reaction or v.status_reason),
-                    ],
-                    v,
-                )
-                for v in rows
-            ]
-        )
-        self.assessments.set_rows(
-            [
-                (
-                    [
-                        show_date(a.assessed_on),
-                        a.child_name,
-                        a.assessed_by,
-                        label(a.outcome),
-                        elide(a.notes),
-                    ],
-                    a,
-                )
-                for a in assessments
-            ]
-        )
+        self.visits.set_rows(rows)
+        self.assessments.set_rows(assessments)
 
     def clear(self) -> None:
         self.case = None
