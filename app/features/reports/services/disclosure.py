@@ -237,6 +237,11 @@ class _Protector(Generic[K]):
         hidden = set(self.primary)
         # Hidden before: publishing it now would give it away.
         hidden |= self.seen_before - self.published_before
+        # A small count an earlier export showed as "*" stays "*": "<k" now would tell what that
+        # export withheld (a quarter's "*" among "<k" parts, then "<k" in the next one's trend).
+        for key in self.primary & self.seen_before:
+            if any(e.status == CellStatus.SECONDARY for e in self.earlier[key]):
+                self.demoted.add(key)
         if start is not None:
             for key, before in start.status.items():
                 if before == CellStatus.SECONDARY and key not in self.published_before:

@@ -1,0 +1,65 @@
+"""Random workspaces under the full attacker (issue 17 §2): small demo workspaces of random
+size and seed, their quarters of 2026 exported one after another and then the year, all read
+back by :mod:`tests.attacker`. Small workspaces are the hard case: most counts are small.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from app.demo.workspace import DEMO_PASSWORD, create_demo_workspace
+from app.features.reports.services import periods, service
+from app.features.reports.services.published import parse
+from app.models import ExportRecord
+from app.services import workspace as ws
+from tests.attacker import Key, Shown, findings, read_csv
+
+K = 5
+
+
+@settings(
+    max_examples=3,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(cases=st.integers(20, 80), seed=st.integers(0, 10_000), quarters=st.integers(2, 4))
+def test_random_workspaces_give_no_small_count_away(
+    tmp_path: Path, cases: int, seed: int, quarters: int
+) -> None:
+    from sqlalchemy import select
+
+    folder = Path(tempfile.mkdtemp(dir=tmp_path)) / "demo"
+    create_demo_workspace(folder, cases=cases, seed=seed, kdf_seconds=0)
+    reports: dict[str, dict[Key, Shown]] = {}
+    with ws.unlock(folder, "coordinator", DEMO_PASSWORD) as ctx:
+        chosen = [periods.quarter(2026, n) for n in range(1, quarters + 1)]
+        for p in [*chosen, periods.year(2026)]:
+            result = service.export_csv(ctx, p, folder.parent / f"{folder.name}-{p.code}.csv")
+            reports[p.code] = read_csv(result.path.read_bytes(), K)
+        with ctx.uow() as uow:
+            sets = [s for s in uow.session.scalars(select(ExportRecord.figure_set)) if s]
+    truth = {
+        (k.indicator, k.case_kind, k.dimension, k.category, k.period): n
+        for text in sets
+        for k, (n, _status) in parse(text).cells.items()
+    }
+    # Each report on its own: nothing narrowed at all.
+    for code, report in reports.items():
+        alone = findings([report], truth)["narrowed"]
+        assert alone == [], (code, alone[:5])
+    # All of them together: no quarter's figure is narrowed, and a year figure only where the
+    # quarters alone already keep it from what the rules promise (two quarters' "<5" make a
+    # year count of at least 2, whatever the year shows). Known gap (issue 17): the year may
+    # narrow such a figure further (at least 2 → at least 3); it is not asserted here.
+    together = dict(findings(list(reports.values()), truth)["narrowed"])
+    assert {k[4] for k in together} <= {"2026"}, together
+    hidden_year = {k: Shown(None, "secondary", K) for k in reports["2026"]}
+    baseline = findings([*(reports[p.code] for p in chosen), hidden_year])["ranges"]
+    for k in together:
+        low, high = baseline[k]
+        small = 0 < truth.get(k, 0) < K
+        assert (low > 1 or high < K - 1) if small else high - low < K, (k, baseline[k])
