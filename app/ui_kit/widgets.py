@@ -89,6 +89,12 @@ def change_signal(widget: QWidget) -> Any:
     return getattr(widget, "value_did_change", None)
 
 
+def data_index(combo: QComboBox, value: object) -> int:
+    """The row of ``combo`` whose data equals ``value``, or -1. ``QComboBox.findData`` compares
+    Python objects by identity, so an id read again (a new ``UUID``) would never be found."""
+    return next((i for i in range(combo.count()) if combo.itemData(i) == value), -1)
+
+
 def two_lines(text: str) -> str:
     """A heading broken at the space nearest its middle ("Last activity" → "Last / activity")."""
     spaces = [n for n, ch in enumerate(text) if ch == " "]

@@ -83,6 +83,24 @@ def test_switching_keeps_open_cases_page_and_search(qtbot: Any, controller: Cont
     assert controller.signin.sign_in_button.text() == "Войти"
 
 
+def test_switching_keeps_the_worker_filter(qtbot: Any, controller: Controller) -> None:
+    sign_in(controller, "coordinator")
+    old = controller.window
+    assert old is not None
+    page: Any = old.show_page("cases")
+    worker = page.list.worker
+    worker.setCurrentIndex(worker.count() - 1)
+    chosen = worker.currentText()
+    assert chosen != worker.itemText(0)
+
+    controller.change_language("ru")
+
+    window = controller.window
+    assert window is not None and window is not old
+    rebuilt: Any = window.pages["cases"]
+    assert rebuilt.list.worker.currentText() == chosen
+
+
 def test_language_picked_at_sign_in_becomes_the_users_own(
     qtbot: Any, controller: Controller
 ) -> None:

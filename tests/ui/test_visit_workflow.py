@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QDialogButtonBox
 
 from app.features.cases.services import cases, relations
 from app.features.cases.ui.case_view import CaseWorkspace
+from app.features.directory.services import directory
 from app.features.people.services import people
 from app.features.visits.services import visit_queries, visits
 from app.features.visits.ui.page import VisitsPage
@@ -24,7 +25,23 @@ from app.models import Institution
 from app.models.enums import CaseKind, InstitutionKind, RelationshipKind, VisitType
 from app.services.context import ServiceContext
 from app.shell.main_window import MainWindow
+from app.ui_kit.operations import SyncOperations
 from tests.ui.conftest import answer_dialog
+
+
+def test_the_institution_filter_stays_when_the_directory_changes(
+    window: MainWindow, ctx: ServiceContext, ops: SyncOperations
+) -> None:
+    visit_case(ctx)
+    page = window.show_page("visits")
+    assert isinstance(page, VisitsPage)
+    page.institution.setCurrentIndex(page.institution.findText("Ila prison"))
+
+    new = directory.InstitutionInput(name="Bergen prison", kind=InstitutionKind.PRISON)
+    ops.run(lambda: directory.save_institution(ctx, new))  # the list is filled again
+
+    assert page.institution.findText("Bergen prison") > 0
+    assert page.institution.currentText() == "Ila prison"
 
 
 def person(ctx: ServiceContext, given: str, **values: Any) -> people.PersonView:

@@ -46,7 +46,14 @@ from app.services.validation import SEARCH_TEXT_MAX
 from app.ui_kit.dialog_base import ServiceDialog, optional
 from app.ui_kit.fields import DateField
 from app.ui_kit.operations import Operations
-from app.ui_kit.widgets import fit_placeholder, from_qdate, localise_date_edit, text_area, to_qdate
+from app.ui_kit.widgets import (
+    data_index,
+    fit_placeholder,
+    from_qdate,
+    localise_date_edit,
+    text_area,
+    to_qdate,
+)
 
 
 @dataclass(frozen=True)
@@ -227,7 +234,7 @@ class CaseForm:
 
     @staticmethod
     def _select(combo: QComboBox, value: Any) -> None:
-        index = combo.findData(value)
+        index = data_index(combo, value)
         if index >= 0:
             combo.setCurrentIndex(index)
 

@@ -45,7 +45,7 @@ from app.services.validation import SEARCH_TEXT_MAX
 from app.ui_kit.navigator import Navigator
 from app.ui_kit.operations import ChangeBus, Operations
 from app.ui_kit.page_base import Page
-from app.ui_kit.widgets import empty_state, title
+from app.ui_kit.widgets import data_index, empty_state, title
 
 SEARCH_DELAY_MS = 150
 #: Typical widest contents, so columns open wide enough without measuring 100,000 rows.
@@ -391,7 +391,7 @@ class CasesPage(Page):
         self._apply_filters()
 
     def _select_pending_worker(self) -> None:
-        index = self.list.worker.findData(self._pending_worker)
+        index = data_index(self.list.worker, self._pending_worker)
         if self._pending_worker is not None and index >= 0:
             self.list.worker.setCurrentIndex(index)
             self._pending_worker = None

@@ -34,7 +34,7 @@ from app.ui_kit.navigator import Navigator
 from app.ui_kit.operations import ChangeBus, Operations
 from app.ui_kit.page_base import Page
 from app.ui_kit.tables import Column, ListTable
-from app.ui_kit.widgets import show_datetime, title
+from app.ui_kit.widgets import data_index, show_datetime, title
 
 VISIT_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -198,7 +198,7 @@ class VisitsPage(Page):
             self.institution.removeItem(1)
         for row in rows:
             self.institution.addItem(row.name, row.id)
-        self.institution.setCurrentIndex(max(0, self.institution.findData(chosen)))
+        self.institution.setCurrentIndex(max(0, data_index(self.institution, chosen)))
         self.institution.blockSignals(False)
 
     def _show(self, rows: list[visit_queries.CalendarVisit]) -> None:
