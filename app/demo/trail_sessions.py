@@ -107,7 +107,7 @@ class SessionEvents(Trail):
                 digest = f"{rng.getrandbits(256):064x}"
                 text = json.dumps(parameters, sort_keys=True)
                 rows.append((record, when, by, EXPORT_KIND, text, digest, when, when, by))
-                fields = ",".join(sorted(parameters))
+                fields = "figure_set,file_sha256,kind,parameters"  # the record's columns, sorted
                 self.add(when, CREATE, by, A.EXPORT, "export_record", record, fields)
         if rows:
             self.conn.exec_driver_sql(

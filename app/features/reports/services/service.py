@@ -228,7 +228,7 @@ def _save(
             AuditAction.EXPORT,
             entity_type="export_record",
             entity_id=record.id,
-            fields=sorted(parameters),
+            fields=["kind", "parameters", "file_sha256", "figure_set"],  # the record's columns
         )
         atomic_write(path, data)
         try:
