@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from app.kernel.records import section_record
+from app.kernel.i18n import _
+from app.kernel.record_labels import field_label
+from app.kernel.records import section_record, section_title
 from app.security.permissions import pure
 
 
@@ -67,3 +69,14 @@ class SubjectAccessPack:
 def section_table(section: str) -> str:
     """The table a section's records come from (its declaration in :mod:`app.kernel.record_labels`)."""
     return section_record(section).table
+
+
+@pure
+def place_words(section: str, field: str) -> tuple[str, str]:
+    """A section and a field of the pack as the reader sees them (translated titles and labels),
+    for the list of what to review; names this version does not know are shown as they are."""
+    try:
+        table = section_table(section)
+        return _(section_title(section)), field_label(table, field)
+    except KeyError:
+        return section, field

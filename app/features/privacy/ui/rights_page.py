@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from app.features.people.services import people
 from app.features.privacy.services import erasure, subject_access
+from app.features.privacy.services.subject_access_pack import place_words
 from app.features.privacy.ui.retention_page import RetentionBox
 from app.kernel.errors import HomewardError
 from app.kernel.i18n import N_, _, current_language
@@ -244,11 +245,12 @@ class RightsTab(QWidget):
             )
             for item in review:
                 reason = REVIEW_REASONS.get(item.get("reason", ""), lambda: "")()
+                section, field = place_words(item.get("section", ""), item.get("field", ""))
                 lines.append(
                     "  - "
                     + _("{section}, field “{field}”: {reason} ({name})").format(
-                        section=item.get("section", ""),
-                        field=item.get("field", ""),
+                        section=section,
+                        field=field,
                         reason=reason,
                         name=item.get("other_name", ""),
                     )
