@@ -21,8 +21,11 @@ from tests.attacker import Key, Shown, findings, read_csv
 K = 5
 
 
+# Derandomised: the same three workspaces on every run, so CI cannot turn red on a draw it never
+# saw before; widen the search locally with --hypothesis-seed and a larger max_examples.
 @settings(
     max_examples=3,
+    derandomize=True,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
