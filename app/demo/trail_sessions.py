@@ -15,6 +15,7 @@ from app.demo.clock import Clock
 from app.demo.trail import CREATE, FIRST, SIGN_IN, TIME_ORDER, VIEW, Event, Trail, minutes_of
 from app.features.cases.services.recent_views import RECENT_KEPT
 from app.features.reports.services.disclosure import DEFAULT_THRESHOLD
+from app.features.reports.services.published import EXPORT_AUDIT_FIELDS
 from app.security.audit import AuditAction as A
 
 #: ``reports.service.EXPORT_KIND`` (not imported: it would load the PDF library; a test
@@ -107,7 +108,7 @@ class SessionEvents(Trail):
                 digest = f"{rng.getrandbits(256):064x}"
                 text = json.dumps(parameters, sort_keys=True)
                 rows.append((record, when, by, EXPORT_KIND, text, digest, when, when, by))
-                fields = "figure_set,file_sha256,kind,parameters"  # the record's columns, sorted
+                fields = ",".join(EXPORT_AUDIT_FIELDS)
                 self.add(when, CREATE, by, A.EXPORT, "export_record", record, fields)
         if rows:
             self.conn.exec_driver_sql(

@@ -28,6 +28,9 @@ from app.features.reports.services.figures import ALL, TOTAL, FigureKey
 from app.features.reports.services.periods import Period, PeriodKind, trend_quarters
 
 VERSION = 1
+#: What an export's audit event names: the export record's columns, sorted (as the trail
+#: stores them), never its parameters (they have no label in the trail).
+EXPORT_AUDIT_FIELDS = ("figure_set", "file_sha256", "kind", "parameters")
 
 #: Counts of events: over periods they add up (every breakdown too).
 EVENTS = frozenset(

@@ -30,7 +30,7 @@ from app.features.reports.services.assemble import Protected, protect_counts
 from app.features.reports.services.figures import Summary
 from app.features.reports.services.layout import ReportView
 from app.features.reports.services.periods import Period, trend_quarters
-from app.features.reports.services.published import PublishedSet, parse
+from app.features.reports.services.published import EXPORT_AUDIT_FIELDS, PublishedSet, parse
 from app.kernel.changes import writes
 from app.kernel.errors import ValidationError
 from app.kernel.i18n import LANGUAGES, _
@@ -228,7 +228,7 @@ def _save(
             AuditAction.EXPORT,
             entity_type="export_record",
             entity_id=record.id,
-            fields=["kind", "parameters", "file_sha256", "figure_set"],  # the record's columns
+            fields=EXPORT_AUDIT_FIELDS,
         )
         atomic_write(path, data)
         try:
