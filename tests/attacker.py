@@ -207,6 +207,21 @@ class Attacker:
             covered = covered and all(
                 days[a][1] + timedelta(days=1) == days[b][0] for a, b in itertools.pairwise(inside)
             )
+            # a period opens with its first quarter's caseload and ends with its last one's,
+            # whether or not every quarter between was published
+            for kind in (*KINDS, "all"):
+                t = (kind, "total", "total")
+                for edge, quarter in (("start", start), ("end", end)):
+                    q = next(
+                        (q for q in inside if days[q][0 if edge == "start" else 1] == quarter), None
+                    )
+                    if q is not None:
+                        self._add(
+                            [
+                                ((f"cases_open_at_{edge}", *t, whole), 1),
+                                ((f"cases_open_at_{edge}", *t, q), -1),
+                            ]
+                        )
             for k in keys:
                 if k[4] != whole or k[2] == "age_band":
                     continue
@@ -220,21 +235,6 @@ class Attacker:
                         self._add([(p, 1), (k, -1)], at_most=True)
                     if covered:
                         self._add([(k, 1), *((p, -1) for p in parts)], at_most=True)
-            if covered:
-                for kind in (*KINDS, "all"):
-                    t = (kind, "total", "total")
-                    self._add(
-                        [
-                            (("cases_open_at_start", *t, whole), 1),
-                            (("cases_open_at_start", *t, inside[0]), -1),
-                        ]
-                    )
-                    self._add(
-                        [
-                            (("cases_open_at_end", *t, whole), 1),
-                            (("cases_open_at_end", *t, inside[-1]), -1),
-                        ]
-                    )
         for a in periods:
             for b in periods:
                 if days[a][1] + timedelta(days=1) == days[b][0]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from app.demo.workspace import DEMO_PASSWORD, create_demo_workspace
@@ -30,6 +30,11 @@ K = 5
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 @given(cases=st.integers(20, 80), seed=st.integers(0, 10_000), quarters=st.integers(2, 4))
+# Two draws that found gaps: a year count two quarters' "<5" already lift to at least 2, which
+# the year then lifted to 3; and a year whose opening caseload (its first quarter's) was not
+# tied to that quarter's export, so the year narrowed quarter 1's hidden counts.
+@example(cases=61, seed=0, quarters=2)
+@example(cases=47, seed=123, quarters=2)
 def test_random_workspaces_give_no_small_count_away(
     tmp_path: Path, cases: int, seed: int, quarters: int
 ) -> None:
@@ -56,13 +61,18 @@ def test_random_workspaces_give_no_small_count_away(
         assert alone == [], (code, alone[:5])
     # All of them together: no quarter's figure is narrowed, and a year figure only where the
     # quarters alone already keep it from what the rules promise (two quarters' "<5" make a
-    # year count of at least 2, whatever the year shows). Known gap (issue 17): the year may
-    # narrow such a figure further (at least 2 → at least 3); it is not asserted here.
+    # year count of at least 2, whatever the year shows) — and then no further than they do.
     together = dict(findings(list(reports.values()), truth)["narrowed"])
     assert {k[4] for k in together} <= {"2026"}, together
     hidden_year = {k: Shown(None, "secondary", K) for k in reports["2026"]}
     baseline = findings([*(reports[p.code] for p in chosen), hidden_year])["ranges"]
-    for k in together:
-        low, high = baseline[k]
+    for k, (low, high) in together.items():
+        base_low, base_high = baseline[k]
         small = 0 < truth.get(k, 0) < K
-        assert (low > 1 or high < K - 1) if small else high - low < K, (k, baseline[k])
+        assert (base_low > 1 or base_high < K - 1) if small else base_high - base_low < K, (
+            k,
+            baseline[k],
+        )
+        want_low = max(1 if small else 0, base_low)
+        want_high = min(K - 1, base_high) if small else min(base_high, want_low + K)
+        assert low <= want_low and high >= want_high, (k, (low, high), baseline[k])

@@ -223,6 +223,33 @@ def test_differencing_a_year_against_its_quarters_is_prevented() -> None:
     )[("y", 0)] == (7, 10)
 
 
+def test_a_count_earlier_exports_narrowed_is_kept_as_vague_as_they_left_it() -> None:
+    # Two quarters showed "<5" (1 and 2): their year is at least 2 whatever it shows, which no
+    # hiding can undo ("*", since "<5" would cap quarter 1 at 3). Its own table (distinct people:
+    # 10 <= year + 7) would lift that to at least 3. The check must not give up on the year
+    # because it cannot reach 1; it hides what keeps it from the 2 the quarters leave.
+    earlier: dict[Hashable, list[Earlier]] = {
+        "q1": [Earlier(1, CellStatus.SMALL, 5)],
+        "q2": [Earlier(2, CellStatus.SMALL, 5)],
+    }
+    year: dict[Hashable, int] = {"y": 3, "s": 7, "T": 10}
+    rels: list[Relation[Hashable]] = [
+        Relation((("q1", 1), ("q2", 1), ("y", -1)), at_most=True),  # more quarters to come
+        *distinct_total("T", ["y", "s"]),
+    ]
+    result = protect(year, rels, 5, earlier)
+    assert result.status["y"] == CellStatus.SECONDARY
+    assert "y" in result.beyond_reach
+    shown = {
+        **{k: [(s, 5)] for k, s in result.status.items()},
+        **{k: [(e[0].status, 5)] for k, e in earlier.items()},
+    }
+    truth = {**year, **{k: e[0].value for k, e in earlier.items()}}
+    found = attack(truth, rels, shown)
+    assert found["y"][0] == 2 and found["y"][1] >= 4, found["y"]
+    assert found["q1"] == (1, 4) and found["q2"] == (1, 4)
+
+
 @settings(
     max_examples=40,
     deadline=None,

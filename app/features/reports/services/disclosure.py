@@ -24,6 +24,9 @@ people across kinds and quarters, a sub-count at most its count). Against that a
   shown as the range the published numbers already fix (:attr:`CellStatus.RANGE`, for
   example 31–34), which says nothing a reader of the earlier exports cannot work out, and
   keeps the "<k" it depends on exactly as vague as "<k".
+* a cell the earlier exports alone already keep from its promise (two quarters' "<k" make
+  their year at least 2, so the year's "<k" can no longer be 1) keeps every value they leave
+  it: this export may not narrow it further (:attr:`_Protector.goal`).
 
 Where a cell falls short, a linear programme over every cell (:mod:`.lp`) finds the cheapest
 published cells to hide so that it can reach the value it must (totals last, then small
@@ -208,6 +211,11 @@ class _Protector(Generic[K]):
             for key in self.seen_before
             if any(e.status == CellStatus.PUBLISHED for e in earlier[key])
         }
+        #: Cells the earlier exports alone already keep from their promise: each is kept as
+        #: vague as those exports leave it (this range), no vaguer is possible, no less is
+        #: allowed.
+        self.goal: dict[K, Range] = {}
+        self._baseline: lp.Model | None = None
 
     # -- what the attacker knows of a cell, given the cells hidden in this export --------
 
@@ -265,8 +273,13 @@ class _Protector(Generic[K]):
                 helpers = model.helpers(key, side)
                 if helpers:
                     break
+            if not helpers:  # not from here: first towards what earlier exports leave open
+                helpers = model.toward(key, self.baseline(key))
             if not helpers:
-                beyond.add(key)
+                if key not in self.goal and self._settle_for_baseline(key):
+                    todo.insert(0, key)  # keep at least what earlier exports left of it
+                else:
+                    beyond.add(key)
                 continue
             for helper in helpers:
                 if helper in self.primary:
@@ -276,6 +289,7 @@ class _Protector(Generic[K]):
                 model.update(helper)
                 todo.append(helper)
             todo.insert(0, key)
+        beyond |= set(self.goal)
         beyond |= {key for key in self.primary if not self._variable(key, hidden)}
         # A hidden cell that earlier exports already fix exactly (a zero that the quarters'
         # zeros add up to, a caseload another report published) tells nothing when shown.
@@ -306,6 +320,46 @@ class _Protector(Generic[K]):
             for key in self.values
         }
         return Protection(status, frozenset(beyond), ranges)
+
+    def baseline(self, key: K) -> Range:
+        """What the earlier exports alone (with the relations) tell of ``key``: this
+        export's cells taken as unknown counts."""
+        if self._baseline is None:
+            cells = list(self.truth)
+            col = {c: j for j, c in enumerate(cells)}
+            self._baseline = lp.Model(len(cells))
+            for rel in self.relations:
+                cols: dict[int, int] = {}
+                for c, coef in rel.terms:
+                    cols[col[c]] = cols.get(col[c], 0) + coef
+                self._baseline.add_row(
+                    -lp.INF if rel.at_most else 0.0, 0.0, list(cols), list(cols.values())
+                )
+            for c, shown in self.earlier.items():
+                found: Range = (0, None)
+                for e in shown:
+                    found = _meet(found, stated_range(e.status, e.value, e.threshold, e.bounds))
+                self._baseline.set_bounds(col[c], found[0], found[1])
+        j = self.order[key]
+        low = self._baseline.extreme(j, upward=False)
+        high = self._baseline.extreme(j, upward=True)
+        return int(low or 0), None if high is None else int(high)
+
+    def _settle_for_baseline(self, key: K) -> bool:
+        """Where no hiding gives ``key`` what its status promises, because the earlier
+        exports already narrowed it (two quarters' "<k" make their year at least 2): aim for
+        the range they leave instead. False if they do not narrow it (nothing to settle for)."""
+        own = self.known(key, {key})  # its own status's range and earlier exports'
+        low, high = _meet(self.baseline(key), own)
+        if own[1] is not None:
+            narrowed = (low, high) != own
+        elif key in self.primary:  # a small count shown as "*": each of 1 … k-1 promised
+            narrowed = low > 1 or (high is not None and high < self.k - 1)
+        else:
+            narrowed = high is not None and high - low < self.width_needed(key)
+        if narrowed:
+            self.goal[key] = (low, high)
+        return narrowed
 
     def candidate(self, key: K, hidden: set[K]) -> bool:
         """Whether ``key`` could still be hidden (or, if small, shown as "*")."""
@@ -399,6 +453,9 @@ class _Model(Generic[K]):
     def narrow_side(self, key: K) -> list[tuple[int | None, int | None]] | None:
         """None when ``key`` keeps its protection; else the bounds (low, high) it could be
         made to reach for that, in the order to try them."""
+        goal = self.owner.goal.get(key)
+        if goal is not None:
+            return self._short_of(key, goal)
         low, high = self.owner.known(key, self.hidden)
         if self._seen_protected(key, low, high):
             return None
@@ -421,6 +478,39 @@ class _Model(Generic[K]):
         if highest - width >= low:
             sides.append((None, int(highest) - width))
         return sides
+
+    def toward(self, key: K, reach: Range) -> list[K]:
+        """Cells to hide so that ``key`` reaches an end of ``reach`` (what the earlier exports
+        leave of it) it cannot reach now; nothing if it reaches both or cannot."""
+        low, high = reach
+        lowest = self._extreme(key, upward=False)
+        if lowest is not None and lowest > low:
+            found = self.helpers(key, (None, low))
+            if found:
+                return found
+        highest = self._extreme(key, upward=True)
+        if high is not None and highest is not None and highest < high:
+            return self.helpers(key, (high, None))
+        return []
+
+    def _short_of(self, key: K, goal: Range) -> list[tuple[int | None, int | None]] | None:
+        """For a cell kept to what earlier exports leave of it: the end of ``goal`` it
+        cannot reach now, or None."""
+        low, high = goal
+        lowest = self._extreme(key, upward=False)
+        if lowest is not None and lowest > low:
+            return [(None, low)]
+        highest = self._extreme(key, upward=True)
+        if high is None:  # as a "*": each of 1 … k-1 for a small count, else k values
+            reach = (
+                max(low, self.owner.k - 1)
+                if key in self.owner.primary
+                else low + self.owner.width_needed(key)
+            )
+            return None if highest is None or highest >= reach else [(reach, None)]
+        if highest is not None and highest < high:
+            return [(high, None)]
+        return None
 
     def pinned(self, key: K) -> bool:
         j = self.col[key]

@@ -219,10 +219,14 @@ def _between(reports: list[_Report]) -> Iterator[Relation[Hashable]]:
         parts = [latest[q.code] for q in inside if q.code in latest and q.code != whole.period.code]
         if len(inside) > 1 and parts:
             yield from _sum_over_periods(whole, parts, complete=len(parts) == len(inside))
-        if len(inside) > 1 and len(parts) == len(inside):
-            first, last = parts[0], parts[-1]
-            yield from _same_caseload(whole, first, f.CASES_OPEN_AT_START)
-            yield from _same_caseload(whole, last, f.CASES_OPEN_AT_END)
+        if len(inside) > 1:
+            # a period opens with its first quarter's caseload and ends with its last one's,
+            # whichever of its other quarters were exported
+            first, last = latest.get(inside[0].code), latest.get(inside[-1].code)
+            if first is not None and first is not whole:
+                yield from _same_caseload(whole, first, f.CASES_OPEN_AT_START)
+            if last is not None and last is not whole:
+                yield from _same_caseload(whole, last, f.CASES_OPEN_AT_END)
         for after in latest.values():
             if _adjacent(whole.period, after.period):
                 for kind in f.KINDS_AND_ALL:
