@@ -42,9 +42,15 @@ _NOT_WRITTEN = frozenset(
 class Writer:
     """Collects rows per table and writes them, in foreign-key order, with ``executemany``."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, tables: Iterable[str] | None = None) -> None:
+        """Writes the tables the generator fills, or only ``tables``."""
         self.conn = conn
-        order = [t.name for t in Base.metadata.sorted_tables if t.name not in _NOT_WRITTEN]
+        wanted = frozenset(tables) if tables is not None else None
+        order = [
+            t.name
+            for t in Base.metadata.sorted_tables
+            if (t.name in wanted if wanted is not None else t.name not in _NOT_WRITTEN)
+        ]
         tables = Base.metadata.tables
         self.columns = {name: tuple(tables[name].c.keys()) for name in order}
         self._known = {name: frozenset(cols) for name, cols in self.columns.items()}
@@ -63,9 +69,8 @@ class Writer:
         for name, rows in self.rows.items():
             if rows:
                 cols = self.columns[name]
-                sql = (
-                    f"INSERT INTO {name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
-                )
+                named = ", ".join(f'"{c}"' for c in cols)  # quoted: custody_events has "on"
+                sql = f"INSERT INTO {name} ({named}) VALUES ({', '.join('?' * len(cols))})"
                 self.conn.exec_driver_sql(sql, rows)
                 self.counts[name] += len(rows)
                 rows.clear()
