@@ -13,7 +13,7 @@ from operator import itemgetter
 from sys import intern
 from typing import Any
 
-from sqlalchemy import Boolean, Connection, Enum, String
+from sqlalchemy import Boolean, Connection, Enum, String, Table
 
 from app.kernel.record_types import Kind
 from app.kernel.records import field_kind
@@ -52,7 +52,7 @@ _NEVER_NAMED = frozenset({"id", "created_at", "updated_at", "created_by", "anony
 
 
 def created_fields(
-    table: str, *, skip: Iterable[str] = (), always: Iterable[str] = (), **conditions: str
+    table: str | Table, *, skip: Iterable[str] = (), always: Iterable[str] = (), **conditions: str
 ) -> str:
     """:func:`filled_fields` for a new row of ``table``, read from its columns and the record
     declarations, as the services name what they wrote (``filled``: not NULL, not empty text):
@@ -63,11 +63,13 @@ def created_fields(
     not named by the service). ``always`` and ``conditions``: a table's own rules, where the
     declarations cannot say what its service names.
     """
-    columns = Base.metadata.tables[table].columns
+    if isinstance(table, str):
+        table = Base.metadata.tables[table]
+    columns = table.columns
     skipped, named = frozenset(skip), frozenset(always)
     unknown = (skipped | named | conditions.keys()) - set(columns.keys())
     if unknown:
-        raise KeyError(f"{table} has no column {sorted(unknown)}")
+        raise KeyError(f"{table.name} has no column {sorted(unknown)}")
     listed: list[str] = []
     optional: dict[str, str] = {}
     for column in columns:
@@ -75,7 +77,7 @@ def created_fields(
         if (
             name in _NEVER_NAMED
             or name in skipped
-            or field_kind(table, name) is Kind.INTERNAL
+            or field_kind(table.name, name) is Kind.INTERNAL
             or (name == "case_id" and not column.nullable)
         ):
             continue
