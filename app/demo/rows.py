@@ -43,8 +43,7 @@ class CaseRows(People):
         meetings = self._meetings(p, end)
         self._tasks(p, end, needs, meetings)
         self._case_row(p, needs, max((m["occurred_at"] for m in meetings), default=None))
-        for meeting in meetings:
-            self.w.add("meetings", meeting["created_at"], meeting["recorded_by"], **meeting)
+        self.w.add_rows("meetings", meetings)
         self._referrals(p, end, needs, by)
         if p.kind is CK.CHILD_VISITS:
             self._visits(p, by)
@@ -162,6 +161,8 @@ class CaseRows(People):
                     "wellbeing": wellbeing,
                     "interpreter_used": used,
                     "created_at": stamp,
+                    "updated_at": stamp,
+                    "created_by": recorder,
                 }
             )
         return rows
