@@ -42,10 +42,10 @@ _NOT_WRITTEN = frozenset(
 class Writer:
     """Collects rows per table and writes them, in foreign-key order, with ``executemany``."""
 
-    def __init__(self, conn: Connection, tables: Iterable[str] | None = None) -> None:
-        """Writes the tables the generator fills, or only ``tables``."""
+    def __init__(self, conn: Connection, only: Iterable[str] | None = None) -> None:
+        """Writes the tables the generator fills, or ``only`` those named."""
         self.conn = conn
-        wanted = frozenset(tables) if tables is not None else None
+        wanted = frozenset(only) if only is not None else None
         order = [
             t.name
             for t in Base.metadata.sorted_tables

@@ -83,7 +83,7 @@ class SessionEvents(Trail):
         """The coordinator's anonymised summary of each quarter, as a PDF and a CSV."""
         rng, by = self.rng, self.coordinator
         quarter = date(self.since_day.year, 3 * ((self.since_day.month - 1) // 3) + 1, 1)
-        w = Writer(self.conn, tables=("export_records",))
+        w = Writer(self.conn, only=("export_records",))
         while True:
             start = quarter
             month = start.month + 3
@@ -132,7 +132,7 @@ class SessionEvents(Trail):
         by_user: dict[str, list[tuple[str, str]]] = {}
         for (user, case), when in latest.items():
             by_user.setdefault(user, []).append((when, case))
-        w = Writer(self.conn, tables=("recent_views",))
+        w = Writer(self.conn, only=("recent_views",))
         for user, seen in sorted(by_user.items()):
             for when, case in sorted(seen, reverse=True)[:RECENT_KEPT]:
                 w.add(
