@@ -78,7 +78,6 @@ class _Examples:
         self.coordinator = users["coordinator"].hex
         self.worker = users["worker"].hex
         self.stamp = self.at(today - timedelta(days=400), 9 * 60)
-        self.custody_rows: list[tuple[str | None, ...]] = []
 
     def new_id(self) -> str:
         bits = self.rng.getrandbits(128) & ~(0xF000 << 64 | 0xC000 << 48)
@@ -120,20 +119,13 @@ class _Examples:
                 volunteers[chosen] += 1
                 matched.append({"cid": case_id, "vid": chosen})
         self.w.flush()
-        # "on" is an SQL keyword: quoted here (the shared writer does not quote column names)
-        if self.custody_rows:  # a small caseload may have no release coming up
-            self.conn.exec_driver_sql(
-                'INSERT INTO custody_events (id, case_id, status, "on", notes, created_at, '
-                "updated_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                self.custody_rows,
-            )
         self._match(matched)
         self._capacities(volunteers)
         return ReleaseStats(
             templates=len(templates),
             plans=self.w.counts["release_plans"],
             tasks=self.w.counts["tasks"],
-            custody_events=len(self.custody_rows),
+            custody_events=self.w.counts["custody_events"],
             mentors_matched=len(matched),
         )
 
@@ -339,8 +331,15 @@ class _Examples:
             # recorded once the case existed (the history before it, when the case opened)
             stamp = self.at(max(on, opened), 600 + rng.randint(0, 300))
             notes = _CUSTODY_NOTES.get(value) if rng.random() < 0.5 else None
-            self.custody_rows.append(
-                (self.new_id(), case_id, value, on.isoformat(), notes, stamp, stamp, by)
+            self.w.add(
+                "custody_events",
+                stamp,
+                by,
+                id=self.new_id(),
+                case_id=case_id,
+                status=value,
+                on=on.isoformat(),
+                notes=notes,
             )
 
     def _match(self, matched: list[dict[str, str]]) -> None:

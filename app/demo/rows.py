@@ -28,13 +28,6 @@ from app.models.enums import TransportSupport as TS
 from app.models.enums import VisitStatus as VS
 from app.models.enums import VisitType as VT
 
-#: The meetings table's columns, in the order of the rows :meth:`CaseRows._meetings` builds:
-#: :meth:`CaseRows._tasks` links follow-ups by position; ``populate`` checks the model still agrees.
-# fmt: off
-MEETING_COLUMNS = ("id", "case_id", "occurred_at", "duration_minutes", "kind", "location",
-                   "recorded_by", "summary", "wellbeing", "interpreter_used",
-                   "follow_up_task_id", "created_at", "updated_at", "created_by")
-# fmt: on
 _TOPICS = {CK.RELEASE_SUPPORT: "pre", CK.CHILD_VISITS: "child", CK.FOREIGN_INMATE: "foreign"}
 
 
@@ -49,8 +42,8 @@ class CaseRows(People):
         needs = self._needs(p, end, by)
         meetings = self._meetings(p, end)
         self._tasks(p, end, needs, meetings)
-        self._case_row(p, needs, max((m[2] for m in meetings), default=None))
-        self.w.rows["meetings"].extend(map(tuple, meetings))
+        self._case_row(p, needs, max((m["occurred_at"] for m in meetings), default=None))
+        self.w.add_rows("meetings", meetings)
         self._referrals(p, end, needs, by)
         if p.kind is CK.CHILD_VISITS:
             self._visits(p, by)
@@ -96,8 +89,8 @@ class CaseRows(People):
             out.append((need_id, domain, found))
         return out
 
-    def _meetings(self, p: Plan, end: int) -> list[list[Any]]:
-        """Meeting rows in :data:`MEETING_COLUMNS` order (lists: a task may still link one)."""
+    def _meetings(self, p: Plan, end: int) -> list[dict[str, Any]]:
+        """Meeting rows by column, written after the tasks (a task may still link one)."""
         rng, r, today = self.rng, self.rng.random, self.today
         start = max(p.opened, today - 2 * YEAR)  # meetings cover the last two years
         if end < start:
@@ -156,27 +149,30 @@ class CaseRows(People):
             used = int(interpreter and kind is not MK.RELEASE_DAY and r() < 0.8)
             stamp = self.at(day, min(1_439, minute + duration + 15))
             rows.append(
-                [
-                    self.new_id(),
-                    p.id,
-                    self.at(day, minute),
-                    duration,
-                    kind.value,
-                    location,
-                    recorder,
-                    " ".join(x for x in parts if x),
-                    wellbeing,
-                    used,
-                    None,
-                    stamp,
-                    stamp,
-                    recorder,
-                ]
+                {
+                    "id": self.new_id(),
+                    "case_id": p.id,
+                    "occurred_at": self.at(day, minute),
+                    "duration_minutes": duration,
+                    "kind": kind.value,
+                    "location": location,
+                    "recorded_by": recorder,
+                    "summary": " ".join(x for x in parts if x),
+                    "wellbeing": wellbeing,
+                    "interpreter_used": used,
+                    "created_at": stamp,
+                    "updated_at": stamp,
+                    "created_by": recorder,
+                }
             )
         return rows
 
     def _tasks(
-        self, p: Plan, end: int, needs: list[tuple[str, str, int]], meetings: list[list[Any]]
+        self,
+        p: Plan,
+        end: int,
+        needs: list[tuple[str, str, int]],
+        meetings: list[dict[str, Any]],
     ) -> None:
         rng, r, today = self.rng, self.rng.random, self.today
         closed = p.status is CS.CLOSED
@@ -202,9 +198,10 @@ class CaseRows(People):
             created_at, task_id = self.at(created, 540 + int(r() * 360)), self.new_id()
             if meetings and r() < 0.25:  # a follow-up agreed at a meeting
                 meeting = meetings[int(r() * len(meetings))]
-                if meeting[10] is None and meeting[2] <= self.at(last, 1_439):
-                    meeting[10], created_at = task_id, meeting[11]
-                    created = date.fromisoformat(meeting[2][:10]).toordinal()
+                linked = "follow_up_task_id" in meeting
+                if not linked and meeting["occurred_at"] <= self.at(last, 1_439):
+                    meeting["follow_up_task_id"], created_at = task_id, meeting["created_at"]
+                    created = date.fromisoformat(meeting["occurred_at"][:10]).toordinal()
             done_at = None
             if done:
                 finished = self.between(created, max(created, min(last, end)))

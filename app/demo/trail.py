@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 from operator import itemgetter
 from sys import intern
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Boolean, Connection, Enum, String, Table
 
+from app.kernel.record_types import Kind
+from app.kernel.records import field_kind
+from app.models import Base
 from app.security.audit import AuditAction as A
 
 #: How far back the trail goes (see :mod:`app.demo.audit`).
@@ -41,6 +44,56 @@ def filled_fields(always: tuple[str, ...], **optional: str) -> str:
         else:
             parts.append(f"(CASE WHEN {optional[name]} THEN '{name},' ELSE '' END)")
     return f"rtrim({' || '.join(parts)}, ',')"
+
+
+#: Columns the event of a new row never names: its identity and bookkeeping, and the time
+#: erasure anonymised it.
+_NEVER_NAMED = frozenset({"id", "created_at", "updated_at", "created_by", "anonymised_at"})
+
+
+def created_fields(
+    table: str | Table, *, skip: Iterable[str] = (), always: Iterable[str] = (), **conditions: str
+) -> str:
+    """:func:`filled_fields` for a new row of ``table``, read from its columns and the record
+    declarations, as the services name what they wrote (``filled``: not NULL, not empty text):
+    a NOT NULL column always, a boolean when true, text when not empty, any other when set.
+
+    Not named: bookkeeping, fields declared :attr:`~app.kernel.record_types.Kind.INTERNAL`, a
+    NOT NULL ``case_id`` (the event carries the case), and ``skip`` (set by a later change, or
+    not named by the service). ``always`` and ``conditions``: a table's own rules, where the
+    declarations cannot say what its service names.
+    """
+    if isinstance(table, str):
+        table = Base.metadata.tables[table]
+    columns = table.columns
+    skipped, named = frozenset(skip), frozenset(always)
+    unknown = (skipped | named | conditions.keys()) - set(columns.keys())
+    if unknown:
+        raise KeyError(f"{table.name} has no column {sorted(unknown)}")
+    listed: list[str] = []
+    optional: dict[str, str] = {}
+    for column in columns:
+        name = column.name
+        if (
+            name in _NEVER_NAMED
+            or name in skipped
+            or field_kind(table.name, name) is Kind.INTERNAL
+            or (name == "case_id" and not column.nullable)
+        ):
+            continue
+        if name in conditions:
+            optional[name] = conditions[name]
+        elif name in named:
+            listed.append(name)
+        elif isinstance(column.type, Boolean):
+            optional[name] = f"{name} = 1"
+        elif not column.nullable:
+            listed.append(name)
+        elif isinstance(column.type, String) and not isinstance(column.type, Enum):
+            optional[name] = has_text(name)
+        else:
+            optional[name] = is_set(name)
+    return filled_fields(tuple(listed), **optional)
 
 
 def has_text(column: str) -> str:

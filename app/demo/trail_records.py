@@ -7,61 +7,34 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.demo.trail import CREATE, FIRST, UPDATE, Trail, filled_fields, has_text, is_set
+from app.demo.trail import CREATE, FIRST, UPDATE, Trail, created_fields, has_text
 from app.security.audit import AuditAction as A
 
-PERSON_FIELDS = filled_fields(
-    ("family_name", "gender", "given_name"),
-    **{
-        name: has_text(name)
-        for name in (
-            "preferred_name",
-            "nationality",
-            "country_of_origin",
-            "languages",
-            "phone",
-            "email",
-            "address",
-            "national_id",
-            "notes",
-        )
-    },
-    birth_date=is_set("birth_date"),
-    birth_year_estimate=is_set("birth_year_estimate"),
-    interpreter_needed="interpreter_needed = 1",
+# What a new row's event names comes from the table's columns and the record declarations
+# (created_fields); below only what they cannot say: what a later change sets, or a service
+# names whether or not it is set.
+PERSON_FIELDS = created_fields("people", languages=has_text("languages"))  # "" when none
+# A case as created: the mentor comes later (an update), the actual release with custody,
+# closing and keeping it longer later still.
+CASE_FIELDS = created_fields(
+    "cases",
+    skip=(
+        "volunteer_id",
+        "actual_release",
+        "closed_on",
+        "close_reason",
+        "retention_extended_until",
+        "retention_reason",
+    ),
 )
-# A case as created: the mentor comes later (an update), the actual release with custody.
-CASE_FIELDS = filled_fields(
-    ("client_id", "kind", "opened_on", "priority", "reference", "status"),
-    **{
-        name: is_set(name)
-        for name in (
-            "worker_id",
-            "institution_id",
-            "referral_source",
-            "custody_status",
-            "sentence_start",
-            "expected_release",
-            "offence_category",
-        )
-    },
-    summary=has_text("summary"),
+MEETING_FIELDS = created_fields("meetings", always=("recorded_by",))
+TASK_FIELDS = created_fields("tasks", skip=("done", "done_at"), always=("assignee_id",))
+RELATIONSHIP_FIELDS = created_fields("relationships", skip=("notes",))
+# the person is the event's own; withdrawing is a later change
+CONSENT_FIELDS = created_fields(
+    "consents", skip=("person_id", "withdrawn_on"), always=("recorded_by",)
 )
-MEETING_FIELDS = filled_fields(
-    ("duration_minutes", "kind", "occurred_at", "recorded_by", "summary"),
-    location=has_text("location"),
-    wellbeing=is_set("wellbeing"),
-    interpreter_used="interpreter_used = 1",
-    follow_up_task_id=is_set("follow_up_task_id"),
-)
-TASK_FIELDS = filled_fields(
-    ("assignee_id", "title"),
-    due_on=is_set("due_on"),
-    case_id=is_set("case_id"),
-    notes=has_text("notes"),
-    plan_id=is_set("plan_id"),
-    plan_offset_days=is_set("plan_offset_days"),
-)
+NEED_FIELDS = created_fields("needs", skip=("met_on",))
 
 
 class RecordEvents(Trail):
@@ -84,25 +57,15 @@ class RecordEvents(Trail):
             self.since,
         ):
             self.add(created_at, FIRST, by, A.CREATE, "person", person, fields, None, person)
-        relation = filled_fields(
-            ("kind", "person_id", "related_person_id"),
-            lives_together="lives_together = 1",
-            is_caregiver="is_caregiver = 1",
-        )
         for row, person, created_at, by, fields in self._rows(
-            f"SELECT id, person_id, created_at, created_by, {relation} FROM relationships "
+            f"SELECT id, person_id, created_at, created_by, {RELATIONSHIP_FIELDS} FROM relationships "
             "WHERE created_at >= ?",
             self.since,
         ):
             self.add(created_at, CREATE, by, A.CREATE, "relationship", row, fields, None, person)
-        consent = filled_fields(
-            ("given_on", "legal_basis", "recorded_by", "scope"),
-            expires_on=is_set("expires_on"),
-            notes=has_text("notes"),
-        )
         for row, person, created_at, by, withdrawn_at, fields in self._rows(
             f"SELECT id, person_id, created_at, created_by, "
-            f"CASE WHEN withdrawn_on IS NOT NULL THEN updated_at END, {consent} FROM consents "
+            f"CASE WHEN withdrawn_on IS NOT NULL THEN updated_at END, {CONSENT_FIELDS} FROM consents "
             "WHERE created_at >= ? OR (withdrawn_on IS NOT NULL AND updated_at >= ?)",
             self.since,
             self.since,
@@ -165,16 +128,15 @@ class RecordEvents(Trail):
 
     def _needs(self) -> None:
         rng, today = self.rng, self.today
-        fields = filled_fields(("domain", "identified_on", "status"), notes=has_text("notes"))
-        for need, case, status, created_at, updated_at, by, created_fields in self._rows(
+        for need, case, status, created_at, updated_at, by, filled in self._rows(
             f"SELECT n.id, n.case_id, n.status, n.created_at, n.updated_at, n.created_by, "
-            f"{fields} FROM needs n JOIN cases c ON c.id = n.case_id "
+            f"{NEED_FIELDS} FROM needs n JOIN cases c ON c.id = n.case_id "
             "WHERE n.updated_at >= ? OR c.closed_on IS NULL OR c.closed_on >= ? "
             "ORDER BY c.reference_year, c.reference_seq, n.identified_on, n.id",
             self.since,
             self.since[:10],
         ):
-            self._on_case(created_at, CREATE, by, A.CREATE, "need", need, created_fields, case)
+            self._on_case(created_at, CREATE, by, A.CREATE, "need", need, filled, case)
             if status == "identified":
                 continue
             if status == "met":

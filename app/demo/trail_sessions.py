@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 import random
 from datetime import date, timedelta
-from typing import Any
 
 from app.demo.clock import Clock
+from app.demo.core import Writer
 from app.demo.trail import CREATE, FIRST, SIGN_IN, TIME_ORDER, VIEW, Event, Trail, minutes_of
 from app.features.cases.services.recent_views import RECENT_KEPT
 from app.features.reports.services.disclosure import DEFAULT_THRESHOLD
@@ -83,7 +83,7 @@ class SessionEvents(Trail):
         """The coordinator's anonymised summary of each quarter, as a PDF and a CSV."""
         rng, by = self.rng, self.coordinator
         quarter = date(self.since_day.year, 3 * ((self.since_day.month - 1) // 3) + 1, 1)
-        rows: list[tuple[Any, ...]] = []
+        w = Writer(self.conn, only=("export_records",))
         while True:
             start = quarter
             month = start.month + 3
@@ -107,16 +107,21 @@ class SessionEvents(Trail):
                 record = _new_id(rng)
                 digest = f"{rng.getrandbits(256):064x}"
                 text = json.dumps(parameters, sort_keys=True)
-                rows.append((record, when, by, EXPORT_KIND, text, digest, when, when, by))
+                w.add(
+                    "export_records",
+                    when,
+                    by,
+                    id=record,
+                    exported_at=when,
+                    user_id=by,
+                    kind=EXPORT_KIND,
+                    parameters=text,
+                    file_sha256=digest,
+                )
                 fields = ",".join(EXPORT_AUDIT_FIELDS)
                 self.add(when, CREATE, by, A.EXPORT, "export_record", record, fields)
-        if rows:
-            self.conn.exec_driver_sql(
-                "INSERT INTO export_records (id, exported_at, user_id, kind, parameters, "
-                "file_sha256, created_at, updated_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                rows,
-            )
-        self.exports = len(rows)
+        w.flush()
+        self.exports = w.counts["export_records"]
 
     def recent_views(self, clock: Clock) -> None:
         """Each user's most recently viewed cases, as opening them would have left them."""
@@ -127,16 +132,19 @@ class SessionEvents(Trail):
         by_user: dict[str, list[tuple[str, str]]] = {}
         for (user, case), when in latest.items():
             by_user.setdefault(user, []).append((when, case))
-        rows = []
+        w = Writer(self.conn, only=("recent_views",))
         for user, seen in sorted(by_user.items()):
             for when, case in sorted(seen, reverse=True)[:RECENT_KEPT]:
-                rows.append((_new_id(self.rng), user, case, when, when, when, user))
-        if rows:
-            self.conn.exec_driver_sql(
-                "INSERT INTO recent_views (id, user_id, case_id, viewed_at, created_at, "
-                "updated_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                rows,
-            )
+                w.add(
+                    "recent_views",
+                    when,
+                    user,
+                    id=_new_id(self.rng),
+                    user_id=user,
+                    case_id=case,
+                    viewed_at=when,
+                )
+        w.flush()
 
 
 def _new_id(rng: random.Random) -> str:
