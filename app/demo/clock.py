@@ -1,10 +1,12 @@
 """The demo's clock: what happened lies before the moment the demo is built.
 
-The generators plan in whole days and stamp records at office hours, so a demo built at 07:00
+The generators plan in whole days and stamp records at office hours, so a demo built at 15:00
 would hold meetings, tasks and audit events of "later today". :class:`Clock` moves them back:
-today's times are compressed into the part of the day already gone (09:00 becomes 02:37 at
-07:00: the order of the day's events, and so every "created after" between records, stays),
-and anything stamped on a later day is set to the moment itself. Only plans keep their future:
+today's times up to two hours before the moment stay as they are, and the rest of the day is
+compressed into those two hours (at 15:00, 09:00 stays 09:00 and 16:00 becomes 13:27); before
+office hours (08:00) the whole day is compressed into the part already gone (09:00 becomes
+02:37 at 07:00). The order of the day's events, and so every "created after" between records,
+stays. Anything stamped on a later day is set to the moment itself. Only plans keep their future:
 tasks' due dates, booked visits, expected releases, consents' expiry (dates, never touched).
 
 The audit trail is made from the generated times and moves its own with :meth:`Clock.past`;
@@ -28,6 +30,10 @@ _PLANNED = {("child_visits", "scheduled_at"): "status IN ('requested', 'approved
 #: lines are made afterwards from the settled cases.
 _LATER = frozenset({"audit_events", "recent_views", "case_search_index"})
 _FORMAT = "%Y-%m-%d %H:%M:%S.%f"
+#: Seconds into the day: before the office opens the whole day is compressed; after it, only
+#: what lies ahead, into the last two hours gone.
+_OFFICE_OPENS = 8 * 3600
+_SQUEEZED_INTO = 2 * 3600
 
 
 @dataclass(frozen=True)
@@ -39,8 +45,16 @@ class Clock:
         return datetime.combine(self.now.date(), datetime.min.time())
 
     @property
+    def _kept(self) -> float:
+        """Seconds into today up to which times stay as they are."""
+        gone = (self.now - self._start).total_seconds()
+        return 0.0 if gone <= _OFFICE_OPENS else max(_OFFICE_OPENS, gone - _SQUEEZED_INTO)
+
+    @property
     def _factor(self) -> float:
-        return (self.now - self._start).total_seconds() / 86_400
+        """How much the rest of today shrinks to fit before the moment."""
+        gone = (self.now - self._start).total_seconds()
+        return (gone - self._kept) / (86_400 - self._kept)
 
     def stamp(self) -> str:
         return self.now.strftime(_FORMAT)
@@ -53,17 +67,22 @@ class Clock:
         if stamp[:10] > day:
             return self.stamp()
         seconds = (datetime.fromisoformat(stamp) - self._start).total_seconds()
-        return (self._start + timedelta(seconds=int(seconds * self._factor))).strftime(_FORMAT)
+        kept = self._kept
+        if seconds > kept:
+            seconds = kept + int((seconds - kept) * self._factor)
+        return (self._start + timedelta(seconds=seconds)).strftime(_FORMAT)
 
     def sql(self, column: str) -> str:
-        """:meth:`past` in SQLite, for ``column`` (parameters ``:day``, ``:start``, ``:f``,
-        ``:now``)."""
+        """:meth:`past` in SQLite, for ``column`` (parameters ``:day``, ``:start``, ``:kept``,
+        ``:f``, ``:now``)."""
+        # whole seconds, as :meth:`past` has them (julianday's day fraction is not exact)
+        seconds = f'ROUND((julianday("{column}") - julianday(:start)) * 86400)'
         return (
             f'CASE WHEN "{column}" IS NULL OR substr("{column}", 1, 10) < :day THEN "{column}" '
             f'WHEN substr("{column}", 1, 10) > :day THEN :now '
-            f"ELSE strftime('%Y-%m-%d %H:%M:%S.000000', :start, '+' || CAST(("
-            f'julianday("{column}") - julianday(:start)) * 86400 * :f AS INTEGER) || '
-            f"' seconds') END"
+            f'WHEN {seconds} <= :kept THEN "{column}" '
+            f"ELSE strftime('%Y-%m-%d %H:%M:%S.000000', :start, '+' || CAST(:kept + CAST(("
+            f"{seconds} - :kept) * :f AS INTEGER) AS INTEGER) || ' seconds') END"
         )
 
 
@@ -74,6 +93,7 @@ def settle_times(conn: Connection, clock: Clock) -> int:
     params = {
         "day": clock.now.date().isoformat(),
         "start": clock._start.strftime("%Y-%m-%d %H:%M:%S"),
+        "kept": clock._kept,
         "f": clock._factor,
         "now": clock.stamp(),
     }
