@@ -16,9 +16,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from app.kernel.i18n import N_, _, ngettext
-from app.kernel.record_types import Erase, Kind, RecordLabels, Rows, Section
+from app.kernel.record_types import (
+    LONG_TEXT_MAX,
+    NAME_MAX,
+    Erase,
+    F,
+    Kind,
+    RecordLabels,
+    Rows,
+    Section,
+)
 
-__all__ = ["Erase", "Kind", "RecordLabels", "Rows", "Section"]
+__all__ = ["Erase", "F", "Kind", "RecordLabels", "Rows", "Section"]
 
 
 #: Columns every table has, and the links most have.
@@ -207,25 +216,32 @@ RECORDS: tuple[RecordLabels, ...] = (
         "meetings",
         "meeting",
         N_("Meeting"),
+        # restricted: others' notes; a volunteer reads the whole of a meeting they recorded
         {
             "occurred_at": N_("When"),
             "duration_minutes": N_("Minutes"),
             "kind": N_("Kind"),
-            "location": N_("Place"),
-            "recorded_by": N_("Recorded by"),
-            "summary": N_("Summary"),
-            "wellbeing": N_("Wellbeing (1–10)"),
+            "location": F(
+                N_("Place"), free_text=True, erase=Erase.CLEAR, limit=NAME_MAX, form=N_("&Place")
+            ),
+            "recorded_by": F(N_("Recorded by"), Kind.USER),
+            "summary": F(
+                N_("Summary"),
+                free_text=True,
+                restricted=True,
+                erase=Erase.EMPTY,
+                limit=LONG_TEXT_MAX,
+                required=True,
+                form=N_("&Summary"),
+                placeholder=N_("What happened, what was agreed, what comes next"),
+            ),
+            "wellbeing": F(N_("Wellbeing (1–10)"), restricted=True, health=True),
             "interpreter_used": N_("Interpreter used"),
-            "follow_up_task_id": N_("Follow-up task"),
+            "follow_up_task_id": F(N_("Follow-up task"), Kind.LINK, erase=Erase.CLEAR),
         },
         lambda n: ngettext("{n} meeting", "{n} meetings", n),
         section=Section(N_("Meetings"), 5),
-        kinds={"recorded_by": Kind.USER, "follow_up_task_id": Kind.LINK},
-        free_text=("summary", "location"),
-        restricted=("summary", "wellbeing"),  # others' notes: a volunteer reads their own
-        health=("wellbeing",),
         rows=Rows.STUB,
-        erase={"summary": Erase.EMPTY, "location": Erase.CLEAR, "follow_up_task_id": Erase.CLEAR},
     ),
     RecordLabels(
         "tasks",
