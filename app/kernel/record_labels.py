@@ -4,9 +4,12 @@ One :class:`RecordLabels` per mapped table: the audit trail's name for the recor
 (``entity``), its translatable label, its subject access section (title and place), how an
 erasure receipt counts it, and for every column (with the columns every table has,
 :data:`COMMON`) a label, a :class:`Kind`, whether it is free text that may name someone,
-restricted or health data, and what an anonymous stub keeps of it (:class:`Erase`). The
-audit trail's display, the subject access pack (PDF and JSON), erasure and anonymisation
-(and their receipt) and the import's header matching read these, through :mod:`app.kernel.records`;
+restricted or health data, and what an anonymous stub keeps of it (:class:`Erase`): a field
+declared as an :class:`F` says all of it on its line (and, for a text the user types, its limit
+and its form label: the meeting's service and dialog read those), else the record's tuples and
+maps name it. The audit trail's display, the subject access pack (PDF and JSON), erasure and
+anonymisation (and their receipt) and the import's header matching read these, through
+:mod:`app.kernel.records`;
 a test fails when a mapped column has no label here, or a label is untranslated in a shipped
 language. Labels are marked with ``N_`` and translated at the moment of use.
 """
