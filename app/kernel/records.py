@@ -15,7 +15,7 @@ from typing import Any
 from app.kernel.i18n import ngettext
 from app.kernel.record_labels import COMMON_KINDS, RECORDS, record
 from app.kernel.record_labels import declared as field_label_text
-from app.kernel.record_types import Erase, Kind, RecordLabels, Rows
+from app.kernel.record_types import Erase, F, Kind, RecordLabels, Rows
 from app.models import Base
 
 #: Receipt lines that count no table's rows, after the tables' (erasure wording).
@@ -127,6 +127,19 @@ def stub_values(table: str) -> dict[str, Any]:
 def restricted_fields(table: str) -> tuple[str, ...]:
     """Fields of ``table`` that only roles with restricted access see (DESIGN.md §4)."""
     return record(table).restricted
+
+
+def restricted_among(table: str, names: tuple[str, ...]) -> tuple[str, ...]:
+    """Which of ``names`` (fields of ``table``) only roles with restricted access see: those
+    declared restricted, or all of them when the whole record is ("*")."""
+    restricted = record(table).restricted
+    return names if "*" in restricted else tuple(n for n in names if n in restricted)
+
+
+def text_fields(table: str) -> tuple[tuple[str, F], ...]:
+    """The fields of ``table`` a user types as text (declared with a ``limit``), in their
+    order: what a service checks and cleans, and a form shows, by their declarations."""
+    return tuple((name, spec) for name, spec in record(table).specs.items() if spec.limit)
 
 
 @cache

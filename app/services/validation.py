@@ -13,10 +13,11 @@ from babel import Locale
 from app.kernel.errors import ValidationError
 from app.kernel.i18n import _, ngettext
 from app.kernel.i18n_formats import number
+from app.kernel.record_types import LONG_TEXT_MAX as LONG_TEXT_MAX
+from app.kernel.record_types import NAME_MAX as NAME_MAX
+from app.kernel.record_types import SHORT_TEXT_MAX as SHORT_TEXT_MAX
+from app.kernel.record_types import F
 
-NAME_MAX = 200
-SHORT_TEXT_MAX = 300
-LONG_TEXT_MAX = 50_000
 STATELESS = "XX"
 #: The longest text a search takes (a name, a reference, an institution: a few words). The
 #: search fields refuse longer input; the services refuse it too, before any SQL is built.
@@ -67,6 +68,15 @@ def text_limit(value: str | None, *, limit: int = LONG_TEXT_MAX) -> str | None:
             limit,
         ).format(limit=number(limit), n=number(len(value)))
     return None
+
+
+def declared_text(value: str | None, spec: F) -> str | None:
+    """The message for a typed text its declaration (:class:`~app.kernel.record_types.F`)
+    limits, and requires if it says so."""
+    assert spec.limit is not None, "not a typed text"
+    if spec.required:
+        return required_text(value, limit=spec.limit)
+    return text_limit(value, limit=spec.limit)
 
 
 def not_future(value: date | None, today: date, message: str) -> str | None:

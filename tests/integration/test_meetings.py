@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import asdict, fields, replace
 from datetime import date, datetime, timedelta
 
 import pytest
 
 from app.features.cases.services import cases, meetings, tasks
+from app.kernel import record_labels, records
 from app.kernel.errors import NotFoundError, ValidationError
 from app.models.enums import MeetingKind, Role
 from app.services.context import ServiceContext
@@ -51,6 +52,17 @@ def test_a_meeting_with_a_follow_up_task(ctx: ServiceContext) -> None:
     written = [e for e in events(ctx, case.id) if e[0] == "create" and e[1] != "case"]
     assert [e[1] for e in written] == ["task", "meeting"]
     assert "summary" in written[1][2] and "follow_up_task_id" in written[1][2]
+    assert sorted(written[1][2]) == [  # what the audit trail always named
+        "duration_minutes",
+        "follow_up_task_id",
+        "interpreter_used",
+        "kind",
+        "location",
+        "occurred_at",
+        "recorded_by",
+        "summary",
+        "wellbeing",
+    ]
     assert meetings.list_case_meetings(ctx, case.id) == [view]
 
 
@@ -112,6 +124,38 @@ def test_newest_first_and_volunteers_read_only_their_own_summaries(
         assert CANARY not in repr(seen)
     # staff read every summary
     assert [m.summary_hidden for m in meetings.list_case_meetings(ctx, case.id)] == [False, False]
+
+
+def test_every_field_declared_restricted_is_hidden_from_a_volunteer_reading_anothers_meeting(
+    ctx: ServiceContext, workspace: CreatedWorkspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The service hides what the declaration flags, not a list of its own: flag the place
+    restricted too, and a volunteer no longer reads it in someone else's meeting."""
+    declared = record_labels.record("meetings")
+    place = replace(declared.specs["location"], restricted=True)
+    flagged = replace(declared, declared={**declared.specs, "location": place})
+    monkeypatch.setitem(record_labels._BY_NAME, "meetings", flagged)
+    monkeypatch.setitem(record_labels._BY_NAME, "meeting", flagged)
+    restricted = records.restricted_fields("meetings")
+    assert {"summary", "wellbeing", "location"} <= set(restricted)
+    typed = {name: f"Some {name}" for name, _spec in records.text_fields("meetings")}
+    vera, vera_ctx = sign_in_new_user(ctx, workspace.folder, "vera")
+    case = case_for(ctx, client(ctx).id, volunteer_id=vera.id)
+    earlier = datetime.now().replace(microsecond=0) - timedelta(days=1)
+    whole = meetings.record_meeting(
+        ctx, a_meeting(case.id, occurred_at=earlier, wellbeing=3, **typed)
+    )
+    with vera_ctx:
+        meetings.record_meeting(vera_ctx, a_meeting(case.id, wellbeing=7, **typed))
+        own, theirs = meetings.list_case_meetings(vera_ctx, case.id)
+    assert theirs.id == whole.id and theirs.summary_hidden and not own.summary_hidden
+    for name in restricted:
+        assert getattr(whole, name) is not None and getattr(own, name) is not None, name
+        assert getattr(theirs, name) is None, name
+    unrestricted = {f.name for f in fields(meetings.MeetingView)} - {*restricted, "summary_hidden"}
+    assert {n: v for n, v in asdict(theirs).items() if n in unrestricted} == {
+        n: v for n, v in asdict(whole).items() if n in unrestricted
+    }
 
 
 def test_volunteers_cannot_reach_cases_not_assigned_to_them(

@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QMimeData
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLineEdit
 
 from app.features.cases.ui.record_dialogs import MeetingDialog, PersonDialog, TaskDialog
 from app.kernel.i18n import current_language
@@ -127,3 +127,35 @@ def test_this_field_is_required_goes_once_typed(
     assert error.isVisible() and error.text() == "This field is required."
     qtbot.keyClicks(dialog.title_edit, "Call the housing office")
     assert not error.isVisible()
+
+
+def test_the_meeting_form_keeps_its_order_keys_placeholder_and_focus(
+    qtbot: Any, ctx: ServiceContext, ops: SyncOperations
+) -> None:
+    """The typed texts come from the meeting's declaration: in their place among the other
+    fields, with their keys, the summary's hint, and the cursor in the summary."""
+    before = current_language()
+    apply_language("nb")
+    try:
+        dialog = shown(qtbot, MeetingDialog(None, ctx, ops, uuid.uuid4()))
+        qtbot.waitUntil(lambda: dialog.focusWidget() is dialog.summary)
+        labels = {name: label.text() for name, label in dialog.form.labels.items()}
+        assert list(labels) == [
+            "occurred_at",
+            "duration_minutes",
+            "kind",
+            "location",
+            "summary",
+            "wellbeing",
+            "interpreter_used",
+            "follow_up_title",
+            "follow_up_due",
+        ]
+        assert (labels["location"], labels["summary"]) == ("S&ted", "S&ammendrag")
+        assert dialog.summary.placeholderText() == "Hva skjedde, hva ble avtalt, hva skjer videre"
+        assert dialog.summary.accessibleName() == "Sammendrag"
+        assert isinstance(dialog.location, QLineEdit)
+        assert isinstance(dialog.summary, LimitedTextEdit)
+        assert dialog.summary.limit == LONG_TEXT_MAX
+    finally:
+        apply_language(before)

@@ -4,20 +4,27 @@ meetings, and list the meetings one recorded in a period.
 ``occurred_at`` is local wall-clock time, naive (what the worker's watch said); an aware
 datetime is converted to local time first. A meeting summary is sensitive free text: a
 volunteer reads only the summaries of meetings they recorded themselves (DESIGN.md §4).
+
+The meeting's typed texts and restricted fields are read from its declaration
+(:mod:`app.kernel.record_labels`): a text declared there is checked, trimmed and written, and a
+restricted field hidden from a volunteer, without a line here naming it. An optional text is
+two lines here: in :class:`MeetingInput` and :class:`MeetingView`.
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta
 from functools import cache
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from app.features.cases.services.case_access import choice, touch, visible_case
+from app.kernel import records
 from app.kernel.changes import Topic, writes
 from app.kernel.errors import ValidationError
 from app.kernel.i18n import _
@@ -60,7 +67,8 @@ class MeetingView:
     duration_minutes: int
     kind: MeetingKind
     location: str | None
-    #: ``None`` (and ``summary_hidden``) when the reader may not read it.
+    #: ``None`` (and ``summary_hidden``) when the reader may not read it: so is every field
+    #: declared restricted (the summary, the wellbeing score).
     summary: str | None
     summary_hidden: bool
     wellbeing: int | None
@@ -81,6 +89,13 @@ class MeetingRow:
     occurred_at: datetime
     kind: MeetingKind
     duration_minutes: int
+
+
+#: The meeting's typed texts, as declared: checked, trimmed and written in a loop.
+TEXTS = records.text_fields("meetings")
+#: What a view shows of a meeting's columns (its fields named as a column), and what is read.
+_SHOWN = tuple(f.name for f in fields(MeetingView) if f.name in Meeting.__table__.columns)
+_COLUMNS = (*_SHOWN, "recorded_by")
 
 
 def _local(value: datetime) -> datetime:
@@ -104,8 +119,8 @@ def validate_meeting(data: MeetingInput, now: datetime | None = None) -> None:
         errors.add("duration_minutes", _("The duration must be between 1 minute and 24 hours."))
     if data.wellbeing is not None and not 1 <= data.wellbeing <= 10:
         errors.add("wellbeing", _("The wellbeing score must be between 1 and 10."))
-    errors.add("summary", v.required_text(data.summary, limit=v.LONG_TEXT_MAX))
-    errors.add("location", v.text_limit(data.location, limit=v.NAME_MAX))
+    for name, spec in TEXTS:
+        errors.add(name, v.declared_text(getattr(data, name), spec))
     errors.add("follow_up_title", v.text_limit(data.follow_up_title, limit=v.SHORT_TEXT_MAX))
     if data.follow_up_due is not None:
         if v.clean(data.follow_up_title) is None:
@@ -120,23 +135,19 @@ def _views_stmt() -> Select[*tuple[Any, ...]]:
     return select(Meeting, User.display_name).outerjoin(User, User.id == Meeting.recorded_by)
 
 
-def _view(meeting: Meeting | _MeetingRow, recorder: str | None, reader: Actor) -> MeetingView:
-    hidden = reader.is_volunteer and meeting.recorded_by != reader.id
+def _view(meeting: Mapping[str, Any], recorder: str | None, reader: Actor) -> MeetingView:
+    """``meeting``: its :data:`_COLUMNS` by name. A volunteer reading someone else's meeting
+    gets every field declared restricted as ``None`` (the wellbeing score is health data and
+    part of the note: hidden with the summary)."""
+    shown = {name: meeting[name] for name in _SHOWN}
+    hidden = reader.is_volunteer and meeting["recorded_by"] != reader.id
+    if hidden:
+        shown.update(dict.fromkeys(records.restricted_among("meetings", _SHOWN)))
     return MeetingView(
-        id=meeting.id,
-        case_id=meeting.case_id,
-        occurred_at=meeting.occurred_at,
-        duration_minutes=meeting.duration_minutes,
-        kind=meeting.kind,
-        location=meeting.location,
-        summary=None if hidden else meeting.summary,
+        **shown,
         summary_hidden=hidden,
-        # The wellbeing score is health data and part of the note: hidden with the summary.
-        wellbeing=None if hidden else meeting.wellbeing,
-        interpreter_used=meeting.interpreter_used,
-        recorded_by_id=meeting.recorded_by,
+        recorded_by_id=meeting["recorded_by"],
         recorded_by_name=recorder,
-        follow_up_task_id=meeting.follow_up_task_id,
     )
 
 
@@ -154,8 +165,7 @@ def record_meeting(ctx: ServiceContext, data: MeetingInput) -> MeetingView:
             "occurred_at": _local(data.occurred_at),
             "duration_minutes": data.duration_minutes,
             "kind": kind,
-            "location": v.clean(data.location),
-            "summary": data.summary.strip(),
+            **{name: v.clean(getattr(data, name)) for name, _spec in TEXTS},
             "wellbeing": data.wellbeing,
             "interpreter_used": bool(data.interpreter_used),
         }
@@ -200,7 +210,7 @@ def record_meeting(ctx: ServiceContext, data: MeetingInput) -> MeetingView:
         )
         touch(case)
         row = session.execute(_views_stmt().where(Meeting.id == meeting.id)).one()
-        view = _view(row[0], row[1], actor)
+        view = _view({name: getattr(row[0], name) for name in _COLUMNS}, row[1], actor)
         uow.commit()
         return view
 
@@ -214,25 +224,9 @@ def list_case_meetings(ctx: ServiceContext, case_id: uuid.UUID) -> list[MeetingV
         return case_meetings(cursor, actor, case_id)
 
 
-class _MeetingRow(NamedTuple):
-    """The columns of a meeting that a view shows, read without the ORM."""
-
-    id: uuid.UUID
-    case_id: uuid.UUID
-    occurred_at: datetime
-    duration_minutes: int
-    kind: MeetingKind
-    location: str | None
-    summary: str
-    wellbeing: int | None
-    interpreter_used: bool
-    recorded_by: uuid.UUID | None
-    follow_up_task_id: uuid.UUID | None
-
-
 @cache
 def _case_meetings() -> Prepared:
-    columns = [getattr(Meeting, name) for name in _MeetingRow._fields]
+    columns = [getattr(Meeting, name) for name in _COLUMNS]
     return Prepared(
         select(*columns, User.display_name)
         .outerjoin(User, User.id == Meeting.recorded_by)
@@ -246,7 +240,7 @@ def case_meetings(cursor: Any, reader: Actor, case_id: uuid.UUID) -> list[Meetin
     """:func:`list_case_meetings` on a read cursor, once the caller knows ``reader`` may see
     the case (:func:`~app.services.scope.readable_case`)."""
     rows = _case_meetings().rows(cursor, {"case": case_id})
-    return [_view(_MeetingRow(*r[:-1]), r[-1], reader) for r in rows]
+    return [_view(dict(zip(_COLUMNS, r[:-1], strict=True)), r[-1], reader) for r in rows]
 
 
 @internal

@@ -36,6 +36,7 @@ from app.ui_kit.dialog_base import ServiceDialog, optional
 from app.ui_kit.fields import BIRTH_YEARS_AGO, DateField, years_ago
 from app.ui_kit.operations import Operations
 from app.ui_kit.pickers import CountryCombo, LanguagePicker
+from app.ui_kit.record_fields import DeclaredTexts
 from app.ui_kit.widgets import from_qdate, localise_date_edit, text_area, to_qdate
 
 
@@ -87,11 +88,9 @@ class MeetingDialog(ServiceDialog):
         self.kind = enum_combo(MeetingKind, none_text=_("(choose)"))
         self.kind.setCurrentIndex(self.kind.findData(LIKELY_MEETING.get(custody)))
         form.add("kind", _("&Kind"), self.kind)
-        self.location = QLineEdit()
-        form.add("location", _("&Place"), self.location)
-        self.summary = text_area()
-        self.summary.setPlaceholderText(_("What happened, what was agreed, what comes next"))
-        form.add("summary", _("&Summary"), self.summary)
+        # The typed texts, in the order and with the labels the meeting's declaration gives.
+        self.texts = DeclaredTexts(form, "meetings")
+        self.location, self.summary = self.texts.line("location"), self.texts.area("summary")
         self.wellbeing = QSpinBox()
         self.wellbeing.setRange(0, 10)
         self.wellbeing.setSpecialValueText(_("not recorded"))
@@ -109,8 +108,7 @@ class MeetingDialog(ServiceDialog):
             self.when,
             self.duration,
             self.kind,
-            self.location,
-            self.summary,
+            *self.texts.all(),
             self.wellbeing,
             self.interpreter,
             self.follow_up,
@@ -125,8 +123,7 @@ class MeetingDialog(ServiceDialog):
             occurred_at=when_of(self.when),
             duration_minutes=self.duration.value(),
             kind=self.kind.currentData(),
-            summary=self.summary.toPlainText(),
-            location=optional(self.location.text()),
+            **self.texts.values(),
             wellbeing=self.wellbeing.value() or None,
             interpreter_used=self.interpreter.isChecked(),
             follow_up_title=title,
