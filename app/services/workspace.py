@@ -48,6 +48,7 @@ from app.services.context import Actor, ServiceContext
 from app.services.restore_marker import record_restore
 from app.store import instance_lock, migrate
 from app.store.engine import KeyHolder, make_engine
+from app.store.pg_engine import open_engine
 from app.store.workspace import WorkspacePaths, default_workspace
 
 logger = logging.getLogger(__name__)
@@ -113,14 +114,18 @@ def create_workspace(
     kdf_seconds: float = 0.5,
     min_password: int = MIN_PASSWORD_LENGTH,
     fill: Callable[[Engine, dict[str, uuid.UUID]], None] | None = None,
+    server: str | None = None,
 ) -> CreatedWorkspace:
     """Make a new workspace in ``folder`` (which may exist but must hold no workspace).
+
+    Its database is a SQLCipher file in the folder, or with ``server`` (a
+    ``postgresql+psycopg://`` URL) an empty PostgreSQL database, recorded in the key slots.
 
     ``fill`` (the demo generator) runs on the new database before the key slots are written,
     so a creation that fails or is interrupted leaves no workspace behind.
     Returns the recovery code, which is shown once and stored nowhere in clear.
     """
-    paths = WorkspacePaths(Path(folder).expanduser().resolve())
+    paths = WorkspacePaths(Path(folder).expanduser().resolve(), server)
     if paths.exists():
         raise WorkspaceExistsError(
             _("{folder} already holds a Homeward workspace; nothing was changed.").format(
@@ -138,8 +143,12 @@ def create_workspace(
     data_key = ks.new_data_key()
     keys = KeyHolder(data_key)
     try:
-        engine = make_engine(paths.database, keys, create=True)
+        engine = open_engine(paths.location, keys, create=True)
         try:
+            if server is not None and _holds_users(engine):
+                raise WorkspaceExistsError(
+                    _("That database already holds a Homeward workspace; nothing was changed.")
+                )
             migrate.upgrade(engine)
             now = utcnow()
             user_ids: dict[str, uuid.UUID] = {}
@@ -203,7 +212,11 @@ def create_workspace(
             workspace_id=str(uuid.uuid4()),
             slots=tuple(slots),
             demo=demo,
-            extra={"kdf_seconds": kdf_seconds, audit_witness.MARKER: True},
+            extra={
+                "kdf_seconds": kdf_seconds,
+                audit_witness.MARKER: True,
+                **({"server": server} if server is not None else {}),
+            },
         )
         slot_file.save(paths.keyslots)
     except BaseException:
@@ -226,6 +239,15 @@ def create_workspace(
     )
 
 
+def _holds_users(engine: Engine) -> bool:
+    """Whether a server's database already holds a workspace (an empty schema may be made
+    ready by its administrator)."""
+    if migrate.current_revision(engine) is None:
+        return False
+    with engine.connect() as conn:
+        return conn.execute(select(User.id).limit(1)).first() is not None
+
+
 def _paths_for_open(folder: Path) -> tuple[WorkspacePaths, ks.KeySlotFile]:
     paths = WorkspacePaths(Path(folder).expanduser().resolve())
     if not paths.folder.is_dir():
@@ -233,7 +255,8 @@ def _paths_for_open(folder: Path) -> tuple[WorkspacePaths, ks.KeySlotFile]:
             _("There is no workspace at {folder}. Nothing was created.").format(folder=paths.folder)
         )
     slot_file = ks.KeySlotFile.load(paths.keyslots)
-    if not paths.database.is_file():
+    paths = WorkspacePaths(paths.folder, slot_file.server)
+    if paths.server is None and not paths.database.is_file():
         raise WorkspaceError(
             _("The workspace at {folder} has no database file. Nothing was created.").format(
                 folder=paths.folder
@@ -277,7 +300,7 @@ def _open(
     slot_file = ks.KeySlotFile.load(paths.keyslots)
     keys = KeyHolder(data_key)
     try:
-        engine = make_engine(paths.database, keys, read_only=read_only)
+        engine = open_engine(paths.location, keys, read_only=read_only)
         if slot_file.rotation_pending and not read_only:
             slot_file.drop_pending().save(paths.keyslots)  # the rekey never happened
     except DatabaseDamagedError:

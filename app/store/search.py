@@ -87,6 +87,8 @@ def prefix_pattern(text: str) -> str:
 
 FTS_TABLE = "fts_cases"
 INDEX_TABLE = "case_search_index"
+#: On PostgreSQL, the trigram GIN index over the lines in place of ``fts_cases`` (0003).
+TRIGRAM_INDEX = "ix_case_search_trgm"
 
 _CASE_TEXT_SQL = """
 SELECT c.id, c.reference, p.given_name, p.family_name, p.preferred_name, i.name,
@@ -105,7 +107,10 @@ def case_text(
 
 
 def include_name(name: str | None, type_: str, parent_names: object) -> bool:
-    """For Alembic autogenerate: the FTS table and its shadow tables are not ORM tables."""
+    """For Alembic autogenerate: the FTS table and its shadow tables (SQLite) and the trigram
+    index (PostgreSQL) are the search's own, not the ORM's."""
+    if type_ == "index":
+        return name != TRIGRAM_INDEX
     return not (type_ == "table" and name is not None and name.startswith(FTS_TABLE))
 
 
