@@ -9,7 +9,8 @@ Engines (issue 19): a test that asks for a workspace (``make_workspace``, ``work
 ``ctx``) or for ``store_engine`` runs on the engines ``HOMEWARD_TEST_ENGINE`` names
 (``sqlcipher``, the default for now; ``postgresql``; ``both``). Tests marked
 ``@pytest.mark.engines`` run on both unless the variable names one; tests marked
-``@pytest.mark.sqlcipher_only`` (keying, file damage, the instance lock) only on SQLCipher.
+``@pytest.mark.sqlcipher_only`` (keying, file damage, the instance lock) only on SQLCipher,
+and ``@pytest.mark.postgresql_only`` only on PostgreSQL (not at all with ``sqlcipher``).
 PostgreSQL is a throwaway cluster (tests/pg_cluster.py) started once per session, only when
 a test needs it; each test gets a fresh database cloned from a template at head.
 """
@@ -84,6 +85,11 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "sqlcipher_only: belongs to SQLCipher by nature (keying, file damage, locks)"
     )
+    config.addinivalue_line(
+        "markers",
+        "postgresql_only: about PostgreSQL alone (concurrent writers); runs unless "
+        "HOMEWARD_TEST_ENGINE=sqlcipher",
+    )
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -92,6 +98,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     chosen = chosen_engines()
     if metafunc.definition.get_closest_marker("sqlcipher_only"):
         engines: tuple[str, ...] = ("sqlcipher",)
+    elif metafunc.definition.get_closest_marker("postgresql_only"):
+        engines = ("postgresql",) if chosen is None or "postgresql" in chosen else ()
     elif metafunc.definition.get_closest_marker("engines"):
         engines = chosen or ENGINES
     else:

@@ -47,6 +47,7 @@ from app.services.audit_log import (
 from app.services.context import Actor, ServiceContext
 from app.services.restore_marker import record_restore
 from app.store import instance_lock, migrate
+from app.store.adapters import adapter
 from app.store.engine import KeyHolder, make_engine
 from app.store.pg_engine import open_engine
 from app.store.workspace import WorkspacePaths, default_workspace
@@ -517,48 +518,44 @@ class IntegrityReport:
 
 @requires(Permission.MAINTENANCE)
 def verify(ctx: ServiceContext) -> IntegrityReport:
-    """Run ``PRAGMA cipher_integrity_check`` and ``PRAGMA integrity_check`` and count rows."""
+    """Run the engine's checks (SQLCipher's ``cipher_integrity_check`` and SQLite's
+    ``integrity_check`` and ``foreign_key_check``), count rows and verify the audit trail."""
     problems: list[str] = []
-    fk: list[object] = []
+    fk = 0
     tables: list[str] = []
     rows = 0
     with ctx.engine.connect() as conn:
-        cipher = [str(r[0]) for r in conn.exec_driver_sql("PRAGMA cipher_integrity_check")]
+        engine_adapter = adapter(conn)
+        cipher = engine_adapter.cipher_problems(conn)
         damaged = _("Some records cannot be read: the file is damaged.")
         try:  # it stops at some damaged pages (its own way of saying so): a finding too
-            integrity = [str(r[0]) for r in conn.exec_driver_sql("PRAGMA integrity_check")]
+            integrity = engine_adapter.storage_problems(conn)
         except SQLAlchemyDatabaseError:
             integrity = [damaged]
         try:  # on a damaged file these read the damaged pages and fail: that is a finding
-            fk = list(conn.exec_driver_sql("PRAGMA foreign_key_check"))
-            tables = [
-                r[0]
-                for r in conn.exec_driver_sql(
-                    "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
-                )
-            ]
+            fk = engine_adapter.broken_link_count(conn)
+            tables = engine_adapter.table_names(conn)
             for name in tables:
                 rows += int(conn.scalar(select(func.count()).select_from(table(name))) or 0)
         except SQLAlchemyDatabaseError:
             if damaged not in integrity:
                 integrity.append(damaged)
     problems.extend(cipher)
-    integrity_problems = [line for line in integrity if line != "ok"]
-    problems.extend(integrity_problems)
+    problems.extend(integrity)
     if fk:
         problems.append(
             ngettext(
                 "{n} row points to a record that does not exist.",
                 "{n} rows point to records that do not exist.",
-                len(fk),
-            ).format(n=number(len(fk)))
+                fk,
+            ).format(n=number(fk))
         )
     trail = verify_trail(ctx)
     if trail.problem:
         problems.append(trail.problem)
     return IntegrityReport(
         cipher_ok=not cipher,
-        integrity_ok=not integrity_problems and not fk,
+        integrity_ok=not integrity and not fk,
         problems=tuple(problems),
         tables=len(tables),
         rows=rows,

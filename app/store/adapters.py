@@ -101,7 +101,31 @@ class Adapter:
     def broken_links(self, conn: Connection) -> bool:
         """Whether any row points at a row that does not exist (checked before a migration
         commits)."""
-        return bool(conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall())
+        return bool(self.broken_link_count(conn))
+
+    def broken_link_count(self, conn: Connection) -> int:
+        """How many rows point at a row that does not exist."""
+        return len(conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall())
+
+    def cipher_problems(self, conn: Connection) -> list[str]:
+        """What the encryption layer finds wrong with the stored pages (empty: nothing)."""
+        return [str(r[0]) for r in conn.exec_driver_sql("PRAGMA cipher_integrity_check")]
+
+    def storage_problems(self, conn: Connection, *, quick: bool = False) -> list[str]:
+        """What the engine's own check finds wrong with its storage (empty: nothing). It may
+        raise on damage it cannot read past, which is a finding too."""
+        pragma = "quick_check" if quick else "integrity_check"
+        found = [str(r[0]) for r in conn.exec_driver_sql(f"PRAGMA {pragma}")]
+        return [line for line in found if line != "ok"]
+
+    def table_names(self, conn: Connection) -> list[str]:
+        """Every table of the workspace's schema (the engine's own left out)."""
+        return [
+            str(r[0])
+            for r in conn.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
 
 
 class PostgresAdapter(Adapter):
@@ -143,6 +167,23 @@ class PostgresAdapter(Adapter):
 
     def broken_links(self, conn: Connection) -> bool:
         return False
+
+    def broken_link_count(self, conn: Connection) -> int:
+        return 0  # foreign keys are enforced as each statement runs, never switched off
+
+    def cipher_problems(self, conn: Connection) -> list[str]:
+        return []  # no encryption layer of Homeward's: the server's disks are the server's
+
+    def storage_problems(self, conn: Connection, *, quick: bool = False) -> list[str]:
+        return []  # the server checks its pages (checksums) as it reads them
+
+    def table_names(self, conn: Connection) -> list[str]:
+        return [
+            str(r[0])
+            for r in conn.exec_driver_sql(
+                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+            )
+        ]
 
 
 SQLITE = Adapter()
