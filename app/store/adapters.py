@@ -248,8 +248,10 @@ _TOKENS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|\?|(?<![:\w]):([A-Za-z
 
 @lru_cache(maxsize=1024)
 def to_pyformat(statement: str) -> str:
-    """SQLite's ``?`` and ``:name`` parameters as psycopg's ``%s`` and ``%(name)s``; a
-    literal ``%`` doubled; quoted strings and names left alone."""
+    """SQLite's ``?`` and ``:name`` parameters as psycopg's ``%s`` and ``%(name)s``; every
+    literal ``%`` doubled (psycopg reads them inside quotes too); ``?`` and ``:name`` inside
+    quoted strings and names left alone. Only for a statement run with parameters: psycopg
+    leaves one without them as it is."""
 
     def replace(match: re.Match[str]) -> str:
         found = match.group(0)
@@ -259,7 +261,7 @@ def to_pyformat(statement: str) -> str:
             return "%%"
         if match.group(1) is not None:
             return f"%({match.group(1)})s"
-        return found
+        return found.replace("%", "%%")
 
     return _TOKENS.sub(replace, statement)
 
@@ -272,7 +274,10 @@ class TranslatingCursor:
         self._adapter = engine_adapter
 
     def execute(self, statement: str, params: Any = None) -> TranslatingCursor:
-        self._raw.execute(self._adapter.sql(statement), params)
+        if params is None:
+            self._raw.execute(statement)
+        else:
+            self._raw.execute(self._adapter.sql(statement), params)
         return self
 
     def executemany(self, statement: str, params: Any) -> TranslatingCursor:
