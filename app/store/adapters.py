@@ -28,7 +28,17 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any, ClassVar
 
-from sqlalchemy import ColumnElement, Connection, DateTime, Engine, LargeBinary, Uuid
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    DateTime,
+    Engine,
+    Integer,
+    LargeBinary,
+    TypeDecorator,
+    Uuid,
+    type_coerce,
+)
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
@@ -240,6 +250,23 @@ def _stored_bytes_postgresql(element: StoredBytes, compiler: Any, **kw: Any) -> 
     else:
         text = f"CAST({column} AS text)"
     return f"convert_to({text}, 'UTF8')"
+
+
+class _WholeNumber(TypeDecorator[int]):
+    """An integer result read as ``int``: PostgreSQL sums integers as ``numeric``, which the
+    driver hands back as ``Decimal`` (SQLite's are ``int`` already; nothing changes there)."""
+
+    impl = Integer
+    cache_ok = True
+
+    def process_result_value(self, value: Any, dialect: Any) -> int | None:
+        return None if value is None else int(value)
+
+
+def whole(expression: ColumnElement[Any]) -> ColumnElement[int]:
+    """``expression`` (a ``sum`` of integers) read as an ``int`` on every engine; the SQL is
+    unchanged."""
+    return type_coerce(expression, _WholeNumber())
 
 
 #: A quoted string, a quoted name, a ``?`` or a ``:name`` (not ``::type``), or a ``%``.

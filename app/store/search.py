@@ -2,8 +2,9 @@
 
 ``fold()`` makes text comparable regardless of case and diacritics, so ``stefan`` finds
 Ștefan, ``orjan`` finds Ørjan and ``петр`` finds Пётр. It is registered on every connection
-as the deterministic SQL function ``hw_fold``. A PostgreSQL backend would provide the same
-function (or an unaccent-based index) behind the same names.
+as the deterministic SQL function ``hw_fold``. On PostgreSQL ``hw_fold`` is an SQL function
+made by migration 0003 (the same result: tests/integration/test_search_fold_engines.py) and
+a trigram GIN index stands in for FTS5 (:meth:`app.store.adapters.Adapter.search_terms`).
 
 Workers type names as they hear them, so the case search also crosses scripts: each search
 line holds, beside the folded text, the Latin transliteration (``anyascii``) of every part

@@ -68,6 +68,7 @@ from app.models import (
 )
 from app.models.enums import CaseKind, NeedStatus, ReferralStatus, Role, VisitStatus
 from app.security.permissions import internal
+from app.store.adapters import whole
 
 #: "A plan started at least 30 days before release": until release plans have a table of
 #: their own, a release-support case has a plan from its first task's creation.
@@ -133,7 +134,7 @@ def _served(p: Period) -> ColumnElement[bool]:
 
 
 def _flag(condition: ColumnElement[bool]) -> Any:
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+    return whole(func.coalesce(func.sum(case((condition, 1), else_=0)), 0))
 
 
 def _periods(counts: Counts) -> list[Period]:
@@ -269,7 +270,7 @@ def _meetings(conn: Connection, counts: Counts) -> None:
             Meeting.case_id,
             Meeting.kind.label("meeting_kind"),
             func.count().label("n"),
-            func.sum(Meeting.duration_minutes).label("minutes"),
+            whole(func.sum(Meeting.duration_minutes)).label("minutes"),
             _flag(Meeting.recorded_by.in_(volunteers)).label("by_volunteers"),
         )
         .where(_moment(Meeting.occurred_at, p))
@@ -280,9 +281,9 @@ def _meetings(conn: Connection, counts: Counts) -> None:
         select(
             Case.kind,
             per_case.c.meeting_kind,
-            func.sum(per_case.c.n),
-            func.coalesce(func.sum(per_case.c.minutes), 0),
-            func.sum(per_case.c.by_volunteers),
+            whole(func.sum(per_case.c.n)),
+            whole(func.coalesce(func.sum(per_case.c.minutes), 0)),
+            whole(func.sum(per_case.c.by_volunteers)),
         )
         .select_from(per_case)
         .join(Case, Case.id == per_case.c.case_id)
