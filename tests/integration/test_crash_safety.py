@@ -155,6 +155,7 @@ def test_a_healthy_workspace_opens_normally(workspace: CreatedWorkspace) -> None
         integrity.open_workspace(workspace.folder / "missing", "coord", PASSWORD)
 
 
+@pytest.mark.sqlcipher_only  # the size of the encrypted file
 def test_large_workspaces_skip_the_full_check_at_sign_in(
     workspace: CreatedWorkspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
