@@ -31,6 +31,10 @@ from pathlib import Path
 from typing import Any
 
 SUPERUSER = "postgres"
+PREFIX = "homeward-pg-"
+#: The test session's process id, written beside the cluster: a session killed before it
+#: could stop its server leaves the file, and the next session stops that server.
+OWNER = "owner.pid"
 TEMPLATE = "homeward_template"
 #: Settings of a cluster whose data may be lost: the tests never need it after the session.
 SERVER_SETTINGS = (
@@ -62,7 +66,9 @@ class Cluster:
     """One running PostgreSQL server in a temporary folder."""
 
     def __init__(self) -> None:
-        self.root = Path(tempfile.mkdtemp(prefix="homeward-pg-"))
+        stop_abandoned()
+        self.root = Path(tempfile.mkdtemp(prefix=PREFIX))
+        (self.root / OWNER).write_text(str(os.getpid()))
         self.data = self.root / "data"
         self._bin = binaries()
         self._user = _server_user()
@@ -140,6 +146,11 @@ class Cluster:
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
 
+    def stop_if_running(self) -> None:
+        if (self.data / "postmaster.pid").exists():
+            self._started = True
+        self.stop()
+
     # -- databases ----------------------------------------------------------------------------
 
     def url(self, database: str) -> str:
@@ -207,3 +218,30 @@ class Cluster:
     def drop_database(self, name: str) -> None:
         with self._admin() as conn, contextlib.suppress(Exception):
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[arg-type]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def stop_abandoned() -> None:
+    """Stop the servers of earlier test sessions that were killed before they could (their
+    owner's process is gone) and remove their folders."""
+    for root in Path(tempfile.gettempdir()).glob(PREFIX + "*"):
+        try:
+            owner = int((root / OWNER).read_text())
+        except (OSError, ValueError):
+            continue
+        if _alive(owner):
+            continue
+        leftover = Cluster.__new__(Cluster)
+        leftover.root, leftover.data, leftover._bin = root, root / "data", binaries()
+        leftover._user, leftover._started = _server_user(), False
+        with contextlib.suppress(RuntimeError, OSError):
+            leftover.stop_if_running()
