@@ -4,6 +4,15 @@ Every file the tests leave under pytest's temporary folder is checked at the end
 session: if any starts with SQLite's plaintext header, the run fails. Tests that create a
 plaintext database on purpose (to prove Homeward refuses one) put it under a folder named
 ``deliberately-plaintext``.
+
+Engines (issue 19): a test that asks for a workspace (``make_workspace``, ``workspace``,
+``ctx``) or for ``store_engine`` runs on the engines ``HOMEWARD_TEST_ENGINE`` names
+(``sqlcipher``, the default for now; ``postgresql``; ``both``). Tests marked
+``@pytest.mark.engines`` run on both unless the variable names one; tests marked
+``@pytest.mark.sqlcipher_only`` (keying, file damage, the instance lock) only on SQLCipher,
+and ``@pytest.mark.postgresql_only`` only on PostgreSQL (not at all with ``sqlcipher``).
+PostgreSQL is a throwaway cluster (tests/pg_cluster.py) started once per session, only when
+a test needs it; each test gets a fresh database cloned from a template at head.
 """
 
 from __future__ import annotations
@@ -17,6 +26,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.pg_cluster import TEMPLATE as TEMPLATE_DB
+from tests.pg_cluster import Cluster
 
 # Logs of the code under test go to a throwaway folder, never the developer's own log.
 _LOG_DIR = tempfile.mkdtemp(prefix="homeward-test-logs-")
@@ -33,6 +45,8 @@ from app.services.workspace import (
     unlock,
 )
 
+ENGINES = ("sqlcipher", "postgresql")
+ENGINE_VARIABLE = "HOMEWARD_TEST_ENGINE"
 PLAINTEXT_MAGIC = b"SQLite format 3\x00"
 ALLOWED_PLAINTEXT_DIR = "deliberately-plaintext"
 PASSWORD = "correct horse battery"
@@ -52,6 +66,88 @@ def plaintext_files(root: Path) -> list[Path]:
     return found
 
 
+def chosen_engines() -> tuple[str, ...] | None:
+    """The engines ``HOMEWARD_TEST_ENGINE`` names; ``None`` when it is not set."""
+    value = os.environ.get(ENGINE_VARIABLE, "").strip().lower()
+    if not value:
+        return None
+    if value == "both":
+        return ENGINES
+    if value not in ENGINES:
+        raise pytest.UsageError(f"{ENGINE_VARIABLE} must be sqlcipher, postgresql or both")
+    return (value,)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "engines: runs on SQLCipher and PostgreSQL unless HOMEWARD_TEST_ENGINE names one"
+    )
+    config.addinivalue_line(
+        "markers", "sqlcipher_only: belongs to SQLCipher by nature (keying, file damage, locks)"
+    )
+    config.addinivalue_line(
+        "markers",
+        "postgresql_only: about PostgreSQL alone (concurrent writers); runs unless "
+        "HOMEWARD_TEST_ENGINE=sqlcipher",
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "store_engine" not in metafunc.fixturenames:
+        return
+    chosen = chosen_engines()
+    if metafunc.definition.get_closest_marker("sqlcipher_only"):
+        engines: tuple[str, ...] = ("sqlcipher",)
+    elif metafunc.definition.get_closest_marker("postgresql_only"):
+        engines = ("postgresql",) if chosen is None or "postgresql" in chosen else ()
+    elif metafunc.definition.get_closest_marker("engines"):
+        engines = chosen or ENGINES
+    else:
+        engines = chosen or ("sqlcipher",)
+    if engines != ("sqlcipher",):  # the laptop alone keeps its test ids unchanged
+        metafunc.parametrize("store_engine", engines, indirect=True)
+
+
+@pytest.fixture
+def store_engine(request: pytest.FixtureRequest) -> str:
+    """The engine this test runs on: ``sqlcipher`` or ``postgresql``."""
+    return str(getattr(request, "param", "sqlcipher"))
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Cluster]:
+    """A throwaway PostgreSQL server, with a template database at the schema's head."""
+    from app.store import migrate
+    from app.store.pg_engine import make_server_engine
+
+    cluster = Cluster()
+    try:
+        engine = make_server_engine(cluster.create_database(TEMPLATE_DB))
+        try:
+            migrate.upgrade(engine)
+        finally:
+            engine.dispose()
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def pg_url(pg_cluster: Cluster) -> Iterator[str]:
+    """The URL of a fresh PostgreSQL database holding the schema at head and no rows."""
+    name = pg_cluster.acquire(TEMPLATE_DB)
+    yield pg_cluster.url(name)
+    pg_cluster.release(name, TEMPLATE_DB)
+
+
+@pytest.fixture
+def pg_empty_url(pg_cluster: Cluster) -> Iterator[str]:
+    """The URL of a fresh, empty PostgreSQL database (no schema)."""
+    name = pg_cluster.fresh_name()
+    yield pg_cluster.create_database(name)
+    pg_cluster.drop_database(name)
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     shutil.rmtree(_LOG_DIR, ignore_errors=True)
     factory = getattr(session.config, "_tmp_path_factory", None)
@@ -69,8 +165,11 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 
 @pytest.fixture
-def make_workspace(tmp_path: Path) -> Callable[..., CreatedWorkspace]:
-    """Create a workspace with the Argon2id floor (64 MiB, 3 passes) to keep tests quick."""
+def make_workspace(
+    tmp_path: Path, store_engine: str, request: pytest.FixtureRequest
+) -> Callable[..., CreatedWorkspace]:
+    """Create a workspace with the Argon2id floor (64 MiB, 3 passes) to keep tests quick; on
+    PostgreSQL each gets a fresh database cloned from the template at head."""
 
     def make(
         name: str = "ws",
@@ -78,12 +177,19 @@ def make_workspace(tmp_path: Path) -> Callable[..., CreatedWorkspace]:
         organisation: str = "Test Organisation",
         users: tuple[NewUser, ...] = (),
     ) -> CreatedWorkspace:
+        server = None
+        if store_engine == "postgresql":
+            cluster: Cluster = request.getfixturevalue("pg_cluster")
+            database = cluster.acquire(TEMPLATE_DB)
+            server = cluster.url(database)
+            request.addfinalizer(lambda: cluster.release(database, TEMPLATE_DB))
         return create_workspace(
             tmp_path / name,
             organisation=organisation,
             admin=NewUser("coord", "Cora Coordinator", Role.COORDINATOR, PASSWORD),
             extra_users=users,
             kdf_seconds=0,
+            server=server,
         )
 
     return make

@@ -65,6 +65,7 @@ from app.security.audit_chain import (
     write_head,
 )
 from app.security.witness import Witness
+from app.store.adapters import adapter
 
 AUDIT_KEY_INFO = b"homeward-audit-mac-v1"
 
@@ -195,8 +196,8 @@ def append_bulk(connection: DB, key: bytes, events: Iterable[NewAuditEvent]) -> 
 def _append(connection: DB, key: bytes, events: Iterable[NewAuditEvent]) -> tuple[int, Witness]:
     """:func:`append_bulk`, returning how many were written and the new end of the trail."""
     conn = connection.connection() if isinstance(connection, Session) else connection
-    if conn.dialect.name != "sqlite":
-        raise RuntimeError("append_bulk writes through the SQLite driver")
+    engine_adapter = adapter(conn)
+    engine_adapter.lock_for_writing(conn)  # no second writer between the last event and ours
     keyed = keyed_mac(key)
     last, previous = last_event(conn)
     sequence = last
@@ -208,7 +209,7 @@ def _append(connection: DB, key: bytes, events: Iterable[NewAuditEvent]) -> tupl
             sequence += 1
             row, previous = _new_row(keyed, previous, sequence, event, now)
             rows.append(row)
-        conn.exec_driver_sql(INSERT, rows)
+        conn.exec_driver_sql(engine_adapter.sql(INSERT), rows)
     if sequence > last:
         write_head(conn, key, sequence, previous)
     return sequence - last, Witness(sequence, previous)
@@ -248,7 +249,7 @@ def mac_at(db: DB, sequence: int) -> bytes | None:
     if sequence == 0:
         return GENESIS
     conn = db.connection() if isinstance(db, Session) else db
-    row = conn.exec_driver_sql(_MAC_AT, (sequence,)).first()
+    row = conn.exec_driver_sql(adapter(conn).sql(_MAC_AT), (sequence,)).first()
     try:
         return None if row is None else bytes.fromhex(str(row[0]))
     except ValueError:

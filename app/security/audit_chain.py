@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from app.models.admin import AuditEvent, Setting
 from app.models.base import utcnow
+from app.store.adapters import adapter
 
 HEAD_SETTING = "audit_head"
 GENESIS = bytes(32)
@@ -151,4 +152,4 @@ def head_row(key: bytes, sequence: int, mac: bytes) -> tuple[str, str, str, str,
 
 def write_head(db: DB, key: bytes, sequence: int, mac: bytes) -> None:
     conn = db.connection() if isinstance(db, Session) else db
-    conn.exec_driver_sql(UPSERT_HEAD, head_row(key, sequence, mac))
+    conn.exec_driver_sql(adapter(conn).sql(UPSERT_HEAD), head_row(key, sequence, mac))

@@ -12,8 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple, TypeAlias, cast
 
-from sqlalchemy import LargeBinary, select
-from sqlalchemy import cast as sql_cast
+from sqlalchemy import select
 from sqlalchemy.exc import DatabaseError, OperationalError
 
 from app.kernel.i18n import _, ngettext
@@ -29,6 +28,7 @@ from app.security.audit_chain import (
     keyed_mac,
     next_mac,
 )
+from app.store.adapters import stored_bytes
 
 _VERIFY_BATCH = 2_000
 
@@ -73,7 +73,7 @@ def verify_chain(connection: DB, key: bytes) -> ChainReport:
     ``key`` is :func:`audit_key` of the data key; with any other key event 1 fails.
     """
     head_value = connection.execute(
-        select(sql_cast(SETTINGS.c.value, LargeBinary)).where(SETTINGS.c.key == HEAD_SETTING)
+        select(stored_bytes(SETTINGS.c.value)).where(SETTINGS.c.key == HEAD_SETTING)
     ).scalar()
     walk = _walk(connection, key)
     if walk.failure is not None:
@@ -100,11 +100,12 @@ def verify_chain(connection: DB, key: bytes) -> ChainReport:
 def _raw_rows(db: DB) -> Iterator[_Raw]:
     """Every event in sequence order, as stored bytes, fetched in batches.
 
-    Read as BLOBs so that no tampered value (bad UTF-8, a number where text belongs) can make
+    Read as the bytes of their stored forms (:func:`~app.store.adapters.stored_bytes`: BLOBs
+    on SQLite) so that no tampered value (bad UTF-8, a number where text belongs) can make
     the driver fail: anything odd simply fails its MAC.
     """
     columns = [EVENTS.c[name] for name in ("sequence", *COVERED, "mac")]
-    raw = [columns[0], *(sql_cast(column, LargeBinary) for column in columns[1:])]
+    raw = [columns[0], *(stored_bytes(column) for column in columns[1:])]
     statement = select(*raw).order_by(EVENTS.c.sequence)
     for batch in db.execute(statement.execution_options(yield_per=_VERIFY_BATCH)).partitions():
         yield from cast("Sequence[_Raw]", batch)

@@ -425,6 +425,13 @@ class KeySlotFile:
     # -- data-key rotation (see app.features.admin.services.users.remove_user_for_good) --
 
     @property
+    def server(self) -> str | None:
+        """The PostgreSQL URL of a workspace whose database is on a server (no password in
+        it: libpq finds that in the user's password file); ``None`` for a laptop workspace."""
+        value = self.extra.get("server")
+        return str(value) if value else None
+
+    @property
     def kdf_seconds(self) -> float:
         """The key-derivation time new slots are calibrated to (set when the workspace was made)."""
         return float(self.extra.get("kdf_seconds", 0.5))

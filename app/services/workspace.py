@@ -47,7 +47,9 @@ from app.services.audit_log import (
 from app.services.context import Actor, ServiceContext
 from app.services.restore_marker import record_restore
 from app.store import instance_lock, migrate
+from app.store.adapters import adapter
 from app.store.engine import KeyHolder, make_engine
+from app.store.pg_engine import open_engine
 from app.store.workspace import WorkspacePaths, default_workspace
 
 logger = logging.getLogger(__name__)
@@ -113,14 +115,18 @@ def create_workspace(
     kdf_seconds: float = 0.5,
     min_password: int = MIN_PASSWORD_LENGTH,
     fill: Callable[[Engine, dict[str, uuid.UUID]], None] | None = None,
+    server: str | None = None,
 ) -> CreatedWorkspace:
     """Make a new workspace in ``folder`` (which may exist but must hold no workspace).
+
+    Its database is a SQLCipher file in the folder, or with ``server`` (a
+    ``postgresql+psycopg://`` URL) an empty PostgreSQL database, recorded in the key slots.
 
     ``fill`` (the demo generator) runs on the new database before the key slots are written,
     so a creation that fails or is interrupted leaves no workspace behind.
     Returns the recovery code, which is shown once and stored nowhere in clear.
     """
-    paths = WorkspacePaths(Path(folder).expanduser().resolve())
+    paths = WorkspacePaths(Path(folder).expanduser().resolve(), server)
     if paths.exists():
         raise WorkspaceExistsError(
             _("{folder} already holds a Homeward workspace; nothing was changed.").format(
@@ -138,8 +144,12 @@ def create_workspace(
     data_key = ks.new_data_key()
     keys = KeyHolder(data_key)
     try:
-        engine = make_engine(paths.database, keys, create=True)
+        engine = open_engine(paths.location, keys, create=True)
         try:
+            if server is not None and _holds_users(engine):
+                raise WorkspaceExistsError(
+                    _("That database already holds a Homeward workspace; nothing was changed.")
+                )
             migrate.upgrade(engine)
             now = utcnow()
             user_ids: dict[str, uuid.UUID] = {}
@@ -203,7 +213,11 @@ def create_workspace(
             workspace_id=str(uuid.uuid4()),
             slots=tuple(slots),
             demo=demo,
-            extra={"kdf_seconds": kdf_seconds, audit_witness.MARKER: True},
+            extra={
+                "kdf_seconds": kdf_seconds,
+                audit_witness.MARKER: True,
+                **({"server": server} if server is not None else {}),
+            },
         )
         slot_file.save(paths.keyslots)
     except BaseException:
@@ -226,6 +240,15 @@ def create_workspace(
     )
 
 
+def _holds_users(engine: Engine) -> bool:
+    """Whether a server's database already holds a workspace (an empty schema may be made
+    ready by its administrator)."""
+    if migrate.current_revision(engine) is None:
+        return False
+    with engine.connect() as conn:
+        return conn.execute(select(User.id).limit(1)).first() is not None
+
+
 def _paths_for_open(folder: Path) -> tuple[WorkspacePaths, ks.KeySlotFile]:
     paths = WorkspacePaths(Path(folder).expanduser().resolve())
     if not paths.folder.is_dir():
@@ -233,7 +256,8 @@ def _paths_for_open(folder: Path) -> tuple[WorkspacePaths, ks.KeySlotFile]:
             _("There is no workspace at {folder}. Nothing was created.").format(folder=paths.folder)
         )
     slot_file = ks.KeySlotFile.load(paths.keyslots)
-    if not paths.database.is_file():
+    paths = WorkspacePaths(paths.folder, slot_file.server)
+    if paths.server is None and not paths.database.is_file():
         raise WorkspaceError(
             _("The workspace at {folder} has no database file. Nothing was created.").format(
                 folder=paths.folder
@@ -277,7 +301,7 @@ def _open(
     slot_file = ks.KeySlotFile.load(paths.keyslots)
     keys = KeyHolder(data_key)
     try:
-        engine = make_engine(paths.database, keys, read_only=read_only)
+        engine = open_engine(paths.location, keys, read_only=read_only)
         if slot_file.rotation_pending and not read_only:
             slot_file.drop_pending().save(paths.keyslots)  # the rekey never happened
     except DatabaseDamagedError:
@@ -494,48 +518,44 @@ class IntegrityReport:
 
 @requires(Permission.MAINTENANCE)
 def verify(ctx: ServiceContext) -> IntegrityReport:
-    """Run ``PRAGMA cipher_integrity_check`` and ``PRAGMA integrity_check`` and count rows."""
+    """Run the engine's checks (SQLCipher's ``cipher_integrity_check`` and SQLite's
+    ``integrity_check`` and ``foreign_key_check``), count rows and verify the audit trail."""
     problems: list[str] = []
-    fk: list[object] = []
+    fk = 0
     tables: list[str] = []
     rows = 0
     with ctx.engine.connect() as conn:
-        cipher = [str(r[0]) for r in conn.exec_driver_sql("PRAGMA cipher_integrity_check")]
+        engine_adapter = adapter(conn)
+        cipher = engine_adapter.cipher_problems(conn)
         damaged = _("Some records cannot be read: the file is damaged.")
         try:  # it stops at some damaged pages (its own way of saying so): a finding too
-            integrity = [str(r[0]) for r in conn.exec_driver_sql("PRAGMA integrity_check")]
+            integrity = engine_adapter.storage_problems(conn)
         except SQLAlchemyDatabaseError:
             integrity = [damaged]
         try:  # on a damaged file these read the damaged pages and fail: that is a finding
-            fk = list(conn.exec_driver_sql("PRAGMA foreign_key_check"))
-            tables = [
-                r[0]
-                for r in conn.exec_driver_sql(
-                    "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
-                )
-            ]
+            fk = engine_adapter.broken_link_count(conn)
+            tables = engine_adapter.table_names(conn)
             for name in tables:
                 rows += int(conn.scalar(select(func.count()).select_from(table(name))) or 0)
         except SQLAlchemyDatabaseError:
             if damaged not in integrity:
                 integrity.append(damaged)
     problems.extend(cipher)
-    integrity_problems = [line for line in integrity if line != "ok"]
-    problems.extend(integrity_problems)
+    problems.extend(integrity)
     if fk:
         problems.append(
             ngettext(
                 "{n} row points to a record that does not exist.",
                 "{n} rows point to records that do not exist.",
-                len(fk),
-            ).format(n=number(len(fk)))
+                fk,
+            ).format(n=number(fk))
         )
     trail = verify_trail(ctx)
     if trail.problem:
         problems.append(trail.problem)
     return IntegrityReport(
         cipher_ok=not cipher,
-        integrity_ok=not integrity_problems and not fk,
+        integrity_ok=not integrity and not fk,
         problems=tuple(problems),
         tables=len(tables),
         rows=rows,

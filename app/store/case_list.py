@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.store import search
+from app.store.adapters import SQLITE, Adapter
 
 #: Above this many search matches, walking an order's index beats sorting the matches.
 WALK_ABOVE = 2_000
@@ -72,6 +73,8 @@ class ListSpec:
     text: str = ""
     sort: str = "last_activity"
     descending: bool = True
+    #: The engine's planner hints and search (``+col`` and FTS5 on SQLite).
+    planner: Adapter = SQLITE
 
     @property
     def searching(self) -> bool:
@@ -97,17 +100,20 @@ def _filters(
     """The filters on ``cases`` (alias ``c``) or the search index (alias ``s``). With
     ``unindexed``, kind and status are written ``+c.kind`` so that SQLite cannot use their
     index (``status_indexed`` keeps it for the status)."""
-    plus = "+" if unindexed else ""
-    status_plus = "" if status_indexed else plus
+
+    def hinted(column: str, unindexed: bool) -> str:
+        return spec.planner.unindexed(column) if unindexed else column
+
     clauses: list[str] = []
     for who, value in (("volunteer", spec.volunteer), ("mine", spec.mine)):
         if value is not None:
             params[who] = value
             clauses.append(f"({alias}.volunteer_id = :{who} OR {alias}.worker_id = :{who})")
     if spec.kinds:
-        clauses.append(_in(f"{plus}{alias}.kind", "kind", spec.kinds, params))
+        clauses.append(_in(hinted(f"{alias}.kind", unindexed), "kind", spec.kinds, params))
     if spec.statuses:
-        clauses.append(_in(f"{status_plus}{alias}.status", "status", spec.statuses, params))
+        status = hinted(f"{alias}.status", unindexed and not status_indexed)
+        clauses.append(_in(status, "status", spec.statuses, params))
     if spec.worker is not None:
         params["worker"] = spec.worker
         clauses.append(f"{alias}.worker_id = :worker")
@@ -119,7 +125,7 @@ def _where(clauses: list[str]) -> str:
 
 
 def _search_terms(spec: ListSpec, params: dict[str, Any], *, walk: bool) -> str:
-    terms = search.line_terms(spec.text, "s") if walk else search.match_terms(spec.text, "s")
+    terms = search.line_terms(spec.text, "s") if walk else spec.planner.search_terms(spec.text, "s")
     assert terms is not None
     sql, values = terms
     params.update(values)
@@ -165,7 +171,7 @@ def page(spec: ListSpec, total: int, offset: int, limit: int) -> tuple[str, dict
         ]
         # Unless walking, "+" keeps SQLite from walking the whole activity index to avoid
         # a sort: finding the matches first and sorting a few thousand is far cheaper.
-        key = "s.last_activity_at" if many else "+s.last_activity_at"
+        key = "s.last_activity_at" if many else spec.planner.unindexed("s.last_activity_at")
         direction = " DESC" if spec.descending else ""
         inner = (
             f"SELECT s.case_id, s.last_activity_at FROM {search.INDEX_TABLE} s{_where(clauses)} "
@@ -230,7 +236,7 @@ def _client_walk(spec: ListSpec, params: dict[str, Any], window: str) -> tuple[s
         clauses.append(line[0])
         params.update(line[1])
     sql = (
-        f"SELECT {ROW_COLUMNS} FROM people p CROSS JOIN cases c ON c.client_id = p.id "
+        f"SELECT {ROW_COLUMNS} FROM people p {spec.planner.fixed_join} cases c ON c.client_id = p.id "
         f"{_NAME_JOINS}{_where(clauses)} ORDER BY {_order(spec)}{window}"
     )
     return sql, params
@@ -245,7 +251,7 @@ def all_ids(spec: ListSpec) -> tuple[str, dict[str, Any]]:
             clauses.append(_search_terms(spec, params, walk=False))
         # Walking the activity index avoids a sort of everything, but for a part of the
         # list, finding it first and sorting it is cheaper ("+" keeps the index out).
-        key = "s.last_activity_at" if not clauses else "+s.last_activity_at"
+        key = "s.last_activity_at" if not clauses else spec.planner.unindexed("s.last_activity_at")
         direction = " DESC" if spec.descending else ""
         sql = (
             f"SELECT s.case_id FROM {search.INDEX_TABLE} s{_where(clauses)} "

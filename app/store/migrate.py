@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 
 from app.kernel.errors import WorkspaceError
 from app.kernel.i18n import _
+from app.store.adapters import adapter
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -34,30 +35,21 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the database schema up to ``revision`` in one transaction.
-
-    Foreign keys are switched off meanwhile (outside the transaction, where SQLite honours
-    it): when a migration rebuilds a table, dropping the old copy must not cascade into the
-    rows that point at it. They are checked before commit and switched back on after.
+    """Bring the database schema up to ``revision`` in one transaction, with links between
+    records checked before it commits (see :meth:`~app.store.adapters.Adapter.upgrading`).
     """
     config = alembic_config()
     with engine.connect() as conn:
-        raw = conn.connection.driver_connection
-        assert raw is not None
-        raw.execute("PRAGMA foreign_keys = OFF")
-        try:
-            with conn.begin():
-                config.attributes["connection"] = conn
-                command.upgrade(config, revision)
-                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-                if broken:
-                    raise WorkspaceError(
-                        _(
-                            "Upgrading the workspace would break links between records; nothing was changed."
-                        )
+        engine_adapter = adapter(conn)
+        with engine_adapter.upgrading(conn), conn.begin():
+            config.attributes["connection"] = conn
+            command.upgrade(config, revision)
+            if engine_adapter.broken_links(conn):
+                raise WorkspaceError(
+                    _(
+                        "Upgrading the workspace would break links between records; nothing was changed."
                     )
-        finally:
-            raw.execute("PRAGMA foreign_keys = ON")
+                )
 
 
 def needs_upgrade(engine: Engine) -> bool:

@@ -2,8 +2,9 @@
 
 ``fold()`` makes text comparable regardless of case and diacritics, so ``stefan`` finds
 Ștefan, ``orjan`` finds Ørjan and ``петр`` finds Пётр. It is registered on every connection
-as the deterministic SQL function ``hw_fold``. A PostgreSQL backend would provide the same
-function (or an unaccent-based index) behind the same names.
+as the deterministic SQL function ``hw_fold``. On PostgreSQL ``hw_fold`` is an SQL function
+made by migration 0003 (the same result: tests/integration/test_search_fold_engines.py) and
+a trigram GIN index stands in for FTS5 (:meth:`app.store.adapters.Adapter.search_terms`).
 
 Workers type names as they hear them, so the case search also crosses scripts: each search
 line holds, beside the folded text, the Latin transliteration (``anyascii``) of every part
@@ -87,6 +88,8 @@ def prefix_pattern(text: str) -> str:
 
 FTS_TABLE = "fts_cases"
 INDEX_TABLE = "case_search_index"
+#: On PostgreSQL, the trigram GIN index over the lines in place of ``fts_cases`` (0003).
+TRIGRAM_INDEX = "ix_case_search_trgm"
 
 _CASE_TEXT_SQL = """
 SELECT c.id, c.reference, p.given_name, p.family_name, p.preferred_name, i.name,
@@ -105,7 +108,10 @@ def case_text(
 
 
 def include_name(name: str | None, type_: str, parent_names: object) -> bool:
-    """For Alembic autogenerate: the FTS table and its shadow tables are not ORM tables."""
+    """For Alembic autogenerate: the FTS table and its shadow tables (SQLite) and the trigram
+    index (PostgreSQL) are the search's own, not the ORM's."""
+    if type_ == "index":
+        return name != TRIGRAM_INDEX
     return not (type_ == "table" and name is not None and name.startswith(FTS_TABLE))
 
 

@@ -21,6 +21,8 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.store.adapters import adapter
+
 #: One session factory for every unit of work (the engine is given per session): making a
 #: ``sessionmaker`` sets up a class and its event dispatch, ~60 µs on every unit of work.
 _SESSIONS = sessionmaker(expire_on_commit=False, autoflush=True)
@@ -52,11 +54,12 @@ def read_cursor(engine: Engine) -> Iterator[Any]:
     """A DBAPI cursor inside a read transaction of its own, for hand-written SQL (the case
     list): one snapshot for every statement, no session, no ORM. Always rolled back, so it
     cannot write; the connection goes back to the pool (and keeps its page cache)."""
+    engine_adapter = adapter(engine)
     connection = engine.raw_connection()
     try:
-        cursor = connection.cursor()
+        cursor = engine_adapter.cursor(connection.cursor())
         try:
-            cursor.execute("BEGIN")
+            engine_adapter.begin_read(cursor)
             yield cursor
         finally:
             cursor.close()
@@ -67,18 +70,19 @@ def read_cursor(engine: Engine) -> Iterator[Any]:
 
 @contextmanager
 def write_cursor(engine: Engine) -> Iterator[Any]:
-    """A DB-API cursor inside a write transaction of its own (``BEGIN IMMEDIATE``: the write
-    lock is taken first, so reads and writes in it see one state), committed when the block
-    ends normally and rolled back when it raises. For the audited view of a case, read and
-    written without the ORM. Work registered with :func:`after_cursor_commit` runs after the
-    commit."""
+    """A DB-API cursor inside a write transaction of its own (the write lock is taken first,
+    see :meth:`~app.store.adapters.Adapter.begin_write`, so reads and writes in it see one
+    state), committed when the block ends normally and rolled back when it raises. For the
+    audited view of a case, read and written without the ORM. Work registered with
+    :func:`after_cursor_commit` runs after the commit."""
+    engine_adapter = adapter(engine)
     connection = engine.raw_connection()
     hooks: AfterCommit = {}
     try:
-        cursor = connection.cursor()
+        cursor = engine_adapter.cursor(connection.cursor())
         _CURSOR_HOOKS[cursor] = hooks
         try:
-            cursor.execute("BEGIN IMMEDIATE")
+            engine_adapter.begin_write(cursor)
             try:
                 yield cursor
                 cursor.execute("COMMIT")
@@ -98,7 +102,7 @@ def session_cursor(session: Session) -> Iterator[Any]:
     """A DB-API cursor on ``session``'s own connection and transaction (flushed first), for
     the readers written for :func:`read_cursor` to run inside a unit of work."""
     session.flush()
-    cursor = session.connection().connection.cursor()
+    cursor = adapter(session).cursor(session.connection().connection.cursor())
     try:
         yield cursor
     finally:

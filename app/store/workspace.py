@@ -25,10 +25,18 @@ WITNESS_NAME = "audit-witness.json"
 @dataclass(frozen=True)
 class WorkspacePaths:
     folder: Path
+    #: The PostgreSQL database (a ``postgresql+psycopg://`` URL) of a workspace whose data
+    #: lives on a server; ``None`` for a laptop workspace (its SQLCipher file, the default).
+    server: str | None = None
 
     @property
     def database(self) -> Path:
         return self.folder / DB_NAME
+
+    @property
+    def location(self) -> Path | str:
+        """Where the workspace's database is: the server's URL, or the file in the folder."""
+        return self.server if self.server is not None else self.database
 
     @property
     def keyslots(self) -> Path:

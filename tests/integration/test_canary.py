@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from app.features.cases.services import cases
 from app.features.people.services import people
 from app.kernel.logs import log_dir
@@ -34,6 +36,7 @@ def leaks(folder: Path) -> list[str]:
     return found
 
 
+@pytest.mark.sqlcipher_only  # the encrypted file itself
 def test_canaries_never_reach_disk_in_clear(make_workspace: object) -> None:
     created: CreatedWorkspace = make_workspace("canary", organisation=CANARIES[1])  # type: ignore[operator]
     folder = created.folder

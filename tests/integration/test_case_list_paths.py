@@ -197,9 +197,10 @@ def test_the_search_index_copies_stay_equal_to_the_cases(
         different = conn.execute(
             text(
                 "SELECT count(*) FROM cases c LEFT JOIN case_search_index s ON s.case_id = c.id "
-                "WHERE s.id IS NULL OR s.status IS NOT c.status OR s.kind IS NOT c.kind "
-                "OR s.worker_id IS NOT c.worker_id OR s.volunteer_id IS NOT c.volunteer_id "
-                "OR s.last_activity_at IS NOT c.last_activity_at"
+                "WHERE s.id IS NULL OR s.status IS DISTINCT FROM c.status "
+                "OR s.kind IS DISTINCT FROM c.kind OR s.worker_id IS DISTINCT FROM c.worker_id "
+                "OR s.volunteer_id IS DISTINCT FROM c.volunteer_id "
+                "OR s.last_activity_at IS DISTINCT FROM c.last_activity_at"
             )
         ).scalar_one()
         total = conn.execute(text("SELECT count(*) FROM case_search_index")).scalar_one()
@@ -207,17 +208,27 @@ def test_the_search_index_copies_stay_equal_to_the_cases(
     assert total == case_list.count_cases(ctx) == 24
 
 
-def test_the_read_cursor_reads_one_snapshot_and_writes_nothing(ctx: ServiceContext) -> None:
+def test_the_read_cursor_reads_one_snapshot_and_writes_nothing(
+    ctx: ServiceContext, store_engine: str
+) -> None:
     """The case list's raw read transaction sees one snapshot, and whatever is run on it
-    is rolled back: its connection goes back to the pool clean."""
+    is rolled back (PostgreSQL refuses it outright: the transaction is read-only): its
+    connection goes back to the pool clean."""
     from app.store.uow import read_cursor
 
     with read_cursor(ctx.engine) as cursor:
         before = cursor.execute("SELECT count(*) FROM cases").fetchone()[0]
-        cursor.execute("CREATE TABLE scratch (x)")
+        if store_engine == "postgresql":
+            with pytest.raises(Exception, match="read-only transaction"):
+                cursor.execute("CREATE TABLE scratch (x integer)")
+        else:
+            cursor.execute("CREATE TABLE scratch (x)")
     with read_cursor(ctx.engine) as cursor:
         assert cursor.execute("SELECT count(*) FROM cases").fetchone()[0] == before
-        assert not cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'scratch'").fetchall()
+        exists = "SELECT 1 FROM information_schema.tables WHERE table_name = 'scratch'"
+        if store_engine == "sqlcipher":
+            exists = "SELECT 1 FROM sqlite_master WHERE name = 'scratch'"
+        assert not cursor.execute(exists).fetchall()
     with ctx.uow() as uow:  # the pooled connection is usable for ordinary work afterwards
         assert uow.session.execute(text("SELECT count(*) FROM cases")).scalar_one() == before
 

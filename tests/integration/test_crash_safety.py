@@ -95,6 +95,7 @@ def corrupt(path: Path, offset: int) -> bytes:
     return noise
 
 
+@pytest.mark.sqlcipher_only  # the encrypted file itself
 def test_a_damaged_database_opens_read_only_with_backups_offered(
     workspace: CreatedWorkspace,
 ) -> None:
@@ -132,6 +133,7 @@ def test_a_damaged_database_opens_read_only_with_backups_offered(
     assert "restore" in result.stderr and str(made.path) in result.stderr
 
 
+@pytest.mark.sqlcipher_only  # the encrypted file itself
 def test_an_undecryptable_database_is_reported_with_its_backups(
     workspace: CreatedWorkspace,
 ) -> None:
@@ -153,6 +155,7 @@ def test_a_healthy_workspace_opens_normally(workspace: CreatedWorkspace) -> None
         integrity.open_workspace(workspace.folder / "missing", "coord", PASSWORD)
 
 
+@pytest.mark.sqlcipher_only  # the size of the encrypted file
 def test_large_workspaces_skip_the_full_check_at_sign_in(
     workspace: CreatedWorkspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -179,6 +179,7 @@ def test_a_read_only_database_or_journal(tmp_path: Path, name: str) -> None:
 
 
 @pytest.mark.parametrize("name", ["homeward.db", "homeward.db-wal"])
+@pytest.mark.sqlcipher_only  # the encrypted file itself
 def test_a_read_only_database_or_journal_injected(
     workspace: CreatedWorkspace,
     tmp_path: Path,

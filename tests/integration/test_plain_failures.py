@@ -44,6 +44,7 @@ def assert_plain(stderr: str, words: str) -> None:
         assert leak not in stderr, stderr
 
 
+@pytest.mark.sqlcipher_only  # the encrypted file itself
 def test_a_flipped_bit_in_the_audit_page_that_the_sign_in_writes_is_damage(
     workspace: CreatedWorkspace, tmp_path: Path
 ) -> None:

@@ -381,6 +381,7 @@ def test_a_range_that_is_a_quarter_has_the_quarters_trend(built: Built) -> None:
 _BIG = ("cases", "people", "meetings", "tasks", "needs", "child_visits", "audit_events")
 
 
+@pytest.mark.sqlcipher_only  # SQLite's query plans and page cache
 def test_the_summary_reads_big_tables_through_covering_indexes_only(built: Built) -> None:
     from sqlalchemy import event
 

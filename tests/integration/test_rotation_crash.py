@@ -13,6 +13,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from app.security import keyslots as ks
 from app.services import workspace as ws
 from app.services.workspace import CreatedWorkspace
@@ -46,6 +48,7 @@ def kill_during(folder: str, step: str, rng: random.Random, *, between: bool) ->
         child.wait(timeout=30)
 
 
+@pytest.mark.sqlcipher_only  # the encrypted file itself
 def test_sigkill_at_each_step_of_a_rotation(workspace: CreatedWorkspace) -> None:
     rng = random.Random(20261121)
     folder = str(workspace.folder)

@@ -43,6 +43,7 @@ def test_new_user_must_change_the_temporary_password(
         ws.unlock(workspace.folder, "siv", "temporary-1")
 
 
+@pytest.mark.sqlcipher_only  # the encrypted file itself
 def test_password_change_does_not_rewrite_the_database(workspace: CreatedWorkspace) -> None:
     db = workspace.folder / "homeward.db"
     with ws.unlock(workspace.folder, "coord", PASSWORD) as ctx:

@@ -31,6 +31,7 @@ def snapshot(folder: Path) -> dict[str, str]:
     }
 
 
+@pytest.mark.sqlcipher_only  # the encrypted file itself
 def test_database_is_encrypted_from_the_first_byte(workspace: CreatedWorkspace) -> None:
     header = (workspace.folder / "homeward.db").read_bytes()[:16]
     assert header != b"SQLite format 3\x00"
@@ -40,6 +41,7 @@ def test_database_is_encrypted_from_the_first_byte(workspace: CreatedWorkspace) 
         ).fetchall()
 
 
+@pytest.mark.sqlcipher_only  # the encrypted file itself
 def test_files_are_private_to_the_owner(workspace: CreatedWorkspace) -> None:
     for name in ("homeward.db", "keyslots.json"):
         assert (workspace.folder / name).stat().st_mode & 0o077 == 0, name
@@ -106,6 +108,7 @@ def test_failed_creation_leaves_nothing_behind(tmp_path: Path) -> None:
     assert not (tmp_path / "new").exists()
 
 
+@pytest.mark.sqlcipher_only  # the encrypted file itself
 def test_missing_database_is_an_error_and_nothing_is_created(workspace: CreatedWorkspace) -> None:
     (workspace.folder / "homeward.db").unlink()
     before = snapshot(workspace.folder)
@@ -156,6 +159,7 @@ def _other_key(db: Path) -> None:
         (_other_key, "could not be decrypted"),
     ],
 )
+@pytest.mark.sqlcipher_only  # the encrypted file itself
 def test_damaged_database_is_reported_and_never_replaced(
     workspace: CreatedWorkspace, damage: Callable[[Path], None], message: str
 ) -> None:
@@ -168,6 +172,7 @@ def test_damaged_database_is_reported_and_never_replaced(
     assert not list(workspace.folder.glob("homeward.db-*"))
 
 
+@pytest.mark.sqlcipher_only  # the encrypted file itself
 def test_plaintext_database_is_refused(workspace: CreatedWorkspace, tmp_path: Path) -> None:
     folder = tmp_path / "deliberately-plaintext"
     shutil.copytree(workspace.folder, folder)
@@ -210,6 +215,7 @@ def _open_handles(path: Path) -> int:
 
 
 @pytest.mark.skipif(not Path("/proc/self/fd").exists(), reason="needs /proc to count open files")
+@pytest.mark.sqlcipher_only  # the encrypted file itself
 def test_lock_closes_every_connection_and_forgets_the_key(workspace: CreatedWorkspace) -> None:
     ctx = ws.unlock(workspace.folder, "coord", PASSWORD)
     assert ws.idle_lock_minutes(ctx) == 5

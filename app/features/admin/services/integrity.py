@@ -24,6 +24,7 @@ from app.services import workspace as ws
 from app.services.audit_log import trail_warning
 from app.services.context import ServiceContext
 from app.store import location
+from app.store.adapters import adapter
 
 logger = logging.getLogger(__name__)
 
@@ -98,9 +99,9 @@ def _database_problems(ctx: ServiceContext) -> tuple[str, ...]:
     problems: list[str] = []
     try:
         with ctx.engine.connect() as conn:
-            problems += [str(r[0]) for r in conn.exec_driver_sql("PRAGMA cipher_integrity_check")]
-            quick = [str(r[0]) for r in conn.exec_driver_sql("PRAGMA quick_check")]
-            problems += [line for line in quick if line != "ok"]
+            engine_adapter = adapter(conn)
+            problems += engine_adapter.cipher_problems(conn)
+            problems += engine_adapter.storage_problems(conn, quick=True)
     except DatabaseDamagedError as exc:
         problems.append(str(exc))
     except Exception as exc:  # the driver's "database disk image is malformed" and the like

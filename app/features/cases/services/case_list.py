@@ -25,6 +25,7 @@ from app.security.permissions import Permission, internal, pure, requires
 from app.services import validation as v
 from app.services.context import Actor, ServiceContext
 from app.store import case_list as sql
+from app.store.adapters import SQLITE, Adapter, adapter
 from app.store.prepared import uuid_from_hex
 from app.store.uow import read_cursor
 
@@ -142,7 +143,7 @@ class CaseIds(Sequence[uuid.UUID]):
 
 
 @pure
-def list_spec(query: CaseQuery, actor: Actor) -> sql.ListSpec:
+def list_spec(query: CaseQuery, actor: Actor, planner: Adapter = SQLITE) -> sql.ListSpec:
     """The case list question in the plain values of :mod:`app.store.case_list` (what the
     benchmark's hand-written baseline runs, too). A search text longer than
     :data:`~app.services.validation.SEARCH_TEXT_MAX` is refused here, before any SQL."""
@@ -156,6 +157,7 @@ def list_spec(query: CaseQuery, actor: Actor) -> sql.ListSpec:
         text=query.text,
         sort=query.sort.value,
         descending=query.descending,
+        planner=planner,
     )
 
 
@@ -193,7 +195,7 @@ def first_page(
     ctx: ServiceContext, query: CaseQuery = CaseQuery(), *, limit: int = 200
 ) -> CasePage:
     """What the case list shows first: the count and the first ``limit`` rows, in one read."""
-    spec = list_spec(query, ctx.require_actor())
+    spec = list_spec(query, ctx.require_actor(), adapter(ctx.engine))
     with read_cursor(ctx.engine) as cursor:
         total = _total(cursor, spec)
         rows = _fetch(cursor, sql.page(spec, total, 0, limit)) if total else []
@@ -204,7 +206,7 @@ def first_page(
 def list_cases(
     ctx: ServiceContext, query: CaseQuery = CaseQuery(), *, offset: int = 0, limit: int = 200
 ) -> list[CaseRow]:
-    spec = list_spec(query, ctx.require_actor())
+    spec = list_spec(query, ctx.require_actor(), adapter(ctx.engine))
     with read_cursor(ctx.engine) as cursor:
         # The count picks the strategy for a search; without one it is not needed.
         total = _total(cursor, spec) if spec.searching else sql.WALK_ABOVE + 1
@@ -214,7 +216,7 @@ def list_cases(
 
 @requires(Permission.CASE_READ)
 def count_cases(ctx: ServiceContext, query: CaseQuery = CaseQuery()) -> int:
-    spec = list_spec(query, ctx.require_actor())
+    spec = list_spec(query, ctx.require_actor(), adapter(ctx.engine))
     with read_cursor(ctx.engine) as cursor:
         return _total(cursor, spec)
 
@@ -223,7 +225,7 @@ def count_cases(ctx: ServiceContext, query: CaseQuery = CaseQuery()) -> int:
 def case_ids(ctx: ServiceContext, query: CaseQuery = CaseQuery()) -> CaseIds:
     """Every case of the list, in list order: lets the list scroll anywhere at once, reading
     the rows on view with :func:`case_rows`. 100,000 ids take ~4 MB and ~110 ms."""
-    spec = list_spec(query, ctx.require_actor())
+    spec = list_spec(query, ctx.require_actor(), adapter(ctx.engine))
     with read_cursor(ctx.engine) as cursor:
         return CaseIds([r[0] for r in _fetch(cursor, sql.all_ids(spec))])
 

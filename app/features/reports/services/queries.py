@@ -68,6 +68,7 @@ from app.models import (
 )
 from app.models.enums import CaseKind, NeedStatus, ReferralStatus, Role, VisitStatus
 from app.security.permissions import internal
+from app.store.adapters import whole
 
 #: "A plan started at least 30 days before release": until release plans have a table of
 #: their own, a release-support case has a plan from its first task's creation.
@@ -87,7 +88,8 @@ Tick = Callable[[], None]
 #: the 42 MB cases and 14 MB people tables. The summary's working set has to fit in the page
 #: cache: SQLCipher decrypts every page it reads again. SQLite would pick the primary key's
 #: index and read the table row (``INDEXED BY`` is rendered by app.store.engine; a missing
-#: index is an error).
+#: index is an error). SQLite's alone: other engines' planners get no hint (PostgreSQL
+#: refuses one it does not know).
 _CASE_KIND = "INDEXED BY ix_cases_id_kind"
 _CLIENT_COUNTED = "INDEXED BY ix_people_summary"
 
@@ -132,7 +134,7 @@ def _served(p: Period) -> ColumnElement[bool]:
 
 
 def _flag(condition: ColumnElement[bool]) -> Any:
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+    return whole(func.coalesce(func.sum(case((condition, 1), else_=0)), 0))
 
 
 def _periods(counts: Counts) -> list[Period]:
@@ -226,7 +228,7 @@ def _clients(conn: Connection, counts: Counts) -> None:
         select(served.c.mask, Person.gender, band, Person.nationality, language, func.count())
         .select_from(served)
         .join(Person, Person.id == served.c.client_id)
-        .with_hint(Person, _CLIENT_COUNTED)
+        .with_hint(Person, _CLIENT_COUNTED, dialect_name="sqlite")
         .group_by(served.c.mask, Person.gender, band, Person.nationality, language)
     )
     # Thousands of groups at 100,000 cases, a dozen figures each: tallied on plain tuples
@@ -268,7 +270,7 @@ def _meetings(conn: Connection, counts: Counts) -> None:
             Meeting.case_id,
             Meeting.kind.label("meeting_kind"),
             func.count().label("n"),
-            func.sum(Meeting.duration_minutes).label("minutes"),
+            whole(func.sum(Meeting.duration_minutes)).label("minutes"),
             _flag(Meeting.recorded_by.in_(volunteers)).label("by_volunteers"),
         )
         .where(_moment(Meeting.occurred_at, p))
@@ -279,13 +281,13 @@ def _meetings(conn: Connection, counts: Counts) -> None:
         select(
             Case.kind,
             per_case.c.meeting_kind,
-            func.sum(per_case.c.n),
-            func.coalesce(func.sum(per_case.c.minutes), 0),
-            func.sum(per_case.c.by_volunteers),
+            whole(func.sum(per_case.c.n)),
+            whole(func.coalesce(func.sum(per_case.c.minutes), 0)),
+            whole(func.sum(per_case.c.by_volunteers)),
         )
         .select_from(per_case)
         .join(Case, Case.id == per_case.c.case_id)
-        .with_hint(Case, _CASE_KIND)
+        .with_hint(Case, _CASE_KIND, dialect_name="sqlite")
         .group_by(Case.kind, per_case.c.meeting_kind)
     )
     for case_kind, meeting_kind, n, minutes, by_volunteers in conn.execute(stmt):
@@ -375,7 +377,7 @@ def _needs(conn: Connection, counts: Counts) -> None:
         select(Case.kind, Need.domain, _flag(_day(Need.identified_on, p)), _flag(met))
         .select_from(Need)
         .join(Case, Case.id == Need.case_id)
-        .with_hint(Case, _CASE_KIND)
+        .with_hint(Case, _CASE_KIND, dialect_name="sqlite")
         .where(or_(_day(Need.identified_on, p), _day(Need.met_on, p)))
         .group_by(Case.kind, Need.domain)
     )

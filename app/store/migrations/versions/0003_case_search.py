@@ -9,6 +9,8 @@ The index is derived data: the upgrade fills it from cases, people and instituti
 
 from __future__ import annotations
 
+import unicodedata
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -32,6 +34,49 @@ DROP = [
     "DROP TRIGGER IF EXISTS case_search_index_ai",
     "DROP TABLE IF EXISTS fts_cases",
 ]
+#: On PostgreSQL (issue 19) no FTS5: a trigram GIN index over the folded line instead, and
+#: ``hw_fold`` (SQLite's is a Python function each connection registers) as an SQL function
+#: equal to :func:`app.store.search.fold`: NFKD, case folding, NFKD again, the characters
+#: Python calls combining removed, the special letters mapped (tests/integration/
+#: test_search_fold_engines.py compares them). Full case folding needs PostgreSQL 18
+#: (``casefold`` under ``pg_unicode_fast``); older servers fold with ``lower`` (ß stays ß).
+PG_FOLD = """CREATE FUNCTION hw_fold(value text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE RETURN translate(replace(replace(replace(
+    regexp_replace(normalize({case}(normalize(coalesce(value, ''), NFKD){collate}), NFKD), '{marks}', '', 'g'),
+    'æ', 'ae'), 'œ', 'oe'), 'þ', 'th'), 'øđðłıŀ', 'oddlil')"""
+PG_CREATE = [
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "CREATE INDEX ix_case_search_trgm ON case_search_index USING gin (text gin_trgm_ops)",
+]
+PG_DROP = ["DROP INDEX IF EXISTS ix_case_search_trgm", "DROP FUNCTION IF EXISTS hw_fold(text)"]
+
+
+def _combining_class() -> str:
+    """A regular-expression class of every character with a nonzero combining class."""
+    marks = [cp for cp in range(0x110000) if unicodedata.combining(chr(cp))]
+    ranges: list[list[int]] = []
+    for cp in marks:
+        if ranges and ranges[-1][1] == cp - 1:
+            ranges[-1][1] = cp
+        else:
+            ranges.append([cp, cp])
+
+    def char(cp: int) -> str:
+        return f"\\u{cp:04x}" if cp < 0x10000 else f"\\U{cp:08x}"
+
+    return "[" + "".join(char(a) + ("" if a == b else "-" + char(b)) for a, b in ranges) + "]"
+
+
+def _pg_fold(bind: sa.Connection) -> str:
+    version = int(bind.exec_driver_sql("SHOW server_version_num").scalar() or 0)
+    full = version >= 180000
+    return PG_FOLD.format(
+        case="casefold" if full else "lower",
+        collate=" COLLATE pg_unicode_fast" if full else "",
+        marks=_combining_class(),
+    )
+
+
 FILL = """
 SELECT c.id, c.reference, p.given_name, p.family_name, p.preferred_name, i.name
 FROM cases c JOIN people p ON p.id = c.client_id LEFT JOIN institutions i ON i.id = c.institution_id
@@ -58,9 +103,10 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_case_search_index")),
         sa.UniqueConstraint("case_id", name=op.f("uq_case_search_index_case_id")),
     )
-    for statement in CREATE:
-        op.execute(statement)
     bind = op.get_bind()
+    sqlite = bind.dialect.name == "sqlite"
+    for statement in CREATE if sqlite else [*PG_CREATE, _pg_fold(bind)]:
+        op.execute(statement)
     rows = [
         {"case_id": r[0], "text": fold(" ".join(part for part in r[1:] if part))}
         for r in bind.execute(sa.text(FILL))
@@ -72,6 +118,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for statement in DROP:
+    for statement in DROP if op.get_bind().dialect.name == "sqlite" else PG_DROP:
         op.execute(statement)
     op.drop_table("case_search_index")

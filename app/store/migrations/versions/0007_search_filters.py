@@ -38,6 +38,24 @@ CASES_TRIGGER = """CREATE TRIGGER cases_search_filters_au
             worker_id = new.worker_id, volunteer_id = new.volunteer_id,
             last_activity_at = new.last_activity_at
         WHERE case_id = new.id; END"""
+#: On PostgreSQL (issue 19): the same trigger, as a function and a row trigger.
+PG_CASES_TRIGGER = [
+    """CREATE FUNCTION cases_search_filters_au() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        UPDATE case_search_index SET status = NEW.status, kind = NEW.kind,
+            worker_id = NEW.worker_id, volunteer_id = NEW.volunteer_id,
+            last_activity_at = NEW.last_activity_at
+        WHERE case_id = NEW.id;
+        RETURN NULL;
+    END $$""",
+    """CREATE TRIGGER cases_search_filters_au
+    AFTER UPDATE OF status, kind, worker_id, volunteer_id, last_activity_at ON cases
+    FOR EACH ROW EXECUTE FUNCTION cases_search_filters_au()""",
+]
+PG_DROP_CASES_TRIGGER = [
+    "DROP TRIGGER IF EXISTS cases_search_filters_au ON cases",
+    "DROP FUNCTION IF EXISTS cases_search_filters_au()",
+]
 FILL = """UPDATE case_search_index
     SET (status, kind, worker_id, volunteer_id, last_activity_at) =
     (SELECT c.status, c.kind, c.worker_id, c.volunteer_id, c.last_activity_at FROM cases c
@@ -45,8 +63,10 @@ FILL = """UPDATE case_search_index
 
 
 def upgrade() -> None:
-    op.execute("DROP TRIGGER IF EXISTS case_search_index_au")
-    op.execute(FTS_UPDATE_TRIGGER)
+    sqlite = op.get_bind().dialect.name == "sqlite"
+    if sqlite:
+        op.execute("DROP TRIGGER IF EXISTS case_search_index_au")
+        op.execute(FTS_UPDATE_TRIGGER)
     op.add_column("case_search_index", sa.Column("status", sa.String(32), nullable=True))
     op.add_column("case_search_index", sa.Column("kind", sa.String(32), nullable=True))
     op.add_column("case_search_index", sa.Column("worker_id", sa.Uuid(), nullable=True))
@@ -54,14 +74,20 @@ def upgrade() -> None:
     op.add_column("case_search_index", sa.Column("last_activity_at", sa.DateTime(), nullable=True))
     op.execute(FILL)
     op.create_index("ix_case_search_activity", "case_search_index", ["last_activity_at"])
-    op.execute(CASES_TRIGGER)
+    for statement in [CASES_TRIGGER] if sqlite else PG_CASES_TRIGGER:
+        op.execute(statement)
 
 
 def downgrade() -> None:
-    op.execute("DROP TRIGGER IF EXISTS cases_search_filters_au")
+    sqlite = op.get_bind().dialect.name == "sqlite"
+    for statement in (
+        ["DROP TRIGGER IF EXISTS cases_search_filters_au"] if sqlite else PG_DROP_CASES_TRIGGER
+    ):
+        op.execute(statement)
     op.drop_index("ix_case_search_activity", table_name="case_search_index")
     # Not batch mode: recreating the table would drop the FTS triggers that live on it.
     for name in reversed(COLUMNS):
         op.execute(f"ALTER TABLE case_search_index DROP COLUMN {name}")
-    op.execute("DROP TRIGGER IF EXISTS case_search_index_au")
-    op.execute(OLD_FTS_UPDATE_TRIGGER)
+    if sqlite:
+        op.execute("DROP TRIGGER IF EXISTS case_search_index_au")
+        op.execute(OLD_FTS_UPDATE_TRIGGER)

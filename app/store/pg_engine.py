@@ -1,0 +1,76 @@
+"""SQLAlchemy engines over a PostgreSQL database (psycopg 3), and the choice of engine.
+
+A workspace's *database location* is either its folder's SQLCipher file (the default, see
+:mod:`app.store.engine`) or a ``postgresql+psycopg://`` URL. The URL may carry a password;
+it is never logged or put in an error message (``hide_parameters`` keeps statement values
+out of errors too).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+
+from app.kernel.errors import WorkspaceError
+from app.kernel.i18n import _
+from app.store.engine import KeyHolder, make_engine
+
+SCHEME = "postgresql+psycopg"
+#: The time a statement may wait for a lock another writer holds (SQLite's busy timeout).
+LOCK_TIMEOUT_MS = 10_000
+
+
+def is_server_location(location: str | Path) -> bool:
+    """Whether ``location`` names a PostgreSQL database rather than a SQLCipher file."""
+    return isinstance(location, str) and location.startswith(SCHEME + "://")
+
+
+def make_server_engine(url: str, *, read_only: bool = False) -> Engine:
+    """An engine over the PostgreSQL database at ``url``, checked by one connection now."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise WorkspaceError(_("The database address is not a valid PostgreSQL address.")) from None
+    if parsed.drivername != SCHEME:
+        raise WorkspaceError(_("The database address is not a valid PostgreSQL address."))
+    options = f"-c lock_timeout={LOCK_TIMEOUT_MS} -c TimeZone=UTC"
+    if read_only:
+        options += " -c default_transaction_read_only=on"
+    connect_args: dict[str, Any] = {"options": options, "application_name": "Homeward"}
+    engine = create_engine(
+        parsed,
+        connect_args=connect_args,
+        pool_size=4,
+        max_overflow=4,
+        pool_use_lifo=True,
+        pool_pre_ping=False,
+        hide_parameters=True,  # statement errors must never carry client data into logs
+    )
+    try:
+        with engine.connect():
+            pass
+    except OperationalError:
+        engine.dispose()
+        raise WorkspaceError(
+            _("The database server could not be reached, or it refused the connection.")
+        ) from None
+    return engine
+
+
+def open_engine(
+    location: Path | str,
+    keys: KeyHolder,
+    *,
+    read_only: bool = False,
+    create: bool = False,
+) -> Engine:
+    """The engine of a workspace's database: its SQLCipher file or its PostgreSQL URL.
+
+    On PostgreSQL the server's own access control protects the data: the data key is not
+    used to encrypt it (it still keys the audit chain and the backups)."""
+    if is_server_location(location):
+        return make_server_engine(str(location), read_only=read_only)
+    return make_engine(Path(location), keys, read_only=read_only, create=create)
