@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, func, insert, select, table
+from sqlalchemy import Engine, func, insert, make_url, select, table
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.exc import DatabaseError as SQLAlchemyDatabaseError
 
 from app.kernel.changes import writes
@@ -126,6 +127,18 @@ def create_workspace(
     so a creation that fails or is interrupted leaves no workspace behind.
     Returns the recovery code, which is shown once and stored nowhere in clear.
     """
+    if server is not None and _carries_password(server):
+        # the address is kept in the clear in keyslots.json: a password there would be readable
+        # by anyone who can read the folder
+        raise ValidationError(
+            {
+                "server": _(
+                    "Leave the password out of the database address: Homeward keeps the "
+                    "address in the workspace folder unencrypted. Give it to PostgreSQL in "
+                    "its password file (.pgpass) instead."
+                )
+            }
+        )
     paths = WorkspacePaths(Path(folder).expanduser().resolve(), server)
     if paths.exists():
         raise WorkspaceExistsError(
@@ -238,6 +251,15 @@ def create_workspace(
         recovery_code=recovery_code,
         admin_id=user_ids[normalise_username(admin.username)],
     )
+
+
+def _carries_password(server: str) -> bool:
+    """Whether a database address names a password (``user:secret@`` or ``password=``)."""
+    try:
+        url = make_url(server)
+    except ArgumentError:
+        return False  # not an address at all: opening it says so
+    return url.password is not None or "password" in url.query
 
 
 def _holds_users(engine: Engine) -> bool:

@@ -14,6 +14,7 @@ import pytest
 from app.kernel.errors import (
     DatabaseDamagedError,
     UnlockError,
+    ValidationError,
     WorkspaceError,
     WorkspaceExistsError,
 )
@@ -229,3 +230,29 @@ def test_lock_closes_every_connection_and_forgets_the_key(workspace: CreatedWork
         ctx.data_key()
     with pytest.raises(WorkspaceError, match="locked"):
         ws.organisation_name(ctx)
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "postgresql+psycopg://homeward:s3cret@db.example.org/homeward",
+        "postgresql+psycopg://homeward@/homeward?host=/run/postgresql&password=s3cret",
+    ],
+)
+def test_a_server_address_holding_a_password_is_refused_before_anything_is_written(
+    tmp_path: Path, address: str
+) -> None:
+    # keyslots.json keeps the address in the clear: a password in it would sit there for
+    # anyone who can read the folder
+    folder = tmp_path / "team"
+    with pytest.raises(ValidationError) as refused:
+        ws.create_workspace(
+            folder,
+            organisation="Org",
+            admin=NewUser("coord", "Cora", Role.COORDINATOR, PASSWORD),
+            kdf_seconds=0,
+            server=address,
+        )
+    assert ".pgpass" in refused.value.errors["server"]
+    assert "s3cret" not in str(refused.value)
+    assert not folder.exists()
