@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QLineEdit, QWidget
 from app.kernel import records
 from app.kernel.i18n import _
 from app.kernel.record_types import F
+from app.ui_kit.dialog_base import optional
 from app.ui_kit.fields import LimitedTextEdit
 from app.ui_kit.widgets import FormWithErrors, text_area
 
@@ -52,6 +53,6 @@ class DeclaredTexts:
             for name, w in self.widgets.items()
         }
         return {
-            name: text if self.specs[name].required else (text.strip() or None)
+            name: text if self.specs[name].required else optional(text)
             for name, text in typed.items()
         }

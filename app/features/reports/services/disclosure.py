@@ -183,6 +183,15 @@ def _meet(a: Range, b: Range) -> Range:
     return max(a[0], b[0]), high
 
 
+def _add_relations(model: lp.Model, relations: Sequence[Relation[K]], col: Mapping[K, int]) -> None:
+    """Each relation a row of ``model`` over the cells' columns ``col``."""
+    for rel in relations:
+        cols: dict[int, int] = {}
+        for key, coef in rel.terms:
+            cols[col[key]] = cols.get(col[key], 0) + coef
+        model.add_row(-lp.INF if rel.at_most else 0.0, 0.0, list(cols), list(cols.values()))
+
+
 class _Protector(Generic[K]):
     def __init__(
         self,
@@ -216,6 +225,7 @@ class _Protector(Generic[K]):
         #: allowed.
         self.goal: dict[K, Range] = {}
         self._baseline: lp.Model | None = None
+        self._baselines: dict[K, Range] = {}
 
     # -- what the attacker knows of a cell, given the cells hidden in this export --------
 
@@ -230,6 +240,11 @@ class _Protector(Generic[K]):
                 found = stated_range(
                     CellStatus.SMALL if shown_small else CellStatus.SECONDARY, v, self.k
                 )
+        return _meet(found, self.told_before(key))
+
+    def told_before(self, key: K) -> Range:
+        """What the earlier exports' statuses alone say of ``key``."""
+        found: Range = (0, None)
         for e in self.earlier.get(key, ()):
             found = _meet(found, stated_range(e.status, e.value, e.threshold, e.bounds))
         return found
@@ -324,26 +339,19 @@ class _Protector(Generic[K]):
     def baseline(self, key: K) -> Range:
         """What the earlier exports alone (with the relations) tell of ``key``: this
         export's cells taken as unknown counts."""
+        found = self._baselines.get(key)
+        if found is not None:
+            return found
         if self._baseline is None:
-            cells = list(self.truth)
-            col = {c: j for j, c in enumerate(cells)}
-            self._baseline = lp.Model(len(cells))
-            for rel in self.relations:
-                cols: dict[int, int] = {}
-                for c, coef in rel.terms:
-                    cols[col[c]] = cols.get(col[c], 0) + coef
-                self._baseline.add_row(
-                    -lp.INF if rel.at_most else 0.0, 0.0, list(cols), list(cols.values())
-                )
-            for c, shown in self.earlier.items():
-                found: Range = (0, None)
-                for e in shown:
-                    found = _meet(found, stated_range(e.status, e.value, e.threshold, e.bounds))
-                self._baseline.set_bounds(col[c], found[0], found[1])
+            self._baseline = lp.Model(len(self.order))
+            _add_relations(self._baseline, self.relations, self.order)
+            for c in self.earlier:
+                self._baseline.set_bounds(self.order[c], *self.told_before(c))
         j = self.order[key]
         low = self._baseline.extreme(j, upward=False)
         high = self._baseline.extreme(j, upward=True)
-        return int(low or 0), None if high is None else int(high)
+        found = self._baselines[key] = (int(low or 0), None if high is None else int(high))
+        return found
 
     def _settle_for_baseline(self, key: K) -> bool:
         """Where no hiding gives ``key`` what its status promises, because the earlier
@@ -392,13 +400,7 @@ class _Model(Generic[K]):
         self.movable = [key for key in self.cells if owner.candidate(key, hidden)]
         n = len(self.cells)
         self.model = lp.Model(n + 2 * len(self.movable), whole_columns=n)
-        for rel in owner.relations:
-            cols: dict[int, int] = {}
-            for key, coef in rel.terms:
-                cols[self.col[key]] = cols.get(self.col[key], 0) + coef
-            self.model.add_row(
-                -lp.INF if rel.at_most else 0.0, 0.0, list(cols), list(cols.values())
-            )
+        _add_relations(self.model, owner.relations, self.col)
         self.move_col: dict[K, int] = {}
         for i, key in enumerate(self.movable):
             up, down = n + 2 * i, n + 2 * i + 1
