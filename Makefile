@@ -62,8 +62,11 @@ lint: $(VENV)/.stamp-test $(MO_FILES)
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 
+# The suite runs on both engines (HOMEWARD_TEST_ENGINE=sqlcipher|postgresql|both, default both),
+# in one process per core; a test file stays in one process (its module fixtures are built once).
+TEST_WORKERS ?= auto
 test: lint
-	QT_QPA_PLATFORM=offscreen $(BIN)/pytest
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 # Benchmarks (bench/README.md): the first run generates the demo data (about 2 minutes and
 # 2.5 GB at 100,000 cases) and caches it in bench/data/; BENCH_ARGS="--sizes 10000 --quick".

@@ -7,10 +7,10 @@ plaintext database on purpose (to prove Homeward refuses one) put it under a fol
 
 Engines (issue 19): a test that asks for a workspace (``make_workspace``, ``workspace``,
 ``ctx``) or for ``store_engine`` runs on the engines ``HOMEWARD_TEST_ENGINE`` names
-(``sqlcipher``, the default for now; ``postgresql``; ``both``). Tests marked
-``@pytest.mark.engines`` run on both unless the variable names one; tests marked
-``@pytest.mark.sqlcipher_only`` (keying, file damage, the instance lock) only on SQLCipher,
-and ``@pytest.mark.postgresql_only`` only on PostgreSQL (not at all with ``sqlcipher``).
+(``both``, the default; ``sqlcipher``; ``postgresql``). Tests marked
+``@pytest.mark.sqlcipher_only`` (keying, file damage, the instance lock) run only on
+SQLCipher, and ``@pytest.mark.postgresql_only`` only on PostgreSQL (not at all with
+``sqlcipher``).
 PostgreSQL is a throwaway cluster (tests/pg_cluster.py) started once per session, only when
 a test needs it; each test gets a fresh database cloned from a template at head.
 """
@@ -66,11 +66,9 @@ def plaintext_files(root: Path) -> list[Path]:
     return found
 
 
-def chosen_engines() -> tuple[str, ...] | None:
-    """The engines ``HOMEWARD_TEST_ENGINE`` names; ``None`` when it is not set."""
-    value = os.environ.get(ENGINE_VARIABLE, "").strip().lower()
-    if not value:
-        return None
+def chosen_engines() -> tuple[str, ...]:
+    """The engines ``HOMEWARD_TEST_ENGINE`` names (both when it is not set)."""
+    value = os.environ.get(ENGINE_VARIABLE, "").strip().lower() or "both"
     if value == "both":
         return ENGINES
     if value not in ENGINES:
@@ -80,32 +78,36 @@ def chosen_engines() -> tuple[str, ...] | None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
-        "markers", "engines: runs on SQLCipher and PostgreSQL unless HOMEWARD_TEST_ENGINE names one"
+        "markers", "engines: runs on every engine HOMEWARD_TEST_ENGINE names (the default too)"
     )
     config.addinivalue_line(
         "markers", "sqlcipher_only: belongs to SQLCipher by nature (keying, file damage, locks)"
     )
-    config.addinivalue_line(
-        "markers",
-        "postgresql_only: about PostgreSQL alone (concurrent writers); runs unless "
-        "HOMEWARD_TEST_ENGINE=sqlcipher",
-    )
+    config.addinivalue_line("markers", "postgresql_only: about PostgreSQL alone")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "store_engine" not in metafunc.fixturenames:
         return
-    chosen = chosen_engines()
+    engines = chosen_engines()
     if metafunc.definition.get_closest_marker("sqlcipher_only"):
-        engines: tuple[str, ...] = ("sqlcipher",)
+        engines = tuple(e for e in engines if e == "sqlcipher")
     elif metafunc.definition.get_closest_marker("postgresql_only"):
-        engines = ("postgresql",) if chosen is None or "postgresql" in chosen else ()
-    elif metafunc.definition.get_closest_marker("engines"):
-        engines = chosen or ENGINES
-    else:
-        engines = chosen or ("sqlcipher",)
-    if engines != ("sqlcipher",):  # the laptop alone keeps its test ids unchanged
-        metafunc.parametrize("store_engine", engines, indirect=True)
+        engines = tuple(e for e in engines if e == "postgresql")
+    metafunc.parametrize("store_engine", engines, indirect=True)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A test that belongs to an engine not chosen is left out (deselected, not skipped)."""
+    chosen = set(chosen_engines())
+    kept, dropped = [], []
+    for item in items:
+        marked = [m for m in ("sqlcipher_only", "postgresql_only") if item.get_closest_marker(m)]
+        engine = marked[0].removesuffix("_only") if marked else None
+        (dropped if engine is not None and engine not in chosen else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
 
 
 @pytest.fixture
