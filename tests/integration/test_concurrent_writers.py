@@ -78,7 +78,9 @@ def test_concurrent_writers_queue_and_leave_no_collision_and_no_gap(
         sequences = sorted(conn.execute(select(AuditEvent.sequence)).scalars())
     assert sorted(r[1] for r in refs) == list(range(1, total + 1))  # no collision, no gap
     assert {r[0] for r in refs} == {OPENED.year}
-    assert sorted(r[2] for r in refs) == [cases.format_reference(2025, n) for n in range(1, total + 1)]
+    assert sorted(r[2] for r in refs) == [
+        cases.format_reference(2025, n) for n in range(1, total + 1)
+    ]
     assert sequences == list(range(1, len(sequences) + 1))
     # each round wrote a case, a meeting and its task; plus the sign-ins and the client
     assert len(sequences) >= 3 * total + writers + 2
