@@ -6,17 +6,19 @@ unbroken, verifiable chain."""
 from __future__ import annotations
 
 import threading
+import time
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.features.cases.services import cases, meetings
-from app.models import AuditEvent, Case
+from app.models import AuditEvent, Case, User
 from app.models.enums import CaseKind, MeetingKind
 from app.services import audit_log, audit_witness
 from app.services.context import ServiceContext
 from app.services.workspace import CreatedWorkspace, unlock
+from app.store.uow import write_cursor
 from tests.conftest import PASSWORD
 from tests.integration.helpers.casework import client
 
@@ -87,3 +89,55 @@ def test_concurrent_writers_queue_and_leave_no_collision_and_no_gap(
     audit_witness.flush(ctx.paths)
     report = audit_log.verify_trail(ctx)
     assert (report.ok, report.events) == (True, len(sequences)), report
+
+
+def test_a_writer_waits_for_the_one_before_it_and_a_reader_waits_for_none(
+    workspace: CreatedWorkspace, ctx: ServiceContext
+) -> None:
+    other = unlock(workspace.folder, "coord", PASSWORD)
+    holding, release = threading.Event(), threading.Event()
+    order: list[str] = []
+
+    def first() -> None:
+        with ctx.uow(write=True):
+            holding.set()
+            release.wait(10)
+            order.append("first ends")
+
+    def second() -> None:
+        with other.uow(write=True):
+            order.append("second begins")
+
+    writer = threading.Thread(target=first)
+    writer.start()
+    try:
+        assert holding.wait(10)
+        with other.uow() as uow:  # reading needs no lock: not held up by the writer
+            assert uow.session.scalar(select(func.count()).select_from(User)) == 1
+        order.append("read")
+        waiting = threading.Thread(target=second)
+        waiting.start()
+        time.sleep(0.5)  # long enough for the second writer to begin, were it not waiting
+        order.append("first told to end")
+    finally:
+        release.set()
+        writer.join()
+    waiting.join()
+    other.lock()
+    assert order == ["read", "first told to end", "first ends", "second begins"]
+
+
+def test_a_write_inside_a_write_fails_at_once_and_a_reader_cannot_commit(
+    ctx: ServiceContext,
+) -> None:
+    started = time.perf_counter()
+    nested = "inside another write"
+    with ctx.uow(write=True), pytest.raises(RuntimeError, match=nested), ctx.uow(write=True):
+        pass
+    with ctx.uow(write=True), pytest.raises(RuntimeError, match=nested), write_cursor(ctx.engine):
+        pass
+    assert time.perf_counter() - started < 2  # not after the busy timeout
+    with ctx.uow() as uow, pytest.raises(RuntimeError, match="cannot commit"):
+        uow.commit()
+    with ctx.uow(write=True) as uow:  # the first write left nothing held
+        uow.commit()
