@@ -23,7 +23,7 @@ from sqlalchemy import Connection, func, select
 from app.demo import content
 from app.demo import names as demo_names
 from app.demo import weights as demo_weights
-from app.models import Base, Case, User
+from app.models import Base, Case, CaseReferenceCounter, User
 from app.models.enums import CaseKind as CK
 from app.models.enums import CaseStatus as CS
 from app.models.enums import CloseReason as CR
@@ -33,9 +33,17 @@ from app.security.permissions import internal, pure
 
 YEAR = 365
 #: Tables the generator leaves alone: settings and files; the audit trail, export log and
-#: recent views come from :mod:`app.demo.audit`, after everything else.
+#: recent views come from :mod:`app.demo.audit`, after everything else; the reference
+#: counters are brought up to the cases written at the end of ``populate``.
 _NOT_WRITTEN = frozenset(
-    {"audit_events", "settings", "export_records", "attachments", "recent_views"}
+    {
+        "audit_events",
+        "settings",
+        "export_records",
+        "attachments",
+        "recent_views",
+        "case_reference_counters",
+    }
 )
 
 
@@ -221,8 +229,13 @@ class Core:
         names = conn.execute(select(User.id, User.username, User.display_name)).all()
         self.taken = {row.username for row in names}
         self.staff_names = {row.id.hex: row.display_name for row in names}
+        # the numbers in use, or handed out and since erased (the year's counter): the new
+        # cases get the ones after; populate() then brings the counters up to them
         year_seqs = select(Case.reference_year, func.max(Case.reference_seq))
         self.seqs = {y: s for y, s in conn.execute(year_seqs.group_by(Case.reference_year))}
+        counters = select(CaseReferenceCounter.year, CaseReferenceCounter.last_seq)
+        for year, last in conn.execute(counters):
+            self.seqs[year] = max(last, self.seqs.get(year, 0))
         self.clients: list[Client] = []
         self.foreign_clients: list[Client] = []
         self.parents: list[Client] = []

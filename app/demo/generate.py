@@ -44,6 +44,7 @@ from app.demo import names as demo_names
 from app.demo import weights as demo_weights
 from app.demo.core import YEAR, Client, Plan, Writer, cache_kib, indexes_dropped, page_cache
 from app.demo.rows import CaseRows
+from app.features.cases.services.cases import catch_up_reference_counters
 from app.kernel.i18n import _
 from app.models.enums import CaseKind as CK
 from app.models.enums import CaseStatus as CS
@@ -112,6 +113,7 @@ def populate(
         with indexes_dropped(conn, writer.columns):
             _Builder(writer, conn, seed, today or date.today(), users).run(cases, report)
             report(_("Saving demo data…"), 0.97)
+        catch_up_reference_counters(conn)  # the next case opened gets the number after them
     report(_("Demo data ready"), 1.0)
     n = writer.counts
     return DemoStats(

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from app.models.admin import AuditEvent, Draft, ExportRecord, RecentView, Setting, User
 from app.models.base import Base, Entity, utcnow
-from app.models.cases import Attachment, Case, Consent, Meeting, Need, Referral, Task
+from app.models.cases import (
+    Attachment,
+    Case,
+    CaseReferenceCounter,
+    Consent,
+    Meeting,
+    Need,
+    Referral,
+    Task,
+)
 from app.models.foreign import (
     ConsularContact,
     DiscriminationReport,
@@ -22,6 +31,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Case",
+    "CaseReferenceCounter",
     "CaseSearchRow",
     "ChildVisit",
     "Consent",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from app.models.base import Base, Entity, enum_type
@@ -84,6 +84,20 @@ class Case(Entity, Base):
         # a case's kind without reading the table: the summary's lookups (migration 0010)
         Index("ix_cases_id_kind", "id", "kind"),
     )
+
+
+class CaseReferenceCounter(Base):
+    """The last reference number handed out in one year (``HW-<year>-<last_seq>``).
+
+    Bookkeeping, not a record (so no UUID or timestamps): the next number is taken by
+    raising ``last_seq`` in one statement (``cases.take_reference_numbers``), so two writers
+    never read the same "last" and a number, once given, is never given again, even after
+    its case is erased."""
+
+    __tablename__ = "case_reference_counters"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_seq: Mapped[int] = mapped_column(Integer)
 
 
 class Need(Entity, Base):

@@ -134,7 +134,7 @@ def log_many(uow: UnitOfWork, ctx: ServiceContext, events: Iterable[audit.NewAud
 @internal
 def log_now(ctx: ServiceContext, action: AuditAction, **details: object) -> None:
     """One event in a transaction of its own (sign-in, lock, key rotation…)."""
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         log(uow, ctx, action, **details)  # type: ignore[arg-type]
         uow.commit()
 

@@ -22,7 +22,7 @@ from app.models.enums import Role
 from app.security.permissions import allowed, declared_permission
 from app.store.engine import KeyHolder
 from app.store.instance_lock import InstanceLock
-from app.store.uow import UnitOfWork
+from app.store.uow import UnitOfWork, writer_engine
 from app.store.workspace import WorkspacePaths
 
 
@@ -62,6 +62,8 @@ class ServiceContext:
     ) -> None:
         self.paths = paths
         self._engine: Engine | None = engine
+        #: The engine and its writers' view (:func:`~app.store.uow.writer_engine`), kept.
+        self._writer: tuple[Engine, Engine] | None = None
         self._keys = keys
         self.actor = actor
         self.demo = demo
@@ -93,8 +95,15 @@ class ServiceContext:
     def locked(self) -> bool:
         return self._engine is None
 
-    def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.engine)
+    def uow(self, *, write: bool = False) -> UnitOfWork:
+        """A unit of work on the workspace's database: a reader's, or with ``write=True`` a
+        writer's, which begins by taking the write lock (see :mod:`app.store.uow`)."""
+        if not write:
+            return UnitOfWork(self.engine)
+        engine = self.engine
+        if self._writer is None or self._writer[0] is not engine:
+            self._writer = (engine, writer_engine(engine))
+        return UnitOfWork(self._writer[1], write=True)
 
     def data_key(self) -> bytes:
         """For key-derived secrets (audit MAC key, backups). Never log or store it."""
@@ -114,6 +123,7 @@ class ServiceContext:
             self.cache.clear()
             self._keys = keys
             self._engine = engine
+            self._writer = None
 
     def lock(self) -> None:
         """Close every database connection and forget the key (after a backup copy that is
@@ -125,6 +135,7 @@ class ServiceContext:
             if self._engine is not None:
                 self._engine.dispose()
                 self._engine = None
+                self._writer = None
             self._keys.forget()
             self.cache.clear()
             if self._instance_lock is not None:

@@ -67,7 +67,7 @@ def save_draft(
     text = json.dumps(dict(payload), ensure_ascii=False)
     if len(text) > MAX_PAYLOAD_CHARS:
         raise ValidationError({"payload": _("This draft is too long to be kept.")})
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         session = uow.session
         if case_id is not None:
             seen = session.scalar(
@@ -120,7 +120,7 @@ def discard_draft(ctx: ServiceContext, draft_id: uuid.UUID) -> None:
     """Delete the signed-in user's draft (saved or thrown away). Another user's draft, or
     one already gone, is left as it is."""
     actor = ctx.require_actor()
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         uow.session.execute(delete(Draft).where(Draft.id == draft_id, Draft.user_id == actor.id))
         uow.commit()
 

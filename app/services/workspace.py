@@ -433,7 +433,7 @@ def record_sign_in(ctx: ServiceContext) -> bool:
 
 def _record_sign_in(ctx: ServiceContext, throttle: Throttle, queued: list[QueuedEvent]) -> None:
     """Write the sign-in, and the failures and lock-outs queued while nobody could write."""
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         if queued:
             names = uow.session.execute(select(User.id, User.username)).all()
             by_key = {throttle.user_key(name): uid for uid, name in names}

@@ -29,7 +29,7 @@ def save(ctx: ServiceContext, values: Mapping[settings.Setting[Any], object]) ->
         if setting.changed_by is None or not allowed(actor.role, setting.changed_by):
             raise PermissionDenied(_("Your role does not allow this. Ask a coordinator."))
         setting.validate(value)
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         changed = [
             setting
             for setting, value in values.items()

@@ -4,8 +4,9 @@ A workspace's database is either a SQLCipher file (the laptop, as always) or a P
 database (a team's server, issue 19). Everything above the store speaks SQLAlchemy; the few
 things SQLAlchemy leaves to the engine sit in an :class:`Adapter`:
 
-- how a hand-written transaction begins (a snapshot for reading; the write lock first for
-  writing: ``BEGIN IMMEDIATE`` on SQLite, a transaction-scoped advisory lock on PostgreSQL);
+- how a transaction begins, a unit of work's or a hand-written one (a snapshot for reading;
+  the write lock first for writing: ``BEGIN IMMEDIATE`` on SQLite, a transaction-scoped
+  advisory lock on PostgreSQL), so that writers queue instead of failing;
 - how migrations run (SQLite rebuilds tables with foreign keys off and checks them after;
   PostgreSQL alters tables in place inside the transaction);
 - the integrity check;
@@ -50,12 +51,27 @@ from app.store import search
 #: The key of PostgreSQL's transaction-scoped advisory lock that serialises writers the way
 #: SQLite's single write lock does ("HMWD", the SQLCipher file's application id).
 WRITE_LOCK_KEY = 0x484D5744
+#: The execution option that makes a connection's transactions writers' ones (see
+#: :meth:`Adapter.begin`): set on the engine a writing unit of work is bound to.
+WRITER = "homeward_writer"
 
 
 class Adapter:
     """The SQLite (SQLCipher) behaviour; :class:`PostgresAdapter` overrides what differs."""
 
     name: ClassVar[str] = "sqlite"
+
+    def begin(self, conn: Connection) -> None:
+        """Begin ``conn``'s transaction (the engine's ``begin`` event). A writer's (the
+        :data:`WRITER` execution option) takes the write lock first, waiting its turn behind
+        another writer (the busy timeout), so that what it reads is still true when it
+        writes. SQLite cannot turn a read transaction into a write once another writer has
+        committed: a transaction begun with a plain ``BEGIN`` that writes later fails with
+        "database is locked" instead of waiting."""
+        if conn.get_execution_options().get(WRITER):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")
 
     def begin_read(self, cursor: Any) -> None:
         """Start a read transaction on a raw cursor: one snapshot for every statement."""
@@ -68,7 +84,8 @@ class Adapter:
 
     def lock_for_writing(self, conn: Connection) -> None:
         """Take the write lock inside ``conn``'s transaction before reading what a write
-        depends on (the audit chain's last event). SQLite: nothing to do, one writer at a
+        depends on (the audit chain's last event), for a transaction not begun as a writer's
+        (a writing unit of work holds it already). SQLite: nothing to do, one writer at a
         time already (a second one that read a stale end fails rather than forks the chain)."""
 
     def cursor(self, raw: Any) -> Any:
@@ -140,6 +157,11 @@ class Adapter:
 
 class PostgresAdapter(Adapter):
     name: ClassVar[str] = "postgresql"
+
+    def begin(self, conn: Connection) -> None:
+        # psycopg opens the transaction at its first statement: a writer's is the lock.
+        if conn.get_execution_options().get(WRITER):
+            self.lock_for_writing(conn)
 
     def begin_read(self, cursor: Any) -> None:
         # psycopg opens the transaction at the first statement; this one makes it a single

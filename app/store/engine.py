@@ -31,6 +31,7 @@ from sqlalchemy.sql.selectable import FromClause
 from app.kernel.errors import DatabaseDamagedError, WorkspaceError
 from app.kernel.i18n import _
 from app.store import failures, search
+from app.store.adapters import SQLITE
 
 log = logging.getLogger(__name__)
 
@@ -236,7 +237,9 @@ def make_engine(
     """An engine whose every pooled connection goes through :func:`open_connection`.
 
     Transactions are SQLAlchemy's: the DBAPI runs in autocommit and the engine emits
-    ``BEGIN`` itself, so a unit of work really is one SQLite transaction.
+    ``BEGIN`` itself (``BEGIN IMMEDIATE`` for a writer, see
+    :meth:`~app.store.adapters.Adapter.begin`), so a unit of work really is one SQLite
+    transaction.
     """
     path = Path(path)
     # Open one connection now so that errors (missing file, wrong key) surface here.
@@ -265,8 +268,6 @@ def make_engine(
 
     engine.dialect.statement_compiler = _Compiler
 
-    @event.listens_for(engine, "begin")
-    def _begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN")
+    event.listen(engine, "begin", SQLITE.begin)
 
     return engine

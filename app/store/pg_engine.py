@@ -11,11 +11,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, make_url
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from app.kernel.errors import WorkspaceError
 from app.kernel.i18n import _
+from app.store.adapters import POSTGRES
 from app.store.engine import KeyHolder, make_engine
 
 SCHEME = "postgresql+psycopg"
@@ -49,6 +50,7 @@ def make_server_engine(url: str, *, read_only: bool = False) -> Engine:
         pool_pre_ping=False,
         hide_parameters=True,  # statement errors must never carry client data into logs
     )
+    event.listen(engine, "begin", POSTGRES.begin)  # a writer's transaction: the lock first
     try:
         with engine.connect():
             pass

@@ -1,27 +1,36 @@
 """Unit of work: one session, one transaction, rolled back unless committed.
 
 ```python
-with uow:
+with UnitOfWork(engine, write=True) as uow:   # services: ctx.uow(write=True)
     uow.session.add(thing)
     uow.commit()
 ```
 
 Leaving the block without ``commit()`` (or with an exception) rolls everything back. A unit
 of work is used by one thread at a time; the UI's single database worker owns it.
+
+Reading and writing: a unit of work that writes says so (``write=True``) and its
+transaction begins by taking the database's one write lock (``BEGIN IMMEDIATE`` on SQLite, an
+advisory lock on PostgreSQL; see :meth:`~app.store.adapters.Adapter.begin`). A second writer
+(another window, another member of staff on the server) waits for its turn instead of
+failing, and what a writer reads (the audit chain's end, a counter) is still true when it
+writes. A reading unit of work takes no lock and cannot commit. Writers do not nest: a write
+opened inside another on the same engine would wait for itself, so it fails at once.
 """
 
 from __future__ import annotations
 
+import threading
 import weakref
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from types import TracebackType
 from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.store.adapters import adapter
+from app.store.adapters import WRITER, adapter
 
 #: One session factory for every unit of work (the engine is given per session): making a
 #: ``sessionmaker`` sets up a class and its event dispatch, ~60 µs on every unit of work.
@@ -47,6 +56,39 @@ def after_cursor_commit(cursor: Any, name: str, work: Callable[[], None]) -> boo
 def _run(hooks: AfterCommit) -> None:
     for work in hooks.values():
         work()
+
+
+def writer_engine(engine: Engine) -> Engine:
+    """``engine`` for writing units of work: the same pool and connections, whose
+    transactions begin by taking the write lock (the :data:`~app.store.adapters.WRITER`
+    option). Making one costs ~45 µs, so :class:`~app.services.context.ServiceContext`
+    keeps its own."""
+    if engine.get_execution_options().get(WRITER):
+        return engine
+    return engine.execution_options(**{WRITER: True})
+
+
+class _Writing(threading.local):
+    def __init__(self) -> None:
+        #: The engines (by identity of their pool) this thread has a write transaction open on.
+        self.open: set[int] = set()
+
+
+_writing = _Writing()
+
+
+@contextmanager
+def _one_writer(engine: Engine) -> Iterator[None]:
+    """Mark the block as this thread's write on ``engine``; a second one inside it fails at
+    once (it would wait for the first, which waits for it, until the busy timeout)."""
+    key = id(engine.pool)
+    if key in _writing.open:
+        raise RuntimeError("a write was opened inside another write on the same database")
+    _writing.open.add(key)
+    try:
+        yield
+    finally:
+        _writing.open.discard(key)
 
 
 @contextmanager
@@ -76,24 +118,25 @@ def write_cursor(engine: Engine) -> Iterator[Any]:
     audited view of a case, read and written without the ORM. Work registered with
     :func:`after_cursor_commit` runs after the commit."""
     engine_adapter = adapter(engine)
-    connection = engine.raw_connection()
     hooks: AfterCommit = {}
-    try:
-        cursor = engine_adapter.cursor(connection.cursor())
-        _CURSOR_HOOKS[cursor] = hooks
+    with _one_writer(engine):
+        connection = engine.raw_connection()
         try:
-            engine_adapter.begin_write(cursor)
+            cursor = engine_adapter.cursor(connection.cursor())
+            _CURSOR_HOOKS[cursor] = hooks
             try:
-                yield cursor
-                cursor.execute("COMMIT")
-            except BaseException:
-                connection.rollback()
-                raise
+                engine_adapter.begin_write(cursor)
+                try:
+                    yield cursor
+                    cursor.execute("COMMIT")
+                except BaseException:
+                    connection.rollback()
+                    raise
+            finally:
+                _CURSOR_HOOKS.pop(cursor, None)
+                cursor.close()
         finally:
-            _CURSOR_HOOKS.pop(cursor, None)
-            cursor.close()
-    finally:
-        connection.close()
+            connection.close()
     _run(hooks)
 
 
@@ -110,10 +153,16 @@ def session_cursor(session: Session) -> Iterator[Any]:
 
 
 class UnitOfWork:
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
+    """One session and its transaction. ``write=True``: a writer's (see the module), bound to
+    :func:`writer_engine` (pass that engine to save making it again); otherwise a reader's,
+    which cannot commit."""
+
+    def __init__(self, engine: Engine, *, write: bool = False) -> None:
+        self._engine = writer_engine(engine) if write else engine
+        self.write = write
         self._session: Session | None = None
         self._after_commit: AfterCommit = {}
+        self._writing: ExitStack | None = None
 
     @property
     def session(self) -> Session:
@@ -124,7 +173,21 @@ class UnitOfWork:
     def __enter__(self) -> UnitOfWork:
         if self._session is not None:
             raise RuntimeError("UnitOfWork is not re-entrant")
-        self._session = _SESSIONS(bind=self._engine)
+        if not self.write:
+            self._session = _SESSIONS(bind=self._engine)
+            return self
+        writing = ExitStack()
+        writing.enter_context(_one_writer(self._engine))
+        try:
+            self._session = _SESSIONS(bind=self._engine)
+            self._session.connection()  # begin now: wait for the write lock here
+        except BaseException:
+            if self._session is not None:
+                self._session.close()
+                self._session = None
+            writing.close()
+            raise
+        self._writing = writing
         return self
 
     def __exit__(
@@ -140,12 +203,17 @@ class UnitOfWork:
         finally:
             session.close()
             self._session = None
+            writing, self._writing = self._writing, None
+            if writing is not None:
+                writing.close()
 
     def after_commit(self, name: str, work: Callable[[], None]) -> None:
         """Run ``work`` after the next :meth:`commit` (not if the work is rolled back)."""
         self._after_commit[name] = work
 
     def commit(self) -> None:
+        if not self.write:
+            raise RuntimeError("a reading unit of work cannot commit: open it with write=True")
         self.session.commit()
         hooks, self._after_commit = self._after_commit, {}
         _run(hooks)

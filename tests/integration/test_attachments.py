@@ -115,7 +115,7 @@ def test_a_damaged_file_is_reported_not_handed_out(ctx: ServiceContext) -> None:
     view = attachments.add_attachment(
         ctx, case_id=case.id, person_id=None, filename="a.txt", content=b"original"
     )
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         uow.session.execute(
             update(Attachment).where(Attachment.id == view.id).values(content=b"tampered")
         )

@@ -7,7 +7,17 @@ from pathlib import Path
 from sqlalchemy import case, func, select
 
 from app.demo.workspace import DEMO_PASSWORD, create_demo_workspace
-from app.models import AuditEvent, Case, ChildVisit, Consent, Meeting, Person, Task, User
+from app.models import (
+    AuditEvent,
+    Case,
+    CaseReferenceCounter,
+    ChildVisit,
+    Consent,
+    Meeting,
+    Person,
+    Task,
+    User,
+)
 from app.models.enums import CaseKind, CaseStatus
 from app.services import workspace as ws
 from app.services.workspace import is_demo_workspace
@@ -32,6 +42,11 @@ def test_demo_at_2000_cases_is_complete_and_consistent(tmp_path: Path) -> None:
             assert statuses == {(k, st) for k in CaseKind for st in CaseStatus}
             refs = s.scalars(select(Case.reference)).all()
             assert len(set(refs)) == len(refs) and all(r.startswith("HW-") for r in refs)
+            # each year's counter is where its cases end: the next case takes the number after
+            highest = select(Case.reference_year, func.max(Case.reference_seq))
+            used = {y: n for y, n in s.execute(highest.group_by(Case.reference_year))}
+            counters = select(CaseReferenceCounter.year, CaseReferenceCounter.last_seq)
+            assert {y: n for y, n in s.execute(counters)} == used
             assert s.scalar(select(func.count()).select_from(Meeting)) == stats.meetings
             assert s.scalar(select(func.count()).select_from(Task)) == stats.tasks
             assert s.scalar(select(func.count()).select_from(ChildVisit)) == stats.child_visits > 0

@@ -33,7 +33,7 @@ def directories(ctx: ServiceContext) -> dict[str, uuid.UUID]:
         "nav": Organisation(name="NAV Grünerløkka", type=OrganisationType.WELFARE_OFFICE),
         "old": Organisation(name="Closed shelter", type=OrganisationType.OTHER, active=False),
     }
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         uow.session.add_all(rows.values())
         uow.commit()
     return {key: row.id for key, row in rows.items()}

@@ -5,17 +5,21 @@ from __future__ import annotations
 
 import csv
 import json
+from datetime import date
 from pathlib import Path
 
 import openpyxl
 import pytest
 from sqlalchemy import func, select
 
+from app.features.cases.services import cases
 from app.features.importing.services import import_sources, importing
 from app.models import Case, Person
+from app.models.enums import CaseKind
 from app.services.context import ServiceContext
 from app.services.workspace import CreatedWorkspace
 from tests.conftest import PASSWORD, run_homeward
+from tests.integration.helpers import casework
 
 HEADER = [
     "Klientnummer",
@@ -208,6 +212,38 @@ def test_a_clean_import_and_a_re_import(ctx: ServiceContext, tmp_path: Path) -> 
     assert (result.people_created, result.cases_created) == (0, 0)
     assert (result.people_matched, result.cases_matched) == (3, 3)
     assert counts(ctx) == (3, 3)
+
+
+def test_imported_cases_take_numbers_from_the_counter_between_other_writes(
+    ctx: ServiceContext, tmp_path: Path
+) -> None:
+    """A case opened between two batches takes the number after the first batch's; the next
+    batch takes the one after that: no collision, no gap, row order within each batch."""
+    client = casework.client(ctx, "Ola", "Nordmann")
+
+    def opened() -> str:
+        return cases.open_case(
+            ctx,
+            cases.CaseInput(
+                kind=CaseKind.RELEASE_SUPPORT, client_id=client.id, opened_on=date(2026, 1, 5)
+            ),
+        ).reference
+
+    first = opened()
+    between: list[str] = []
+    table = import_sources.read_table(write_csv(tmp_path / "clean.csv", CLEAN))
+    mapping = import_sources.suggest_mapping(table.headers)
+    importing.run_import(
+        ctx, table, mapping, batch_size=1, on_commit=lambda _n, _rows: between.append(opened())
+    )
+    with ctx.uow() as uow:
+        imported = uow.session.scalars(
+            select(Case.reference).where(Case.client_id != client.id).order_by(Case.opened_on)
+        ).all()
+    assert first == "HW-2026-0001"
+    # batches: K1's case, K2's case, K3 (no case), K1's second case; one opened after each
+    assert imported == ["HW-2026-0002", "HW-2026-0004", "HW-2026-0007"]
+    assert between == ["HW-2026-0003", "HW-2026-0005", "HW-2026-0006", "HW-2026-0008"]
 
 
 def test_xlsx_with_a_mapping_file(ctx: ServiceContext, tmp_path: Path) -> None:

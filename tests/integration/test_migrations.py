@@ -118,6 +118,9 @@ def test_upgrading_keeps_every_row_and_link(
         for table in ("people", "cases", "tasks", "meetings"):
             assert conn.execute(text(f"SELECT count(*) FROM {table}")).scalar() == 1
         assert conn.execute(text("SELECT count(*) FROM case_search_index")).scalar() == 1
+        # the year's reference counter starts from the numbers already handed out (0014)
+        counters = conn.execute(text("SELECT year, last_seq FROM case_reference_counters"))
+        assert [tuple(r) for r in counters] == [(2026, 1)]
         if store_engine == "sqlcipher":
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     engine.dispose()  # type: ignore[attr-defined]

@@ -140,7 +140,7 @@ def build(ctx: ServiceContext) -> Built:
             CloseReason.GOALS_MET,
         ),
     }
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         s = uow.session
         coord = s.scalar(select(User.id).where(User.username == "coord"))
         vol = s.scalar(select(User.id).where(User.username == "vol"))

@@ -101,7 +101,7 @@ def poppler(tool: str, *args: str) -> str:
 def fill(ctx: ServiceContext, n: int = 8) -> list[str]:
     """``n`` clients with canary-laden records in 2026-Q3; returns their case references."""
     references = []
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         inst = Institution(
             name=NAMES["institution"],
             kind=InstitutionKind.PRISON,
@@ -150,7 +150,7 @@ def fill(ctx: ServiceContext, n: int = 8) -> list[str]:
             ),
         )
         references.append(case.reference)
-        with ctx.uow() as uow:
+        with ctx.uow(write=True) as uow:
             s = uow.session
             s.add(
                 Meeting(

@@ -52,7 +52,7 @@ def institution(ctx: ServiceContext, name: str = "Bredtveit prison") -> uuid.UUI
         child_contact_phone="+47 22 00 00 00",
         child_contact_email="barn@example.org",
     )
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         uow.session.add(row)
         uow.commit()
     return row.id

@@ -58,7 +58,7 @@ def visit_case(ctx: ServiceContext) -> cases.CaseView:
         child_contact_name="Siri Dahl",
         child_contact_phone="+47 67 00 00 00",
     )
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         uow.session.add(prison)
         uow.commit()
     parent = person(ctx, "Dorin")

@@ -98,7 +98,7 @@ def make_client(ctx: ServiceContext, tag: str, *, mention: str | None = None) ->
         ),
     )
     when = datetime(2026, 8, 12, 10, 0)
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         s = uow.session
         org = Organisation(name="Welfare office", type=OrganisationType.WELFARE_OFFICE)
         need = Need(

@@ -133,7 +133,7 @@ def add_attachment(
         raise ValidationError({"case_id": _("Attach the file to a case or a person.")})
     name, kind = _validate(ctx, filename, content, media_type)
     actor = ctx.require_actor()
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         session = uow.session
         case = visible_case(session, actor, case_id) if case_id is not None else None
         if person_id is not None and session.get(Person, person_id) is None:
@@ -209,7 +209,7 @@ def attachments_of(
 @requires(Permission.RESTRICTED_READ)
 def attachment_content(ctx: ServiceContext, attachment_id: uuid.UUID) -> tuple[str, bytes]:
     """The file's name and bytes, for opening or saving. Audited as an export."""
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         stmt = (
             select(Attachment)
             .options(undefer(Attachment.content))
@@ -241,7 +241,7 @@ def attachment_content(ctx: ServiceContext, attachment_id: uuid.UUID) -> tuple[s
 @requires(Permission.CASE_WRITE)
 def delete_attachment(ctx: ServiceContext, attachment_id: uuid.UUID) -> None:
     actor = ctx.require_actor()
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         session = uow.session
         att = session.get(Attachment, attachment_id)
         if att is None:

@@ -287,7 +287,7 @@ def _copy(
 
 
 def _record(ctx: ServiceContext) -> None:
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         log(uow, ctx, AuditAction.BACKUP, entity_type="backup")
         uow.commit()
 

@@ -87,7 +87,7 @@ def add_user(ctx: ServiceContext, new: NewUser) -> UserRow:
     """A new account whose (temporary) password must be changed at first sign-in."""
     validate_new_user(new)
     username = normalise_username(new.username)
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         exists = uow.session.scalar(select(User.id).where(User.username == username))
         if exists is not None:
             raise ValidationError({"username": _("That user name is taken.")})
@@ -146,7 +146,7 @@ def _guard_last_coordinator(ctx: ServiceContext, user: UserRow) -> None:
 
 
 def _set(ctx: ServiceContext, user_id: uuid.UUID, action: AuditAction, **values: object) -> UserRow:
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         user = uow.session.get(User, user_id)
         if user is None:
             raise NotFoundError(_("That user no longer exists."))
@@ -238,7 +238,7 @@ def set_own_language(ctx: ServiceContext, language: str) -> None:
         raise ValidationError({"language": _("Choose one of the offered languages.")})
     if language == actor.language:
         return
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         user = uow.session.get(User, actor.id)
         if user is None:
             raise NotFoundError(_("That user no longer exists."))
@@ -315,7 +315,7 @@ def remove_user_for_good(
         username=f"removed-{user_id.hex[:12]}",
         updated_at=utcnow(),
     )
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         uow.session.execute(delete(Draft).where(Draft.user_id == user_id))
         uow.commit()
     step("done")

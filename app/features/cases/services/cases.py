@@ -1,8 +1,9 @@
 """Cases: open, read, edit and move through the workflow (lists of cases: :mod:`case_list`).
 
 References are ``HW-<year>-<number>``: the year the case was opened and a number that counts
-up within that year (four digits, more when a year passes 9,999 cases). The pair is unique
-in the database, so two writers can never hand out the same reference.
+up within that year (four digits, more when a year passes 9,999 cases), taken from the
+year's counter row (:func:`take_reference_numbers`). The pair is unique in the database as
+well, so two writers can never hand out the same reference.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, select, text
 from sqlalchemy.orm import Session, aliased
 
 from app.features.cases.services.recent_views import record_case_view
@@ -56,6 +57,42 @@ TRANSITIONS: dict[CaseStatus, frozenset[CaseStatus]] = {
 @pure
 def format_reference(year: int, seq: int) -> str:
     return f"{REFERENCE_PREFIX}-{year}-{seq:04d}"
+
+
+#: Raise a year's counter by ``count`` (making it when the year has none) and give its new
+#: value: one statement, the same on both engines, so no second writer reads the old value.
+_TAKE_NUMBERS = text(
+    "INSERT INTO case_reference_counters (year, last_seq) VALUES (:year, :count) "
+    "ON CONFLICT (year) DO UPDATE "
+    "SET last_seq = case_reference_counters.last_seq + excluded.last_seq "
+    "RETURNING last_seq"
+)
+
+#: Bring every counter up to the highest number its year's cases hold (never down).
+_CATCH_UP = text(
+    "INSERT INTO case_reference_counters (year, last_seq) "
+    "SELECT reference_year, max(reference_seq) FROM cases WHERE true GROUP BY reference_year "
+    "ON CONFLICT (year) DO UPDATE SET last_seq = CASE "
+    "WHEN excluded.last_seq > case_reference_counters.last_seq THEN excluded.last_seq "
+    "ELSE case_reference_counters.last_seq END"
+)
+
+
+@internal
+def take_reference_numbers(db: Session | Connection, year: int, count: int = 1) -> int:
+    """Take the next ``count`` reference numbers of ``year`` in ``db``'s transaction and give
+    the last: the numbers are ``last - count + 1`` to ``last``. A number taken is never taken
+    again, even if its case is erased; a rolled-back transaction gives its numbers back."""
+    if count < 1:
+        raise ValueError("take at least one reference number")
+    return int(db.execute(_TAKE_NUMBERS, {"year": year, "count": count}).scalar_one())
+
+
+@internal
+def catch_up_reference_counters(db: Session | Connection) -> None:
+    """After cases were written with their numbers already chosen (the demo): make each
+    year's counter at least the highest number in use, so the next case gets the one after."""
+    db.execute(_CATCH_UP)
 
 
 @dataclass(frozen=True)
@@ -222,14 +259,11 @@ def open_case(ctx: ServiceContext, data: CaseInput) -> CaseView:
     """Create a case with the next reference of its opening year, in status ``referral``."""
     validate_case(data)
     actor = ctx.require_actor()
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         session = uow.session
         _check_links(session, data)
         year = data.opened_on.year
-        last = session.scalar(
-            select(func.max(Case.reference_seq)).where(Case.reference_year == year)
-        )
-        seq = (last or 0) + 1
+        seq = take_reference_numbers(session, year)
         values = {name: getattr(data, name) for name in _INPUT_FIELDS}
         values["summary"] = v.clean(data.summary)
         case = Case(
@@ -293,7 +327,7 @@ def update_case(ctx: ServiceContext, case_id: uuid.UUID, data: CaseInput) -> Cas
     """Replace the editable fields (not status or reference; see :func:`change_status`)."""
     validate_case(data)
     actor = ctx.require_actor()
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         session = uow.session
         case = session.get(Case, case_id)
         if case is None:
@@ -345,7 +379,7 @@ def change_status(
     """Move a case along the workflow. Closing needs a reason; reopening clears it."""
     actor = ctx.require_actor()
     today = date.today()
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         session = uow.session
         case = session.get(Case, case_id)
         if case is None:

@@ -56,7 +56,7 @@ def record_custody_change(
     status = choice(CustodyStatus, status, "status")
     today = today or date.today()
     actor = ctx.require_actor()
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         session = uow.session
         case = visible_case(session, actor, case_id)
         last = session.scalar(

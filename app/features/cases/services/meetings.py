@@ -158,7 +158,7 @@ def record_meeting(ctx: ServiceContext, data: MeetingInput) -> MeetingView:
     validate_meeting(data)
     kind = choice(MeetingKind, data.kind, "kind")
     actor = ctx.require_actor()
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         session = uow.session
         case = visible_case(session, actor, data.case_id)
         values: dict[str, Any] = {

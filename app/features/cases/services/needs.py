@@ -108,7 +108,7 @@ def add_need(
     if errors:
         raise ValidationError(errors)
     actor = ctx.require_actor()
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         session = uow.session
         case = visible_case(session, actor, case_id)
         need = Need(
@@ -136,7 +136,7 @@ def set_need_status(
     status = choice(NeedStatus, status, "status")
     today = date.today()
     actor = ctx.require_actor()
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         session = uow.session
         need, case = _need(session, actor, need_id)
         met_on = (on or today) if status == NeedStatus.MET else None
@@ -170,7 +170,7 @@ def update_need_notes(ctx: ServiceContext, need_id: uuid.UUID, notes: str | None
     if error:
         raise ValidationError({"notes": error})
     actor = ctx.require_actor()
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         need, case = _need(uow.session, actor, need_id)
         cleaned = v.clean(notes)
         if need.notes != cleaned:

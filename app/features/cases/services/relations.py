@@ -149,7 +149,7 @@ def add_relationship(
     if person_id == other_id:
         raise ValidationError({"other_id": _("A person cannot be related to themselves.")})
     actor = ctx.require_actor()
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         session = uow.session
         people = {
             p.id: p
@@ -193,7 +193,7 @@ def add_relationship(
 
 @requires(Permission.CASE_WRITE)
 def remove_relationship(ctx: ServiceContext, relationship_id: uuid.UUID) -> None:
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         row = uow.session.get(Relationship, relationship_id)
         if row is None:
             raise NotFoundError(_("That relationship no longer exists."))

@@ -225,7 +225,7 @@ def create_task(ctx: ServiceContext, data: TaskInput) -> TaskView:
     validate_task(data)
     actor = ctx.require_actor()
     assignee_id = actor.id if data.assignee_id is None else data.assignee_id
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         session = uow.session
         case = _check_links(session, actor, assignee_id, data.case_id, assignee_changed=True)
         task = Task(
@@ -254,7 +254,7 @@ def update_task(ctx: ServiceContext, task_id: uuid.UUID, data: TaskInput) -> Tas
     """Replace title, due date, assignee, case and notes. Unchanged input writes nothing."""
     validate_task(data)
     actor = ctx.require_actor()
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         session = uow.session
         task = _changeable(session, actor, task_id)
         assignee_id = data.assignee_id
@@ -296,7 +296,7 @@ def update_task(ctx: ServiceContext, task_id: uuid.UUID, data: TaskInput) -> Tas
 def set_task_done(ctx: ServiceContext, task_id: uuid.UUID, done: bool) -> TaskView:
     """Tick a task off (recording when) or reopen it."""
     actor = ctx.require_actor()
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         session = uow.session
         task = _changeable(session, actor, task_id)
         if task.done != bool(done):

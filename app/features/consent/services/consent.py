@@ -176,7 +176,7 @@ def record_consent(
     if errors:
         raise ValidationError(errors)
     actor = ctx.require_actor()
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         session = uow.session
         if session.get(Person, person_id) is None:
             raise NotFoundError(_("That person no longer exists."))
@@ -216,7 +216,7 @@ def withdraw_consent(
     """Mark a consent withdrawn from ``withdrawn_on`` (today by default)."""
     today = date.today()
     on = withdrawn_on or today
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         session = uow.session
         consent, _recorder = _one(session, consent_id)
         errors = v.Errors()

@@ -135,7 +135,7 @@ def create_referral(
     if error:
         raise ValidationError({"notes": error})
     actor = ctx.require_actor()
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         session = uow.session
         case = visible_case(session, actor, case_id)
         errors = v.Errors()
@@ -198,7 +198,7 @@ def send_referral(
     if on > today:
         raise ValidationError({"sent_on": _("The date sent is in the future.")})
     actor = ctx.require_actor()
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         session = uow.session
         referral, case = _referral_in_case(session, actor, referral_id)
         if referral.status is not ReferralStatus.DRAFT:
@@ -255,7 +255,7 @@ def record_referral_response(
     if errors:
         raise ValidationError(errors)
     actor = ctx.require_actor()
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         session = uow.session
         referral, case = _referral_in_case(session, actor, referral_id)
         if referral.status not in _RESPONSES[status]:

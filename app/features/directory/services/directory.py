@@ -193,7 +193,7 @@ def _save(
 ) -> Row:
     """Add or edit one directory entry, refusing a second entry of the same name."""
     actor = ctx.require_actor()
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         session = uow.session
         found = None if entry_id is None else session.get(model, entry_id)
         if entry_id is not None and found is None:
@@ -308,7 +308,7 @@ def set_organisation_active(
     ctx: ServiceContext, organisation_id: uuid.UUID, active: bool
 ) -> OrganisationRow:
     """Take a partner out of the lists for new referrals (or back in)."""
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         org = uow.session.get(Organisation, organisation_id)
         if org is None:
             raise NotFoundError(_("That organisation no longer exists."))

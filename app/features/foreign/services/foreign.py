@@ -171,7 +171,7 @@ def set_interpreter_needs(
     if error:
         raise ValidationError({"languages": error})
     actor = ctx.require_actor()
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         session = uow.session
         case = visible_case(session, actor, case_id)
         person = session.get(Person, case.client_id)
@@ -233,7 +233,7 @@ def log_consular_contact(
     if errors:
         raise ValidationError(errors)
     actor = ctx.require_actor()
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         session = uow.session
         case = visible_case(session, actor, case_id)
         refusal = consent_refusal(
@@ -265,7 +265,7 @@ def set_consular_outcome(
     """The consulate answered (or did not)."""
     outcome = choice(ConsularOutcome, outcome, "outcome")
     actor = ctx.require_actor()
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         session = uow.session
         row, case = record_in_case(
             session,
@@ -334,7 +334,7 @@ def add_immigration_record(
     if errors:
         raise ValidationError(errors)
     actor = ctx.require_actor()
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         session = uow.session
         case = visible_case(session, actor, case_id)
         row = ImmigrationRecord(
@@ -409,7 +409,7 @@ def add_family_abroad(
     if errors:
         raise ValidationError(errors)
     actor = ctx.require_actor()
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         session = uow.session
         case = visible_case(session, actor, case_id)
         if person_id is not None and session.get(Person, person_id) is None:
@@ -477,7 +477,7 @@ def add_discrimination_report(
     if errors:
         raise ValidationError(errors)
     actor = ctx.require_actor()
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         session = uow.session
         case = visible_case(session, actor, case_id)
         row = DiscriminationReport(
@@ -505,7 +505,7 @@ def set_discrimination_outcome(
     if error:
         raise ValidationError({"outcome": error})
     actor = ctx.require_actor()
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         session = uow.session
         row, case = record_in_case(
             session, actor, DiscriminationReport, report_id, _("That report no longer exists.")

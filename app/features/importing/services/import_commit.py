@@ -10,10 +10,14 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import date
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from app.features.cases.services.cases import CaseInput, format_reference
+from app.features.cases.services.cases import (
+    CaseInput,
+    format_reference,
+    take_reference_numbers,
+)
 from app.features.people.services.people import PersonInput, _row_values
 from app.features.privacy.services.anonymise import refresh_case_search
 from app.models import Case, ImportBatch, ImportKey, Person, utcnow
@@ -82,13 +86,14 @@ def _existing_cases(session: Session) -> dict[str, uuid.UUID]:
 @dataclass
 class ImportState:
     """What the database already holds, loaded once per run and kept current as batches are
-    written (one writer: the workspace is locked to this Homeward)."""
+    written (matching assumes one import at a time). Reference numbers are not kept here:
+    each batch takes its own from the counters (:func:`_number`), so cases opened meanwhile
+    by other writers never collide with them."""
 
     people: dict[str, uuid.UUID]
     keys: set[str]
     cases: dict[str, uuid.UUID]
     case_index: set[tuple[uuid.UUID, CaseKind, date]]
-    sequences: dict[int, int]
     seen: set[str]
     people_created: int = 0
     people_matched: int = 0
@@ -105,14 +110,6 @@ class ImportState:
                 (client, kind, opened)
                 for client, kind, opened in session.execute(
                     select(Case.client_id, Case.kind, Case.opened_on)
-                )
-            },
-            sequences={
-                int(year): int(seq or 0)
-                for year, seq in session.execute(
-                    select(Case.reference_year, func.max(Case.reference_seq)).group_by(
-                        Case.reference_year
-                    )
                 )
             },
             seen=set(),
@@ -183,17 +180,13 @@ def commit_batch(
         if row.case_key in state.cases or index in state.case_index:
             state.cases_matched += 1
             continue
-        year = row.case.opened_on.year
-        state.sequences[year] = state.sequences.get(year, 0) + 1
         case_id = uuid.uuid4()
         data = replace(row.case, client_id=person_id)
         new_cases.append(
             {
                 **{name: getattr(data, name) for name in CaseInput.__dataclass_fields__},
                 "id": case_id,
-                "reference": format_reference(year, state.sequences[year]),
-                "reference_year": year,
-                "reference_seq": state.sequences[year],
+                "reference_year": row.case.opened_on.year,  # its number: see _number below
                 "status": row.case_status,
                 "closed_on": row.case_closed_on,
                 "close_reason": row.case_close_reason,
@@ -219,6 +212,7 @@ def commit_batch(
         state.cases_created += 1
         batch_cases += 1
     session = uow.session
+    _number(session, new_cases)
     if new_people:
         session.execute(insert(Person), new_people)
     if new_cases:
@@ -239,3 +233,17 @@ def commit_batch(
     )
     session.flush()
     log_many(uow, ctx, events)
+
+
+def _number(session: Session, new_cases: list[dict[str, object]]) -> None:
+    """Give the batch's new cases their references, in row order within each opening year:
+    one block of numbers per year from the year's counter, in the batch's transaction (so a
+    case opened meanwhile by someone else takes the number after the block)."""
+    by_year: dict[int, list[dict[str, object]]] = {}
+    for case in new_cases:
+        by_year.setdefault(int(str(case["reference_year"])), []).append(case)
+    for year, in_year in sorted(by_year.items()):
+        last = take_reference_numbers(session, year, len(in_year))
+        for seq, case in enumerate(in_year, last - len(in_year) + 1):
+            case["reference_seq"] = seq
+            case["reference"] = format_reference(year, seq)

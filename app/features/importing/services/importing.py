@@ -456,7 +456,7 @@ def run_import(
     committed = skipped = 0
     for batch_no, batch in enumerate(batches):
         steps.at(_("Importing"), batch_no / len(batches))
-        with ctx.uow() as uow:
+        with ctx.uow(write=True) as uow:
             done = uow.session.scalar(
                 select(ImportBatch.id).where(
                     ImportBatch.import_id == import_id, ImportBatch.batch_no == batch_no

@@ -136,7 +136,7 @@ def _view(person: Person, reader: Actor | None = None) -> PersonView:
 def create_person(ctx: ServiceContext, data: PersonInput) -> PersonView:
     validate_person(data)
     actor = ctx.require_actor()
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         values = _row_values(data)
         person = Person(**values, created_by=actor.id)
         uow.session.add(person)
@@ -172,7 +172,7 @@ def update_person(ctx: ServiceContext, person_id: uuid.UUID, data: PersonInput) 
     """Replace the editable fields. Returns the new view; unchanged input writes nothing."""
     validate_person(data)
     ctx.require_actor()
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         person = uow.session.get(Person, person_id)
         if person is None:
             raise NotFoundError(_("That person no longer exists."))

@@ -152,7 +152,7 @@ def erase_person(
     steps = Steps(progress, cancel)
     actor = ctx.require_actor()
     steps.at(_("Checking what will be erased"), 0.05)
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         session = uow.session
         preview, mentions = _preview(session, person_id)
         if preview.token != token:

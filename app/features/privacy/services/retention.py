@@ -176,7 +176,7 @@ def anonymise_cases(
             {"cases": _("Some of the chosen cases are not due for review; nothing was changed.")}
         )
     steps.at(_("Anonymising"), 0.1)
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         session = uow.session
         clients = set(session.scalars(select(Case.client_id).where(Case.id.in_(chosen))))
         remaining = set(
@@ -224,7 +224,7 @@ def extend_retention(
         errors["reason"] = message
     if errors:
         raise ValidationError(errors)
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         case = uow.session.get(Case, case_id)
         if case is None or case.anonymised_at is not None:
             raise NotFoundError(_("That case no longer exists."))

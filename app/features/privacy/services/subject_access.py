@@ -373,7 +373,7 @@ def _record_exports(
     ctx: ServiceContext, pack: SubjectAccessPack, files: Iterable[tuple[str, bytes]], language: str
 ) -> None:
     actor = ctx.require_actor()
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         for kind, data in files:
             uow.session.add(
                 ExportRecord(

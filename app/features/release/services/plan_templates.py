@@ -201,10 +201,14 @@ def _seed(uow: UnitOfWork, ctx: ServiceContext) -> None:
 def list_templates(ctx: ServiceContext, *, include_inactive: bool = False) -> list[TemplateView]:
     """The plan templates, by name; the defaults are added the first time anyone asks."""
     with ctx.uow() as uow:
+        seeded = bool(uow.session.scalar(select(func.count()).select_from(PlanTemplate)))
+    if not seeded:
+        with ctx.uow(write=True) as uow:  # the write lock first: nobody else adds them too
+            if not uow.session.scalar(select(func.count()).select_from(PlanTemplate)):
+                _seed(uow, ctx)
+                uow.commit()
+    with ctx.uow() as uow:
         session = uow.session
-        if not session.scalar(select(func.count()).select_from(PlanTemplate)):
-            _seed(uow, ctx)
-            uow.commit()
         stmt = select(PlanTemplate).order_by(PlanTemplate.name)
         if not include_inactive:
             stmt = stmt.where(PlanTemplate.active.is_(True))
@@ -238,7 +242,7 @@ def save_template(ctx: ServiceContext, data: TemplateInput) -> TemplateView:
     validate_template(data)
     actor = ctx.require_actor()
     name = data.name.strip()
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         session = uow.session
         _seed(uow, ctx)
         clash = session.scalar(select(PlanTemplate.id).where(PlanTemplate.name == name))
@@ -288,7 +292,7 @@ def save_template(ctx: ServiceContext, data: TemplateInput) -> TemplateView:
 @writes(Topic.RELEASES)
 def set_template_active(ctx: ServiceContext, template_id: uuid.UUID, active: bool) -> None:
     """Retire a template (it is no longer offered) or bring it back. Plans keep their tasks."""
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         template = uow.session.get(PlanTemplate, template_id)
         if template is None:
             raise NotFoundError(_("That template no longer exists."))

@@ -186,7 +186,7 @@ def start_plan(ctx: ServiceContext, case_id: uuid.UUID, template_id: uuid.UUID) 
     """
     actor = ctx.require_actor()
     today = date.today()
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         session = uow.session
         case, anchor = _plannable(session, actor, case_id)
         if _existing_plan(session, case.id) is not None:
@@ -310,7 +310,7 @@ def reschedule_plan(uow: UnitOfWork, ctx: ServiceContext, case: Case, new_date: 
 def move_release_date(ctx: ServiceContext, case_id: uuid.UUID, new_date: date) -> PlanView | None:
     """Change the expected release date; the plan's open tasks move with it."""
     actor = ctx.require_actor()
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         session = uow.session
         case = visible_case(session, actor, case_id)
         if case.sentence_start is not None and new_date < case.sentence_start:

@@ -225,7 +225,7 @@ def set_mentor_capacity(
     """How many clients a volunteer can mentor at once (``None``: not set)."""
     if capacity is not None and not 0 <= capacity <= 50:
         raise ValidationError({"capacity": _("Enter a number from 0 to 50.")})
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         session = uow.session
         user = session.get(User, user_id)
         if user is None:
@@ -259,7 +259,7 @@ def assign_mentor(
     """Make an active volunteer the case's mentor (``None``: no mentor). A volunteer at their
     capacity is refused unless ``allow_over_capacity``. Returns the volunteer's new load."""
     actor = ctx.require_actor()
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         session = uow.session
         case_ = visible_case(session, actor, case_id)
         if case_.status == CaseStatus.CLOSED:

@@ -211,7 +211,7 @@ def _save(
     summary = protected.summary
     digest = hashlib.sha256(data).hexdigest()
     steps.at(_("Saving…"), 0.97)
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         record = ExportRecord(
             user_id=actor.id,
             kind=EXPORT_KIND,

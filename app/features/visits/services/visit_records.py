@@ -67,7 +67,7 @@ def set_transport(
     if errors:
         raise ValidationError(errors)
     actor = ctx.require_actor()
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         visit, case = visit_in_case(uow.session, actor, visit_id)
         visit.transport_support = support
         visit.transport_amount_minor = amount_minor
@@ -92,7 +92,7 @@ def record_reaction(
     if errors:
         raise ValidationError(errors)
     actor = ctx.require_actor()
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         visit, case = visit_in_case(uow.session, actor, visit_id)
         if visit.status is not VisitStatus.HELD:
             raise ValidationError(
@@ -128,7 +128,7 @@ def record_assessment(
     if errors:
         raise ValidationError(errors)
     actor = ctx.require_actor()
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         session = uow.session
         case = visible_case(session, actor, case_id)
         if child_id not in child_ids(session, case.client_id):

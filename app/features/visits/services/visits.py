@@ -321,7 +321,7 @@ def request_visit(
     if errors:
         raise ValidationError(errors)
     actor = ctx.require_actor()
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         session = uow.session
         case = visible_case(session, actor, data.case_id)
         if case.kind is not CaseKind.CHILD_VISITS:
@@ -384,7 +384,7 @@ def _move(
     check: Any = None,
 ) -> VisitView:
     actor = ctx.require_actor()
-    with ctx.uow() as uow:
+    with ctx.uow(write=True) as uow:
         session = uow.session
         visit, case = visit_in_case(session, actor, visit_id)
         if visit.status not in _FROM[to]:
