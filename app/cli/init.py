@@ -36,6 +36,14 @@ def add_parser(sub: Subparsers) -> None:
         required=True,
         help=_("read the password from standard input"),
     )
+    init.add_argument(
+        "--server",
+        metavar="URL",
+        help=_(
+            "keep the data in an empty PostgreSQL database (postgresql+psycopg://user@host/db; "
+            "the password goes in PostgreSQL's password file) instead of an encrypted file"
+        ),
+    )
     kdf_arg(init)
 
 
@@ -54,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
             language=args.language,
         ),
         kdf_seconds=args.kdf_seconds,
+        server=args.server,
     )
     print(_("Created a workspace in {folder}.").format(folder=created.folder))
     print(_("Recovery code (shown only now; print it or write it down and keep it safe):"))

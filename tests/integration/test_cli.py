@@ -125,3 +125,32 @@ def test_messages_follow_the_chosen_language_option(tmp_path: Path) -> None:
         stdin="x\n",
     )
     assert result.returncode == 1
+
+
+@pytest.mark.postgresql_only
+def test_init_on_a_server_then_verify(tmp_path: Path, pg_empty_url: str) -> None:
+    """``init --server``: the folder holds the key slots and the address, the rows go to the
+    server; ``verify`` opens it there. An address with a password in it is refused."""
+    folder = tmp_path / "team"
+    args = ["init", "--workspace", str(folder), "--org", "Fangehjelpen", "--admin", "kari"]
+    args += ["--password-stdin", "--kdf-seconds", "0"]
+    leaky = pg_empty_url.replace("postgres@", "postgres:secret@")
+    refused = homeward(*args, "--server", leaky, stdin=PASSWORD + "\n")
+    assert refused.returncode == 2 and "password file" in refused.stderr
+    assert (
+        "secret" not in refused.stderr + refused.stdout and not (folder / "keyslots.json").exists()
+    )
+
+    made = homeward(*args, "--server", pg_empty_url, stdin=PASSWORD + "\n")
+    assert made.returncode == 0, made.stderr
+    assert not (folder / "homeward.db").exists()
+    ok = homeward(
+        "verify",
+        "--workspace",
+        str(folder),
+        "--user",
+        "kari",
+        "--password-stdin",
+        stdin=PASSWORD + "\n",
+    )
+    assert ok.returncode == 0, ok.stderr
