@@ -12,6 +12,8 @@ migrations, which themselves use the adapters):
 - from PostgreSQL, a new SQLCipher file is built at the schema's head by the migrations and
   filled table by table, in foreign-key order and in batches, inside one ``REPEATABLE READ,
   READ ONLY`` transaction: the database as of one moment while the team goes on writing.
+  The rows travel in SQLite's stored forms (the adapter's readers for hand-written SQL), so
+  the copy holds exactly what a laptop would, and the audit chain verifies in it.
 
 :func:`load_copy` goes the other way: a backup's rows replace a server database's rows in one
 transaction (all or nothing), under the writers' lock.
@@ -21,8 +23,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, delete, func, insert, select, table, text
+from sqlalchemy import Connection, Engine, Table, func, insert, select, table, text
 from sqlalchemy.engine import Result
 
 from app.kernel.errors import WorkspaceError
@@ -66,30 +69,59 @@ def _export_server(
     engine: Engine, location: Path | str, keys: KeyHolder, destination: Path
 ) -> dict[str, int]:
     destination = Path(destination)
-    copy = make_engine(destination, keys, create=True)
     try:
-        migrate.upgrade(copy)
-        with engine.connect() as source:
-            # The first statement of the transaction: one snapshot for every table.
-            source.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            _same_schema(POSTGRES.table_names(source))
-            counts = _counts(source)
-            with copy.begin() as target:
-                _copy_rows(source, target)
-            source.rollback()
-        copy.dispose()
-        conn = open_connection(destination, keys)  # the only one now: one file, no journal
+        copy = make_engine(destination, keys, create=True)
         try:
-            conn.execute("PRAGMA journal_mode = DELETE")
+            migrate.upgrade(copy)
         finally:
-            conn.close()
+            copy.dispose()
+        target = open_connection(destination, keys)  # the only connection to the copy now
+        try:
+            with engine.connect() as source:
+                # The first statement of the transaction: one snapshot for every table.
+                source.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                _same_schema(POSTGRES.table_names(source))
+                counts = _counts(source)
+                target.execute("BEGIN")
+                _copy_rows(source, target)
+                target.execute("COMMIT")
+                source.rollback()
+            target.execute("PRAGMA journal_mode = DELETE")  # one file, no journal beside it
+        finally:
+            target.close()
     except BaseException:
-        copy.dispose()
         for leftover in (destination, *snapshot.sidecars(destination)):
             leftover.unlink(missing_ok=True)
         raise
     snapshot.fsync(destination)
     return counts
+
+
+def _copy_rows(source: Connection, target: Any) -> None:
+    """Every row of the server's tables (``source``, in its snapshot) into the SQLCipher
+    copy (``target``, a raw connection inside a transaction), parents first, ``BATCH`` rows
+    at a time through a cursor on the server. Values travel in SQLite's stored forms (the
+    adapter's readers for hand-written SQL: UUIDs as hex, times as text…), exactly as the
+    laptop stores them; rows the migrations may have put in the copy go first."""
+    for model in reversed(tables()):
+        target.execute(f"DELETE FROM {_quote(model.name)}")
+    driver = source.connection.dbapi_connection
+    assert driver is not None
+    cursor = POSTGRES.cursor(driver.cursor(name="homeward_backup"))
+    try:
+        for model in tables():
+            names = ", ".join(_quote(column.name) for column in model.columns)
+            marks = ", ".join("?" for _ in model.columns)
+            cursor.execute(f"SELECT {names} FROM {_quote(model.name)}")
+            insert_sql = f"INSERT INTO {_quote(model.name)} ({names}) VALUES ({marks})"
+            while rows := cursor.fetchmany(BATCH):
+                target.executemany(insert_sql, rows)
+    finally:
+        cursor.close()
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 _EXPORTERS: dict[str, Callable[[Engine, Path | str, KeyHolder, Path], dict[str, int]]] = {
@@ -117,7 +149,7 @@ def load_copy(source: Path, keys: KeyHolder, server: Engine) -> dict[str, int]:
                 POSTGRES.lock_for_writing(target)
                 names = ", ".join(f'"{t.name}"' for t in tables())
                 target.exec_driver_sql(f"TRUNCATE {names}")
-                _copy_rows(reading, target)
+                _load_rows(reading, target)
                 _continue_sequences(target)
                 if _counts(target) != counts:
                     raise WorkspaceError(
@@ -146,11 +178,10 @@ def _counts(conn: Connection) -> dict[str, int]:
     }
 
 
-def _copy_rows(source: Connection, target: Connection) -> None:
-    """Every row of every table, parents first, ``BATCH`` rows at a time; rows the
-    migrations may have put in the target first go."""
-    for model in reversed(tables()):
-        target.execute(delete(model))
+def _load_rows(source: Connection, target: Connection) -> None:
+    """Every row of the copy (``source``) into the server (``target``), parents first,
+    ``BATCH`` rows at a time, through the models' column types (SQLite's stored forms read
+    back as values, written as PostgreSQL's)."""
     for model in tables():
         result: Result[tuple[object, ...]] = source.execution_options(yield_per=BATCH).execute(
             select(model)

@@ -108,7 +108,7 @@ def test_a_server_copy_is_the_database_of_one_moment_while_writes_go_on(
     real = copies._copy_rows
     snapshot_taken, written = threading.Event(), threading.Event()
 
-    def copy_after_a_write(source: Connection, target: Connection) -> None:
+    def copy_after_a_write(source: Connection, target: Any) -> None:
         snapshot_taken.set()
         assert written.wait(30)
         real(source, target)
