@@ -147,7 +147,7 @@ def load_copy(source: Path, keys: KeyHolder, server: Engine) -> dict[str, int]:
             counts = _counts(reading)
             with server.begin() as target:
                 POSTGRES.lock_for_writing(target)
-                names = ", ".join(f'"{t.name}"' for t in tables())
+                names = ", ".join(_quote(t.name) for t in tables())
                 target.exec_driver_sql(f"TRUNCATE {names}")
                 _load_rows(reading, target)
                 _continue_sequences(target)
@@ -198,8 +198,8 @@ def _continue_sequences(conn: Connection) -> None:
             continue
         conn.execute(
             text(
-                f"SELECT setval(pg_get_serial_sequence(:table, :column), "
-                f'coalesce(max("{column.name}"), 0) + 1, false) FROM "{model.name}"'
+                "SELECT setval(pg_get_serial_sequence(:table, :column), "
+                f"coalesce(max({_quote(column.name)}), 0) + 1, false) FROM {_quote(model.name)}"
             ),
             {"table": model.name, "column": column.name},
         )
