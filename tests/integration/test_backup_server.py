@@ -22,7 +22,7 @@ from app.services import workspace as ws
 from app.services.context import ServiceContext
 from app.services.workspace import CreatedWorkspace
 from app.store import copies
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, run_homeward
 from tests.integration.helpers.pages import encodings
 
 CANARY = "CANARY-Server-Ølstad-Пётр-Ștefan"
@@ -124,3 +124,22 @@ def test_a_server_copy_is_the_database_of_one_moment_while_writes_go_on(
     result = outcome["result"]
     assert result is not None and dict(result.backup.counts)["people"] == 1
     assert names(ctx) == {CANARY, LATER}
+
+
+@pytest.mark.postgresql_only
+def test_the_restore_command_loads_a_backup_into_an_empty_server_database(
+    ctx: ServiceContext, workspace: CreatedWorkspace, tmp_path: Path, pg_empty_url: str
+) -> None:
+    """``homeward restore --server``: the empty database gets the schema, then the rows."""
+    person(ctx, CANARY)
+    made = backup.create_backup(ctx).backup
+    args = ("restore", "--from", str(made.path), "--workspace", str(tmp_path / "new"))
+    refused = run_homeward(*args, "--server", pg_empty_url)
+    assert refused.returncode != 0 and not (tmp_path / "new").exists()
+    restored = run_homeward(
+        *args, "--server", pg_empty_url, "--recovery-code-stdin", stdin=workspace.recovery_code
+    )
+    assert restored.returncode == 0, restored.stderr
+    with ws.unlock(tmp_path / "new", "coord", PASSWORD) as there:
+        assert there.paths.server == pg_empty_url and names(there) == {CANARY}
+        assert ws.verify(there).ok
