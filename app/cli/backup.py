@@ -8,7 +8,15 @@ import argparse
 import sys
 from pathlib import Path
 
-from app.cli.common import Subparsers, credentials_args, tables_and_rows, unlock, workspace_arg
+from app.cli.common import (
+    Subparsers,
+    credentials_args,
+    read_secret,
+    tables_and_rows,
+    unlock,
+    workspace_arg,
+)
+from app.kernel.errors import ValidationError
 from app.kernel.i18n import _
 from app.kernel.i18n_formats import number
 
@@ -50,6 +58,15 @@ def add_restore_parser(sub: Subparsers) -> None:
         help=_("the backup folder, or a folder holding backups"),
     )
     workspace_arg(restore, default=False)
+    restore.add_argument(
+        "--server",
+        metavar="URL",
+        help=_(
+            "load the backup into this PostgreSQL database instead, replacing all its rows "
+            "(sign in with a password of the day of the backup, or the recovery code)"
+        ),
+    )
+    credentials_args(restore, recovery=True, required=False)
 
 
 def print_backups(folder: Path) -> None:
@@ -92,9 +109,14 @@ def run_backup(args: argparse.Namespace) -> int:
 
 
 def run_restore(args: argparse.Namespace) -> int:
-    from app.features.admin.services.restore import restore_backup
+    from app.features.admin.services.restore import BackupOpener, restore_backup
 
-    restored = restore_backup(args.source, args.workspace)
+    opener = None
+    if args.server is not None and (args.password_stdin or args.recovery_code_stdin):
+        if args.password_stdin and not args.user:
+            raise ValidationError({"user": _("Give the user name with --user.")})
+        opener = BackupOpener(read_secret(), None if args.recovery_code_stdin else args.user)
+    restored = restore_backup(args.source, args.workspace, server=args.server, opener=opener)
     print(
         _("Restored the backup of {when} (UTC) into {folder}.").format(
             when=f"{restored.backup.created_at:%Y-%m-%d %H:%M}", folder=restored.folder

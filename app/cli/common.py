@@ -39,9 +39,11 @@ def workspace_arg(parser: argparse.ArgumentParser, *, default: bool = True) -> N
     )
 
 
-def credentials_args(parser: argparse.ArgumentParser, *, recovery: bool = False) -> None:
+def credentials_args(
+    parser: argparse.ArgumentParser, *, recovery: bool = False, required: bool = True
+) -> None:
     parser.add_argument("--user", metavar="USERNAME", help=_("the user name to sign in with"))
-    group = parser.add_mutually_exclusive_group(required=True)
+    group = parser.add_mutually_exclusive_group(required=required)
     group.add_argument(
         "--password-stdin", action="store_true", help=_("read the password from standard input")
     )

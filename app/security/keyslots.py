@@ -431,6 +431,12 @@ class KeySlotFile:
         value = self.extra.get("server")
         return str(value) if value else None
 
+    def on_server(self, server: str | None) -> KeySlotFile:
+        """The same slots for a workspace whose database is at ``server`` (a PostgreSQL URL),
+        or in the workspace folder (``None``)."""
+        extra = {k: v for k, v in self.extra.items() if k != "server"}
+        return replace(self, extra={**extra, "server": server} if server else extra)
+
     @property
     def kdf_seconds(self) -> float:
         """The key-derivation time new slots are calibrated to (set when the workspace was made)."""
@@ -497,6 +503,11 @@ class KeySlotFile:
             raise WorkspaceError(
                 _("This folder has no key slot file (keyslots.json); it is not a workspace.")
             ) from None
+        return cls.from_bytes(raw)
+
+    @classmethod
+    def from_bytes(cls, raw: bytes) -> KeySlotFile:
+        """A key slot file's content, checked as :meth:`load` checks it."""
         try:
             data = json.loads(raw.decode("utf-8"))
             if not isinstance(data, dict) or data.get("format") != FORMAT:

@@ -49,7 +49,7 @@ from app.services.context import Actor, ServiceContext
 from app.services.restore_marker import record_restore
 from app.store import instance_lock, migrate
 from app.store.adapters import adapter
-from app.store.engine import KeyHolder, make_engine
+from app.store.engine import KeyHolder
 from app.store.pg_engine import open_engine
 from app.store.workspace import WorkspacePaths, default_workspace
 
@@ -127,18 +127,8 @@ def create_workspace(
     so a creation that fails or is interrupted leaves no workspace behind.
     Returns the recovery code, which is shown once and stored nowhere in clear.
     """
-    if server is not None and _carries_password(server):
-        # the address is kept in the clear in keyslots.json: a password there would be readable
-        # by anyone who can read the folder
-        raise ValidationError(
-            {
-                "server": _(
-                    "Leave the password out of the database address: Homeward keeps the "
-                    "address in the workspace folder unencrypted. Give it to PostgreSQL in "
-                    "its password file (.pgpass) instead."
-                )
-            }
-        )
+    if server is not None:
+        check_server_address(server)
     paths = WorkspacePaths(Path(folder).expanduser().resolve(), server)
     if paths.exists():
         raise WorkspaceExistsError(
@@ -253,6 +243,22 @@ def create_workspace(
     )
 
 
+@entry_point
+def check_server_address(server: str) -> None:
+    """Refuse a database address that holds a password: the address is kept in the clear in
+    keyslots.json, where anyone who can read the folder could read it."""
+    if _carries_password(server):
+        raise ValidationError(
+            {
+                "server": _(
+                    "Leave the password out of the database address: Homeward keeps the "
+                    "address in the workspace folder unencrypted. Give it to PostgreSQL in "
+                    "its password file (.pgpass) instead."
+                )
+            }
+        )
+
+
 def _carries_password(server: str) -> bool:
     """Whether a database address names a password (``user:secret@`` or ``password=``)."""
     try:
@@ -333,7 +339,7 @@ def _open(
             raise
         keys = KeyHolder(new_key)
         try:
-            engine = make_engine(paths.database, keys, read_only=read_only)
+            engine = open_engine(paths.location, keys, read_only=read_only)
         except BaseException:
             keys.forget()
             raise

@@ -10,6 +10,9 @@ things SQLAlchemy leaves to the engine sit in an :class:`Adapter`:
 - how migrations run (SQLite rebuilds tables with foreign keys off and checks them after;
   PostgreSQL alters tables in place inside the transaction);
 - the integrity check;
+- what key rotation and erasure do to the stored data (SQLCipher re-encrypts and rewrites
+  its file; a server's rows are not encrypted with the data key, and are rewritten by
+  ``VACUUM FULL``);
 - hand-written SQL: written once in SQLite's ``?``/``:name`` style, handed to PostgreSQL's
   driver in its ``%s``/``%(name)s`` style, and its results read in SQLite's stored forms
   (UUIDs as 32 hex digits, times as ``YYYY-MM-DD HH:MM:SS.ffffff``, booleans as 0/1), so
@@ -27,6 +30,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -47,6 +51,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from app.kernel.errors import WorkspaceError
 from app.kernel.i18n import _
 from app.store import search
+from app.store.engine import KeyHolder, open_connection
 
 #: The key of PostgreSQL's transaction-scoped advisory lock that serialises writers the way
 #: SQLite's single write lock does ("HMWD", the SQLCipher file's application id).
@@ -145,6 +150,30 @@ class Adapter:
         found = [str(r[0]) for r in conn.exec_driver_sql(f"PRAGMA {pragma}")]
         return [line for line in found if line != "ok"]
 
+    def rekey(self, location: Path | str, keys: KeyHolder, new_key: bytes) -> None:
+        """Make ``new_key`` the key of the database at ``location`` (open with ``keys``; the
+        engine's connections closed first): ``PRAGMA rekey`` re-encrypts the file in one
+        transaction, so it either happened or it did not."""
+        conn = open_connection(Path(location), keys)
+        try:
+            conn.execute("PRAGMA rekey = \"x'" + new_key.hex() + "'\"")
+        finally:
+            conn.close()
+
+    def purge_free_pages(self, engine: Engine, location: Path | str, keys: KeyHolder) -> None:
+        """Rewrite the stored data so that removed rows leave no bytes behind (after an
+        erasure). SQLite: merge the search index's segments (only then do deleted terms
+        leave it too), ``VACUUM`` and empty the WAL; ``VACUUM`` needs the only connection,
+        so the engine's pool is closed first (it reopens on the next use)."""
+        engine.dispose()
+        conn = open_connection(Path(location), keys)
+        try:
+            conn.execute(f"INSERT INTO {search.FTS_TABLE}({search.FTS_TABLE}) VALUES ('optimize')")
+            conn.execute("VACUUM")
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            conn.close()
+
     def table_names(self, conn: Connection) -> list[str]:
         """Every table of the workspace's schema (the engine's own left out)."""
         return [
@@ -208,6 +237,21 @@ class PostgresAdapter(Adapter):
 
     def storage_problems(self, conn: Connection, *, quick: bool = False) -> list[str]:
         return []  # the server checks its pages (checksums) as it reads them
+
+    def rekey(self, location: Path | str, keys: KeyHolder, new_key: bytes) -> None:
+        # Nothing on the server is encrypted with the data key (the server's access control
+        # and disks protect its rows): the new key takes effect in the key slots, and so in
+        # every backup made from now on. The audit chain's key is kept in the database and
+        # stays (the chain written before still verifies).
+        return
+
+    def purge_free_pages(self, engine: Engine, location: Path | str, keys: KeyHolder) -> None:
+        # VACUUM FULL writes each table anew without its dead rows and drops the old files
+        # (plain VACUUM only marks their space free, the bytes stay). What the server keeps
+        # besides (its write-ahead log, its own backups) is its administrator's to expire.
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            names = ", ".join(f'"{name}"' for name in self.table_names(conn))
+            conn.exec_driver_sql(f"VACUUM FULL {names}")
 
     def table_names(self, conn: Connection) -> list[str]:
         return [

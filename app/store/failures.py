@@ -1,4 +1,5 @@
-"""The disk's and SQLite's refusals, in words for people: the one place they are translated.
+"""The disk's and SQLite's refusals (and a database server's full disk), in words for people:
+the one place they are translated.
 
 A full disk, a read-only folder or file and a damaged page reach Homeward as codes: SQLite's
 result codes (``SQLITE_FULL``, ``SQLITE_READONLY``, ``SQLITE_CANTOPEN``, ``SQLITE_IOERR``,
@@ -73,6 +74,27 @@ def sqlite_code(exc: BaseException) -> int | None:
     # SQLITE_ERROR with the inner error's message.
     text = str(exc).strip().lower()
     return next((c for prefix, c in _BY_MESSAGE.items() if text.startswith(prefix)), code)
+
+
+#: PostgreSQL's SQLSTATE for a full disk on the database server.
+SERVER_DISK_FULL = "53100"
+
+
+def server_state(exc: BaseException) -> str | None:
+    """The SQLSTATE of a PostgreSQL driver error (raw or wrapped), or ``None``."""
+    if isinstance(exc, StatementError):
+        exc = exc.orig  # type: ignore[assignment]
+    state = getattr(exc, "sqlstate", None)
+    return state if isinstance(state, str) else None
+
+
+def server_disk_full() -> DiskFullError:
+    return DiskFullError(
+        _(
+            "The database server's disk is full — nothing was lost; ask the server's "
+            "administrator to free some space, then try again."
+        )
+    )
 
 
 def disk_full() -> DiskFullError:
@@ -163,6 +185,9 @@ def plain_error(exc: BaseException, folder: Path | None = None) -> HomewardError
     elif isinstance(exc, OSError):
         mapped = _from_os(exc, folder)
         why = f"errno {exc.errno}"
+    elif (state := server_state(exc)) is not None:
+        mapped = server_disk_full() if state == SERVER_DISK_FULL else None
+        why = f"SQLSTATE {state}"
     if mapped is not None:
         # The code only: the driver's text may name a table, the OS's a file.
         log.warning("%s (%s) shown as %s", type(exc).__name__, why, type(mapped).__name__)

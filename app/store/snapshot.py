@@ -87,17 +87,22 @@ def export_copy(conn: Any, keys: KeyHolder, destination: Path) -> dict[str, int]
             with contextlib.suppress(Exception):
                 conn.execute(f"DETACH DATABASE {_ALIAS}")
             attached = False
-        for leftover in (destination, destination.with_name(destination.name + "-journal")):
+        for leftover in (destination, *sidecars(destination)):
             leftover.unlink(missing_ok=True)
         raise
     finally:
         if attached:
             conn.execute(f"DETACH DATABASE {_ALIAS}")
-    _fsync(destination)
+    fsync(destination)
     return counts
 
 
-def _fsync(path: Path) -> None:
+def sidecars(path: Path) -> list[Path]:
+    """The files SQLite may keep beside a database while it is open."""
+    return [path.with_name(path.name + end) for end in ("-journal", "-wal", "-shm")]
+
+
+def fsync(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)

@@ -1,7 +1,8 @@
 """An insider who holds the data key edits the database directly; ``homeward verify`` notices.
 
 The attacker opens ``homeward.db`` with ``sqlcipher3`` and the data key (any user's password
-unwraps it) and edits the audit trail as they like: changes, deletions, reordering,
+unwraps it) — or, for a workspace on a PostgreSQL server, opens a SQL session on its
+database — and edits the audit trail as they like: changes, deletions, reordering,
 insertions, a cut tail, a wiped trail, an older database put in place, the witness file
 removed. The stronger attacker also knows the scheme: they read the audit secret from the
 database and re-tag the head after cutting the tail. Each attack must make ``verify`` fail
@@ -17,7 +18,9 @@ import json
 import re
 import shutil
 import subprocess
+import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -34,7 +37,11 @@ from app.models.enums import CaseKind, Role
 from app.security import keyslots as ks
 from app.services import workspace as ws
 from app.services.workspace import CreatedWorkspace
+from app.store.adapters import POSTGRES
+from app.store.pg_engine import make_server_engine
 from tests.conftest import PASSWORD, run_homeward
+from tests.pg_cluster import TEMPLATE as TEMPLATE_DB
+from tests.pg_cluster import Cluster
 
 HOMEWARD_DB = "homeward.db"
 
@@ -44,27 +51,43 @@ def data_key(folder: Path) -> bytes:
     return ks.unlock_with_password(slots, "coord", PASSWORD)[1]
 
 
-def attack(folder: Path, *statements: str | tuple[str, tuple[Any, ...]]) -> None:
-    """Run SQL on the workspace database as the insider would: sqlcipher3 and the data key."""
-    conn = sqlcipher.connect(str(folder / HOMEWARD_DB), isolation_level=None)
+@contextmanager
+def insider(folder: Path) -> Iterator[Any]:
+    """A cursor on the workspace's database as the insider has it: the SQLCipher file opened
+    with ``sqlcipher3`` and the data key, or a SQL session on the server (statements in
+    SQLite's style, results in its stored forms: :class:`app.store.adapters.TranslatingCursor`)."""
+    server = ks.KeySlotFile.load(folder / "keyslots.json").server
+    if server is None:
+        conn = sqlcipher.connect(str(folder / HOMEWARD_DB), isolation_level=None)
+        try:
+            conn.execute("PRAGMA key = \"x'" + data_key(folder).hex() + "'\"")
+            yield conn
+        finally:
+            conn.close()
+        return
+    engine = make_server_engine(server)
+    raw = engine.raw_connection()
     try:
-        conn.execute("PRAGMA key = \"x'" + data_key(folder).hex() + "'\"")
+        raw.driver_connection.autocommit = True  # type: ignore[union-attr]  # BEGIN as said
+        yield POSTGRES.cursor(raw.cursor())
+    finally:
+        raw.close()
+        engine.dispose()
+
+
+def attack(folder: Path, *statements: str | tuple[str, tuple[Any, ...]]) -> None:
+    """Run SQL on the workspace database as the insider would, in one transaction."""
+    with insider(folder) as conn:
         conn.execute("BEGIN")
         for statement in statements:
             sql, params = (statement, ()) if isinstance(statement, str) else statement
             conn.execute(sql, params)
         conn.execute("COMMIT")
-    finally:
-        conn.close()
 
 
 def query(folder: Path, sql: str) -> list[tuple[Any, ...]]:
-    conn = sqlcipher.connect(str(folder / HOMEWARD_DB))
-    try:
-        conn.execute("PRAGMA key = \"x'" + data_key(folder).hex() + "'\"")
-        return list(conn.execute(sql))
-    finally:
-        conn.close()
+    with insider(folder) as conn:
+        return list(conn.execute(sql).fetchall())
 
 
 def events(folder: Path) -> int:
@@ -121,26 +144,58 @@ def do_work(folder: Path, views: int = 10) -> None:
             cases.get_case(ctx, case.id)
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A workspace with about 40 audit events, copied for each test."""
-    folder = tmp_path_factory.mktemp("attack-template") / "ws"
+def make_template(folder: Path, server: str | None) -> Path:
+    """A workspace with about 40 audit events."""
     ws.create_workspace(
         folder,
         organisation="Org",
         admin=ws.NewUser("coord", "Cora", Role.COORDINATOR, PASSWORD),
         kdf_seconds=0,
+        server=server,
     )
     for _ in range(3):
         do_work(folder)
     return folder
 
 
+@pytest.fixture(scope="module")
+def templates() -> dict[str, tuple[Path, str | None]]:
+    """Per engine, the template workspace (and its server database), made on first use."""
+    return {}
+
+
 @pytest.fixture
-def folder(template: Path, tmp_path: Path) -> Path:
+def folder(
+    templates: dict[str, tuple[Path, str | None]],
+    store_engine: str,
+    tmp_path_factory: pytest.TempPathFactory,
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
+) -> Iterator[Path]:
+    """A copy of the template workspace for each test; on PostgreSQL its database is a copy
+    of the template's (``CREATE DATABASE … TEMPLATE``)."""
     copy = tmp_path / "ws"
+    if store_engine == "sqlcipher":
+        if store_engine not in templates:
+            base = tmp_path_factory.mktemp("attack-template")
+            templates[store_engine] = (make_template(base / "ws", None), None)
+        shutil.copytree(templates[store_engine][0], copy)
+        yield copy
+        return
+    cluster: Cluster = request.getfixturevalue("pg_cluster")
+    if store_engine not in templates:
+        name = cluster.fresh_name()
+        url = cluster.create_database(name, template=TEMPLATE_DB)
+        base = tmp_path_factory.mktemp("attack-template-pg")
+        templates[store_engine] = (make_template(base / "ws", url), name)
+    template, template_db = templates[store_engine]
+    database = cluster.fresh_name()
+    url = cluster.create_database(database, template=template_db)
     shutil.copytree(template, copy)
-    return copy
+    slots = ks.KeySlotFile.load(copy / "keyslots.json")
+    slots.on_server(url).save(copy / "keyslots.json")
+    yield copy
+    cluster.drop_database(database)
 
 
 def test_the_untouched_workspace_verifies_and_prints_its_fingerprint(folder: Path) -> None:
@@ -193,14 +248,20 @@ ATTACKS: dict[str, Callable[[Path], list[Any]]] = {
     "insert in the middle": lambda f: [
         "UPDATE audit_events SET sequence = -sequence WHERE sequence >= 10",
         "UPDATE audit_events SET sequence = 1 - sequence WHERE sequence < 0",
-        "INSERT INTO audit_events (id, sequence, occurred_at, action, fields, mac, created_at,"
-        " updated_at) SELECT lower(hex(randomblob(16))), 10, occurred_at, action, fields, mac,"
-        " created_at, updated_at FROM audit_events WHERE sequence = 3",
+        (
+            "INSERT INTO audit_events (id, sequence, occurred_at, action, fields, mac, "
+            "created_at, updated_at) SELECT ?, 10, occurred_at, action, fields, mac, "
+            "created_at, updated_at FROM audit_events WHERE sequence = 3",
+            (uuid.uuid4().hex,),
+        ),
     ],
     "insert": lambda f: [
-        "INSERT INTO audit_events (id, sequence, occurred_at, action, fields, mac, created_at,"
-        " updated_at) SELECT lower(hex(randomblob(16))), sequence + 1000, occurred_at, action,"
-        " fields, mac, created_at, updated_at FROM audit_events WHERE sequence = 3"
+        (
+            "INSERT INTO audit_events (id, sequence, occurred_at, action, fields, mac, "
+            "created_at, updated_at) SELECT ?, sequence + 1000, occurred_at, action, fields, "
+            "mac, created_at, updated_at FROM audit_events WHERE sequence = 3",
+            (uuid.uuid4().hex,),
+        )
     ],
 }
 
@@ -265,6 +326,7 @@ def test_verify_itself_leaves_the_evidence_for_the_next_check(folder: Path) -> N
     assert verify_cli(folder)[0] == 4
 
 
+@pytest.mark.sqlcipher_only  # the database file itself put back
 def test_an_older_backup_of_the_database_behind_a_newer_witness_is_found(folder: Path) -> None:
     with ws.unlock(folder, "coord", PASSWORD) as ctx:
         made = backup.create_backup(ctx, out=folder.parent / "old-backup")

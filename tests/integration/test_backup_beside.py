@@ -15,7 +15,7 @@ from app.features.admin.services import backup, backup_files
 from app.features.cases.services import cases
 from app.models import AuditEvent
 from app.services.context import ServiceContext
-from app.store import snapshot
+from app.store import copies
 from tests.integration.helpers.casework import case_for, client
 
 
@@ -40,14 +40,14 @@ def test_work_goes_on_beside_a_copy_and_locking_waits_for_it(
     ctx: ServiceContext, workspace: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     copying, release = threading.Event(), threading.Event()
-    real_export = snapshot.export_copy
+    real_export = copies.export_copy
 
-    def held_export(conn: Any, keys: Any, destination: Path) -> dict[str, int]:
+    def held_export(engine: Any, location: Any, keys: Any, destination: Path) -> dict[str, int]:
         copying.set()
         assert release.wait(30)
-        return real_export(conn, keys, destination)
+        return real_export(engine, location, keys, destination)
 
-    monkeypatch.setattr(snapshot, "export_copy", held_export)
+    monkeypatch.setattr(copies, "export_copy", held_export)
     person = client(ctx)
     outcome: dict[str, Any] = {}
 

@@ -27,6 +27,8 @@ from app.security import audit
 from app.services import audit_witness
 from app.services.context import ServiceContext
 from app.services.workspace import CreatedWorkspace, unlock
+from app.store import copies
+from app.store.adapters import adapter
 from tests.conftest import PASSWORD, run_homeward
 from tests.disks import VOLATILE, digest, fill, small_disk
 from tests.integration.helpers.casework import case_for, client
@@ -44,10 +46,7 @@ def content(ctx: ServiceContext) -> str:
     """A digest of every row of every table: what the database holds, whatever its pages."""
     sha = hashlib.sha256()
     with ctx.engine.connect() as conn:
-        tables = conn.exec_driver_sql(
-            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
-        ).scalars()
-        for name in list(tables):
+        for name in sorted(adapter(conn).table_names(conn)):
             rows = conn.exec_driver_sql(f'SELECT * FROM "{name}"').all()
             sha.update(name.encode() + repr(sorted(map(repr, rows))).encode())
     return sha.hexdigest()
@@ -74,8 +73,11 @@ def sqlite_full() -> sqlcipher.OperationalError:
     return sqlcipher.OperationalError("database or disk is full")
 
 
-def export_part_then_fail(conn: Any, keys: Any, destination: Path) -> dict[str, int]:
-    """``sqlcipher_export()`` running out of space part-way: SQLITE_ERROR, "disk is full"."""
+def export_part_then_fail(
+    engine: Any, location: Any, keys: Any, destination: Path
+) -> dict[str, int]:
+    """The copy running out of space part-way: SQLITE_ERROR, "disk is full" (what
+    ``sqlcipher_export()`` says, and SQLite writing the copy of a server's rows)."""
     destination.write_bytes(b"\0" * 8192)  # what a real export had written by then
     raise sqlite_full()
 
@@ -117,6 +119,7 @@ def test_a_full_disk_while_recording_a_meeting(
     _meeting_on_a_full_disk(workspace.folder, make_full)
 
 
+@pytest.mark.sqlcipher_only  # the database file on this computer's disk, as its twin above
 def test_a_full_disk_while_recording_a_meeting_injected(
     workspace: CreatedWorkspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -128,6 +131,30 @@ def test_a_full_disk_while_recording_a_meeting_injected(
         return monkeypatch.undo
 
     _meeting_on_a_full_disk(workspace.folder, make_full)
+
+
+@pytest.mark.postgresql_only
+def test_a_full_disk_on_the_database_server_while_recording_a_meeting(
+    workspace: CreatedWorkspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL's own refusal (SQLSTATE 53100), said plainly; nothing half-written."""
+    import psycopg
+
+    with unlock(workspace.folder, "coord", PASSWORD) as ctx:
+        case = case_for(ctx, client(ctx).id)
+        kept = content(ctx)
+
+        def full(*args: object, **kwargs: object) -> Any:
+            raise psycopg.errors.DiskFull("could not extend file")
+
+        monkeypatch.setattr(audit, "_append", full)
+        with pytest.raises(DiskFullError) as caught:
+            meetings.record_meeting(ctx, a_meeting(case.id))
+        assert "server's disk is full" in str(caught.value)
+        assert content(ctx) == kept
+        monkeypatch.undo()
+        meetings.record_meeting(ctx, a_meeting(case.id))
+        assert [m.summary for m in meetings.list_case_meetings(ctx, case.id)] == [NOTE]
 
 
 # --- backups -------------------------------------------------------------------------------
@@ -162,7 +189,7 @@ def test_a_full_disk_during_a_backup_injected(
     workspace: CreatedWorkspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def make_full() -> None:
-        monkeypatch.setattr(backup.snapshot, "export_copy", export_part_then_fail)
+        monkeypatch.setattr(copies, "export_copy", export_part_then_fail)
 
     _backup_on_a_full_disk(workspace.folder, make_full)
 
@@ -193,7 +220,7 @@ def test_homeward_backup_onto_a_full_drive_injected(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setattr(backup.snapshot, "export_copy", export_part_then_fail)
+    monkeypatch.setattr(copies, "export_copy", export_part_then_fail)
     out = tmp_path / "usb" / "homeward-backups"
     out.parent.mkdir()
 

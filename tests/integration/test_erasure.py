@@ -18,6 +18,7 @@ from app.services import workspace as ws
 from app.services.context import ServiceContext
 from tests.integration.helpers.gdpr_data import make_client
 from tests.integration.helpers.pages import find_in_workspace
+from tests.integration.helpers.server_files import find_in_tables
 
 
 def summary(ctx: ServiceContext) -> tuple[dict[object, int], dict[str, int]]:
@@ -28,7 +29,7 @@ def summary(ctx: ServiceContext) -> tuple[dict[object, int], dict[str, int]]:
 
 
 def test_erasure_leaves_no_trace_and_keeps_the_statistics(
-    ctx: ServiceContext, tmp_path: Path
+    ctx: ServiceContext, tmp_path: Path, store_engine: str, request: pytest.FixtureRequest
 ) -> None:
     a = make_client(ctx, "A")
     b = make_client(ctx, "B", mention=f"{a.given} {a.family}")  # B's notes name A
@@ -66,10 +67,15 @@ def test_erasure_leaves_no_trace_and_keeps_the_statistics(
 
     backup.create_backup(ctx)  # a backup made afterwards
     people.get_person(ctx, b.person_id)  # and the WAL in use again
-    assert (ctx.folder / "homeward.db-wal").exists()
+    if store_engine == "sqlcipher":
+        assert (ctx.folder / "homeward.db-wal").exists()
     # Database, WAL and backups, decrypted page by page (free pages included): no trace.
     assert find_in_workspace(ctx.folder, key, a.canaries) == []
     assert find_in_workspace(ctx.folder, key, b.canaries[:3]) != []  # B's data is still there
+    if store_engine == "postgresql":  # the server's table files, as they lie on its disk
+        data, server = request.getfixturevalue("pg_cluster").data, ctx.paths.server
+        assert find_in_tables(data, server, a.canaries) == []
+        assert find_in_tables(data, server, b.canaries[:3]) != []
 
 
 def test_erasure_refuses_a_stale_preview(ctx: ServiceContext) -> None:

@@ -90,7 +90,9 @@ def test_reset_deactivate_and_roles(ctx: ServiceContext, workspace: CreatedWorks
         add(ctx, "VERA")
 
 
-def test_remove_for_good_rotates_the_key(ctx: ServiceContext, workspace: CreatedWorkspace) -> None:
+def test_remove_for_good_rotates_the_key(
+    ctx: ServiceContext, workspace: CreatedWorkspace, store_engine: str, tmp_path: Path
+) -> None:
     gone = add(ctx, "gone")
     stays = add(ctx, "stays")
     old_slots = (workspace.folder / "keyslots.json").read_bytes()
@@ -106,12 +108,20 @@ def test_remove_for_good_rotates_the_key(ctx: ServiceContext, workspace: Created
     assert ws.verify(ctx).ok  # the context carries on with the new key
     with pytest.raises(UnlockError):
         ws.unlock(workspace.folder, "gone", "temporary-1")
-    # their old key no longer opens the database
+    # their old key opens no backup made from now on, nor (on a laptop) the database file; a
+    # server's rows are not encrypted with the data key, its own access control keeps them
+    from app.features.admin.services import backup
     from app.kernel.errors import DatabaseDamagedError
+    from app.store import snapshot
     from app.store.engine import KeyHolder, open_connection
 
+    made = backup.create_backup(ctx, out=tmp_path / "after").backup
     with pytest.raises(DatabaseDamagedError):
-        open_connection(workspace.folder / "homeward.db", KeyHolder(old_key))
+        snapshot.check_copy(made.path / "homeward.db", KeyHolder(old_key))
+    assert snapshot.check_copy(made.path / "homeward.db", KeyHolder(ctx.data_key()))[0].ok
+    if store_engine == "sqlcipher":
+        with pytest.raises(DatabaseDamagedError):
+            open_connection(workspace.folder / "homeward.db", KeyHolder(old_key))
     assert (workspace.folder / "keyslots.json").read_bytes() != old_slots
     ws.unlock(workspace.folder, "stays", "temporary-1").lock()
     with ws.unlock_with_recovery_code(workspace.folder, workspace.recovery_code) as rec:

@@ -1,9 +1,11 @@
 """Encrypted, verified backups of the open workspace (see :mod:`.backup_files` for the format).
 
-Each backup: SQLCipher writes a copy as of one moment (``sqlcipher_export``, never a copy of
-the live file); the key slots of that moment go beside it; the copy is opened with the
-current key and checked (``cipher_integrity_check``, ``integrity_check``, row counts equal to
-the source's at that moment) — only then does the folder get its final name, and only then
+Each backup: a SQLCipher copy as of one moment, keyed with the workspace's data key — written
+by SQLCipher itself (``sqlcipher_export``, never a copy of the live file) for a laptop
+workspace, built table by table from one snapshot for a workspace on a PostgreSQL server
+(:mod:`app.store.copies`); the key slots of that moment go beside it; the copy is opened with
+the current key and checked (``cipher_integrity_check``, ``integrity_check``, row counts equal
+to the source's at that moment) — only then does the folder get its final name, and only then
 are old generations pruned (default: 7 daily and 4 weekly). An optional second folder (a USB
 drive, a network share) gets a copy of the verified backup, checked by hash.
 
@@ -40,8 +42,8 @@ from app.services import settings, workspace_settings
 from app.services.audit_log import AuditAction, log
 from app.services.context import ServiceContext
 from app.services.jobs import CancelFlag, Progress, Steps
-from app.store import migrate, snapshot
-from app.store.engine import KeyHolder, open_connection
+from app.store import copies, migrate, snapshot
+from app.store.engine import KeyHolder
 from app.store.files import atomic_write
 from app.store.workspace import DB_NAME, KEYSLOTS_NAME, WITNESS_NAME
 
@@ -142,22 +144,21 @@ def _write(
         # The witness after the key slots (which may say one exists) and before the copy: it
         # is written after each commit, so the copy is never behind the witness it carries.
         witness_bytes = _read_if_present(ctx.paths.witness)
-        conn = open_connection(ctx.paths.database, keys)
-        try:
-            counts = snapshot.export_copy(conn, keys, partial / DB_NAME)
-        finally:
-            conn.close()
+        counts = copies.export_copy(ctx.engine, ctx.paths.location, keys, partial / DB_NAME)
         atomic_write(partial / KEYSLOTS_NAME, slot_bytes)
         if witness_bytes is not None:
             atomic_write(partial / WITNESS_NAME, witness_bytes)
         steps.at(_("Checking the copy"), 0.6)
         check, _digests = snapshot.check_copy(partial / DB_NAME, keys)
-        if not check.ok or check.counts != counts:
+        # Every table copied holds the source's rows of that moment (a copy from a server
+        # also has the search index's own tables, which its triggers filled).
+        counted = {name: check.counts.get(name) for name in counts} == counts
+        if not check.ok or not counted:
             logger.error(
                 "backup copy failed verification (cipher %d, integrity %d, counts equal %s)",
                 len(check.cipher_problems),
                 len(check.integrity_problems),
-                check.counts == counts,
+                counted,
             )
             raise BackupFailedError(
                 _(
@@ -176,7 +177,7 @@ def _write(
                 schema_revision=migrate.current_revision(ctx.engine) or "",
                 database=partial / DB_NAME,
                 keyslots=partial / KEYSLOTS_NAME,
-                counts=counts,
+                counts=check.counts,
                 witness=partial / WITNESS_NAME if witness_bytes is not None else None,
             ),
         )

@@ -29,7 +29,9 @@ from app.security.permissions import Permission, requires
 from app.services.audit_log import AuditAction, log, log_now
 from app.services.context import ServiceContext
 from app.services.workspace import NewUser, normalise_username, validate_new_user
-from app.store.engine import KeyHolder, make_engine, open_connection
+from app.store.adapters import adapter
+from app.store.engine import KeyHolder
+from app.store.pg_engine import open_engine
 
 
 @dataclass(frozen=True)
@@ -268,7 +270,9 @@ def remove_user_for_good(
        random data key (written atomically). A crash now: the database still has the old
        key; the next open drops the pending seals.
     2. ``PRAGMA rekey`` re-encrypts the database with the new key, in one SQLite
-       transaction: it either happened or it did not.
+       transaction: it either happened or it did not. (A server's rows are not encrypted
+       with the data key: nothing changes there, and the new key protects the backups made
+       from now on; see :meth:`~app.store.adapters.Adapter.rekey`.)
     3. ``keyslots.json`` promotes the pending seals and drops the removed user's slots. A
        crash between 2 and 3: the old key no longer opens the database, so the next open
        tries the pending seal, opens with the new key, and does step 3 itself.
@@ -293,19 +297,20 @@ def remove_user_for_good(
         slots.with_pending(new_key, keep).save(ctx.paths.keyslots)
 
         step("rekey")
+        engine_adapter = adapter(ctx.engine)
         ctx.engine.dispose()  # rekey needs the only connection
-        conn = open_connection(ctx.paths.database, KeyHolder(ctx.data_key()))
+        old_keys = KeyHolder(ctx.data_key())
         try:
-            conn.execute("PRAGMA rekey = \"x'" + new_key.hex() + "'\"")
+            engine_adapter.rekey(ctx.paths.location, old_keys, new_key)
         finally:
-            conn.close()
+            old_keys.forget()
 
         step("promote")
         ks.KeySlotFile.load(ctx.paths.keyslots).promote_pending().save(ctx.paths.keyslots)
 
         step("reopen")
         keys = KeyHolder(new_key)
-        ctx.replace_key(keys, make_engine(ctx.paths.database, keys))
+        ctx.replace_key(keys, open_engine(ctx.paths.location, keys))
     # The name is freed for reuse; the row stays for the cases and the audit trail.
     _set(
         ctx,

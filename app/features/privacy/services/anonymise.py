@@ -63,7 +63,8 @@ from app.models import (
 from app.security.permissions import internal, pure
 from app.services.context import ServiceContext
 from app.store import search
-from app.store.engine import KeyHolder, open_connection
+from app.store.adapters import adapter
+from app.store.engine import KeyHolder
 
 ERASED_NAME = "Erased"
 _CHUNK = 500
@@ -441,20 +442,12 @@ def record_receipt(
 
 @internal
 def purge_free_pages(ctx: ServiceContext) -> None:
-    """Rewrite the file so removed rows leave no bytes behind, then empty the WAL.
-
-    Needs the only connection (``VACUUM`` cannot run beside another's open transaction):
-    the engine's pool is closed first and reopens on the next use.
-    """
+    """Rewrite the stored data so removed rows leave no bytes behind (the file and its WAL
+    on a laptop, the tables on a server: see
+    :meth:`~app.store.adapters.Adapter.purge_free_pages`)."""
     with ctx.exclusive:  # not beside a backup copy's read transaction
-        ctx.engine.dispose()
         keys = KeyHolder(ctx.data_key())
-        conn = open_connection(ctx.paths.database, keys)
         try:
-            # Merge the full-text index's segments: only then do deleted terms leave it too.
-            conn.execute(f"INSERT INTO {search.FTS_TABLE}({search.FTS_TABLE}) VALUES ('optimize')")
-            conn.execute("VACUUM")
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            adapter(ctx.engine).purge_free_pages(ctx.engine, ctx.paths.location, keys)
         finally:
-            conn.close()
             keys.forget()
