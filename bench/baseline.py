@@ -1,12 +1,17 @@
 """Hand-written SQL baselines: the same questions Homeward's services answer, asked directly.
 
-Each baseline runs twice in the same process as Homeward's measurement:
+On SQLCipher each baseline runs twice in the same process as Homeward's measurement:
 
 - ``cipher``: through ``sqlcipher3`` on the SAME encrypted database file (keyed with the raw
   data key, the same connection pragmas as Homeward's engine) — the floor for Homeward's own
   overhead (ORM, services, permissions, audit);
 - ``plain``: through the standard ``sqlite3`` module on an unencrypted copy made with
   ``sqlcipher_export`` — the difference to ``cipher`` is the cost of encryption.
+
+On PostgreSQL once, through ``psycopg`` on the same database Homeward uses
+(:class:`PgSQL`): the same statements with PostgreSQL's parameter style, and where the two
+engines differ PostgreSQL's own SQL (the write lock is ``pg_advisory_xact_lock``, as
+Homeward's; booleans are ``false``, not 0).
 
 The SQL is what a careful developer would write by hand for the screen, not a copy of what
 SQLAlchemy emits. The case list and search are hand-written SQL in Homeward itself
@@ -27,6 +32,7 @@ from typing import Any
 import sqlcipher3.dbapi2 as sqlcipher
 
 from app.store import case_list, search
+from app.store.adapters import WRITE_LOCK_KEY, to_pyformat
 from app.store.engine import CACHE_KIB
 
 
@@ -45,6 +51,29 @@ def connect_plain(database: Path) -> Any:
     return conn
 
 
+class PgSQL:
+    """A psycopg connection (autocommit: each statement its own transaction unless a
+    ``BEGIN`` opens one, as with the SQLite baselines) that takes the baselines' SQL, written
+    once with SQLite's ``?`` and ``:name`` parameters, in psycopg's ``%s`` and ``%(name)s``."""
+
+    def __init__(self, conninfo: dict[str, str]) -> None:
+        import psycopg
+
+        self.raw = psycopg.connect(**conninfo, autocommit=True)
+
+    def execute(self, sql: str, params: Any = None) -> Any:
+        if params is None:
+            return self.raw.execute(sql)
+        return self.raw.execute(to_pyformat(sql), params)
+
+    def close(self) -> None:
+        self.raw.close()
+
+
+def connect_postgres(conninfo: dict[str, str]) -> PgSQL:
+    return PgSQL(conninfo)
+
+
 def _pragmas(conn: Any) -> None:
     # As app/store/engine.py sets them on every Homeward connection.
     conn.execute("PRAGMA foreign_keys = ON")
@@ -54,6 +83,18 @@ def _pragmas(conn: Any) -> None:
     conn.execute("PRAGMA secure_delete = ON")
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA journal_mode = WAL")
+
+
+def open_and_read_user_postgres(conninfo: dict[str, str], username: str) -> None:
+    """Connect to the server and read the signing-in user: the floor of "unlock"."""
+    conn = connect_postgres(conninfo)
+    try:
+        conn.execute(
+            "SELECT id, username, display_name, role, language FROM users WHERE username = ?",
+            (username,),
+        ).fetchone()
+    finally:
+        conn.close()
 
 
 def open_and_read_user(database: Path, key: bytes | None, username: str) -> None:
@@ -162,16 +203,25 @@ def open_case(conn: Any, case_id: str, user_id: str, written: list[str]) -> int:
     head in ``settings``, and the recent-view row, in one committed transaction. ``written``
     collects the audit rows' ids so that the caller can remove them again
     (:func:`forget_views`)."""
+    postgres = isinstance(conn, PgSQL)
     rows = 0
     client = None
     for name, sql in OPEN_CASE_SQL:
-        result = conn.execute(sql, {"case": case_id, "client": client}).fetchall()
+        cursor = conn.execute(sql, {"case": case_id, "client": client})
+        result = cursor.fetchall()
         if name == "case":
-            client = result[0][6]  # cases.client_id
+            # cases.client_id: the 7th column on SQLite; PostgreSQL's migrations placed the
+            # columns in another order
+            at = [d[0] for d in cursor.description].index("client_id") if postgres else 6
+            client = result[0][at]
         rows += len(result)
     now = datetime.now(UTC).replace(tzinfo=None).isoformat(" ")
     event_id = uuid.uuid4().hex
-    conn.execute("BEGIN IMMEDIATE")
+    if postgres:  # Homeward's write lock on PostgreSQL (app/store/adapters.py)
+        conn.execute("BEGIN")
+        conn.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK_KEY,))
+    else:
+        conn.execute("BEGIN IMMEDIATE")
     sequence, previous = conn.execute(
         "SELECT sequence, mac FROM audit_events ORDER BY sequence DESC LIMIT 1"
     ).fetchone()
@@ -235,16 +285,21 @@ def forget_views(conn: Any, written: list[str], user_id: str, head: str) -> None
 # --- writing a meeting ----------------------------------------------------------------------
 
 
+RECORD_MEETING_SQL = """INSERT INTO meetings (id, case_id, occurred_at, duration_minutes, kind,
+        location, recorded_by, summary, wellbeing, interpreter_used, follow_up_task_id,
+        created_at, updated_at, created_by) VALUES (:id, :case_id, :occurred_at, 45, 'office',
+        NULL, :user, :summary, 3, {no}, NULL, :now, :now, :user)"""
+#: The statement per engine: a boolean is 0 in SQLite, ``false`` in PostgreSQL.
+RECORD_MEETING = {
+    False: RECORD_MEETING_SQL.format(no="0"),
+    True: RECORD_MEETING_SQL.format(no="false"),
+}
+
+
 def record_meeting(conn: Any, row: dict[str, Any]) -> None:
     """Insert the meeting and touch the case's last activity, in one committed transaction."""
     conn.execute("BEGIN")
-    conn.execute(
-        """INSERT INTO meetings (id, case_id, occurred_at, duration_minutes, kind, location,
-        recorded_by, summary, wellbeing, interpreter_used, follow_up_task_id, created_at,
-        updated_at, created_by) VALUES (:id, :case_id, :occurred_at, 45, 'office', NULL,
-        :user, :summary, 3, 0, NULL, :now, :now, :user)""",
-        row,
-    )
+    conn.execute(RECORD_MEETING[isinstance(conn, PgSQL)], row)
     conn.execute(
         "UPDATE cases SET last_activity_at = :now, updated_at = :now WHERE id = :case_id", row
     )
@@ -252,7 +307,10 @@ def record_meeting(conn: Any, row: dict[str, Any]) -> None:
 
 
 def replay(conn: Any, statements: list[tuple[str, Any]]) -> int:
-    """Run captured (SQL, parameters) pairs and fetch every row."""
+    """Run captured (SQL, parameters) pairs and fetch every row. On PostgreSQL they are in
+    psycopg's parameter style already (captured from Homeward's engine)."""
+    if isinstance(conn, PgSQL):
+        conn = conn.raw
     rows = 0
     for sql, params in statements:
         cursor = conn.execute(sql, params) if params is not None else conn.execute(sql)
