@@ -59,7 +59,12 @@ class PgSQL:
     def __init__(self, conninfo: dict[str, str]) -> None:
         import psycopg
 
-        self.raw = psycopg.connect(**conninfo, autocommit=True)
+        from app.store.pg_engine import CUSTOM_PLANS
+
+        # The session settings of Homeward's connections (app/store/pg_engine.py), as the
+        # SQLite baselines have its pragmas: each statement planned for its values.
+        options = f"-c TimeZone=UTC -c {CUSTOM_PLANS}"
+        self.raw = psycopg.connect(**conninfo, options=options, autocommit=True)
 
     def execute(self, sql: str, params: Any = None) -> Any:
         if params is None:
