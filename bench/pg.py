@@ -28,6 +28,7 @@ a visibility map, which a server in use has (autovacuum).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import importlib.metadata
 import json
@@ -107,6 +108,11 @@ def ensure(ds: datasets.Dataset, *, rebuild: bool = False, log: Any = print) -> 
     root = ds.folder / "postgresql"
     meta_path = root / "meta.json"
     key = {"data": ds.meta["key"], "server": server_version(), "loader": LOADER}
+    if (root / "data" / "postmaster.pid").is_file():  # left running by a run that was killed
+        leftover = Server(root, SETTINGS)
+        leftover._started = True
+        with contextlib.suppress(RuntimeError):
+            leftover.shutdown("fast")
     if not rebuild and meta_path.is_file() and (root / "data" / "PG_VERSION").is_file():
         meta = json.loads(meta_path.read_text())
         if meta.get("key") == key:

@@ -819,6 +819,8 @@ def run_size(
     meta = dict(ds.meta)
     for engine in args.engines:
         log(f"-- {ENGINE_NAMES[engine]}")
+        if engine != "sqlcipher":
+            log("  (backup and GUI: measured on the laptop workspace only)")
         if engine == "sqlcipher":
             rows += run_engine(ds, args, log, None)
             continue
