@@ -15,6 +15,9 @@ when the test gave it back (``DELETE`` on every table, foreign keys off: a few
 milliseconds), or a new copy of the template (``CREATE DATABASE … TEMPLATE …``) when the
 pool is empty. Measured on this 2-core machine: a copy 45–200 ms (up to 1 s under load),
 ``TRUNCATE`` of every table 250–350 ms, emptying by ``DELETE`` well under 20 ms.
+
+:class:`Server` is the part that runs a server in a folder; the benchmark (bench/pg.py) keeps
+one with its data between runs, with PostgreSQL's durable defaults instead of these settings.
 """
 
 from __future__ import annotations
