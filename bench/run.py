@@ -1080,12 +1080,17 @@ def main(argv: list[str] | None = None) -> int:
 
     info = machine()
     log("Machine: " + "; ".join(f"{k}: {v}" for k, v in info.items()))
+    load_at_start = os.getloadavg()[0]
     rows: list[Row] = []
     metas: dict[str, Any] = {}
     for n in sizes:
         measured, meta = run_size(n, args, log)
         rows += measured
         metas[datasets.label(n)] = meta
+    # On a shared machine the other work running is part of every figure.
+    info["Load average (1 min)"] = (
+        f"{load_at_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
+    )
     servers = [m["postgresql"] for m in metas.values() if "postgresql" in m]
     if servers:
         info["PostgreSQL"] = (
