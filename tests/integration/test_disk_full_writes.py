@@ -124,7 +124,8 @@ def test_a_full_disk_while_recording_a_meeting_injected(
         def full(*args: object, **kwargs: object) -> Any:
             raise sqlite_full()
 
-        monkeypatch.setattr(audit, "_append", full)
+        # the meeting's audit event: written on the meeting's cursor
+        monkeypatch.setattr(audit, "append_on_cursor", full)
         return monkeypatch.undo
 
     _meeting_on_a_full_disk(workspace.folder, make_full)
