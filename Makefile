@@ -21,7 +21,7 @@ help:
 	@echo "make run    set up .venv and open Homeward"
 	@echo "make test   set up .venv with test tools, lint, and run every test (offscreen)"
 	@echo "make demo   build a demo workspace in ./demo-workspace (300 cases)"
-	@echo "make bench  benchmarks at 10,000 and 100,000 cases (builds cached data first; see bench/)"
+	@echo "make bench  benchmarks at 10,000 and 100,000 cases on SQLCipher and PostgreSQL (builds cached data first; see bench/)"
 	@echo "make soak   drive the whole GUI like a person for SOAK_SECONDS (default 600) on Xvfb"
 	@echo "make clean-bench  delete the cached benchmark data (bench/data/)"
 	@echo "make clean  remove .venv and caches (never touches workspaces)"
@@ -68,8 +68,10 @@ TEST_WORKERS ?= auto
 test: lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
-# Benchmarks (bench/README.md): the first run generates the demo data (about 2 minutes and
-# 2.5 GB at 100,000 cases) and caches it in bench/data/; BENCH_ARGS="--sizes 10000 --quick".
+# Benchmarks (bench/README.md), on SQLCipher and on a PostgreSQL server of their own: the first
+# run generates the demo data (about 2 minutes and 2.5 GB at 100,000 cases), loads it into
+# PostgreSQL (about 2 minutes, 1.3 GB) and caches both in bench/data/;
+# BENCH_ARGS="--sizes 10000 --quick --engines sqlcipher" for a short run.
 bench: $(VENV)/.stamp-test $(MO_FILES)
 	QT_QPA_PLATFORM=offscreen $(PY) bench/run.py $(BENCH_ARGS)
 

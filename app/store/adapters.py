@@ -108,6 +108,17 @@ class Adapter:
     #: A join the planner must not reorder (the left table is the outer loop).
     fixed_join: ClassVar[str] = "CROSS JOIN"
 
+    def walked_in(self, column: str, marks: list[str]) -> str:
+        """``column`` is one of the bound values ``marks``, in a query whose rows must come
+        from the index led by ``column`` (with :meth:`leading_order`)."""
+        return f"{column} IN ({', '.join(marks)})"
+
+    def leading_order(self, column: str, descending: bool) -> str:
+        """What an ``ORDER BY`` starts with so that the planner walks the index led by
+        ``column`` (say ``(status, last_activity_at)`` for one status, newest first). SQLite
+        finds that index by itself: nothing."""
+        return ""
+
     def search_terms(self, text: str, alias: str) -> tuple[str, dict[str, Any]] | None:
         """SQL true for the search lines (``alias``) holding every word of ``text``: the
         FTS5 trigram index for words of three characters or more."""
@@ -216,6 +227,19 @@ class PostgresAdapter(Adapter):
         return column
 
     fixed_join: ClassVar[str] = "JOIN"
+
+    def walked_in(self, column: str, marks: list[str]) -> str:
+        # Not IN: PostgreSQL makes a one-value IN an equality, and then drops the column from
+        # the ORDER BY (one value sorts as nothing), which undoes leading_order.
+        return f"{column} = ANY(ARRAY[{', '.join(marks)}])"
+
+    def leading_order(self, column: str, descending: bool) -> str:
+        # One status, newest first: closed cases are the oldest, but PostgreSQL assumes them
+        # spread evenly and walks the activity index, passing every open case on the way
+        # (16,500 rows read for 200, 40–400 ms at 100,000 cases). Sorting by the status
+        # first (one value: the order is the same) leaves only the (status, activity)
+        # index giving that order: 200 rows read, 2–6 ms (bench/, issue 19).
+        return f"{column}{' DESC' if descending else ''}, "
 
     def search_terms(self, text: str, alias: str) -> tuple[str, dict[str, Any]] | None:
         # LIKE on the lines: the trigram GIN index serves it (no FTS5 here).

@@ -81,12 +81,16 @@ class ListSpec:
         return bool(search.fold(self.text).split())
 
 
-def _in(column: str, name: str, values: tuple[str, ...], params: dict[str, Any]) -> str:
+def _marks(name: str, values: tuple[str, ...], params: dict[str, Any]) -> list[str]:
     marks = []
     for n, value in enumerate(values):
         params[f"{name}{n}"] = value
         marks.append(f":{name}{n}")
-    return f"{column} IN ({', '.join(marks)})"
+    return marks
+
+
+def _in(column: str, name: str, values: tuple[str, ...], params: dict[str, Any]) -> str:
+    return f"{column} IN ({', '.join(_marks(name, values, params))})"
 
 
 def _filters(
@@ -113,7 +117,11 @@ def _filters(
         clauses.append(_in(hinted(f"{alias}.kind", unindexed), "kind", spec.kinds, params))
     if spec.statuses:
         status = hinted(f"{alias}.status", unindexed and not status_indexed)
-        clauses.append(_in(status, "status", spec.statuses, params))
+        if status_indexed:
+            marks = _marks("status", spec.statuses, params)
+            clauses.append(spec.planner.walked_in(status, marks))
+        else:
+            clauses.append(_in(status, "status", spec.statuses, params))
     if spec.worker is not None:
         params["worker"] = spec.worker
         clauses.append(f"{alias}.worker_id = :worker")
@@ -185,12 +193,13 @@ def page(spec: ListSpec, total: int, offset: int, limit: int) -> tuple[str, dict
     if spec.sort == "client" and many and not _selective(spec):
         return _client_walk(spec, params, window)
     indexed = spec.sort in INDEXED_ORDERS
+    by_status = _one_status_by_activity(spec)
     clauses = _filters(
         spec,
         "c",
         params,
         unindexed=indexed or spec.searching,
-        status_indexed=_one_status_by_activity(spec),
+        status_indexed=by_status,
     )
     if spec.searching:
         if indexed and many:
@@ -200,8 +209,11 @@ def page(spec: ListSpec, total: int, offset: int, limit: int) -> tuple[str, dict
             params.update(line[1])
         else:
             clauses.append(f"c.id IN ({_matches(spec, params)})")
+    order = _order(spec)
+    if by_status:
+        order = spec.planner.leading_order("c.status", spec.descending) + order
     return (
-        f"SELECT {ROW_COLUMNS} FROM {ROW_FROM}{_where(clauses)} ORDER BY {_order(spec)}{window}",
+        f"SELECT {ROW_COLUMNS} FROM {ROW_FROM}{_where(clauses)} ORDER BY {order}{window}",
         params,
     )
 

@@ -16,12 +16,24 @@ from psycopg.adapt import Loader
 
 class _HexUuid(Loader):
     def load(self, data: Any) -> str:
-        return bytes(data).decode("ascii").replace("-", "")
+        return bytes(data).replace(b"-", b"").decode("ascii")
+
+
+#: A stored time's length (``YYYY-MM-DD HH:MM:SS.ffffff``), and without its fraction: the forms
+#: PostgreSQL writes most times in (it drops trailing zeros of the fraction, and a zero one).
+_WITH_FRACTION = 26
+_WHOLE_SECONDS = 19
 
 
 class _StoredTime(Loader):
     def load(self, data: Any) -> str:
         text = bytes(data).decode("ascii")
+        # The two common forms by their length (a page of the case list reads hundreds of
+        # times; parsing each costs more than the query at 100,000 cases): the rest parsed.
+        if len(text) == _WITH_FRACTION:
+            return text
+        if len(text) == _WHOLE_SECONDS:
+            return text + ".000000"
         return datetime.fromisoformat(text).isoformat(" ", "microseconds")
 
 

@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Date, DateTime, Enum, Select, Uuid, bindparam
+from sqlalchemy import Boolean, ColumnDefault, Date, DateTime, Enum, Select, Table, Uuid, bindparam
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.types import TypeEngine
 
@@ -125,3 +125,31 @@ class Prepared:
 def param(name: str) -> Any:
     """A named UUID parameter for a prepared statement (``param("case")``)."""
     return bindparam(name, None, type_=Uuid())
+
+
+def insert_row(cursor: Any, table: Table, values: Mapping[str, Any]) -> dict[str, Any]:
+    """``INSERT`` one row of ``table`` on a bare cursor, as the ORM would write it: each
+    column not in ``values`` takes its Python-side default (``id``, ``created_at``… — a
+    column with only a server default is left to the server), every value in its stored
+    form (a boolean stays a boolean: SQLite stores it 0/1, PostgreSQL as a boolean). Returns
+    the row's values in Python form, defaults included."""
+    unknown = values.keys() - table.columns.keys()
+    if unknown:
+        raise TypeError(f"{table.name} has no column {sorted(unknown)}")
+    row: dict[str, Any] = {}
+    for column in table.columns:
+        if column.name in values:
+            row[column.name] = values[column.name]
+        elif column.default is not None:
+            default = column.default
+            if not isinstance(default, ColumnDefault) or default.is_sequence:
+                raise TypeError(f"{table.name}.{column.name}: a default not written in Python")
+            row[column.name] = default.arg(None) if default.is_callable else default.arg
+        elif column.server_default is None:
+            row[column.name] = None
+    names = list(row)
+    cursor.execute(
+        f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+        [value if isinstance(value, bool) else stored(value) for value in row.values()],
+    )
+    return row

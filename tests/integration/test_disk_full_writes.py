@@ -127,7 +127,9 @@ def test_a_full_disk_while_recording_a_meeting_injected(
         def full(*args: object, **kwargs: object) -> Any:
             raise sqlite_full()
 
+        # every audit append (the meeting's: on its write cursor) fails as on a full disk
         monkeypatch.setattr(audit, "_append", full)
+        monkeypatch.setattr(audit, "append_on_cursor", full)
         return monkeypatch.undo
 
     _meeting_on_a_full_disk(workspace.folder, make_full)

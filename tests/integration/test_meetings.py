@@ -10,6 +10,7 @@ import pytest
 from app.features.cases.services import cases, meetings, tasks
 from app.kernel import record_labels, records
 from app.kernel.errors import NotFoundError, ValidationError
+from app.models import Meeting, Task
 from app.models.enums import MeetingKind, Role
 from app.services.context import ServiceContext
 from app.services.workspace import CreatedWorkspace
@@ -186,3 +187,25 @@ def test_my_meetings_in_a_period(ctx: ServiceContext, workspace: CreatedWorkspac
     assert week[0].kind == MeetingKind.PRISON_VISIT and week[0].duration_minutes == 45
     with pytest.raises(ValidationError, match="before the start"):
         meetings.my_meetings(ctx, date(2026, 1, 11), date(2026, 1, 5))
+
+
+def test_the_rows_written_on_the_cursor_read_back_as_the_orm_writes_them(
+    ctx: ServiceContext,
+) -> None:
+    """record_meeting writes without the ORM (app.store.prepared.insert_row): the rows must
+    hold what a session would have written — every default, the stored forms, a boolean as
+    a boolean — and the view returned must be what reading the meeting back gives."""
+    case = case_for(ctx, client(ctx).id)
+    view = meetings.record_meeting(
+        ctx, a_meeting(case.id, follow_up_title="Ring back", interpreter_used=False)
+    )
+    with ctx.uow() as uow:
+        meeting = uow.session.get(Meeting, view.id)
+        task = uow.session.get(Task, view.follow_up_task_id)
+        assert meeting is not None and task is not None
+        assert meeting.created_by == meeting.recorded_by == ctx.actor.id  # type: ignore[union-attr]
+        assert meeting.created_at is not None and meeting.updated_at >= meeting.created_at
+        assert meeting.interpreter_used is False and meeting.location is None
+        assert (task.done, task.done_at, task.notes, task.plan_id) == (False, None, None, None)
+        assert task.assignee_id == ctx.actor.id and task.case_id == case.id  # type: ignore[union-attr]
+    assert meetings.list_case_meetings(ctx, case.id) == [view]

@@ -56,7 +56,9 @@ def full_disk(
             def full(*args: object, **kwargs: object) -> Any:
                 raise sqlcipher.OperationalError("database or disk is full")
 
+            # every audit append (the meeting's: on its write cursor) fails as on a full disk
             monkeypatch.setattr(audit, "_append", full)
+            monkeypatch.setattr(audit, "append_on_cursor", full)
             return monkeypatch.undo
 
         yield ctx, make_full_injected

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.security.audit_chain import EVENTS
+from app.store import case_list
 from app.store.adapters import POSTGRES, SQLITE, stored_bytes, to_pyformat
 from app.store.pg_engine import is_server_location
 
@@ -53,3 +54,22 @@ def test_stored_bytes_are_blobs_on_sqlite_and_their_stored_text_on_postgresql() 
     assert "to_char(audit_events.occurred_at, 'YYYY-MM-DD HH24:MI:SS.US')" in on_postgresql
     assert "replace(CAST(audit_events.user_id AS text), '-', '')" in on_postgresql
     assert "convert_to(CAST(audit_events.action AS text), 'UTF8')" in on_postgresql
+
+
+def test_one_status_newest_first_walks_the_status_index_on_both_engines() -> None:
+    """SQLite picks ``(status, last_activity_at)`` by itself; PostgreSQL is told by the order,
+    which starts with the status (one value: the same order) under a filter it cannot turn
+    into an equality (which would drop the status from the order again)."""
+    sqlite_sql, _ = case_list.page(case_list.ListSpec(statuses=("closed",)), 55_000, 0, 200)
+    assert "WHERE c.status IN (:status0) ORDER BY c.last_activity_at DESC, c.id" in sqlite_sql
+    spec = case_list.ListSpec(statuses=("closed",), planner=POSTGRES)
+    pg_sql, params = case_list.page(spec, 55_000, 0, 200)
+    assert (
+        "WHERE c.status = ANY(ARRAY[:status0]) ORDER BY c.status DESC, c.last_activity_at DESC, "
+        "c.id LIMIT" in pg_sql
+    )
+    assert params["status0"] == "closed"
+    # Other lists are written as before on both engines.
+    for planner in (SQLITE, POSTGRES):
+        two = case_list.ListSpec(statuses=("active", "open"), planner=planner)
+        assert "c.status IN (:status0, :status1)" in case_list.page(two, 9_000, 0, 200)[0]

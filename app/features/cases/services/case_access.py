@@ -26,6 +26,7 @@ from app.security.permissions import Permission, allowed, internal, pure
 from app.services.audit_log import AuditAction, log
 from app.services.context import Actor, ServiceContext
 from app.services.scope import visible_cases_clause
+from app.store.prepared import stored
 from app.store.uow import UnitOfWork
 
 E = TypeVar("E", bound=StrEnum)
@@ -71,6 +72,18 @@ def touch(case: Case) -> None:
     """Record activity on a case, so the case list's "last activity" sort stays right."""
     case.last_activity_at = utcnow()
     changes.note_case(case.id)
+
+
+_TOUCH = f"UPDATE {Case.__tablename__} SET last_activity_at = ?, updated_at = ? WHERE id = ?"
+
+
+@internal
+def touch_on_cursor(cursor: Any, case_id: uuid.UUID) -> None:
+    """:func:`touch` in the write transaction of a bare cursor
+    (:func:`~app.store.uow.write_cursor`)."""
+    now = utcnow()
+    cursor.execute(_TOUCH, (stored(now), stored(now), case_id.hex))
+    changes.note_case(case_id)
 
 
 @internal

@@ -18,12 +18,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
-from app.features.cases.services.case_access import choice, touch, visible_case
+from app.features.cases.services.case_access import choice, touch_on_cursor
 from app.kernel import records
 from app.kernel.changes import Topic, writes
 from app.kernel.errors import ValidationError
@@ -32,11 +32,11 @@ from app.models import Case, Meeting, Person, Task, User
 from app.models.enums import MeetingKind
 from app.security.permissions import Permission, internal, pure, requires
 from app.services import validation as v
-from app.services.audit_log import AuditAction, log
+from app.services.audit_log import AuditAction, log_on_cursor
 from app.services.context import Actor, ServiceContext
 from app.services.scope import readable_case, visible_cases_clause
-from app.store.prepared import Prepared, param
-from app.store.uow import read_cursor
+from app.store.prepared import Prepared, insert_row, param
+from app.store.uow import read_cursor, write_cursor
 
 #: A meeting may be recorded a little ahead of time (clock drift, entering it on the way out).
 FUTURE_TOLERANCE = timedelta(minutes=15)
@@ -131,10 +131,6 @@ def validate_meeting(data: MeetingInput, now: datetime | None = None) -> None:
         raise ValidationError(errors)
 
 
-def _views_stmt() -> Select[*tuple[Any, ...]]:
-    return select(Meeting, User.display_name).outerjoin(User, User.id == Meeting.recorded_by)
-
-
 def _view(meeting: Mapping[str, Any], recorder: str | None, reader: Actor) -> MeetingView:
     """``meeting``: its :data:`_COLUMNS` by name. A volunteer reading someone else's meeting
     gets every field declared restricted as ``None`` (the wellbeing score is health data and
@@ -151,68 +147,85 @@ def _view(meeting: Mapping[str, Any], recorder: str | None, reader: Actor) -> Me
     )
 
 
+_MEETINGS = cast(Table, Meeting.__table__)
+_TASKS = cast(Table, Task.__table__)
+
+
 @requires(Permission.MEETING_RECORD)
 @writes(Topic.CASES, Topic.MEETINGS, Topic.TASKS)
 def record_meeting(ctx: ServiceContext, data: MeetingInput) -> MeetingView:
-    """Record a meeting on a case the user may see (a volunteer: a case assigned to them)."""
+    """Record a meeting on a case the user may see (a volunteer: a case assigned to them).
+
+    Written on a bare cursor in one write transaction (the lock taken first), without the
+    ORM: the case as the user may see it, the follow-up task and its audit event, the meeting
+    and its audit event, the case's last activity. Through a session the same statements
+    cost three times their SQL (the rows' Python bookkeeping, two flushes, the meeting read
+    back); the view is made from the values written."""
     validate_meeting(data)
     kind = choice(MeetingKind, data.kind, "kind")
     actor = ctx.require_actor()
-    with ctx.uow(write=True) as uow:
-        session = uow.session
-        case = visible_case(session, actor, data.case_id)
-        values: dict[str, Any] = {
-            "occurred_at": _local(data.occurred_at),
-            "duration_minutes": data.duration_minutes,
-            "kind": kind,
-            **{name: v.clean(getattr(data, name)) for name, _spec in TEXTS},
-            "wellbeing": data.wellbeing,
-            "interpreter_used": bool(data.interpreter_used),
-        }
-        meeting = Meeting(case_id=case.id, recorded_by=actor.id, created_by=actor.id, **values)
-        session.add(meeting)
-        title = v.clean(data.follow_up_title)
+    values: dict[str, Any] = {
+        "occurred_at": _local(data.occurred_at),
+        "duration_minutes": data.duration_minutes,
+        "kind": kind,
+        **{name: v.clean(getattr(data, name)) for name, _spec in TEXTS},
+        "wellbeing": data.wellbeing,
+        "interpreter_used": bool(data.interpreter_used),
+    }
+    title = v.clean(data.follow_up_title)
+    with write_cursor(ctx.engine) as cursor:
+        case = readable_case(cursor, actor, data.case_id)
+        task_id = None
         if title is not None:
-            task = Task(
-                title=title,
-                due_on=data.follow_up_due,
-                assignee_id=actor.id,
-                case_id=case.id,
-                created_by=actor.id,
+            task = insert_row(
+                cursor,
+                _TASKS,
+                {
+                    "title": title,
+                    "due_on": data.follow_up_due,
+                    "assignee_id": actor.id,
+                    "case_id": case.id,
+                    "created_by": actor.id,
+                },
             )
-            session.add(task)
-            session.flush()
-            meeting.follow_up_task_id = task.id
-            log(
-                uow,
+            task_id = task["id"]
+            log_on_cursor(
+                cursor,
                 ctx,
                 AuditAction.CREATE,
                 entity_type="task",
-                entity_id=task.id,
+                entity_id=task_id,
                 fields=["title", "assignee_id", "case_id"]
                 + (["due_on"] if data.follow_up_due else []),
                 case_id=case.id,
                 person_id=case.client_id,
             )
-        session.flush()
+        meeting = insert_row(
+            cursor,
+            _MEETINGS,
+            {
+                "case_id": case.id,
+                "recorded_by": actor.id,
+                "created_by": actor.id,
+                "follow_up_task_id": task_id,
+                **values,
+            },
+        )
         filled = [name for name, value in values.items() if value not in (None, "", False)]
-        if meeting.follow_up_task_id is not None:
+        if task_id is not None:
             filled.append("follow_up_task_id")
-        log(
-            uow,
+        log_on_cursor(
+            cursor,
             ctx,
             AuditAction.CREATE,
             entity_type="meeting",
-            entity_id=meeting.id,
+            entity_id=meeting["id"],
             fields=[*filled, "recorded_by"],
             case_id=case.id,
             person_id=case.client_id,
         )
-        touch(case)
-        row = session.execute(_views_stmt().where(Meeting.id == meeting.id)).one()
-        view = _view({name: getattr(row[0], name) for name in _COLUMNS}, row[1], actor)
-        uow.commit()
-        return view
+        touch_on_cursor(cursor, case.id)
+    return _view(meeting, actor.display_name, actor)
 
 
 @requires(Permission.CASE_READ)
