@@ -119,6 +119,15 @@ RECORDS: tuple[RecordLabels, ...] = (
         rows=Rows.STUB,
     ),
     RecordLabels(
+        "case_reference_counters",
+        "case_reference_counter",
+        N_("Reference counter"),
+        {
+            "year": F(N_("Reference year"), Kind.INTERNAL),
+            "last_seq": F(N_("Last reference number"), Kind.INTERNAL),
+        },
+    ),
+    RecordLabels(
         "relationships",
         "relationship",
         N_("Relation"),

@@ -51,14 +51,12 @@ from sqlalchemy.sql.functions import FunctionElement
 from app.kernel.errors import WorkspaceError
 from app.kernel.i18n import _
 from app.store import search
-from app.store.engine import KeyHolder, open_connection
+from app.store.engine import WRITER, KeyHolder, open_connection
+from app.store.engine import begin as begin_sqlite
 
 #: The key of PostgreSQL's transaction-scoped advisory lock that serialises writers the way
 #: SQLite's single write lock does ("HMWD", the SQLCipher file's application id).
 WRITE_LOCK_KEY = 0x484D5744
-#: The execution option that makes a connection's transactions writers' ones (see
-#: :meth:`Adapter.begin`): set on the engine a writing unit of work is bound to.
-WRITER = "homeward_writer"
 
 
 class Adapter:
@@ -67,16 +65,11 @@ class Adapter:
     name: ClassVar[str] = "sqlite"
 
     def begin(self, conn: Connection) -> None:
-        """Begin ``conn``'s transaction (the engine's ``begin`` event). A writer's (the
-        :data:`WRITER` execution option) takes the write lock first, waiting its turn behind
-        another writer (the busy timeout), so that what it reads is still true when it
-        writes. SQLite cannot turn a read transaction into a write once another writer has
-        committed: a transaction begun with a plain ``BEGIN`` that writes later fails with
-        "database is locked" instead of waiting."""
-        if conn.get_execution_options().get(WRITER):
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-        else:
-            conn.exec_driver_sql("BEGIN")
+        """Begin ``conn``'s transaction (the engine's ``begin`` event): a writer's (the
+        ``WRITER`` execution option) takes the write lock first, so that writers queue
+        instead of failing. SQLite: ``BEGIN IMMEDIATE`` (see :func:`app.store.engine.begin`,
+        which the SQLCipher engine listens with)."""
+        begin_sqlite(conn)
 
     def begin_read(self, cursor: Any) -> None:
         """Start a read transaction on a raw cursor: one snapshot for every statement."""

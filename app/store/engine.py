@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlcipher3.dbapi2 as sqlcipher
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.pool import QueuePool
 from sqlalchemy.sql.selectable import FromClause
@@ -31,11 +31,13 @@ from sqlalchemy.sql.selectable import FromClause
 from app.kernel.errors import DatabaseDamagedError, WorkspaceError
 from app.kernel.i18n import _
 from app.store import failures, search
-from app.store.adapters import SQLITE
 
 log = logging.getLogger(__name__)
 
 SQLITE_PLAINTEXT_MAGIC = b"SQLite format 3\x00"
+#: The execution option that makes a connection's transactions writers' ones (see
+#: :func:`begin`): set on the engine a writing unit of work is bound to.
+WRITER = "homeward_writer"
 BUSY_TIMEOUT_MS = 10_000
 #: Page cache per connection, in KiB (SQLite's default is 2 MiB). Filled only as pages are read.
 #: It holds everything the quarterly summary reads at 100,000 cases (about 76 MB), so a
@@ -231,6 +233,19 @@ class _Compiler(SQLiteCompiler):
         return text
 
 
+def begin(conn: Connection) -> None:
+    """Begin ``conn``'s transaction (the engine's ``begin`` event). A writer's (the
+    :data:`WRITER` execution option) takes the write lock first, waiting its turn behind
+    another writer (the busy timeout), so that what it reads is still true when it writes.
+    SQLite cannot turn a read transaction into a write once another writer has committed: a
+    transaction begun with a plain ``BEGIN`` that writes later fails with "database is
+    locked" instead of waiting."""
+    if conn.get_execution_options().get(WRITER):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        conn.exec_driver_sql("BEGIN")
+
+
 def make_engine(
     path: Path, keys: KeyHolder, *, read_only: bool = False, create: bool = False
 ) -> Engine:
@@ -268,6 +283,6 @@ def make_engine(
 
     engine.dialect.statement_compiler = _Compiler
 
-    event.listen(engine, "begin", SQLITE.begin)
+    event.listen(engine, "begin", begin)
 
     return engine
