@@ -63,10 +63,10 @@ lint: $(VENV)/.stamp-test $(MO_FILES)
 	$(BIN)/mypy
 
 # The suite runs on both engines (HOMEWARD_TEST_ENGINE=sqlcipher|postgresql|both, default both),
-# in one process per core; a test file stays in one process (its module fixtures are built once).
+# in one process per core; a process that runs out of tests takes some of the other's.
 TEST_WORKERS ?= auto
 test: lint
-	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
 
 # Benchmarks (bench/README.md), on SQLCipher and on a PostgreSQL server of their own: the first
 # run generates the demo data (about 2 minutes and 2.5 GB at 100,000 cases), loads it into

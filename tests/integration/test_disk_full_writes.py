@@ -150,6 +150,7 @@ def test_a_full_disk_on_the_database_server_while_recording_a_meeting(
             raise psycopg.errors.DiskFull("could not extend file")
 
         monkeypatch.setattr(audit, "_append", full)
+        monkeypatch.setattr(audit, "append_on_cursor", full)
         with pytest.raises(DiskFullError) as caught:
             meetings.record_meeting(ctx, a_meeting(case.id))
         assert "server's disk is full" in str(caught.value)

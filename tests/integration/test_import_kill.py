@@ -28,8 +28,8 @@ from app.services import workspace as ws
 from app.services.workspace import CreatedWorkspace
 from tests.conftest import PASSWORD
 
-ROWS = 10_000
-BATCH = 100
+ROWS = 5_000
+BATCH = 50
 KILLS = 50
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork (POSIX)")
