@@ -96,9 +96,8 @@ def _pragmas(conn: Any) -> None:
     conn.execute("PRAGMA journal_mode = WAL")
 
 
-def open_and_read_user_postgres(conninfo: dict[str, str], username: str) -> None:
-    """Connect to the server and read the signing-in user: the floor of "unlock"."""
-    conn = connect_postgres(conninfo)
+def _read_user(conn: Any, username: str) -> None:
+    """Read the signing-in user on ``conn``, then close it."""
     try:
         conn.execute(
             "SELECT id, username, display_name, role, language FROM users WHERE username = ?",
@@ -106,18 +105,17 @@ def open_and_read_user_postgres(conninfo: dict[str, str], username: str) -> None
         ).fetchone()
     finally:
         conn.close()
+
+
+def open_and_read_user_postgres(conninfo: dict[str, str], username: str) -> None:
+    """Connect to the server and read the signing-in user: the floor of "unlock"."""
+    _read_user(connect_postgres(conninfo), username)
 
 
 def open_and_read_user(database: Path, key: bytes | None, username: str) -> None:
     """Open a connection, key it, and read the signing-in user: the floor of "unlock"."""
     conn = connect_cipher(database, key) if key is not None else connect_plain(database)
-    try:
-        conn.execute(
-            "SELECT id, username, display_name, role, language FROM users WHERE username = ?",
-            (username,),
-        ).fetchone()
-    finally:
-        conn.close()
+    _read_user(conn, username)
 
 
 # --- the case list and search: Homeward's own hand-written SQL -------------------------------
