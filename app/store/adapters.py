@@ -52,7 +52,6 @@ from app.kernel.errors import WorkspaceError
 from app.kernel.i18n import _
 from app.store import search
 from app.store.engine import WRITER, KeyHolder, open_connection
-from app.store.engine import begin as begin_sqlite
 
 #: The key of PostgreSQL's transaction-scoped advisory lock that serialises writers the way
 #: SQLite's single write lock does ("HMWD", the SQLCipher file's application id).
@@ -63,13 +62,6 @@ class Adapter:
     """The SQLite (SQLCipher) behaviour; :class:`PostgresAdapter` overrides what differs."""
 
     name: ClassVar[str] = "sqlite"
-
-    def begin(self, conn: Connection) -> None:
-        """Begin ``conn``'s transaction (the engine's ``begin`` event): a writer's (the
-        ``WRITER`` execution option) takes the write lock first, so that writers queue
-        instead of failing. SQLite: ``BEGIN IMMEDIATE`` (see :func:`app.store.engine.begin`,
-        which the SQLCipher engine listens with)."""
-        begin_sqlite(conn)
 
     def begin_read(self, cursor: Any) -> None:
         """Start a read transaction on a raw cursor: one snapshot for every statement."""
@@ -192,7 +184,10 @@ class PostgresAdapter(Adapter):
     name: ClassVar[str] = "postgresql"
 
     def begin(self, conn: Connection) -> None:
-        # psycopg opens the transaction at its first statement: a writer's is the lock.
+        """Begin ``conn``'s transaction (the server engine's ``begin`` event): a writer's (the
+        ``WRITER`` execution option) takes the write lock first, as SQLite's ``BEGIN
+        IMMEDIATE`` does (:func:`app.store.engine.begin`); psycopg opens the transaction at
+        its first statement, so a reader's needs nothing."""
         if conn.get_execution_options().get(WRITER):
             self.lock_for_writing(conn)
 
