@@ -40,6 +40,7 @@ from typing import Any, Required, TypedDict
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from app.models.base import utcnow
@@ -123,9 +124,37 @@ def audit_key(data_key: bytes) -> bytes:
     )
 
 
+#: A team server appends each event itself (:mod:`app.store.team_schema`): it alone holds the
+#: key, and it names the event's user from the signed-in login.
+SERVER_APPEND = "SELECT sequence, mac FROM hw_team.audit_append(?, ?, ?, ?, ?, ?, ?, ?)"
+SERVER_END = "SELECT sequence, mac FROM hw_team.audit_end()"
+SERVER_MAC_AT = "SELECT hw_team.audit_mac_at(?)"
+
+
+def _server_params(event: NewAuditEvent) -> tuple[Any, ...]:
+    when, user, action, entity_type, entity, fields = covered_values(event)
+    occurred = when if event.get("occurred_at") is not None else None
+    case, person = stored_uuid(event.get("case_id")), stored_uuid(event.get("person_id"))
+    return (action, entity_type, entity, fields, case, person, user, occurred)
+
+
+def _server_append(conn: Any, events: Iterable[NewAuditEvent]) -> tuple[int, Witness | None]:
+    """Append ``events`` through the team server's function (``conn``: a Connection or a bare
+    cursor taking ``?`` parameters); how many, and the new end."""
+    written, end = 0, None
+    for event in events:
+        params = _server_params(event)
+        if isinstance(conn, Connection):
+            row = conn.exec_driver_sql(adapter(conn).sql(SERVER_APPEND), params).one()
+        else:
+            row = conn.execute(SERVER_APPEND, params).fetchone()
+        written, end = written + 1, Witness(int(row[0]), bytes.fromhex(row[1]))
+    return written, end
+
+
 def record(
     session: DB,
-    key: bytes,
+    key: bytes | None,
     *,
     action: AuditAction,
     user_id: uuid.UUID | None = None,
@@ -138,8 +167,9 @@ def record(
 ) -> Witness:
     """Append one event inside the caller's transaction: one indexed SELECT, one INSERT, one
     head upsert. Never commits; returns the new end of the trail (for the witness, once the
-    caller has committed). ``key`` is :func:`audit_key` of the data key; ``fields`` are the
-    names of the fields that changed, never their values.
+    caller has committed). ``key`` is :func:`audit_key` of the data key (``None`` on a team
+    server, whose function holds it); ``fields`` are the names of the fields that changed,
+    never their values.
     """
     event = NewAuditEvent(
         action=action,
@@ -175,9 +205,13 @@ def _new_row(
     return (uuid.uuid4().hex, sequence, *covered, mac.hex(), *bookkeeping), mac
 
 
-def append_on_cursor(cursor: Any, key: bytes, event: NewAuditEvent) -> Witness:
+def append_on_cursor(cursor: Any, key: bytes | None, event: NewAuditEvent) -> Witness:
     """:func:`record` on a bare DB-API cursor inside the caller's write transaction (the
     audited view of a case, read and written without the ORM). Never commits."""
+    if key is None:
+        end = _server_append(cursor, (event,))[1]
+        assert end is not None
+        return end
     last, previous = parse_last(cursor.execute(LAST).fetchone())
     row, mac = _new_row(keyed_mac(key), previous, last + 1, event, stored_time(utcnow()))
     cursor.execute(INSERT, row)
@@ -185,7 +219,7 @@ def append_on_cursor(cursor: Any, key: bytes, event: NewAuditEvent) -> Witness:
     return Witness(last + 1, mac)
 
 
-def append_bulk(connection: DB, key: bytes, events: Iterable[NewAuditEvent]) -> int:
+def append_bulk(connection: DB, key: bytes | None, events: Iterable[NewAuditEvent]) -> int:
     """Append events in order, in chunks, writing the head once. Never commits.
 
     For demo data and imports (100,000 events take a few seconds); returns how many were written.
@@ -193,9 +227,14 @@ def append_bulk(connection: DB, key: bytes, events: Iterable[NewAuditEvent]) -> 
     return _append(connection, key, events)[0]
 
 
-def _append(connection: DB, key: bytes, events: Iterable[NewAuditEvent]) -> tuple[int, Witness]:
+def _append(
+    connection: DB, key: bytes | None, events: Iterable[NewAuditEvent]
+) -> tuple[int, Witness]:
     """:func:`append_bulk`, returning how many were written and the new end of the trail."""
     conn = connection.connection() if isinstance(connection, Session) else connection
+    if key is None:
+        written, end = _server_append(conn, events)
+        return written, end if end is not None else trail_end(conn)
     engine_adapter = adapter(conn)
     engine_adapter.lock_for_writing(conn)  # no second writer between the last event and ours
     keyed = keyed_mac(key)
@@ -237,6 +276,10 @@ def covered_values(
 def trail_end(db: DB) -> Witness:
     """The newest event's sequence and MAC (``0`` and :data:`GENESIS` for an empty trail), as
     stored: for the witness and the report's fingerprint, not a check of the chain."""
+    conn = db.connection() if isinstance(db, Session) else db
+    if adapter(conn).audit_on_server:  # a social worker reads only a case's events
+        row = conn.exec_driver_sql(SERVER_END).first()
+        return Witness(0, GENESIS) if row is None else Witness(int(row[0]), bytes.fromhex(row[1]))
     return Witness(*last_event(db))
 
 
@@ -249,7 +292,11 @@ def mac_at(db: DB, sequence: int) -> bytes | None:
     if sequence == 0:
         return GENESIS
     conn = db.connection() if isinstance(db, Session) else db
-    row = conn.exec_driver_sql(adapter(conn).sql(_MAC_AT), (sequence,)).first()
+    on_server = adapter(conn).audit_on_server
+    statement = SERVER_MAC_AT if on_server else _MAC_AT
+    row = conn.exec_driver_sql(adapter(conn).sql(statement), (sequence,)).first()
+    if row is None or row[0] is None:
+        return None
     try:
         return None if row is None else bytes.fromhex(str(row[0]))
     except ValueError:

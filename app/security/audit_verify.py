@@ -13,10 +13,13 @@ from dataclasses import dataclass
 from typing import NamedTuple, TypeAlias, cast
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from sqlalchemy.exc import DatabaseError, OperationalError
 
 from app.kernel.i18n import _, ngettext
 from app.security.audit_chain import (
+    BULK_CHUNK,
+    write_head,
     COVERED,
     DB,
     EVENTS,
@@ -28,7 +31,7 @@ from app.security.audit_chain import (
     keyed_mac,
     next_mac,
 )
-from app.store.adapters import stored_bytes
+from app.store.adapters import adapter, stored_bytes
 
 _VERIFY_BATCH = 2_000
 
@@ -216,3 +219,25 @@ def _parse_head(value: bytes, key: bytes) -> _Head | None:
     except (ValueError, TypeError, KeyError, OverflowError):  # TypeError: non-ASCII tag
         return None
     return _Head(sequence, mac) if genuine else None
+
+
+def rekey_chain(connection: DB, old_key: bytes, new_key: bytes) -> int:
+    """Re-MAC the whole trail under ``new_key`` (a laptop workspace becoming a team server,
+    whose key only the server holds), after checking it under ``old_key``: the same events,
+    the same order, new MACs and a new head. Refused (``ValueError``) if the trail does not
+    verify first. Never commits; returns how many events were re-keyed."""
+    report = verify_chain(connection, old_key)
+    if not report.ok:
+        raise ValueError(report.problem or "the audit trail does not verify")
+    keyed = keyed_mac(new_key)
+    previous, changed = GENESIS, []
+    for row in _raw_rows(connection):
+        previous = _row_mac(keyed, previous, row[0], row)
+        changed.append((previous.hex(), row[0]))
+    conn = connection.connection() if isinstance(connection, Session) else connection
+    statement = adapter(conn).sql(f"UPDATE {EVENTS.name} SET mac = ? WHERE sequence = ?")
+    for start in range(0, len(changed), BULK_CHUNK):
+        conn.exec_driver_sql(statement, changed[start : start + BULK_CHUNK])
+    if changed:
+        write_head(conn, new_key, changed[-1][1], previous)
+    return len(changed)

@@ -31,6 +31,7 @@ from app.security.witness import fingerprint
 from app.services import audit_witness, settings
 from app.services.context import ServiceContext
 from app.services.scope import readable_case
+from app.store.adapters import adapter
 from app.store.prepared import Prepared, param
 from app.store.uow import UnitOfWork, after_cursor_commit, read_cursor
 
@@ -44,10 +45,13 @@ def new_audit_secret(data_key: bytes) -> str:
     return audit.audit_key(data_key).hex()
 
 
-def _key(ctx: ServiceContext) -> bytes:
+def _key(ctx: ServiceContext) -> bytes | None:
+    """The chain's MAC key; ``None`` on a team server, whose own function holds it."""
     cached = ctx.cache.get("audit_key")
     if isinstance(cached, bytes):
         return cached
+    if adapter(ctx.engine).audit_on_server:
+        return None
     secret = settings.read(ctx, settings.AUDIT_SECRET)
     try:
         key = audit.audit_key(bytes.fromhex(secret))
@@ -210,7 +214,8 @@ def verify_trail(ctx: ServiceContext) -> ChainReport:
     Writes nothing: run it before the sign-in of a check writes its own event."""
     try:
         with ctx.engine.connect() as conn:
-            report = verify_chain(conn, _key(ctx))
+            key = _key(ctx)
+            report = verify_chain(conn, key) if key is not None else _verify_on_server(conn)
             end = audit.trail_end(conn)
         if not report.ok:
             return report
@@ -224,6 +229,29 @@ def verify_trail(ctx: ServiceContext) -> ChainReport:
         first_bad = report.events + 1 if behind else None
         return ChainReport(False, report.events, first_bad, found.problem)
     return replace(report, fingerprint=fingerprint(end.sequence, end.mac))
+
+
+_SERVER_VERIFY = "SELECT events, first_bad, head_ok, last_mac FROM hw_team.audit_verify()"
+
+
+def _verify_on_server(conn: Any) -> ChainReport:
+    """The team server's own check of the chain (it alone holds the key)."""
+    events, first_bad, head_ok, _last = conn.exec_driver_sql(_SERVER_VERIFY).one()
+    if first_bad is not None:
+        return ChainReport(
+            False,
+            int(events),
+            int(first_bad),
+            _("Audit event {n} was changed, removed or inserted.").format(n=first_bad),
+        )
+    if not head_ok:
+        return ChainReport(
+            False,
+            int(events),
+            None,
+            _("The record of where the audit trail ends does not match its events."),
+        )
+    return ChainReport(True, int(events), None, None)
 
 
 @requires(Permission.MAINTENANCE)

@@ -29,6 +29,7 @@ from app.security import witness as wt
 from app.security.permissions import internal
 from app.services import settings
 from app.services.context import ServiceContext
+from app.store.adapters import adapter
 from app.store.files import atomic_write
 from app.store.workspace import WorkspacePaths
 
@@ -59,10 +60,15 @@ def _key(ctx: ServiceContext) -> bytes:
     cached = ctx.cache.get(_KEY)
     if isinstance(cached, bytes):
         return cached
-    secret = settings.read(ctx, settings.AUDIT_SECRET)
-    if not secret:
-        raise RuntimeError("workspace has no audit secret")
-    key = key_from_secret(secret)
+    if adapter(ctx.engine).audit_on_server:
+        # A team server keeps its audit secret to itself; each computer's witness of the
+        # server's trail is tagged with a key of the organisation's data key instead.
+        key = wt.witness_key(ctx.data_key())
+    else:
+        secret = settings.read(ctx, settings.AUDIT_SECRET)
+        if not secret:
+            raise RuntimeError("workspace has no audit secret")
+        key = key_from_secret(secret)
     ctx.cache[_KEY] = key
     return key
 
@@ -182,7 +188,10 @@ def _writer(paths: WorkspacePaths) -> _Writer:
 
 
 def _mark(keyslots: Path) -> None:
-    """Record in ``keyslots.json`` that this workspace has a witness (written once)."""
+    """Record in ``keyslots.json`` that this workspace has a witness (written once). A team
+    server's local folder has no key slot file: nothing to mark."""
+    if not keyslots.exists():
+        return
     slot_file = ks.KeySlotFile.load(keyslots)
     if slot_file.extra.get(MARKER):
         return

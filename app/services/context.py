@@ -20,6 +20,7 @@ from app.kernel.errors import WorkspaceError
 from app.kernel.i18n import _
 from app.models.enums import Role
 from app.security.permissions import allowed, declared_permission
+from app.services.accounts import Accounts
 from app.store.engine import KeyHolder
 from app.store.instance_lock import InstanceLock
 from app.store.uow import UnitOfWork, writer_engine
@@ -59,8 +60,11 @@ class ServiceContext:
         demo: bool = False,
         read_only: bool = False,
         instance_lock: InstanceLock | None = None,
+        accounts: Accounts | None = None,
     ) -> None:
         self.paths = paths
+        #: Where the key slots (and on a team server the logins) are kept.
+        self.accounts = accounts if accounts is not None else Accounts(paths.keyslots)
         self._engine: Engine | None = engine
         #: The engine and its writers' view (:func:`~app.store.uow.writer_engine`), kept.
         self._writer: tuple[Engine, Engine] | None = None

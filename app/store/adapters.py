@@ -56,12 +56,18 @@ from app.store.engine import WRITER, KeyHolder, open_connection
 #: The key of PostgreSQL's transaction-scoped advisory lock that serialises writers the way
 #: SQLite's single write lock does ("HMWD", the SQLCipher file's application id).
 WRITE_LOCK_KEY = 0x484D5744
+#: The execution option that marks an engine signed in to a team server as one of its users
+#: (issue 20): the audit trail is appended and checked by the server's own functions.
+TEAM = "homeward_team"
 
 
 class Adapter:
     """The SQLite (SQLCipher) behaviour; :class:`PostgresAdapter` overrides what differs."""
 
     name: ClassVar[str] = "sqlite"
+    #: Whether the audit trail is appended and checked by the database server itself (a team
+    #: server, :mod:`app.store.team_schema`), which alone holds its MAC key.
+    audit_on_server: ClassVar[bool] = False
 
     def begin_read(self, cursor: Any) -> None:
         """Start a read transaction on a raw cursor: one snapshot for every statement."""
@@ -274,14 +280,25 @@ class PostgresAdapter(Adapter):
         ]
 
 
+class TeamAdapter(PostgresAdapter):
+    """A team server signed in to as one of its users: PostgreSQL, with the audit trail in the
+    server's hands (its functions hold the MAC key) and the schema its owner's to change."""
+
+    audit_on_server: ClassVar[bool] = True
+
+
 SQLITE = Adapter()
 POSTGRES = PostgresAdapter()
+TEAM_SERVER = TeamAdapter()
 _BY_DIALECT: dict[str, Adapter] = {SQLITE.name: SQLITE, POSTGRES.name: POSTGRES}
 
 
 def adapter(bind: Engine | Connection | Session) -> Adapter:
     """The adapter of the engine behind ``bind``."""
-    name = bind.get_bind().dialect.name if isinstance(bind, Session) else bind.dialect.name
+    engine = bind.get_bind() if isinstance(bind, Session) else bind
+    name = engine.dialect.name
+    if name == POSTGRES.name and engine.get_execution_options().get(TEAM):
+        return TEAM_SERVER
     try:
         return _BY_DIALECT[name]
     except KeyError:

@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
-from app.kernel.errors import WorkspaceError
+from app.kernel.errors import UnlockError, WorkspaceError
 from app.kernel.i18n import _
-from app.store.adapters import POSTGRES
+from app.store.adapters import POSTGRES, TEAM
 from app.store.engine import KeyHolder, make_engine
 
 SCHEME = "postgresql+psycopg"
@@ -36,8 +36,14 @@ def is_server_location(location: str | Path) -> bool:
     return isinstance(location, str) and location.startswith(SCHEME + "://")
 
 
-def make_server_engine(url: str, *, read_only: bool = False) -> Engine:
-    """An engine over the PostgreSQL database at ``url``, checked by one connection now."""
+def make_server_engine(
+    url: str, *, read_only: bool = False, password: str | None = None, team: bool = False
+) -> Engine:
+    """An engine over the PostgreSQL database at ``url``, checked by one connection now.
+
+    ``password`` goes to the driver beside the address (never into it, so never into a
+    message); ``team``: signed in to a team server as one of its users (see
+    :data:`app.store.adapters.TEAM`)."""
     try:
         parsed = make_url(url)
     except ArgumentError:
@@ -48,6 +54,8 @@ def make_server_engine(url: str, *, read_only: bool = False) -> Engine:
     if read_only:
         options += " -c default_transaction_read_only=on"
     connect_args: dict[str, Any] = {"options": options, "application_name": "Homeward"}
+    if password is not None:
+        connect_args["password"] = password
     engine = create_engine(
         parsed,
         connect_args=connect_args,
@@ -61,12 +69,26 @@ def make_server_engine(url: str, *, read_only: bool = False) -> Engine:
     try:
         with engine.connect():
             pass
-    except OperationalError:
+    except OperationalError as exc:
         engine.dispose()
+        if _refused_password(exc):
+            raise UnlockError(
+                _("The user name or password is not right. Nothing was changed.")
+            ) from None
         raise WorkspaceError(
             _("The database server could not be reached, or it refused the connection.")
         ) from None
-    return engine
+    return engine.execution_options(**{TEAM: True}) if team else engine
+
+
+def _refused_password(exc: OperationalError) -> bool:
+    """Whether the server turned the sign-in down (wrong password, no such login, or a login
+    that may not sign in); its message is read here only, never shown or logged."""
+    text = str(exc.orig)
+    return any(
+        mark in text
+        for mark in ("password authentication failed", "is not permitted to log in", "28P01")
+    ) or getattr(exc.orig, "sqlstate", None) in ("28P01", "28000")
 
 
 def open_engine(

@@ -58,7 +58,7 @@ def _row(user: User) -> UserRow:
 
 
 def _slots(ctx: ServiceContext) -> ks.KeySlotFile:
-    return ks.KeySlotFile.load(ctx.paths.keyslots)
+    return ctx.accounts.load_slots()
 
 
 def _kdf(slots: ks.KeySlotFile) -> ks.KdfParams:
@@ -110,6 +110,7 @@ def add_user(ctx: ServiceContext, new: NewUser) -> UserRow:
             entity_id=user.id,
             fields=["username", "display_name", "role", "language"],
         )
+        ctx.accounts.login_created(uow.session.connection(), username, new.password, new.role)
         uow.commit()
         row = _row(user)
     slots = _slots(ctx)
@@ -122,7 +123,7 @@ def add_user(ctx: ServiceContext, new: NewUser) -> UserRow:
         username=username,
         must_change=True,
     )
-    slots.with_slot(slot).save(ctx.paths.keyslots)
+    ctx.accounts.save_slots(slots.with_slot(slot))
     return row
 
 
@@ -152,8 +153,16 @@ def _set(ctx: ServiceContext, user_id: uuid.UUID, action: AuditAction, **values:
         user = uow.session.get(User, user_id)
         if user is None:
             raise NotFoundError(_("That user no longer exists."))
+        login, conn = user.username, uow.session.connection()
         for name, value in values.items():
             setattr(user, name, value)
+        if "username" in values:
+            ctx.accounts.login_dropped(conn, login)  # removed for good
+        else:
+            if "role" in values:
+                ctx.accounts.login_role(conn, login, Role(str(values["role"])))
+            if "active" in values:
+                ctx.accounts.login_active(conn, login, bool(values["active"]))
         log(uow, ctx, action, entity_type="user", entity_id=user_id, fields=values.keys())
         uow.commit()
         return _row(user)
@@ -201,8 +210,12 @@ def reset_password(ctx: ServiceContext, user_id: uuid.UUID, temporary_password: 
         username=user.username,
         must_change=True,
     )
-    slots.without_slots(old).with_slot(slot).save(ctx.paths.keyslots)
-    log_now(ctx, AuditAction.PASSWORD_RESET, entity_type="user", entity_id=user.id)
+    with ctx.uow(write=True) as uow:
+        conn = uow.session.connection()
+        ctx.accounts.login_password(conn, user.username, temporary_password)
+        ctx.accounts.save_slots(slots.without_slots(old).with_slot(slot))
+        log(uow, ctx, AuditAction.PASSWORD_RESET, entity_type="user", entity_id=user.id)
+        uow.commit()
 
 
 @requires(Permission.SIGNED_IN)
@@ -224,9 +237,12 @@ def change_own_password(ctx: ServiceContext, current_password: str, new_password
         updated = ks.wrap_private(
             slot, private, ks.normalise_password(new_password), _kdf(slots), actor.username
         )
-        slots.replacing(replace(updated, must_change=False)).save(ctx.paths.keyslots)
+        with ctx.uow(write=True) as uow:
+            ctx.accounts.own_password(uow.session.connection(), new_password)
+            ctx.accounts.save_slots(slots.replacing(replace(updated, must_change=False)))
+            log(uow, ctx, AuditAction.PASSWORD_CHANGE, entity_type="user", entity_id=actor.id)
+            uow.commit()
         ctx.actor = replace(actor, must_change_password=False)
-        log_now(ctx, AuditAction.PASSWORD_CHANGE, entity_type="user", entity_id=actor.id)
         return
     raise UnlockError(_("The current password is not right. Nothing was changed."))
 
@@ -294,7 +310,7 @@ def remove_user_for_good(
     # Not beside a backup copy: it reads the key slots and the database with the old key.
     with ctx.exclusive:
         step("pending-seals")
-        slots.with_pending(new_key, keep).save(ctx.paths.keyslots)
+        ctx.accounts.save_slots(slots.with_pending(new_key, keep))
 
         step("rekey")
         engine_adapter = adapter(ctx.engine)
@@ -306,11 +322,11 @@ def remove_user_for_good(
             old_keys.forget()
 
         step("promote")
-        ks.KeySlotFile.load(ctx.paths.keyslots).promote_pending().save(ctx.paths.keyslots)
+        ctx.accounts.save_slots(ctx.accounts.load_slots().promote_pending())
 
         step("reopen")
         keys = KeyHolder(new_key)
-        ctx.replace_key(keys, open_engine(ctx.paths.location, keys))
+        ctx.replace_key(keys, ctx.accounts.reopen(ctx.paths.location, keys, open_engine))
     # The name is freed for reuse; the row stays for the cases and the audit trail.
     _set(
         ctx,
