@@ -33,15 +33,15 @@ from app.models import User
 from app.models.base import utcnow
 from app.models.enums import Role
 from app.security import keyslots as ks
-from app.security.permissions import entry_point
-from app.security.witness import witness_key
+from app.security.permissions import entry_point, pure
 from app.services import settings
-from app.services.accounts import TeamAccounts, read_slots, write_slots
+from app.services.accounts import TeamAccounts
 from app.services.context import Actor, ServiceContext
 from app.services.workspace import NewUser, normalise_username, validate_new_user
 from app.store import migrate, team_schema
 from app.store.engine import KeyHolder
 from app.store.pg_engine import SCHEME, make_server_engine
+from app.store.team_slots import read_slots, write_slots
 from app.store.workspace import WorkspacePaths, default_workspace
 
 DEFAULT_PORT = 5432
@@ -119,6 +119,7 @@ class ServerAddress:
         return cls(host=host, database=url.database, port=port)
 
 
+@pure
 def local_folder(address: ServerAddress, root: Path | None = None) -> Path:
     """This computer's folder for ``address`` (witness, backups, logs)."""
     base = root if root is not None else default_workspace().parent / "servers"
@@ -247,9 +248,7 @@ def adopt_workspace(
     try:
         database = _database_of(engine)
         with engine.begin() as conn:
-            secret = conn.exec_driver_sql(
-                "SELECT value FROM settings WHERE key = %s", (team_schema.AUDIT_SECRET_SETTING,)
-            ).scalar_one_or_none()
+            secret = team_schema.laptop_audit_secret(conn)
             if secret is None:
                 raise WorkspaceError(
                     _("That database is a team server already, or holds no workspace.")
@@ -265,9 +264,7 @@ def adopt_workspace(
                         "Run “homeward verify” on it first."
                     )
                 ) from None
-            conn.exec_driver_sql(
-                "DELETE FROM settings WHERE key = %s", (team_schema.AUDIT_SECRET_SETTING,)
-            )
+            team_schema.forget_laptop_audit_secret(conn)
             team_schema.install(conn, database, new_key, secrets.token_bytes(32))
             accounts = TeamAccounts(engine, Path())
             for username, role, active in conn.execute(
@@ -371,8 +368,3 @@ def _signed_in(ctx: ServiceContext) -> None:
         actor = ctx.require_actor()
         log(uow, ctx, AuditAction.SIGN_IN, entity_type="user", entity_id=actor.id)
         uow.commit()
-
-
-def witness_key_of(ctx: ServiceContext) -> bytes:
-    """This computer's witness key for the server (from the organisation's data key)."""
-    return witness_key(ctx.data_key())

@@ -216,6 +216,19 @@ STAFF_SHADOWED: dict[str, ViewSpec] = {
 STAFF_INSERT_ONLY = ("export_records",)
 
 
+def laptop_audit_secret(conn: Connection) -> str | None:
+    """The laptop's audit secret (hex) in a workspace's settings, ``None`` on a team server."""
+    value = conn.exec_driver_sql(
+        "SELECT value FROM settings WHERE key = %s", (AUDIT_SECRET_SETTING,)
+    ).scalar_one_or_none()
+    return None if value is None else str(value).strip('"')
+
+
+def forget_laptop_audit_secret(conn: Connection) -> None:
+    """Remove the laptop's audit secret: on a team server only its functions hold the key."""
+    conn.exec_driver_sql("DELETE FROM settings WHERE key = %s", (AUDIT_SECRET_SETTING,))
+
+
 def _column_type(table: Table, name: str) -> str:
     return str(table.columns[name].type.compile(dialect=_DIALECT))
 

@@ -19,8 +19,10 @@ from app.services import settings
 
 APP = Path(__file__).resolve().parents[2] / "app"
 #: Where the settings table may be named: the registry; the model and the migrations that
-#: define it; the audit chain, which keeps its head there (a reserved key, not a setting).
+#: define it; the audit chain, which keeps its head there (a reserved key, not a setting),
+#: and on a team server the server's own audit function (and the laptop secret it replaces).
 ALLOWED = {
+    "store/team_schema.py",
     "services/settings.py",
     "security/audit_chain.py",
     "security/audit_verify.py",
