@@ -4,6 +4,13 @@ A workspace's *database location* is either its folder's SQLCipher file (the def
 :mod:`app.store.engine`) or a ``postgresql+psycopg://`` URL. The URL may carry a password;
 it is never logged or put in an error message (``hide_parameters`` keeps statement values
 out of errors too).
+
+Over TCP the connection is TLS with the server's certificate pinned (:mod:`app.store.tls`):
+:func:`make_server_engine` first checks that the server still shows the certificate the
+user confirmed (``NotPinned`` when there is none yet, ``CertificateChanged`` when it
+differs, before any name or password is sent), then libpq verifies it on every connection
+(``sslmode=verify-full``, the pin as ``sslrootcert``). A Unix socket (``?host=/folder``)
+needs no TLS: it never leaves the machine.
 """
 
 from __future__ import annotations
@@ -14,10 +21,13 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
-from app.kernel.errors import WorkspaceError
+from app.kernel.errors import UnlockError, WorkspaceError
 from app.kernel.i18n import _
 from app.store.adapters import POSTGRES
 from app.store.engine import KeyHolder, make_engine
+from app.store.tls import Address, PinStore
+from app.store.tls import connect_args as tls_connect_args
+from app.store.tls import verify as verify_pin
 
 SCHEME = "postgresql+psycopg"
 #: The time a statement may wait for a lock another writer holds (SQLite's busy timeout).
@@ -36,8 +46,13 @@ def is_server_location(location: str | Path) -> bool:
     return isinstance(location, str) and location.startswith(SCHEME + "://")
 
 
-def make_server_engine(url: str, *, read_only: bool = False) -> Engine:
-    """An engine over the PostgreSQL database at ``url``, checked by one connection now."""
+def make_server_engine(
+    url: str, *, read_only: bool = False, pins: PinStore | None = None
+) -> Engine:
+    """An engine over the PostgreSQL database at ``url``, checked by one connection now.
+
+    A TCP server must show the certificate pinned in ``pins`` (default: the user's
+    :class:`~app.store.tls.PinStore`)."""
     try:
         parsed = make_url(url)
     except ArgumentError:
@@ -48,6 +63,11 @@ def make_server_engine(url: str, *, read_only: bool = False) -> Engine:
     if read_only:
         options += " -c default_transaction_read_only=on"
     connect_args: dict[str, Any] = {"options": options, "application_name": "Homeward"}
+    address = Address.of_url(parsed)
+    if address is not None:
+        pins = pins or PinStore()
+        verify_pin(address, pins)  # before a name or password goes anywhere
+        connect_args |= tls_connect_args(address, pins)  # over any sslmode in the URL
     engine = create_engine(
         parsed,
         connect_args=connect_args,
@@ -61,8 +81,14 @@ def make_server_engine(url: str, *, read_only: bool = False) -> Engine:
     try:
         with engine.connect():
             pass
-    except OperationalError:
+    except OperationalError as exc:
         engine.dispose()
+        # libpq gives no code for a failed sign-in, only the server's words (in English on
+        # the local server: lc_messages C). Anything else stays the general message.
+        if "password authentication failed" in str(exc.orig):
+            raise UnlockError(
+                _("The server did not accept this user name and password.")
+            ) from None
         raise WorkspaceError(
             _("The database server could not be reached, or it refused the connection.")
         ) from None
@@ -75,11 +101,12 @@ def open_engine(
     *,
     read_only: bool = False,
     create: bool = False,
+    pins: PinStore | None = None,
 ) -> Engine:
     """The engine of a workspace's database: its SQLCipher file or its PostgreSQL URL.
 
     On PostgreSQL the server's own access control protects the data: the data key is not
     used to encrypt it (it still keys the audit chain and the backups)."""
     if is_server_location(location):
-        return make_server_engine(str(location), read_only=read_only)
+        return make_server_engine(str(location), read_only=read_only, pins=pins)
     return make_engine(Path(location), keys, read_only=read_only, create=create)
