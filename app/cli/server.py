@@ -34,7 +34,9 @@ def add_parser(sub: Subparsers) -> Subparsers:
     )
     actions = server.add_subparsers(dest="server_action", metavar="ACTION", required=True)
     add_action(actions, "start", _("start the server (nothing happens if it runs)"), start)
-    add_action(actions, "stop", _("stop the server cleanly (nothing happens if it is stopped)"), stop)
+    add_action(
+        actions, "stop", _("stop the server cleanly (nothing happens if it is stopped)"), stop
+    )
     add_action(actions, "status", _("say whether the server runs, and how to reach it"), status)
     return actions
 
@@ -103,6 +105,5 @@ def where(server: LocalServer) -> str:
             "{folder} (no network connections); database {database}."
         ).format(folder=connection.socket_dir, database=connection.database)
     return _(
-        "It accepts only encrypted (TLS) connections at {host}, port {port}; database "
-        "{database}."
+        "It accepts only encrypted (TLS) connections at {host}, port {port}; database {database}."
     ).format(host=connection.host, port=connection.port, database=connection.database)

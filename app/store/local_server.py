@@ -86,14 +86,19 @@ class Binaries:
     auth_delay: bool  # has the auth_delay module
 
     def describe(self) -> str:
-        where = _("the system's") if self.source == "system" else _("the bundled")
+        """Which PostgreSQL this is and what TLS means for it, in two sentences."""
+        if self.source == "system":
+            which = _("The system's PostgreSQL {version} ({path}).")
+        else:
+            which = _("The bundled PostgreSQL {version} ({path}).")
         if self.tls:
-            return _("PostgreSQL {version} ({where}, {path}), with TLS").format(
-                version=self.version, where=where, path=self.bindir
+            tls = _("It has TLS: connections from other computers are encrypted.")
+        else:
+            tls = _(
+                "It has no TLS: the server accepts connections from this computer only, "
+                "through its socket."
             )
-        return _("PostgreSQL {version} ({where}, {path}), without TLS").format(
-            version=self.version, where=where, path=self.bindir
-        )
+        return which.format(version=self.version, path=self.bindir) + " " + tls
 
 
 @dataclass(frozen=True)
@@ -127,15 +132,15 @@ def system_bindir() -> Path | None:
     root = Path("/usr/lib/postgresql")
     if root.is_dir():
         for entry in root.iterdir():
-            if entry.name.isdigit() and int(entry.name) >= OLDEST_SYSTEM:
-                if (entry / "bin" / "postgres").is_file():
-                    versions.append(int(entry.name))
+            usable = entry.name.isdigit() and int(entry.name) >= OLDEST_SYSTEM
+            if usable and (entry / "bin" / "postgres").is_file():
+                versions.append(int(entry.name))
     if versions:
         return root / str(max(versions)) / "bin"
     pg_config = shutil.which("pg_config")
     if pg_config:
         try:
-            out = subprocess.run(
+            out = subprocess.run(  # noqa: S603 - PostgreSQL's programs, our arguments
                 [pg_config, "--bindir"], capture_output=True, text=True, timeout=20, check=True
             ).stdout.strip()
         except (OSError, subprocess.SubprocessError):
@@ -205,9 +210,11 @@ def _pkglibdir(bindir: Path, source: str) -> Path:
 
 def _run_plain(argv: list[str]) -> str:
     kwargs = _as_server_user()
-    return subprocess.run(
-        argv, capture_output=True, text=True, timeout=60, check=True, **kwargs
-    ).stdout
+    return str(
+        subprocess.run(  # noqa: S603 - PostgreSQL's programs, our arguments
+            argv, capture_output=True, text=True, timeout=60, check=True, **kwargs
+        ).stdout
+    )
 
 
 def server_user() -> tuple[int, int] | None:
@@ -418,7 +425,7 @@ class LocalServer:
     # -- helpers ------------------------------------------------------------------------------
 
     def _pg_ctl(self, *args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
+        return subprocess.run(  # noqa: S603 - PostgreSQL's programs, our arguments
             [str(self.bindir / "pg_ctl"), "-D", str(self.data), *args],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -486,9 +493,7 @@ def free_port(listen: str, first: int) -> int:
     for port in range(first, min(first + 100, 65536)):
         if port_is_free(listen, port):
             return port
-    raise LocalServerError(
-        _("No free port was found from {port} on.").format(port=first)
-    )
+    raise LocalServerError(_("No free port was found from {port} on.").format(port=first))
 
 
 # -- making the folder ----------------------------------------------------------------------
@@ -550,7 +555,7 @@ def _initdb(bindir: Path, folder: Path, password: str) -> None:
             os.chown(pwfile, *user)
             (folder / "data").mkdir(mode=0o700)
             os.chown(folder / "data", *user)
-        result = subprocess.run(
+        result = subprocess.run(  # noqa: S603 - PostgreSQL's programs, our arguments
             [
                 str(bindir / "initdb"),
                 "-D",
@@ -586,9 +591,7 @@ def _quote(value: str) -> str:
     return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def _write_settings(
-    data: Path, run_dir: Path, listen: str, port: int, binaries: Binaries
-) -> None:
+def _write_settings(data: Path, run_dir: Path, listen: str, port: int, binaries: Binaries) -> None:
     settings = {
         "listen_addresses": listen if binaries.tls else "",
         "port": str(port),
@@ -651,7 +654,7 @@ def write_certificate(data: Path, listen: str, user: tuple[int, int] | None) -> 
             x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Homeward team server"),
         ]
     )
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     certificate = (
         x509.CertificateBuilder()
         .subject_name(subject)

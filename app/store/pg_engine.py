@@ -86,9 +86,7 @@ def make_server_engine(
         # libpq gives no code for a failed sign-in, only the server's words (in English on
         # the local server: lc_messages C). Anything else stays the general message.
         if "password authentication failed" in str(exc.orig):
-            raise UnlockError(
-                _("The server did not accept this user name and password.")
-            ) from None
+            raise UnlockError(_("The server did not accept this user name and password.")) from None
         raise WorkspaceError(
             _("The database server could not be reached, or it refused the connection.")
         ) from None
