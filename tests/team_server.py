@@ -31,6 +31,7 @@ from app.store.local_server import (
     LocalServerError,
     describe_binaries,
     port_is_free,
+    server_user,
     system_bindir,
 )
 
@@ -104,7 +105,9 @@ def team_server() -> Iterator[LocalServer]:
     (root / OWNER).write_text(str(os.getpid()))
     server = None
     try:
-        server = LocalServer.init(root / "server", port=free_tcp_port(), binaries=binaries)
+        server = LocalServer.init(
+            root / "server", port=free_tcp_port(), binaries=binaries, sync=False
+        )
         server.start()
         yield server
     finally:
@@ -112,3 +115,62 @@ def team_server() -> Iterator[LocalServer]:
             with contextlib.suppress(LocalServerError):
                 server.stop()
         shutil.rmtree(root, ignore_errors=True)
+
+
+def install_ca_signed_certificate(server: LocalServer, folder: Path) -> Path:
+    """Give the running ``server`` a certificate for localhost issued by a new CA (as a
+    public CA would); returns the CA's certificate file, written in ``folder``. The server's
+    own self-signed certificate comes back with :meth:`LocalServer.renew_certificate`."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    now = dt.datetime.now(dt.UTC)
+
+    def name(text: str) -> x509.Name:
+        return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, text)])
+
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca = (
+        x509.CertificateBuilder()
+        .subject_name(name("Test CA"))
+        .issuer_name(name("Test CA"))
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .sign(ca_key, hashes.SHA256())
+    )
+    key = ec.generate_private_key(ec.SECP256R1())
+    leaf = (
+        x509.CertificateBuilder()
+        .subject_name(name("localhost"))
+        .issuer_name(ca.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    key_file, cert_file = server.data / "server.key", server.data / "server.crt"
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    cert_file.write_bytes(leaf.public_bytes(serialization.Encoding.PEM))
+    user = server_user()
+    if user is not None:
+        os.chown(key_file, *user)
+        os.chown(cert_file, *user)
+    server.reload()
+    ca_file = folder / "test-ca.pem"
+    ca_file.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    return ca_file

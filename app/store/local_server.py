@@ -44,7 +44,6 @@ import importlib.util
 import ipaddress
 import json
 import os
-import pwd
 import re
 import secrets
 import shutil
@@ -220,8 +219,10 @@ def _run_plain(argv: list[str]) -> str:
 def server_user() -> tuple[int, int] | None:
     """The (uid, gid) PostgreSQL runs as when we are root (it refuses root); ``None`` when we
     are not root and it runs as us."""
-    if os.geteuid() != 0:
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
         return None
+    import pwd  # POSIX only, like running as root
+
     entry = pwd.getpwnam("nobody")
     return entry.pw_uid, entry.pw_gid
 
@@ -279,11 +280,12 @@ class LocalServer:
         listen: str = "localhost",
         port: int | None = None,
         binaries: Binaries | None = None,
+        sync: bool = True,
     ) -> LocalServer:
         """Make a new server in ``folder`` (missing or empty) and return it, stopped.
 
         Never touches a folder that has anything in it: an existing server is never
-        initialised again."""
+        initialised again. ``sync=False`` (tests) skips initdb's flush to disk."""
         folder = Path(folder).absolute()
         if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
             if (folder / MARKER).exists():
@@ -315,7 +317,7 @@ class LocalServer:
             _prepare_folders(folder, user)
             password = secrets.token_urlsafe(24)
             _write_passfile(folder / PASSFILE, run_dir, chosen, binaries.tls, password)
-            _initdb(binaries.bindir, folder, password)
+            _initdb(binaries.bindir, folder, password, sync=sync)
             data = folder / "data"
             if binaries.tls:
                 write_certificate(data, listen, user)
@@ -542,7 +544,7 @@ def _write_passfile(path: Path, run_dir: Path, port: int, tls: bool, password: s
         handle.write(text)
 
 
-def _initdb(bindir: Path, folder: Path, password: str) -> None:
+def _initdb(bindir: Path, folder: Path, password: str, *, sync: bool) -> None:
     # initdb reads the password from a file it can open: one in run/, the server user's,
     # 0600, removed at once.
     pwfile = folder / "run" / "initdb.pw"
@@ -568,6 +570,7 @@ def _initdb(bindir: Path, folder: Path, password: str) -> None:
                 "--encoding=UTF8",
                 "--locale=C",
                 "--no-instructions",
+                *([] if sync else ["--no-sync"]),
             ],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

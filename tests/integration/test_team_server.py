@@ -20,12 +20,13 @@ import psycopg
 import pytest
 from sqlalchemy import text
 
+from app.cli import main
 from app.kernel.errors import UnlockError
 from app.store import local_server, tls
 from app.store.local_server import LocalServer, LocalServerError
 from app.store.pg_engine import make_server_engine
 from tests.conftest import run_homeward
-from tests.team_server import OWNER, PREFIX, url
+from tests.team_server import OWNER, PREFIX, install_ca_signed_certificate, url
 
 pytestmark = pytest.mark.postgresql_only
 
@@ -222,7 +223,9 @@ def test_a_server_folder_is_never_made_again(team_server: LocalServer, tmp_path:
         LocalServer(tmp_path)
 
 
-def test_the_command_line_reports_the_servers_state(team_server: LocalServer) -> None:
+def test_the_command_line_reports_the_servers_state(
+    team_server: LocalServer, capsys: pytest.CaptureFixture[str]
+) -> None:
     result = run_homeward("server", "start", "--data", str(team_server.folder))
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
@@ -230,9 +233,9 @@ def test_the_command_line_reports_the_servers_state(team_server: LocalServer) ->
         f"It accepts only encrypted (TLS) connections at localhost, port {team_server.port}; "
         "database homeward.",
     ]
-    result = run_homeward("server", "status", "--data", str(team_server.folder.parent))
-    assert result.returncode == 2
-    assert result.stderr.strip() == (
+    # The same command in this process (a child process is a second or two): its refusal.
+    assert main(["server", "status", "--data", str(team_server.folder.parent)]) == 2
+    assert capsys.readouterr().err.strip() == (
         f"homeward: {team_server.folder.parent} is not a Homeward server folder."
     )
 
@@ -253,7 +256,7 @@ def socket_only(root: Path) -> None:
     binaries = local_server.describe_binaries(bindir, "embedded")
     assert not binaries.tls and binaries.auth_delay
     root.chmod(0o755)  # as root the server runs as nobody
-    server = LocalServer.init(root / "server", binaries=binaries)
+    server = LocalServer.init(root / "server", binaries=binaries, sync=False)
     assert server.connection().host is None
     assert "local all all scram-sha-256" in (server.data / "pg_hba.conf").read_text()
     assert "host" not in (server.data / "pg_hba.conf").read_text().replace("homeward", "")
@@ -275,3 +278,39 @@ def socket_only(root: Path) -> None:
             )
     finally:
         assert server.stop()
+
+
+def test_a_ca_issued_certificate_is_checked_against_the_cas_and_the_pin(
+    team_server: LocalServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    address, pins = address_of(team_server), tls.PinStore(tmp_path / "pins")
+    try:
+        ca_file = install_ca_signed_certificate(team_server, tmp_path)
+        info = tls.first_contact(address)
+        assert not info.self_signed and info.issuer == "CN=Test CA"
+        pins.pin(address, info)
+        # The "system's" CAs: this test's CA alone (SSL_CERT_FILE, as OpenSSL reads it).
+        monkeypatch.setenv("SSL_CERT_FILE", str(ca_file))
+        assert tls.connect_args(address, pins) == {
+            "sslmode": "verify-full",
+            "sslrootcert": str(ca_file),
+        }
+        assert uses_tls(team_server, pins)
+
+        # Another certificate from the same trusted CA is still not the pinned one.
+        install_ca_signed_certificate(team_server, tmp_path / "pins")
+        with pytest.raises(tls.CertificateChanged):
+            make_server_engine(url(team_server), pins=pins)
+        # A CA libpq does not trust (SSL_CERT_FILE still names the first) is refused by libpq.
+        pins.replace(address, tls.first_contact(address))
+        with pytest.raises(psycopg.OperationalError, match="SSL error"):
+            psycopg.connect(
+                host=address.host,
+                port=address.port,
+                user="postgres",
+                password=team_server.admin_password(),
+                dbname="homeward",
+                **tls.connect_args(address, pins),
+            )
+    finally:
+        team_server.renew_certificate()  # self-signed again, for the other tests
