@@ -316,7 +316,7 @@ class LocalServer:
         try:
             _prepare_folders(folder, user)
             password = secrets.token_urlsafe(24)
-            _write_passfile(folder / PASSFILE, run_dir, chosen, binaries.tls, password)
+            _write_passfile(folder / PASSFILE, run_dir, listen, chosen, binaries.tls, password)
             _initdb(binaries.bindir, folder, password, sync=sync)
             data = folder / "data"
             if binaries.tls:
@@ -532,9 +532,15 @@ def _pgpass_field(line: str, index: int) -> str:
     return fields[index].replace("\\:", ":").replace("\\\\", "\\")
 
 
-def _write_passfile(path: Path, run_dir: Path, port: int, tls: bool, password: str) -> None:
+def _write_passfile(
+    path: Path, run_dir: Path, listen: str, port: int, tls: bool, password: str
+) -> None:
     """libpq's password file: ``PGPASSFILE=<path> psql -h <run_dir> -U postgres``."""
-    hosts = [str(run_dir)] + (["localhost", "127.0.0.1", "::1"] if tls else [])
+    hosts = [str(run_dir)]
+    if tls:
+        for host in ["localhost", "127.0.0.1", "::1", *listen.split(",")]:
+            if host.strip() and host.strip() != "*" and host.strip() not in hosts:
+                hosts.append(host.strip())
     text = "".join(
         f"{_pgpass_escape(host)}:{port}:*:{SUPERUSER}:{_pgpass_escape(password)}\n"
         for host in hosts
@@ -647,9 +653,12 @@ def write_certificate(data: Path, listen: str, user: tuple[int, int] | None) -> 
             continue
         seen.add(name)
         try:
-            names.append(x509.IPAddress(ipaddress.ip_address(name)))
+            ip = ipaddress.ip_address(name)
         except ValueError:
             names.append(x509.DNSName(name))
+        else:
+            if not ip.is_unspecified:  # 0.0.0.0 and :: mean "every address", not one
+                names.append(x509.IPAddress(ip))
     key = ec.generate_private_key(ec.SECP256R1())
     subject = x509.Name(
         [

@@ -285,7 +285,17 @@ class PinStore:
             pem = self.path(address).read_text(encoding="ascii")
         except FileNotFoundError:
             return None
-        return CertificateInfo.from_der(ssl.PEM_cert_to_DER_cert(pem))
+        try:
+            return CertificateInfo.from_der(ssl.PEM_cert_to_DER_cert(pem))
+        except (ValueError, UnicodeError):
+            # Not treated as "never pinned": that would ask the user to trust whatever the
+            # server shows now, as on a first connection.
+            raise TLSError(
+                _(
+                    "The saved certificate of {address} is damaged ({path}). Remove the file "
+                    "only if you can confirm the server's certificate again."
+                ).format(address=address.label, path=self.path(address))
+            ) from None
 
     def pin(self, address: Address, info: CertificateInfo) -> None:
         """Trust ``info`` for ``address`` (the user confirmed its fingerprint). A different
