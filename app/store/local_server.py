@@ -310,10 +310,10 @@ class LocalServer:
         else:
             chosen = port or DEFAULT_PORT  # only names the socket file: no TCP
         user = server_user()
-        if user is not None:
-            _check_reachable(folder, user[0])
         folder.mkdir(parents=True, exist_ok=True)
         try:
+            if user is not None:
+                _check_reachable(folder, user[0])  # the folders just made too (umask)
             _prepare_folders(folder, user)
             password = secrets.token_urlsafe(24)
             _write_passfile(folder / PASSFILE, run_dir, listen, chosen, binaries.tls, password)
