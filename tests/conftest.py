@@ -44,6 +44,7 @@ from app.services.workspace import (
     create_workspace,
     unlock,
 )
+from tests.team_server import team_server  # noqa: F401  (the session's TLS team server)
 
 ENGINES = ("sqlcipher", "postgresql")
 ENGINE_VARIABLE = "HOMEWARD_TEST_ENGINE"

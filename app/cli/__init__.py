@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from app import __version__
-from app.cli import backup, demo, gui, import_sheet, init, report, verify
+from app.cli import backup, demo, gui, import_sheet, init, report, server, verify
 from app.kernel.errors import HomewardError
 from app.kernel.i18n import _, language_from_environment, set_language
 from app.kernel.logs import configure_logging, log_file
@@ -45,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_restore_parser(sub)
     import_sheet.add_parser(sub)
     report.add_parser(sub)
+    server.add_parser(sub)
     return parser
 
 
@@ -57,6 +58,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "import": import_sheet.run,
     "report": report.run,
     "gui": gui.run,
+    "server": server.run,
 }
 
 

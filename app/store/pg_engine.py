@@ -4,6 +4,13 @@ A workspace's *database location* is either its folder's SQLCipher file (the def
 :mod:`app.store.engine`) or a ``postgresql+psycopg://`` URL. The URL may carry a password;
 it is never logged or put in an error message (``hide_parameters`` keeps statement values
 out of errors too).
+
+Over TCP the connection is TLS with the server's certificate pinned (:mod:`app.store.tls`):
+:func:`make_server_engine` first checks that the server still shows the certificate the
+user confirmed (``NotPinned`` when there is none yet, ``CertificateChanged`` when it
+differs, before any name or password is sent), then libpq verifies it on every connection
+(``sslmode=verify-full``, the pin as ``sslrootcert``). A Unix socket (``?host=/folder``)
+needs no TLS: it never leaves the machine.
 """
 
 from __future__ import annotations
@@ -18,6 +25,9 @@ from app.kernel.errors import UnlockError, WorkspaceError
 from app.kernel.i18n import _
 from app.store.adapters import POSTGRES, TEAM
 from app.store.engine import KeyHolder, make_engine
+from app.store.tls import Address, PinStore
+from app.store.tls import connect_args as tls_connect_args
+from app.store.tls import verify as verify_pin
 
 SCHEME = "postgresql+psycopg"
 #: The time a statement may wait for a lock another writer holds (SQLite's busy timeout).
@@ -37,13 +47,19 @@ def is_server_location(location: str | Path) -> bool:
 
 
 def make_server_engine(
-    url: str, *, read_only: bool = False, password: str | None = None, team: bool = False
+    url: str,
+    *,
+    read_only: bool = False,
+    pins: PinStore | None = None,
+    password: str | None = None,
+    team: bool = False,
 ) -> Engine:
     """An engine over the PostgreSQL database at ``url``, checked by one connection now.
 
-    ``password`` goes to the driver beside the address (never into it, so never into a
-    message); ``team``: signed in to a team server as one of its users (see
-    :data:`app.store.adapters.TEAM`)."""
+    A TCP server must show the certificate pinned in ``pins`` (default: the user's
+    :class:`~app.store.tls.PinStore`). ``password`` goes to the driver beside the address
+    (never into it, so never into a message); ``team``: signed in to a team server as one of
+    its users (see :data:`app.store.adapters.TEAM`)."""
     try:
         parsed = make_url(url)
     except ArgumentError:
@@ -54,6 +70,11 @@ def make_server_engine(
     if read_only:
         options += " -c default_transaction_read_only=on"
     connect_args: dict[str, Any] = {"options": options, "application_name": "Homeward"}
+    address = Address.of_url(parsed)
+    if address is not None:
+        pins = pins or PinStore()
+        verify_pin(address, pins)  # before a name or password goes anywhere
+        connect_args |= tls_connect_args(address, pins)  # over any sslmode in the URL
     if password is not None:
         connect_args["password"] = password
     engine = create_engine(
@@ -71,10 +92,10 @@ def make_server_engine(
             pass
     except OperationalError as exc:
         engine.dispose()
+        # libpq gives no code for a failed sign-in, only the server's words (in English on
+        # the local server: lc_messages C). Anything else stays the general message.
         if _refused_password(exc):
-            raise UnlockError(
-                _("The user name or password is not right. Nothing was changed.")
-            ) from None
+            raise UnlockError(_("The server did not accept this user name and password.")) from None
         raise WorkspaceError(
             _("The database server could not be reached, or it refused the connection.")
         ) from None
@@ -97,11 +118,12 @@ def open_engine(
     *,
     read_only: bool = False,
     create: bool = False,
+    pins: PinStore | None = None,
 ) -> Engine:
     """The engine of a workspace's database: its SQLCipher file or its PostgreSQL URL.
 
     On PostgreSQL the server's own access control protects the data: the data key is not
     used to encrypt it (it still keys the audit chain and the backups)."""
     if is_server_location(location):
-        return make_server_engine(str(location), read_only=read_only)
+        return make_server_engine(str(location), read_only=read_only, pins=pins)
     return make_engine(Path(location), keys, read_only=read_only, create=create)
