@@ -43,7 +43,7 @@ import hashlib
 import hmac
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Connection, Table
 from sqlalchemy.dialects import postgresql
@@ -356,7 +356,7 @@ def audit_sql(groups: Groups) -> list[str]:
     field_pattern = r"^([A-Za-z_][A-Za-z0-9_.]{0,63}(,[A-Za-z_][A-Za-z0-9_.]{0,63})*)?$"
     coordinator = f"pg_has_role(session_user, {literal(groups.coordinator)}, 'MEMBER')"
     head_json = (
-        "format('{{\"mac\": \"%s\", \"sequence\": %s, \"tag\": \"%s\"}}', "
+        "format('{\"mac\": \"%s\", \"sequence\": %s, \"tag\": \"%s\"}', "
         "encode(v_mac, 'hex'), v_seq, "
         "encode(hw_private.hmac('audit', convert_to('head', 'UTF8') || int8send(v_seq) || v_mac), "
         "'hex'))"
@@ -520,14 +520,14 @@ def accounts_sql(groups: Groups) -> list[str]:
     """Functions through which coordinators manage logins (only this database's)."""
     coordinator = f"pg_has_role(session_user, {literal(groups.coordinator)}, 'MEMBER')"
     group_of = (
-        "CASE p_role "
+        "(CASE p_role "
         + " ".join(f"WHEN {literal(r.value)} THEN {literal(groups.of(r))}" for r in Role)
-        + " END"
+        + " END)"
     )
     path_of = (
-        "CASE p_role "
+        "(CASE p_role "
         + " ".join(f"WHEN {literal(r.value)} THEN {literal(groups.search_path(r))}" for r in Role)
-        + " END"
+        + " END)"
     )
     ours = (
         "EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid "
@@ -610,7 +610,13 @@ def install(conn: Connection, database: str, audit_key: bytes, witness_key: byte
     in ``conn``'s transaction (as the database's owner, the schema at head). The keys are
     written only when the database has none yet: the chain's key never changes."""
     groups = Groups(database)
-    run = conn.exec_driver_sql
+
+    def run(statement: str, params: tuple[object, ...] | None = None) -> Any:
+        # Without values the driver still reads "%" as a placeholder mark: doubled, it is one.
+        if params is None:
+            return conn.exec_driver_sql(statement.replace("%", "%%"))
+        return conn.exec_driver_sql(statement, params)
+
     existing = {r[0] for r in run("SELECT rolname FROM pg_roles")}
     for group in groups.all:
         if group not in existing:
