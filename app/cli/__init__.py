@@ -5,7 +5,8 @@ Every failure prints one line, ``homeward: <what went wrong>``, to standard erro
 non-zero: 2 for usage and refused input, 3 for a wrong password or recovery code, 4 for a
 damaged database, key slot file, audit trail or backup, 5 for a role that may not, 6 for a
 workspace open in another Homeward, 7 for a disk that is full, read-only or failing (nothing
-was changed), 1 for anything else. Secrets are read from standard input only
+was changed), 8 for a team server that ``homeward server check`` found a problem with, 1 for
+anything else. Secrets are read from standard input only
 (``--password-stdin``), never from arguments, which other users can see in the process list.
 """
 
@@ -17,7 +18,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from app import __version__
-from app.cli import backup, demo, gui, import_sheet, init, report, verify
+from app.cli import backup, demo, gui, import_sheet, init, report, server, verify
 from app.kernel.errors import HomewardError
 from app.kernel.i18n import _, language_from_environment, set_language
 from app.kernel.logs import configure_logging, log_file
@@ -45,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_restore_parser(sub)
     import_sheet.add_parser(sub)
     report.add_parser(sub)
+    server.add_parser(sub)
     return parser
 
 
@@ -56,6 +58,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "restore": backup.run_restore,
     "import": import_sheet.run,
     "report": report.run,
+    "server": server.run,
     "gui": gui.run,
 }
 

@@ -31,17 +31,19 @@ from typing import Any
 from sqlalchemy import Connection, Engine, String, Table, func, select, table
 from sqlalchemy.exc import DBAPIError
 
-from app.kernel.errors import WorkspaceError
+from app.kernel.errors import WorkspaceError, WorkspaceExistsError
 from app.kernel.i18n import _
 from app.models import User
 from app.models.enums import Role
 from app.security import keyslots as ks
 from app.security.permissions import PermissionDenied, entry_point
 from app.services import workspace as ws
+from app.services.context import ServiceContext
 from app.services.team import ServerAddress, adopt_workspace
-from app.store import copies, migrate
-from app.store.engine import KeyHolder, make_engine
+from app.store import copies, migrate, snapshot
+from app.store.engine import KeyHolder, make_engine, open_connection
 from app.store.pg_engine import make_server_engine
+from app.store.workspace import WorkspacePaths
 
 #: Rows compared at a time.
 BATCH = 2_000
@@ -85,6 +87,8 @@ def import_workspace(
         if progress is not None:
             progress(text)
 
+    database = WorkspacePaths(Path(folder).expanduser().resolve()).database
+    beside = [p for p in snapshot.sidecars(database) if p.exists()]
     ctx = ws.unlock(folder, username, password, read_only=True, record=False)
     try:
         slots = ks.KeySlotFile.load(ctx.paths.keyslots)
@@ -94,17 +98,16 @@ def import_workspace(
         server = make_server_engine(admin_url)
         try:
             _refuse_if_not_empty(server)
+            with ctx.uow() as uow:
+                usernames = list(uow.session.scalars(select(User.username)))
+            _refuse_taken_logins(server, usernames)
             keys = KeyHolder(ctx.data_key())
             private = Path(tempfile.mkdtemp(prefix="homeward-import-"))
             try:
                 copy = private / "workspace.db"
                 step(_("Copying the workspace"))
                 with ctx.exclusive:
-                    engine = ctx.engine
-                    # The read-only connection closed first: the copy's connection, the last
-                    # to close, then leaves the folder as it found it (no journal files).
-                    engine.dispose()
-                    copies.export_copy(engine, ctx.paths.location, keys, copy)
+                    copies.export_copy(ctx.engine, ctx.paths.location, keys, copy)
                 step(_("Loading it onto the server"))
                 counts = copies.load_copy(copy, keys, server)
                 try:
@@ -133,7 +136,10 @@ def import_workspace(
         finally:
             server.dispose()
     finally:
-        ctx.lock()
+        try:
+            _leave_as_found(ctx, beside)
+        finally:
+            ctx.lock()
     signing_in = tuple(n for n, active in users if active and n in logins)
     return ImportReport(
         address=address,
@@ -146,11 +152,30 @@ def import_workspace(
     )
 
 
+def _leave_as_found(ctx: ServiceContext, beside: list[Path]) -> None:
+    """Leave the workspace's folder as it was found. A read-only connection to a SQLite
+    database in WAL mode leaves its ``-wal`` and ``-shm`` files behind when it closes (it may
+    not remove them); a writer's connection, the last to close, removes them. So when there
+    were none, the read-only connections are closed and one writer's connection is opened and
+    closed again: it writes nothing (the write-ahead log is empty) and tidies them away."""
+    database = ctx.paths.database
+    if ctx.paths.server is not None or not database.is_file():
+        return
+    if any(p.exists() and p not in beside for p in snapshot.sidecars(database)):
+        keys = KeyHolder(ctx.data_key())
+        try:
+            with ctx.exclusive:
+                ctx.engine.dispose()
+                open_connection(database, keys).close()
+        finally:
+            keys.forget()
+
+
 def _refuse_if_not_empty(server: Engine) -> None:
     """Refuse a database that holds a workspace or a team server (or anything of one)."""
     with server.connect() as conn:
         if conn.exec_driver_sql("SELECT to_regnamespace('hw_team')").scalar() is not None:
-            raise WorkspaceError(
+            raise WorkspaceExistsError(
                 _("That database is a team server already; nothing was changed on it.")
             )
     if migrate.current_revision(server) is None:
@@ -158,12 +183,33 @@ def _refuse_if_not_empty(server: Engine) -> None:
     with server.connect() as conn:
         for name in _HOLDS_WORK:
             if conn.execute(select(func.count()).select_from(table(name))).scalar_one():
-                raise WorkspaceError(
+                raise WorkspaceExistsError(
                     _(
                         "That database already holds a Homeward workspace; nothing was changed "
                         "on it. Choose an empty database."
                     )
                 )
+
+
+def _refuse_taken_logins(server: Engine, usernames: list[str]) -> None:
+    """Refuse when one of the workspace's user names is a login on the server already: each
+    user becomes a login of that name, and logins belong to the whole PostgreSQL server."""
+    with server.connect() as conn:
+        taken = sorted(
+            str(r[0])
+            for r in conn.exec_driver_sql(
+                "SELECT rolname FROM pg_roles WHERE rolname = ANY(%s)", (usernames,)
+            )
+        )
+    if taken:
+        raise WorkspaceExistsError(
+            _(
+                "These user names are logins on that PostgreSQL server already (for another "
+                "database, perhaps): {names}. Each user of a team server is a login of the "
+                "same name, so nothing was changed. Give the team server a PostgreSQL server of "
+                "its own."
+            ).format(names=", ".join(taken))
+        )
 
 
 def _unload(server: Engine) -> None:
