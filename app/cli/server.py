@@ -240,7 +240,7 @@ def run_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _progress(text: str) -> None:
+def _progress(text: str, fraction: float) -> None:
     if sys.stderr.isatty():
         print(f"{text}…", file=sys.stderr, flush=True)
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import contextlib
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import zip_longest
 from pathlib import Path
@@ -39,6 +39,7 @@ from app.security import keyslots as ks
 from app.security.permissions import PermissionDenied, entry_point
 from app.services import workspace as ws
 from app.services.context import ServiceContext
+from app.services.jobs import Progress
 from app.services.team import ServerAddress, adopt_workspace
 from app.store import copies, migrate, snapshot
 from app.store.engine import KeyHolder, make_engine, open_connection
@@ -75,7 +76,7 @@ def import_workspace(
     admin_url: str,
     *,
     passwords: dict[str, str] | None = None,
-    progress: Callable[[str], None] | None = None,
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Move the laptop workspace in ``folder`` onto the empty PostgreSQL database at
     ``admin_url`` (its owner's address, a superuser's or one that may create roles), signed
@@ -83,9 +84,9 @@ def import_workspace(
     server; so does each user named in ``passwords``; every other user's login waits for a
     coordinator to reset their password. The workspace itself is left as it was."""
 
-    def step(text: str) -> None:
+    def step(text: str, fraction: float) -> None:
         if progress is not None:
-            progress(text)
+            progress(text, fraction)
 
     database = WorkspacePaths(Path(folder).expanduser().resolve()).database
     beside = [p for p in snapshot.sidecars(database) if p.exists()]
@@ -105,16 +106,16 @@ def import_workspace(
             private = Path(tempfile.mkdtemp(prefix="homeward-import-"))
             try:
                 copy = private / "workspace.db"
-                step(_("Copying the workspace"))
+                step(_("Copying the workspace"), 0.05)
                 with ctx.exclusive:
                     copies.export_copy(ctx.engine, ctx.paths.location, keys, copy)
-                step(_("Loading it onto the server"))
+                step(_("Loading it onto the server"), 0.15)
                 counts = copies.load_copy(copy, keys, server)
                 try:
-                    step(_("Checking every row"))
-                    checked = compare_rows(copy, keys, server)
+                    step(_("Checking every row"), 0.5)
+                    checked = _compare_rows(copy, keys, server)
                     events = counts.get("audit_events", 0)
-                    step(_("Setting up the team server"))
+                    step(_("Setting up the team server"), 0.75)
                     every = {actor.username: password, **(passwords or {})}
                     logins = {ws.normalise_username(k): v for k, v in every.items()}
                     address = adopt_workspace(admin_url, slots.on_server(None), logins)
@@ -124,7 +125,7 @@ def import_workspace(
             finally:
                 keys.forget()
                 shutil.rmtree(private, ignore_errors=True)
-            step(_("Checking the audit trail on the server"))
+            step(_("Checking the audit trail on the server"), 0.9)
             _check_audit(server, events)
             with server.connect() as conn:
                 users = [
@@ -237,7 +238,7 @@ def _check_audit(server: Engine, events: int) -> None:
 # --- row by row -------------------------------------------------------------------------------
 
 
-def compare_rows(copy: Path, keys: KeyHolder, server: Engine) -> dict[str, int]:
+def _compare_rows(copy: Path, keys: KeyHolder, server: Engine) -> dict[str, int]:
     """Check that ``server`` holds exactly the rows of the SQLCipher copy ``copy``: every
     table of the models and the schema's version, every row in primary-key order, every value
     read through the models' column types. Returns the rows compared per table; raises
