@@ -31,7 +31,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, String, Table, func, select, table
 from sqlalchemy.exc import DBAPIError
 
-from app.kernel.errors import WorkspaceError, WorkspaceExistsError
+from app.kernel.errors import UnlockError, WorkspaceError, WorkspaceExistsError
 from app.kernel.i18n import _
 from app.models import User
 from app.models.enums import Role
@@ -96,6 +96,9 @@ def import_workspace(
         actor = ctx.require_actor()
         if actor.role != Role.COORDINATOR:
             raise PermissionDenied(_("Only a coordinator can move a workspace onto a server."))
+        logins = {ws.normalise_username(k): v for k, v in (passwords or {}).items()}
+        logins[actor.username] = password
+        _check_passwords(slots, logins, actor.username)
         server = make_server_engine(admin_url)
         try:
             _refuse_if_not_empty(server)
@@ -116,8 +119,6 @@ def import_workspace(
                     checked = _compare_rows(copy, keys, server)
                     events = counts.get("audit_events", 0)
                     step(_("Setting up the team server"), 0.75)
-                    every = {actor.username: password, **(passwords or {})}
-                    logins = {ws.normalise_username(k): v for k, v in every.items()}
                     address = adopt_workspace(admin_url, slots.on_server(None), logins)
                 except BaseException:
                     _unload(server)
@@ -190,6 +191,23 @@ def _refuse_if_not_empty(server: Engine) -> None:
                         "on it. Choose an empty database."
                     )
                 )
+
+
+def _check_passwords(slots: ks.KeySlotFile, logins: dict[str, str], signed_in: str) -> None:
+    """Each password given for another user must open that user's key slot: on the server
+    their login and their key slot take the same password."""
+    for name, given in logins.items():
+        if name == signed_in:
+            continue  # it opened the workspace
+        try:
+            ks.unlock_with_password(slots, name, given)
+        except UnlockError:
+            raise UnlockError(
+                _(
+                    "The password given for {user} does not open their key slot; nothing was "
+                    "changed."
+                ).format(user=name)
+            ) from None
 
 
 def _refuse_taken_logins(server: Engine, usernames: list[str]) -> None:

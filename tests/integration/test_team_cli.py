@@ -109,6 +109,25 @@ def test_setup_twice_then_check(here: Callable[..., Ran], team_url: str, tmp_pat
         ctx.lock()
 
 
+def test_setup_refuses_a_workspace_kept_as_on_a_laptop(
+    here: Callable[..., Ran], team_url: str, tmp_path: Path
+) -> None:
+    """A database ``homeward init --server`` filled is not made a team server by ``setup``
+    (its audit trail is under the laptop's key, its users have no logins)."""
+    create_workspace(
+        tmp_path / "ws",
+        organisation="Fangehjelpen",
+        admin=NewUser("kari", "Kari Nordmann", Role.COORDINATOR, PASSWORD),
+        kdf_seconds=0,
+        server=team_url,
+    )
+    setup = ["server", "setup", "--url", team_url, "--org", "X", "--admin", "kari"]
+    refused = here(*setup, "--password-stdin", "--kdf-seconds", "0", stdin=PASSWORD + "\n")
+    assert refused.returncode == 2 and "server import-workspace" in refused.stderr
+    checked = here("server", "check", "--url", team_url)
+    assert checked.returncode == 8 and "Group roles are missing" in checked.stdout
+
+
 def test_demo_on_a_server(here: Callable[..., Ran], team_url: str, tmp_path: Path) -> None:
     made = here("demo", "--server", team_url, "--cases", "20", "--kdf-seconds", "0")
     assert made.returncode == 0, made.stderr

@@ -201,6 +201,11 @@ def test_a_second_import_is_refused_and_changes_nothing(moved: Moved) -> None:
         with pytest.raises(WorkspaceExistsError, match="nothing was changed"):
             import_workspace(moved.folder, "coordinator", DEMO_PASSWORD, moved.url)
         assert row_counts(server) == counts and audit_verify(server) == chain
+        # A password given for another user must open their key slot (checked first).
+        with pytest.raises(UnlockError, match="worker"):
+            import_workspace(
+                moved.folder, "coordinator", DEMO_PASSWORD, moved.url, passwords={"worker": "x"}
+            )
         # Only a coordinator moves a workspace (refused before the server is reached).
         with pytest.raises(PermissionDenied):
             import_workspace(moved.folder, "worker", DEMO_PASSWORD, moved.url)
