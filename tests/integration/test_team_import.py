@@ -19,13 +19,14 @@ from sqlalchemy import Engine, Table, func, select
 
 from app.demo.workspace import DEMO_PASSWORD, create_demo_workspace
 from app.features.admin.services import attachments
-from app.kernel.errors import UnlockError, WorkspaceExistsError
+from app.kernel.errors import UnlockError, WorkspaceError, WorkspaceExistsError
 from app.models import Attachment, AuditEvent, Case, Meeting
 from app.models.enums import Role
 from app.security.permissions import PermissionDenied
-from app.services import team
+from app.services import team, team_import
 from app.services import workspace as ws
 from app.services.team_import import ImportReport, import_workspace
+from app.services.workspace import NewUser, create_workspace
 from app.store import copies
 from app.store.pg_engine import make_server_engine
 from app.store.team_schema import AUDIT_SECRET_SETTING
@@ -213,3 +214,48 @@ def test_a_second_import_is_refused_and_changes_nothing(moved: Moved) -> None:
     finally:
         server.dispose()
     assert files_of(moved.folder) == moved.before
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "UPDATE users SET created_at = created_at + interval '1 microsecond' WHERE username = 'ola'",
+        "UPDATE users SET active = NOT active WHERE username = 'ola'",
+        "DELETE FROM audit_events WHERE sequence = (SELECT max(sequence) FROM audit_events)",
+    ],
+    ids=["a-microsecond", "a-yes-no", "a-missing-row"],
+)
+def test_a_row_that_differs_undoes_the_import(
+    change: str, team_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The row-by-row check finds one changed value or one missing row (here made on the
+    server just after loading), names the table, and the loaded rows are removed again."""
+    created = create_workspace(
+        tmp_path / "laptop",
+        organisation="Fangehjelpen",
+        admin=NewUser("kari", "Kari Nordmann", Role.COORDINATOR, PASSWORD),
+        extra_users=(NewUser("ola", "Ola Hansen", Role.SOCIAL_WORKER, PASSWORD),),
+        kdf_seconds=0,
+    )
+    ws.unlock(created.folder, "kari", PASSWORD).lock()  # an audit event or two
+    load = team_import.copies.load_copy
+
+    def load_then_change(source: Path, keys: object, server: Engine) -> dict[str, int]:
+        counts = load(source, keys, server)  # type: ignore[arg-type]
+        with server.begin() as conn:
+            conn.exec_driver_sql(change)
+        return counts
+
+    monkeypatch.setattr(team_import.copies, "load_copy", load_then_change)
+    with pytest.raises(WorkspaceError, match="not those of the workspace") as raised:
+        import_workspace(created.folder, "kari", PASSWORD, team_url)
+    table = "audit_events" if "audit" in change else "users"
+    assert f"(table {table})" in str(raised.value)
+    server = make_server_engine(team_url)
+    try:
+        assert not any(row_counts(server).values())
+        with server.connect() as conn:
+            roles = "SELECT count(*) FROM pg_roles WHERE rolname IN ('kari', 'ola')"
+            assert conn.exec_driver_sql(roles).scalar() == 0
+    finally:
+        server.dispose()
