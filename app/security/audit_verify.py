@@ -13,13 +13,12 @@ from dataclasses import dataclass
 from typing import NamedTuple, TypeAlias, cast
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.orm import Session
 
 from app.kernel.i18n import _, ngettext
 from app.security.audit_chain import (
     BULK_CHUNK,
-    write_head,
     COVERED,
     DB,
     EVENTS,
@@ -30,6 +29,7 @@ from app.security.audit_chain import (
     head_tag,
     keyed_mac,
     next_mac,
+    write_head,
 )
 from app.store.adapters import adapter, stored_bytes
 

@@ -56,7 +56,9 @@ class Accounts:
     def login_dropped(self, conn: Connection, username: str) -> None:
         """A user removed for good: their login goes."""
 
-    def reopen(self, location: Path | str, keys: KeyHolder, opener: Callable[..., Engine]) -> Engine:
+    def reopen(
+        self, location: Path | str, keys: KeyHolder, opener: Callable[..., Engine]
+    ) -> Engine:
         """The engine again after a key rotation (a laptop's file has a new key)."""
         return opener(location, keys)
 
@@ -123,7 +125,9 @@ class TeamAccounts(Accounts):
     def login_dropped(self, conn: Connection, username: str) -> None:
         self._call(conn, "login_drop", username)
 
-    def reopen(self, location: Path | str, keys: KeyHolder, opener: Callable[..., Engine]) -> Engine:
+    def reopen(
+        self, location: Path | str, keys: KeyHolder, opener: Callable[..., Engine]
+    ) -> Engine:
         # The server's rows are not encrypted with the data key: the same engine serves on.
         return self._engine
 

@@ -100,12 +100,20 @@ class ServerAddress:
             raise ValidationError({"server": _("That is not a server address.")}) from None
         if url.password is not None or "password" in url.query:
             raise ValidationError(
-                {"server": _("Leave the password out of the address: you type it when you sign in.")}
+                {
+                    "server": _(
+                        "Leave the password out of the address: you type it when you sign in."
+                    )
+                }
             )
         host = url.host or str(url.query.get("host") or "")
         if not host or not url.database:
             raise ValidationError(
-                {"server": _("Give the server's name and its database, as in server.example.org/homeward.")}
+                {
+                    "server": _(
+                        "Give the server's name and its database, as in server.example.org/homeward."
+                    )
+                }
             )
         port = url.port or int(str(url.query.get("port") or DEFAULT_PORT))
         return cls(host=host, database=url.database, port=port)
@@ -157,7 +165,9 @@ def setup_server(
             holds_users = conn.execute(select(User.id).limit(1)).first() is not None
         if holds_users:
             with engine.begin() as conn:
-                team_schema.install(conn, database, secrets.token_bytes(32), secrets.token_bytes(32))
+                team_schema.install(
+                    conn, database, secrets.token_bytes(32), secrets.token_bytes(32)
+                )
             found = address or _address_of(admin_url, database)
             return CreatedServer(found, None, normalise_username(admin.username))
         if not organisation.strip():

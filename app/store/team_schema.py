@@ -43,7 +43,7 @@ import hashlib
 import hmac
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import Connection, Table
 from sqlalchemy.dialects import postgresql
@@ -59,7 +59,7 @@ PRIVATE = "hw_private"  # the audit keys: nobody but the owner
 STAFF_VIEWS = "hw_staff"
 VOLUNTEER_VIEWS = "hw_volunteer"
 #: The settings row that holds the laptop's audit secret: never on a team server.
-AUDIT_SECRET_SETTING = "audit_secret"
+AUDIT_SECRET_SETTING = "audit_secret"  # noqa: S105 - a setting's name
 
 _DIALECT = postgresql.dialect()  # type: ignore[no-untyped-call]
 
@@ -103,15 +103,13 @@ class Groups:
 
 
 def tables() -> dict[str, Table]:
-    return {t.name: cast(Table, t) for t in Base.metadata.sorted_tables}
+    return {t.name: t for t in Base.metadata.sorted_tables}
 
 
 # --- who is signed in -----------------------------------------------------------------------
 
 ME = "(SELECT hw_team.me())"
-MY_CASES = (
-    f"(SELECT c.id FROM public.cases c WHERE c.volunteer_id = {ME} OR c.worker_id = {ME})"
-)
+MY_CASES = f"(SELECT c.id FROM public.cases c WHERE c.volunteer_id = {ME} OR c.worker_id = {ME})"
 MY_PEOPLE = (
     f"(SELECT c.client_id FROM public.cases c WHERE c.volunteer_id = {ME} OR c.worker_id = {ME})"
 )
@@ -188,9 +186,7 @@ _NOT_AUDIT_SETTINGS = f"key NOT IN ({literal(HEAD_SETTING)}, {literal(AUDIT_SECR
 VOLUNTEER_WRITES: dict[str, Writes] = {
     "meetings": Writes(
         insert=f"NEW.case_id IN {MY_CASES} AND NEW.recorded_by = {ME}",
-        update=(
-            f"OLD.recorded_by = {ME} AND NEW.recorded_by = {ME} AND NEW.case_id = OLD.case_id"
-        ),
+        update=(f"OLD.recorded_by = {ME} AND NEW.recorded_by = {ME} AND NEW.case_id = OLD.case_id"),
         delete=f"OLD.recorded_by = {ME}",
     ),
     "tasks": Writes(
@@ -200,9 +196,7 @@ VOLUNTEER_WRITES: dict[str, Writes] = {
             f"AND NEW.case_id IS NOT DISTINCT FROM OLD.case_id"
         ),
     ),
-    "cases": Writes(
-        update=f"OLD.id IN {MY_CASES}", columns=("last_activity_at", "updated_at")
-    ),
+    "cases": Writes(update=f"OLD.id IN {MY_CASES}", columns=("last_activity_at", "updated_at")),
 }
 
 #: Tables each user reaches directly, their own rows only (row-level security), every group.
@@ -263,8 +257,15 @@ def write_trigger_sql(schema: str, table: Table, writes: Writes) -> list[str]:
     if writes.update:
         changed = writes.columns or tuple(c for c in columns if c != "id")
         sets = ", ".join(f"{quote(c)} = NEW.{quote(c)}" for c in changed)
+        # Anything else changed is refused, not quietly dropped.
+        kept = " AND ".join(
+            f"NEW.{quote(c)} IS NOT DISTINCT FROM OLD.{quote(c)}"
+            for c in columns
+            if c not in changed
+        )
         branches.append(
-            f"IF TG_OP = 'UPDATE' THEN IF NOT ({writes.update}) THEN {denied} END IF; "
+            f"IF TG_OP = 'UPDATE' THEN IF NOT ({writes.update} AND {kept or 'true'}) THEN "
+            f"{denied} END IF; "
             f"UPDATE public.{quote(table.name)} SET {sets} WHERE id = OLD.id; RETURN NEW; "
             "END IF;"
         )
@@ -326,7 +327,9 @@ def _part(value: str, *, nullable: bool) -> str:
     return f"CASE WHEN {value} IS NULL THEN '-' ELSE {counted} END" if nullable else counted
 
 
-def _message_sql(seq: str, occ: str, user: str, action: str, etype: str, eid: str, fields: str) -> str:
+def _message_sql(
+    seq: str, occ: str, user: str, action: str, etype: str, eid: str, fields: str
+) -> str:
     """The canonical bytes of an event (:func:`app.security.audit_chain.canonical_message`),
     from the text of its stored values."""
     parts = [
@@ -356,7 +359,7 @@ def audit_sql(groups: Groups) -> list[str]:
     field_pattern = r"^([A-Za-z_][A-Za-z0-9_.]{0,63}(,[A-Za-z_][A-Za-z0-9_.]{0,63})*)?$"
     coordinator = f"pg_has_role(session_user, {literal(groups.coordinator)}, 'MEMBER')"
     head_json = (
-        "format('{\"mac\": \"%s\", \"sequence\": %s, \"tag\": \"%s\"}', "
+        'format(\'{"mac": "%s", "sequence": %s, "tag": "%s"}\', '
         "encode(v_mac, 'hex'), v_seq, "
         "encode(hw_private.hmac('audit', convert_to('head', 'UTF8') || int8send(v_seq) || v_mac), "
         "'hex'))"
@@ -408,9 +411,9 @@ BEGIN
         v_prev := sha256(convert_to(v_prev_text, 'UTF8'));
     END IF;
     v_seq := v_last + 1;
-    v_occ_text := {_TIME.format('v_occ')};
-    v_user_text := {hexid.format('v_user')};
-    v_entity_text := {hexid.format('p_entity_id')};
+    v_occ_text := {_TIME.format("v_occ")};
+    v_user_text := {hexid.format("v_user")};
+    v_entity_text := {hexid.format("p_entity_id")};
     v_mac := hw_private.hmac('audit', v_prev || {message});
     INSERT INTO public.audit_events (id, sequence, occurred_at, user_id, action, entity_type,
         entity_id, fields, mac, case_id, person_id, created_at, updated_at, created_by)
@@ -438,18 +441,18 @@ BEGIN
     IF NOT {coordinator} THEN
         RAISE EXCEPTION 'only a coordinator checks the audit trail' USING ERRCODE = '42501';
     END IF;
-    FOR r IN SELECT e.sequence AS seq, {_TIME.format('e.occurred_at')} AS occ,
-            {hexid.format('e.user_id')} AS usr, e.action, e.entity_type,
-            {hexid.format('e.entity_id')} AS ent, e.fields, e.mac
+    FOR r IN SELECT e.sequence AS seq, {_TIME.format("e.occurred_at")} AS occ,
+            {hexid.format("e.user_id")} AS usr, e.action, e.entity_type,
+            {hexid.format("e.entity_id")} AS ent, e.fields, e.mac
         FROM public.audit_events e ORDER BY e.sequence
     LOOP
         v_expected := v_expected + 1;
         IF r.seq <> v_expected THEN
             RETURN QUERY SELECT v_expected - 1, v_expected, false, NULL::text; RETURN;
         END IF;
-        v_mac := hw_private.hmac('audit', v_prev || {_message_sql(
-            "r.seq", "r.occ", "r.usr", "r.action", "r.entity_type", "r.ent", "r.fields"
-        )});
+        v_mac := hw_private.hmac('audit', v_prev || {
+        _message_sql("r.seq", "r.occ", "r.usr", "r.action", "r.entity_type", "r.ent", "r.fields")
+    });
         IF encode(v_mac, 'hex') IS DISTINCT FROM r.mac THEN
             RETURN QUERY SELECT v_expected - 1, v_expected, false, NULL::text; RETURN;
         END IF;
@@ -470,7 +473,7 @@ BEGIN
     END IF;
     RETURN QUERY SELECT v_expected, NULL::bigint, coalesce(v_head_ok, false), encode(v_prev, 'hex');
 END $$"""
-    end = f"""
+    end = """
 CREATE FUNCTION hw_team.audit_end()
 RETURNS TABLE(sequence bigint, mac text, tag text)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
@@ -625,7 +628,7 @@ def install(conn: Connection, database: str, audit_key: bytes, witness_key: byte
     coordinator, worker, volunteer = (quote(g) for g in groups.all)
     run(f"REVOKE ALL ON DATABASE {quote(database)} FROM PUBLIC")
     run(f"GRANT CONNECT ON DATABASE {quote(database)} TO {every}")
-    run(f"REVOKE ALL ON SCHEMA public FROM PUBLIC")
+    run("REVOKE ALL ON SCHEMA public FROM PUBLIC")
     run(f"GRANT USAGE ON SCHEMA public TO {every}")
     run(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC, {every}")
     run(f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM PUBLIC, {every}")
@@ -666,11 +669,17 @@ def install(conn: Connection, database: str, audit_key: bytes, witness_key: byte
         "SET search_path = pg_catalog, public AS $$ "
         "SELECT u.id FROM public.users u WHERE u.username = session_user AND u.active $$"
     )
-    for function in ("audit_append(text, text, uuid, text, uuid, uuid, uuid, timestamp)",
-                     "audit_verify()", "audit_end()", "audit_mac_at(bigint)",
-                     "login_create(text, text, text, boolean)", "login_password(text, text)",
-                     "login_role(text, text)", "login_active(text, boolean)",
-                     "login_drop(text)"):
+    for function in (
+        "audit_append(text, text, uuid, text, uuid, uuid, uuid, timestamp)",
+        "audit_verify()",
+        "audit_end()",
+        "audit_mac_at(bigint)",
+        "login_create(text, text, text, boolean)",
+        "login_password(text, text)",
+        "login_role(text, text)",
+        "login_active(text, boolean)",
+        "login_drop(text)",
+    ):
         run(f"DROP FUNCTION IF EXISTS {TEAM}.{function}")
     run(f"DROP FUNCTION IF EXISTS {PRIVATE}.hmac(text, bytea) CASCADE")
     run(f"DROP FUNCTION IF EXISTS {PRIVATE}.audit_guard() CASCADE")
@@ -678,14 +687,20 @@ def install(conn: Connection, database: str, audit_key: bytes, witness_key: byte
         run(statement)
     run(f"REVOKE ALL ON ALL FUNCTIONS IN SCHEMA {TEAM} FROM PUBLIC")
     run(f"GRANT EXECUTE ON FUNCTION {TEAM}.me() TO {every}")
-    run(f"GRANT EXECUTE ON FUNCTION {TEAM}.audit_append(text, text, uuid, text, uuid, uuid, "
-        f"uuid, timestamp) TO {every}")
+    run(
+        f"GRANT EXECUTE ON FUNCTION {TEAM}.audit_append(text, text, uuid, text, uuid, uuid, "
+        f"uuid, timestamp) TO {every}"
+    )
     run(f"GRANT EXECUTE ON FUNCTION {TEAM}.audit_end() TO {every}")
     run(f"GRANT EXECUTE ON FUNCTION {TEAM}.audit_mac_at(bigint) TO {every}")
     run(f"GRANT EXECUTE ON FUNCTION {TEAM}.audit_verify() TO {coordinator}")
-    for function in ("login_create(text, text, text, boolean)", "login_password(text, text)",
-                     "login_role(text, text)", "login_active(text, boolean)",
-                     "login_drop(text)"):
+    for function in (
+        "login_create(text, text, text, boolean)",
+        "login_password(text, text)",
+        "login_role(text, text)",
+        "login_active(text, boolean)",
+        "login_drop(text)",
+    ):
         run(f"GRANT EXECUTE ON FUNCTION {TEAM}.{function} TO {coordinator}")
     # The search line follows its case through a trigger: as the owner, whoever updates.
     run("ALTER FUNCTION public.cases_search_filters_au() SECURITY DEFINER")

@@ -26,7 +26,7 @@ from app.models import Draft, User, utcnow
 from app.models.enums import Role
 from app.security import keyslots as ks
 from app.security.permissions import Permission, requires
-from app.services.audit_log import AuditAction, log, log_now
+from app.services.audit_log import AuditAction, log
 from app.services.context import ServiceContext
 from app.services.workspace import NewUser, normalise_username, validate_new_user
 from app.store.adapters import adapter
