@@ -44,6 +44,7 @@ from app.services.team import ServerAddress, adopt_workspace
 from app.store import copies, migrate, snapshot
 from app.store.engine import KeyHolder, make_engine, open_connection
 from app.store.pg_engine import make_server_engine
+from app.store.team_schema import quote
 from app.store.workspace import WorkspacePaths
 
 #: Rows compared at a time.
@@ -233,7 +234,7 @@ def _refuse_taken_logins(server: Engine, usernames: list[str]) -> None:
 
 def _unload(server: Engine) -> None:
     """Remove the rows this import loaded (the database was empty before it)."""
-    names = ", ".join(copies._quote(t.name) for t in copies.tables())
+    names = ", ".join(quote(t.name) for t in copies.tables())
     with contextlib.suppress(DBAPIError), server.begin() as conn:
         conn.exec_driver_sql(f"TRUNCATE {names}")
 
