@@ -48,6 +48,9 @@ SERVER_SETTINGS = (
     "max_connections=200",
     "shared_buffers=32MB",
     "listen_addresses=",
+    # Wrong passwords slowed down, as on a team server (``homeward server check`` asks).
+    "shared_preload_libraries=auth_delay",
+    "auth_delay.milliseconds=200",
 )
 
 

@@ -5,7 +5,8 @@ Every failure prints one line, ``homeward: <what went wrong>``, to standard erro
 non-zero: 2 for usage and refused input, 3 for a wrong password or recovery code, 4 for a
 damaged database, key slot file, audit trail or backup, 5 for a role that may not, 6 for a
 workspace open in another Homeward, 7 for a disk that is full, read-only or failing (nothing
-was changed), 1 for anything else. Secrets are read from standard input only
+was changed), 8 for a team server that ``homeward server check`` found a problem with, 1 for
+anything else. Secrets are read from standard input only
 (``--password-stdin``), never from arguments, which other users can see in the process list.
 """
 
@@ -57,8 +58,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "restore": backup.run_restore,
     "import": import_sheet.run,
     "report": report.run,
-    "gui": gui.run,
     "server": server.run,
+    "gui": gui.run,
 }
 
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
+import tempfile
 import time
+from pathlib import Path
 
-from app.cli.common import Subparsers, count, kdf_arg, workspace_arg
+from app.cli.common import Subparsers, count, kdf_arg
 from app.kernel.errors import ValidationError
 from app.kernel.i18n import _, ngettext
 from app.kernel.i18n_formats import number, percent
@@ -21,7 +24,17 @@ def add_parser(sub: Subparsers) -> None:
             "worker or volunteer with the password 'demo'."
         ),
     )
-    workspace_arg(demo, default=False)
+    target = demo.add_mutually_exclusive_group(required=True)
+    target.add_argument("--workspace", type=Path, metavar="DIR", help=_("workspace folder"))
+    target.add_argument(
+        "--server",
+        metavar="URL",
+        help=_(
+            "fill an empty PostgreSQL database as a team server instead: "
+            "postgresql://ADMIN@HOST/DATABASE, as its owner (the password from ~/.pgpass or "
+            "PGPASSWORD)"
+        ),
+    )
     demo.add_argument(
         "--cases", type=int, default=300, metavar="N", help=_("number of cases (default 300)")
     )
@@ -34,6 +47,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.cases < 1 or args.cases > 1_000_000:
         raise ValidationError({"cases": _("Choose between 1 and 1,000,000 cases.")})
+    if args.server is not None:
+        return _run_on_server(args)
     started = time.perf_counter()
 
     def progress(stage: str, fraction: float) -> None:
@@ -70,5 +85,33 @@ def run(args: argparse.Namespace) -> int:
             size=number(size / 1e6, decimals=1),
         )
     )
+    print(_("Sign in as coordinator, worker or volunteer with the password 'demo'."))
+    return 0
+
+
+def _run_on_server(args: argparse.Namespace) -> int:
+    """The demo built as a laptop workspace in a private temporary folder, moved onto the
+    server with the demo users' passwords (the same users and passwords as the laptop demo),
+    and the folder deleted."""
+    from app.cli.server import admin_url, print_import
+    from app.demo.workspace import DEMO_PASSWORD, DEMO_USERS, create_demo_workspace
+    from app.services.team_import import import_workspace
+
+    url = admin_url(args.server)
+    private = Path(tempfile.mkdtemp(prefix="homeward-demo-"))
+    try:
+        created, _stats = create_demo_workspace(
+            private / "demo", cases=args.cases, seed=args.seed, kdf_seconds=args.kdf_seconds
+        )
+        report = import_workspace(
+            created.folder,
+            DEMO_USERS[0].username,
+            DEMO_PASSWORD,
+            url,
+            passwords={user.username: DEMO_PASSWORD for user in DEMO_USERS},
+        )
+    finally:
+        shutil.rmtree(private, ignore_errors=True)
+    print_import(report)
     print(_("Sign in as coordinator, worker or volunteer with the password 'demo'."))
     return 0

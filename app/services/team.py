@@ -27,7 +27,7 @@ from sqlalchemy import Engine, insert, make_url, select
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import ArgumentError
 
-from app.kernel.errors import UnlockError, ValidationError, WorkspaceError
+from app.kernel.errors import UnlockError, ValidationError, WorkspaceError, WorkspaceExistsError
 from app.kernel.i18n import _
 from app.models import User
 from app.models.base import utcnow
@@ -150,16 +150,19 @@ def setup_server(
     admin: NewUser,
     kdf_seconds: float = 0.5,
     address: ServerAddress | None = None,
+    password: str | None = None,
 ) -> CreatedServer:
     """Prepare the PostgreSQL database at ``admin_url`` (its owner's address; a superuser's or
     one that may create roles) as a team server with ``admin`` as its first coordinator.
 
     Idempotent: a database that already holds a team server gets its roles, views, policies and
     functions made again (after the schema is brought to head) and nothing else changes.
+    ``password`` is the owner's (else PostgreSQL's password file or ``PGPASSWORD``).
     """
-    engine = make_server_engine(admin_url)
+    engine = make_server_engine(admin_url, password=password)
     try:
         database = _database_of(engine)
+        _refuse_a_laptop_workspace(engine)
         migrate.upgrade(engine)
         with engine.begin() as conn:
             holds_users = conn.execute(select(User.id).limit(1)).first() is not None
@@ -224,6 +227,26 @@ def setup_server(
         return CreatedServer(found, recovery_code, username)
     finally:
         engine.dispose()
+
+
+def _refuse_a_laptop_workspace(engine: Engine) -> None:
+    """A database holding a workspace as a laptop keeps it (``homeward init --server``: its
+    audit trail keyed by the laptop's secret) is not made a team server by ``setup``: its
+    rows would stay under the laptop's key and its users without logins."""
+    if migrate.current_revision(engine) is None:
+        return
+    with engine.connect() as conn:
+        found = conn.exec_driver_sql(
+            "SELECT 1 FROM settings WHERE key = %s", (team_schema.AUDIT_SECRET_SETTING,)
+        ).first()
+    if found is not None:
+        raise WorkspaceExistsError(
+            _(
+                "That database holds a workspace that is not a team server; nothing was "
+                "changed. Move a workspace onto an empty database with “homeward server "
+                "import-workspace”."
+            )
+        )
 
 
 @entry_point

@@ -24,10 +24,26 @@ def _subcommands() -> dict[str, argparse.ArgumentParser]:
     return dict(action.choices)
 
 
+def _every_command() -> dict[str, argparse.ArgumentParser]:
+    """Every subcommand, and theirs in turn (``server setup``…)."""
+    found: dict[str, argparse.ArgumentParser] = {}
+
+    def walk(name: str, parser: argparse.ArgumentParser) -> None:
+        found[name] = parser
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for sub_name, sub in action.choices.items():
+                    walk(f"{name} {sub_name}", sub)
+
+    for name, sub in _subcommands().items():
+        walk(name, sub)
+    return found
+
+
 def test_every_subcommand_and_option_is_in_the_commands_table() -> None:
     rows = _commands_table()
     missing = []
-    for name, sub in _subcommands().items():
+    for name, sub in _every_command().items():
         mine = [r for r in rows if re.match(rf"\| `homeward (\[)?{name}\b", r)]
         if not mine:
             missing.append(name)
@@ -35,6 +51,8 @@ def test_every_subcommand_and_option_is_in_the_commands_table() -> None:
         for action in sub._actions:
             if action.help == argparse.SUPPRESS or "-h" in action.option_strings:
                 continue
+            if isinstance(action, argparse._SubParsersAction):
+                continue  # each of its commands is checked itself
             names = action.option_strings or [action.metavar or action.dest.upper()]
             if not any(n in row for n in names for row in mine):
                 missing.append(f"{name} {names[0]}")
