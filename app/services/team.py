@@ -387,5 +387,6 @@ def _signed_in(ctx: ServiceContext) -> None:
 
     with ctx.uow(write=True) as uow:
         actor = ctx.require_actor()
+        team_schema.record_sign_in(uow.session.connection())
         log(uow, ctx, AuditAction.SIGN_IN, entity_type="user", entity_id=actor.id)
         uow.commit()
