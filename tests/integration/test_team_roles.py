@@ -552,3 +552,18 @@ def test_a_tail_cut_by_the_servers_owner_is_caught_by_each_computers_witness(
         assert report.problem is not None and "witness" in report.problem
     finally:
         ctx.lock()
+
+
+def test_backups_are_the_servers_not_each_computers(team: Team, tmp_path: Path) -> None:
+    from app.features.admin.services import backup
+    from app.kernel.errors import WorkspaceError
+
+    ctx = sign_in(team.address, COORDINATOR, DEMO_PASSWORD, folder=tmp_path / "local")
+    try:
+        assert backup.daily_copy(ctx) is None
+        assert backup.backup_on_close(ctx) is None
+        with pytest.raises(WorkspaceError, match="backed up on the server"):
+            backup.create_backup(ctx)
+        assert list((tmp_path / "local" / "backups").iterdir()) == []
+    finally:
+        ctx.lock()

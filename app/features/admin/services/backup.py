@@ -43,6 +43,7 @@ from app.services.audit_log import AuditAction, log
 from app.services.context import ServiceContext
 from app.services.jobs import CancelFlag, Progress, Steps
 from app.store import copies, migrate, snapshot
+from app.store.adapters import adapter
 from app.store.engine import KeyHolder
 from app.store.files import atomic_write
 from app.store.workspace import DB_NAME, KEYSLOTS_NAME, WITNESS_NAME
@@ -293,6 +294,12 @@ def _record(ctx: ServiceContext) -> None:
         uow.commit()
 
 
+def _on_team_server(ctx: ServiceContext) -> bool:
+    """Signed in to a team server as one of its users: its backups are not made by each
+    computer (each user sees only part of it; the server keeps the audit trail's key)."""
+    return adapter(ctx.engine).audit_on_server
+
+
 def _backup(
     ctx: ServiceContext,
     reason: str,
@@ -300,6 +307,14 @@ def _backup(
     progress: Progress | None,
     cancel: CancelFlag | None,
 ) -> BackupResult:
+    if _on_team_server(ctx):
+        raise WorkspaceError(
+            _(
+                "A team server is backed up on the server, not from one computer: ask its "
+                "administrator (PostgreSQL's own backups, pg_dump or a copy of its data folder "
+                "while it is stopped). Nothing was written."
+            )
+        )
     result = _copy(ctx, reason, out, progress, cancel)
     _record(ctx)
     return result
@@ -346,7 +361,7 @@ def daily_copy(
     that it can run beside the database thread (the GUI's daily backup: 60 s at 100,000
     cases that would otherwise hold up every other read and write). When it returns a backup,
     call :func:`record_backup` on the database thread."""
-    if ctx.read_only:
+    if ctx.read_only or _on_team_server(ctx):
         return None
     newest = bf.list_backups(ctx.paths.backups)
     moment = now or datetime.now(UTC)
@@ -369,7 +384,7 @@ def backup_on_close(
 ) -> BackupResult | None:
     """The backup made when a user signs out or closes Homeward. Returns ``None`` (and logs)
     if it could not be made: closing must never fail because of it."""
-    if ctx.read_only:  # a damaged database: its copies would only replace good backups
+    if ctx.read_only or _on_team_server(ctx):  # damaged: its copies would replace good ones
         return None
     try:
         return _backup(ctx, "on_close", None, progress, None)
