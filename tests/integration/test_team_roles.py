@@ -111,11 +111,58 @@ def team(pg_cluster: Cluster, tmp_path_factory: pytest.TempPathFactory) -> Itera
     adopt_workspace(url, slots, {u.username: DEMO_PASSWORD for u in DEMO_USERS})
     with psycopg.connect(host=str(pg_cluster.root), dbname=database, user="postgres") as conn:
         ids = {name: uid for uid, name in conn.execute("SELECT id, username FROM users").fetchall()}
+        _restricted_on_a_volunteers_case(conn, ids[VOLUNTEER])
     try:
         yield Team(pg_cluster, database, url, dict(ids))
     finally:
         pg_cluster.drop_database(database)
         drop_roles(pg_cluster, database, tuple(ids))
+
+
+def _restricted_on_a_volunteers_case(conn: psycopg.Connection[Any], volunteer: uuid.UUID) -> None:
+    """Put every kind of restricted data on one of the volunteer's cases, so that each check
+    of it below can fail: restricted records moved there, restricted fields filled."""
+    case, client = conn.execute(
+        "SELECT id, client_id FROM cases WHERE volunteer_id = %s ORDER BY reference LIMIT 1",
+        (volunteer,),
+    ).fetchone()  # type: ignore[misc]
+    conn.execute(
+        "INSERT INTO visit_assessments (id, case_id, child_id, assessed_on, assessed_by, outcome,"
+        " notes, created_at, updated_at) VALUES (gen_random_uuid(), %s, %s, current_date,"
+        " 'Child protection office', 'approved', 'canary', now(), now())",
+        (case, client),
+    )
+    for name in sorted({*RESTRICTED_RECORDS - {"attachments"}, "child_visits"}):
+        moved = conn.execute(
+            f'UPDATE "{name}" SET case_id = %s WHERE id = (SELECT id FROM "{name}" LIMIT 1)',
+            (case,),
+        ).rowcount
+        assert moved == 1, f"the demo has no {name}"
+    conn.execute(
+        "INSERT INTO attachments (id, case_id, person_id, filename, media_type, size, sha256,"
+        " content, created_at, updated_at) VALUES (gen_random_uuid(), %s, %s, 'letter.pdf',"
+        " 'application/pdf', 6, repeat('0', 64), 'canary', now(), now())",
+        (case, client),
+    )
+    conn.execute("UPDATE people SET notes = 'canary' WHERE id = %s", (client,))
+    conn.execute(
+        "UPDATE child_visits SET status_reason = 'canary', child_reaction = 'canary',"
+        " follow_up = 'canary' WHERE case_id = %s",
+        (case,),
+    )
+    conn.execute("UPDATE visit_assessments SET notes = 'canary' WHERE case_id = %s", (case,))
+    moved = conn.execute(
+        "UPDATE consents SET person_id = %s, notes = 'canary'"
+        " WHERE id = (SELECT id FROM consents LIMIT 1)",
+        (client,),
+    ).rowcount
+    assert moved == 1
+    conn.execute(
+        "INSERT INTO needs (id, case_id, domain, status, identified_on, created_at, updated_at)"
+        " VALUES (gen_random_uuid(), %s, 'mental_health', 'identified', current_date, now(),"
+        " now())",
+        (case,),
+    )
 
 
 def _count(conn: psycopg.Connection[Any], sql: str, *params: Any) -> int:
@@ -207,6 +254,14 @@ def test_social_workers_reach_case_work_but_not_the_coordinators_tables(team: Te
             elif name not in ("drafts", "recent_views"):
                 total = _count(admin, f'SELECT count(*) FROM "{name}"')
                 assert _count(conn, f'SELECT count(*) FROM public."{name}"') == total, name
+        # Restricted fields are theirs to read (DESIGN.md §4): the same values the owner sees.
+        for name, columns in {**RESTRICTED_FIELDS, "meetings": ("summary", "wellbeing")}.items():
+            for column in columns:
+                sql = f'SELECT count("{column}") FROM public."{name}"'
+                assert _count(conn, sql) == _count(admin, sql), (name, column)
+        for name in RESTRICTED_RECORDS:
+            sql = f'SELECT count(*) FROM public."{name}"'
+            assert _count(conn, sql) == _count(admin, sql), name
         # What the app needs of those tables, through the social worker's views.
         assert _count(conn, "SELECT count(*) FROM users WHERE last_sign_in_at IS NOT NULL") == 0
         assert _count(conn, "SELECT count(*) FROM users") == len(team.ids)
@@ -250,8 +305,15 @@ def test_volunteers_see_only_their_cases_and_no_restricted_field(team: Team) -> 
         for name in RESTRICTED_RECORDS | COORDINATOR_ONLY - {"users", "settings"}:
             assert _count(conn, f'SELECT count(*) FROM "{name}"') == 0, name
         for name, columns in RESTRICTED_FIELDS.items():
+            key = {"cases": "id", "people": "id", "consents": "person_id"}.get(name, "case_id")
+            scope = clients if key in ("person_id",) or name == "people" else mine
             for column in columns:
+                there = f'SELECT count("{column}") FROM "{name}" WHERE "{key}" = ANY(%s)'
+                assert _count(admin, there, list(scope)) > 0, (name, column)  # can fail
                 assert _count(conn, f'SELECT count("{column}") FROM "{name}"') == 0, (name, column)
+        for name in RESTRICTED_RECORDS:
+            there = f'SELECT count(*) FROM "{name}" WHERE case_id = ANY(%s)'
+            assert _count(admin, there, list(mine)) > 0, name
         # Rows under their cases, and only those.
         for name in ("meetings", "needs", "child_visits", "referrals", "custody_events"):
             cases = {r[0] for r in conn.execute(f'SELECT DISTINCT case_id FROM "{name}"')}
