@@ -467,6 +467,21 @@ def test_accounts_map_to_logins(team: Team, tmp_path: Path) -> None:
                 "SELECT rolcanlogin FROM pg_roles WHERE rolname = 'tove'"
             ).fetchone()  # type: ignore[misc]
             assert login is False
+        users.set_active(ctx, added.id, True)
+        users.reset_password(ctx, added.id, "another temporary one")
+        tove = sign_in(team.address, "tove", "another temporary one", folder=tmp_path / "tove")
+        assert tove.require_actor().must_change_password
+        users.change_own_password(tove, "another temporary one", "tove's very own words")
+        tove.lock()
+        tove = sign_in(team.address, "tove", "tove's very own words", folder=tmp_path / "tove")
+        tove.lock()
+        users.remove_user_for_good(ctx, added.id)
+        with team.admin() as admin:
+            assert admin.execute("SELECT 1 FROM pg_roles WHERE rolname = 'tove'").fetchone() is None
+            gone = "SELECT count(*) FROM hw_team.key_slots WHERE user_id = %s"
+            assert _count(admin, gone, str(added.id)) == 0
+        again = sign_in(team.address, COORDINATOR, DEMO_PASSWORD, folder=tmp_path / "again")
+        again.lock()
     finally:
         ctx.lock()
         drop_roles(team.cluster, team.database, ("tove",))
