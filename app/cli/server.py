@@ -382,8 +382,10 @@ def run_init(args: argparse.Namespace) -> int:
     if connection.host is not None:  # this computer trusts its own server's certificate
         address = Address(connection.host, connection.port)
         pins = PinStore()
+        shown = first_contact(address)
         if pins.pinned(address) is None:
-            pins.pin(address, first_contact(address))
+            pins.pin(address, shown)
+        fingerprint = shown.fingerprint
     socket_url = (
         f"postgresql+psycopg://{connection.superuser}@/{connection.database}"
         f"?host={connection.socket_dir}&port={connection.port}"
@@ -408,6 +410,13 @@ def run_init(args: argparse.Namespace) -> int:
     )
     print(where(server))
     _print_created(made)
+    if connection.host is not None:
+        print(
+            _(
+                "The server's certificate fingerprint (colleagues compare it when they first "
+                "connect): {fingerprint}"
+            ).format(fingerprint=fingerprint)
+        )
     return 0
 
 

@@ -236,9 +236,7 @@ def _refuse_a_laptop_workspace(engine: Engine) -> None:
     if migrate.current_revision(engine) is None:
         return
     with engine.connect() as conn:
-        found = conn.exec_driver_sql(
-            "SELECT 1 FROM settings WHERE key = %s", (team_schema.AUDIT_SECRET_SETTING,)
-        ).first()
+        found = team_schema.laptop_audit_secret(conn)
     if found is not None:
         raise WorkspaceExistsError(
             _(
@@ -389,5 +387,6 @@ def _signed_in(ctx: ServiceContext) -> None:
 
     with ctx.uow(write=True) as uow:
         actor = ctx.require_actor()
+        team_schema.record_sign_in(uow.session.connection())
         log(uow, ctx, AuditAction.SIGN_IN, entity_type="user", entity_id=actor.id)
         uow.commit()

@@ -229,6 +229,11 @@ def forget_laptop_audit_secret(conn: Connection) -> None:
     conn.exec_driver_sql("DELETE FROM settings WHERE key = %s", (AUDIT_SECRET_SETTING,))
 
 
+def record_sign_in(conn: Connection) -> None:
+    """The signed-in user's last sign-in, now (their own row only, whatever their role)."""
+    conn.exec_driver_sql("SELECT hw_team.signed_in()")
+
+
 def _column_type(table: Table, name: str) -> str:
     return str(table.columns[name].type.compile(dialect=_DIALECT))
 
@@ -682,6 +687,12 @@ def install(conn: Connection, database: str, audit_key: bytes, witness_key: byte
         "SET search_path = pg_catalog, public AS $$ "
         "SELECT u.id FROM public.users u WHERE u.username = session_user AND u.active $$"
     )
+    run(f"DROP FUNCTION IF EXISTS {TEAM}.signed_in()")
+    run(
+        f"CREATE FUNCTION {TEAM}.signed_in() RETURNS void LANGUAGE sql SECURITY DEFINER "
+        "SET search_path = pg_catalog, public AS $$ UPDATE public.users "
+        "SET last_sign_in_at = timezone('UTC', clock_timestamp()) WHERE id = hw_team.me() $$"
+    )
     for function in (
         "audit_append(text, text, uuid, text, uuid, uuid, uuid, timestamp)",
         "audit_verify()",
@@ -700,6 +711,7 @@ def install(conn: Connection, database: str, audit_key: bytes, witness_key: byte
         run(statement)
     run(f"REVOKE ALL ON ALL FUNCTIONS IN SCHEMA {TEAM} FROM PUBLIC")
     run(f"GRANT EXECUTE ON FUNCTION {TEAM}.me() TO {every}")
+    run(f"GRANT EXECUTE ON FUNCTION {TEAM}.signed_in() TO {every}")
     run(
         f"GRANT EXECUTE ON FUNCTION {TEAM}.audit_append(text, text, uuid, text, uuid, uuid, "
         f"uuid, timestamp) TO {every}"
@@ -732,6 +744,8 @@ def install(conn: Connection, database: str, audit_key: bytes, witness_key: byte
             if name not in STAFF_SHADOWED:
                 run(f"GRANT {_ALL} ON public.{quote(name)} TO {worker}")
     run("GRANT SELECT ON public.alembic_version TO " + every)
+    # Integer keys numbered by the server (the search lines): staff insert those rows.
+    run(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {coordinator}, {worker}")
 
     # Row-level security: a user's own drafts, recent cases and key slot.
     is_coordinator = f"pg_has_role(session_user, {literal(groups.coordinator)}, 'MEMBER')"

@@ -363,6 +363,15 @@ def test_homeward_signed_in_as_a_volunteer_shows_what_psql_shows(
         )
         assert made.summary == "Talked about the first week"
         assert any(m.id == made.id for m in list_case_meetings(ctx, case.id))
+        with team.admin() as admin:
+            assert (
+                _count(
+                    admin,
+                    "SELECT count(*) FROM users WHERE id = %s AND last_sign_in_at > now() at time zone 'UTC' - interval '5 minutes'",
+                    team.ids[VOLUNTEER],
+                )
+                == 1
+            )
     finally:
         ctx.lock()
     coordinator = sign_in(team.address, COORDINATOR, DEMO_PASSWORD, folder=tmp_path / "c")
@@ -399,3 +408,147 @@ def test_accounts_map_to_logins(team: Team, tmp_path: Path) -> None:
     finally:
         ctx.lock()
         drop_roles(team.cluster, team.database, ("tove",))
+
+
+@pytest.mark.parametrize(("writers", "rounds"), [(2, 6), (8, 3)])
+def test_clients_writing_at_once_lose_nothing_and_the_chain_verifies(
+    team: Team, tmp_path: Path, writers: int, rounds: int
+) -> None:
+    """Several clients at once, each signed in as its own user (coordinators and social
+    workers open cases and record meetings; volunteers record meetings on their cases): no
+    lost write, no collision of case references, one audit chain that the server verifies."""
+    import threading
+    from datetime import date, datetime
+
+    from app.features.cases.services import cases, meetings
+    from app.models.enums import CaseKind, MeetingKind
+    from app.services.audit_log import verify_trail
+
+    opened = date(2019, 3, 4)
+    me = team.ids[VOLUNTEER]
+    with team.admin() as admin:
+        client_id = admin.execute("SELECT id FROM people LIMIT 1").fetchone()[0]  # type: ignore[index]
+        theirs = admin.execute(
+            "SELECT id FROM cases WHERE volunteer_id = %s OR worker_id = %s LIMIT 1", (me, me)
+        ).fetchone()[0]  # type: ignore[index]
+        before_refs = _count(
+            admin, "SELECT coalesce(max(reference_seq), 0) FROM cases WHERE reference_year = 2019"
+        )
+        before_meetings = _count(admin, "SELECT count(*) FROM meetings")
+        before_events = _count(admin, "SELECT count(*) FROM audit_events")
+    users = [(COORDINATOR, WORKER, VOLUNTEER)[n % 3] for n in range(writers)]
+    contexts = [
+        sign_in(team.address, user, DEMO_PASSWORD, folder=tmp_path / f"c{n}")
+        for n, user in enumerate(users)
+    ]
+    errors: list[BaseException] = []
+    start = threading.Barrier(writers)
+
+    def meeting(case_id: uuid.UUID, n: int, i: int) -> meetings.MeetingInput:
+        return meetings.MeetingInput(
+            case_id=case_id,
+            occurred_at=datetime(2025, 3, 5, 10, 0),
+            duration_minutes=30,
+            kind=MeetingKind.OFFICE,
+            summary=f"writer {n}, round {i}",
+            follow_up_title="Call back",
+        )
+
+    def write(n: int) -> None:
+        try:
+            start.wait()
+            for i in range(rounds):
+                if users[n] == VOLUNTEER:
+                    meetings.record_meeting(contexts[n], meeting(theirs, n, i))
+                    continue
+                case = cases.open_case(
+                    contexts[n],
+                    cases.CaseInput(
+                        kind=CaseKind.RELEASE_SUPPORT, client_id=client_id, opened_on=opened
+                    ),  # type: ignore[arg-type]
+                )
+                meetings.record_meeting(contexts[n], meeting(case.id, n, i))
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(writers)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert [repr(e) for e in errors] == []
+        staff = sum(1 for u in users if u != VOLUNTEER)
+        with team.admin() as admin:
+            refs = sorted(
+                r[0]
+                for r in admin.execute(
+                    "SELECT reference_seq FROM cases WHERE reference_year = 2019 AND reference_seq > %s",
+                    (before_refs,),
+                )
+            )
+            assert refs == list(range(before_refs + 1, before_refs + staff * rounds + 1))
+            assert (
+                _count(admin, "SELECT count(*) FROM meetings") == before_meetings + writers * rounds
+            )
+            sequences = [
+                r[0] for r in admin.execute("SELECT sequence FROM audit_events ORDER BY 1")
+            ]
+            assert sequences == list(range(1, len(sequences) + 1))
+            assert len(sequences) >= before_events + writers * (1 + 2 * rounds)
+        report = verify_trail(contexts[0])
+        assert report.ok, report.problem
+    finally:
+        for ctx in contexts:
+            ctx.lock()
+
+
+def test_a_tail_cut_by_the_servers_owner_is_caught_by_each_computers_witness(
+    team: Team, tmp_path: Path
+) -> None:
+    """The attacker owns the server: they read the keys' pads, switch the guard off, cut the
+    newest events and write a head that matches what is left. The server's own check is
+    satisfied; the witness the coordinator's computer kept is not."""
+    import hashlib
+    import json
+
+    from app.security.audit import AuditAction
+    from app.services import audit_witness
+    from app.services.audit_log import log_now, verify_trail
+
+    folder = tmp_path / "coordinator's computer"
+    ctx = sign_in(team.address, COORDINATOR, DEMO_PASSWORD, folder=folder)
+    try:
+        log_now(ctx, AuditAction.VERIFY, entity_type="user")
+        audit_witness.flush(ctx.paths)
+        with team.admin() as admin:
+            inner, outer = admin.execute(
+                "SELECT inner_pad, outer_pad FROM hw_private.keys WHERE kind = 'audit'"
+            ).fetchone()  # type: ignore[misc]
+            last = _count(admin, "SELECT max(sequence) FROM audit_events")
+            admin.execute("ALTER TABLE audit_events DISABLE TRIGGER audit_events_guard")
+            admin.execute("DELETE FROM audit_events WHERE sequence > %s", (last - 2,))
+            admin.execute("ALTER TABLE audit_events ENABLE TRIGGER audit_events_guard")
+            mac = bytes.fromhex(
+                admin.execute(
+                    "SELECT mac FROM audit_events WHERE sequence = %s", (last - 2,)
+                ).fetchone()[0]  # type: ignore[index]
+            )
+            message = b"head" + (last - 2).to_bytes(8, "big") + mac
+            tag = hashlib.sha256(outer + hashlib.sha256(inner + message).digest()).hexdigest()
+            head = {"mac": mac.hex(), "sequence": last - 2, "tag": tag}
+            admin.execute(
+                "UPDATE settings SET value = %s WHERE key = 'audit_head'",
+                (json.dumps(head, sort_keys=True),),
+            )
+            assert admin.execute(
+                "SELECT first_bad, head_ok FROM hw_team.audit_verify()"
+            ).fetchone() == (
+                None,
+                True,
+            )
+        report = verify_trail(ctx)
+        assert not report.ok
+        assert report.problem is not None and "witness" in report.problem
+    finally:
+        ctx.lock()
