@@ -146,6 +146,7 @@ class Controller(QObject):
     def signed_in_elsewhere(self, ctx: ServiceContext) -> None:
         """Signed in already (the "Connect to my organisation's server" dialog): on as if
         through this sign-in window."""
+        self.signin.username.setText(ctx.require_actor().username)  # kept when locked
         self.signin.reset()
         self._signed_in(ctx)
 

@@ -101,6 +101,7 @@ class CertificateDialog(QDialog):
         )
         form.addRow(_("Valid:"), validity)
         layout.addLayout(form)
+        layout.addSpacing(6)
         warning = QLabel(
             _("If it does not match, press Cancel and tell your coordinator: nothing was sent.")
         )
@@ -108,8 +109,10 @@ class CertificateDialog(QDialog):
         layout.addWidget(warning)
         self.trust_button = QPushButton(_("It matches: connect"))
         self.trust_button.setProperty("primary", True)
+        self.trust_button.setAutoDefault(False)
         self.cancel_button = QPushButton(_("Cancel"))
         self.cancel_button.setDefault(True)  # Enter alone never trusts a certificate
+        layout.addSpacing(6)
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(self.trust_button)
@@ -119,6 +122,7 @@ class CertificateDialog(QDialog):
         self.cancel_button.clicked.connect(self.reject)
         self.setMinimumWidth(self.fingerprint.sizeHint().width() + 200)
         grow_to_fit(self)
+        self.cancel_button.setFocus()
 
     @classmethod
     def confirm(cls, server: str, info: tls.CertificateInfo, parent: QWidget | None) -> bool:
@@ -148,6 +152,7 @@ class CertificateChangedDialog(QDialog):
         form.addRow(_("Before:"), _monospace(fingerprint_lines(error.old)))
         form.addRow(_("Now:"), _monospace(fingerprint_lines(error.new)))
         layout.addLayout(form)
+        layout.addSpacing(6)
         self.cancel_button = QPushButton(_("Cancel"))
         self.cancel_button.setDefault(True)
         self.trust_button = QPushButton(_("Trust the new certificate"))
@@ -160,6 +165,7 @@ class CertificateChangedDialog(QDialog):
         self.trust_button.clicked.connect(self.accept)
         self.cancel_button.clicked.connect(self.reject)
         grow_to_fit(self)
+        self.cancel_button.setFocus()  # Space or Enter alone never trusts the new one
 
     @classmethod
     def trust(cls, error: tls.CertificateChanged, parent: QWidget | None) -> bool:
@@ -239,6 +245,7 @@ class ConnectServerDialog(QDialog):
         self.port = QSpinBox()
         self.port.setRange(1, 65535)
         self.port.setValue(team.DEFAULT_PORT)
+        self.port.setMaximumWidth(120)
         self.database = QLineEdit(DEFAULT_DATABASE)
         self.username = QLineEdit()
         self.password = QLineEdit()

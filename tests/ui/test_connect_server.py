@@ -168,6 +168,9 @@ def test_connect_confirm_sign_in_and_a_second_window_sees_the_meeting(
     finally:
         other.lock()
         controller.lock()
+    # Locked: back at the server's sign-in window, the user name kept, the password not.
+    assert controller.signin.username.text() == admin
+    assert controller.signin.password.text() == ""
 
 
 def test_a_changed_certificate_is_trusted_only_on_the_explicit_button(
