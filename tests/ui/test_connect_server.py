@@ -206,3 +206,32 @@ def test_a_changed_certificate_is_trusted_only_on_the_explicit_button(
     dialog.connected.ctx.lock()
     pinned = tls.PinStore().pinned(where)
     assert pinned is not None and pinned.fingerprint != old.fingerprint
+
+
+def test_open_another_workspace_lists_a_remembered_server_and_signs_in_there(
+    qtbot: Any, home: Path
+) -> None:
+    from app.shell.main import Controller
+    from app.shell.workspaces import OpenWorkspaceDialog
+
+    folder = home / "laptop"
+    folder.mkdir()
+    (folder / "keyslots.json").write_text("{}")
+    server = recent.RememberedServer("db.example.org", 5433, "office", "tove")
+    recent.remember_server(server)
+    controller = Controller(folder, SyncOperations())
+    qtbot.addWidget(controller.signin)
+    controller.start()  # the folder is remembered first, the server after it
+
+    def choose_server(dialog: OpenWorkspaceDialog) -> None:
+        rows = [dialog.list.item(r).text() for r in range(dialog.list.count())]
+        assert rows == [f"{folder} (open now)", "db.example.org:5433/office (team server)"]
+        dialog.list.setCurrentRow(1)
+        dialog.open_button.click()
+
+    answer_dialog(OpenWorkspaceDialog, choose_server)
+    controller.open_another_workspace()
+    assert controller.folder == ServerAddress("db.example.org", "office", 5433)
+    assert controller.signin.workspace.text() == "Server: db.example.org:5433/office"
+    assert controller.signin.username.text() == "tove"
+    assert not controller.signin.demo.isVisible()
