@@ -25,15 +25,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import make_url
 
 from app.features.admin.services.recent_workspaces import RememberedServer
 from app.kernel.errors import HomewardError, ValidationError
 from app.kernel.i18n import _
 from app.services import team
 from app.services.context import ServiceContext
-from app.services.team import ServerAddress
-from app.store import tls
+from app.services.team import CertificateChanged, CertificateInfo, NotPinned, ServerAddress
 from app.ui_kit.operations import Operations, describe
 from app.ui_kit.widgets import grow_to_fit, show_datetime
 
@@ -46,11 +44,6 @@ class Connected:
 
     address: ServerAddress
     ctx: ServiceContext
-
-
-def tls_address(address: ServerAddress) -> tls.Address | None:
-    """The address whose certificate is pinned (``None``: a Unix socket, no TLS)."""
-    return tls.Address.of_url(make_url(address.url("homeward")))
 
 
 def fingerprint_lines(fingerprint: str) -> str:
@@ -72,7 +65,7 @@ class CertificateDialog(QDialog):
     """The first connection to a server: its certificate, for the user to compare with what
     their coordinator gave them before anything is sent to it."""
 
-    def __init__(self, server: str, info: tls.CertificateInfo, parent: QWidget | None) -> None:
+    def __init__(self, server: str, info: CertificateInfo, parent: QWidget | None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Confirm the server's certificate"))
         self.setModal(True)
@@ -125,7 +118,7 @@ class CertificateDialog(QDialog):
         self.cancel_button.setFocus()
 
     @classmethod
-    def confirm(cls, server: str, info: tls.CertificateInfo, parent: QWidget | None) -> bool:
+    def confirm(cls, server: str, info: CertificateInfo, parent: QWidget | None) -> bool:
         return cls(server, info, parent).exec() == QDialog.DialogCode.Accepted
 
 
@@ -133,7 +126,7 @@ class CertificateChangedDialog(QDialog):
     """The server shows another certificate than the one confirmed before: a plain warning,
     both fingerprints, and trusting the new one only on an explicit, non-default button."""
 
-    def __init__(self, error: tls.CertificateChanged, parent: QWidget | None) -> None:
+    def __init__(self, error: CertificateChanged, parent: QWidget | None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("The server's certificate has changed"))
         self.setModal(True)
@@ -168,7 +161,7 @@ class CertificateChangedDialog(QDialog):
         self.cancel_button.setFocus()  # Space or Enter alone never trusts the new one
 
     @classmethod
-    def trust(cls, error: tls.CertificateChanged, parent: QWidget | None) -> bool:
+    def trust(cls, error: CertificateChanged, parent: QWidget | None) -> bool:
         return cls(error, parent).exec() == QDialog.DialogCode.Accepted
 
 
@@ -188,31 +181,36 @@ def sign_in_to_server(
     """Sign in to ``address`` on the database thread; a certificate never confirmed is shown
     for confirmation (then pinned), a changed one warned about, before trying again.
     ``done`` or ``failed`` is called once, on the GUI thread."""
-    where = tls_address(address)
-    pins = tls.PinStore()
 
     def attempt() -> None:
         ops.run(lambda: team.sign_in(address, username, password), done, refused)
 
     def refused(exc: BaseException) -> None:
-        if where is not None and isinstance(exc, tls.NotPinned | tls.CertificateChanged):
-            ops.run(lambda: tls.first_contact(where), lambda info: decide(exc, info), failed)
+        if isinstance(exc, NotPinned | CertificateChanged):
+            ops.run(
+                lambda: team.server_certificate(address), lambda info: decide(exc, info), failed
+            )
         else:
             failed(exc)
 
-    def decide(exc: BaseException, info: tls.CertificateInfo) -> None:
-        assert where is not None
-        if isinstance(exc, tls.CertificateChanged):
-            shown = tls.CertificateChanged(exc.address, exc.old, info.fingerprint)
+    def decide(exc: BaseException, info: CertificateInfo | None) -> None:
+        if info is None:  # a Unix socket: no certificate to confirm
+            failed(exc)
+            return
+        changed = isinstance(exc, CertificateChanged)
+        if isinstance(exc, CertificateChanged):
+            shown = CertificateChanged(exc.address, exc.old, info.fingerprint)
             if not CertificateChangedDialog.trust(shown, parent):
                 failed(CertificateDeclined(_("The new certificate was not trusted.")))
                 return
-            ops.run(lambda: pins.replace(where, info), lambda _done: attempt(), failed)
-            return
-        if not CertificateDialog.confirm(address.label, info, parent):
+        elif not CertificateDialog.confirm(address.label, info, parent):
             failed(CertificateDeclined(_("The server's certificate was not confirmed.")))
             return
-        ops.run(lambda: pins.pin(where, info), lambda _done: attempt(), failed)
+        ops.run(
+            lambda: team.trust_certificate(address, info, replace=changed),
+            lambda _done: attempt(),
+            failed,
+        )
 
     attempt()
 
