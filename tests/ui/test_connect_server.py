@@ -165,6 +165,8 @@ def test_connect_confirm_sign_in_and_a_second_window_sees_the_meeting(
     try:
         opened = other.window.open_case(case.id)
         qtbot.waitUntil(lambda: getattr(opened, "bundle", None) is not None, timeout=10_000)
+        bundle = opened.bundle  # type: ignore[union-attr]
+        assert [m.summary for m in bundle.meetings] == [SUMMARY]  # what the case tab lists
     finally:
         other.lock()
         controller.lock()
@@ -235,3 +237,23 @@ def test_open_another_workspace_lists_a_remembered_server_and_signs_in_there(
     assert controller.signin.workspace.text() == "Server: db.example.org:5433/office"
     assert controller.signin.username.text() == "tove"
     assert not controller.signin.demo.isVisible()
+
+
+def test_an_unreachable_server_is_said_plainly_and_the_typed_values_stay(
+    qtbot: Any, home: Path
+) -> None:
+    from tests.team_server import free_tcp_port
+
+    port = free_tcp_port()  # nothing listens there
+    dialog = ConnectServerDialog(SyncOperations())
+    qtbot.addWidget(dialog)
+    _fill(dialog, f"localhost:{port}/homeward", "kari", "secret words")
+    dialog.connect_button.click()
+    assert dialog.connected is None
+    assert dialog.message.text() == f"The server localhost:{port} could not be reached."
+    assert (dialog.host.text(), dialog.port.value(), dialog.username.text()) == (
+        "localhost",
+        port,
+        "kari",
+    )
+    assert dialog.password.text() == "" and dialog.connect_button.isEnabled()
