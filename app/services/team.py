@@ -42,9 +42,17 @@ from app.store import migrate, team_schema
 from app.store.engine import KeyHolder
 from app.store.pg_engine import SCHEME, make_server_engine
 from app.store.team_slots import read_slots, write_slots
+from app.store.tls import Address, PinStore
+from app.store.tls import CertificateChanged as CertificateChanged  # for the screens
+from app.store.tls import CertificateInfo as CertificateInfo
+from app.store.tls import NotPinned as NotPinned
+from app.store.tls import first_contact as _first_contact
 from app.store.workspace import WorkspacePaths, default_workspace
 
 DEFAULT_PORT = 5432
+# NotPinned and CertificateChanged (re-exported from the store for the screens): raised by
+# sign_in for a server whose certificate was never confirmed, or that shows another one than
+# confirmed; the GUI then asks the user (server_certificate, trust_certificate).
 
 
 @dataclass(frozen=True)
@@ -379,6 +387,34 @@ def sign_in(
         ctx.lock()
         raise
     return ctx
+
+
+def _tls_address(address: ServerAddress) -> Address | None:
+    return Address.of_url(make_url(address.url("homeward")))
+
+
+@entry_point
+def server_certificate(address: ServerAddress) -> CertificateInfo | None:
+    """The certificate the server at ``address`` shows now, trusting nothing and sending no
+    name or password, for the user to compare (``None``: a Unix socket, no TLS)."""
+    where = _tls_address(address)
+    return _first_contact(where) if where is not None else None
+
+
+@entry_point
+def trust_certificate(
+    address: ServerAddress, info: CertificateInfo, *, replace: bool = False
+) -> None:
+    """Pin ``info`` for ``address`` (the user confirmed it); ``replace``: in place of another
+    pinned before (the user was warned that it changed and chose to trust the new one)."""
+    where = _tls_address(address)
+    if where is None:
+        return
+    pins = PinStore()
+    if replace:
+        pins.replace(where, info)
+    else:
+        pins.pin(where, info)
 
 
 def _signed_in(ctx: ServiceContext) -> None:

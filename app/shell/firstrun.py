@@ -1,5 +1,6 @@
 """The welcome window: create the organisation's workspace (with the recovery code shown
-once), open an existing workspace folder, or try the demo.
+once), open an existing workspace folder, connect to the organisation's team server, or try
+the demo.
 
 Creating goes through the next pages. Opening a folder and trying the demo finish the wizard
 from the first page: the demo is built on the database thread (through :class:`Operations`,
@@ -30,6 +31,7 @@ from app.kernel.errors import HomewardError
 from app.kernel.i18n import LANGUAGES, _, current_language
 from app.models.enums import Role
 from app.services import workspace as ws
+from app.shell.servers import Connected, ConnectServerDialog
 from app.shell.workspaces import choose_folder, gone_text, not_a_workspace_text
 from app.ui_kit.language import apply_language, language_combo, remember_language
 from app.ui_kit.operations import Operations, describe
@@ -52,8 +54,9 @@ class StartPage(QWizardPage):
         self.create_new = QRadioButton()
         self.open = QRadioButton()
         self.demo = QRadioButton()
+        self.server = QRadioButton()
         self.create_new.setChecked(True)
-        for button in (self.create_new, self.open, self.demo):
+        for button in (self.create_new, self.open, self.server, self.demo):
             layout.addWidget(button)
         self.language = language_combo()
         row = QHBoxLayout()
@@ -86,6 +89,7 @@ class StartPage(QWizardPage):
         self.create_new.setText(_("Create a workspace for my organisation"))
         self.open.setText(_("Open an existing workspace folder"))
         self.demo.setText(_("Try the demo, with made-up people and cases"))
+        self.server.setText(_("Connect to my organisation's server"))
         self.language_label.setText(_("&Language:"))
         self.language.setAccessibleName(_("Language"))
         self.message.setText(gone_text(self.wizard_.gone))
@@ -100,7 +104,7 @@ class StartPage(QWizardPage):
 
     def set_busy(self, busy: bool) -> None:
         self.busy = busy
-        for widget in (self.create_new, self.open, self.demo, self.language):
+        for widget in (self.create_new, self.open, self.server, self.demo, self.language):
             widget.setEnabled(not busy)
         self.completeChanged.emit()
 
@@ -239,6 +243,8 @@ class FirstRunWizard(QWizard):
         #: Remembered workspace folders found gone on the way here (said on the first page).
         self.gone = gone
         self.chosen: Path | None = None
+        #: Signed in to a team server from the first page (then ``chosen`` stays ``None``).
+        self.connected: Connected | None = None
         self.recovery_code = ""
         self._finishing = False
         self._working = False
@@ -281,6 +287,8 @@ class FirstRunWizard(QWizard):
         if self.currentId() == START and not self.start.create_new.isChecked():
             if self.start.demo.isChecked():
                 self.try_demo()
+            elif self.start.server.isChecked():
+                self.connect_server()
             else:
                 self.open_folder()
             return False  # the wizard finishes itself once the folder is known
@@ -309,6 +317,17 @@ class FirstRunWizard(QWizard):
             self.start.message.setText(not_a_workspace_text())
             return
         self._finish(folder)
+
+    # -- the organisation's team server --
+
+    def connect_server(self) -> None:
+        self.start.message.clear()
+        connected = ConnectServerDialog.connect_to_server(self.ops, self)
+        if connected is None:
+            return
+        self.connected = connected
+        self._finishing = True
+        self.accept()
 
     # -- the demo --
 
@@ -399,7 +418,8 @@ class FirstRunWizard(QWizard):
         parent: QWidget | None = None,
         *,
         first_run: bool = True,
-    ) -> Path | None:
+    ) -> Path | Connected | None:
+        """The workspace folder to sign in to, a team server signed in to, or ``None``."""
         wizard = cls(default_folder, ops, parent, first_run=first_run)
         wizard.exec()
-        return wizard.chosen
+        return wizard.connected or wizard.chosen

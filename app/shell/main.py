@@ -22,15 +22,18 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
 from app.features.admin.services import backup, users
 from app.features.admin.services import recent_workspaces as recent
 from app.features.admin.services.integrity import OpenOutcome
+from app.features.admin.services.recent_workspaces import RememberedServer
 from app.kernel.errors import HomewardError
 from app.kernel.i18n import LANGUAGES, _, current_language
 from app.security.idle import IdleTimer
 from app.services import workspace as ws
 from app.services.context import ServiceContext
+from app.services.team import ServerAddress
 from app.shell.crash_guard import GuiGarbageCollector, enable_fault_handler
 from app.shell.drafts import keep_open_dialogs, offer_drafts
 from app.shell.firstrun import FirstRunWizard
 from app.shell.main_window import MainWindow, WindowState
+from app.shell.servers import Connected
 from app.shell.signin import SignInWindow
 from app.shell.workspaces import WELCOME, OpenWorkspaceDialog, gone_text
 from app.ui_kit import style
@@ -70,8 +73,15 @@ def application() -> QApplication:
     return app
 
 
+def remembered(server: RememberedServer) -> ServerAddress:
+    return ServerAddress(host=server.host, database=server.database, port=server.port)
+
+
 class Controller(QObject):
-    def __init__(self, folder: Path, ops: Operations) -> None:
+    """Signing in to one workspace folder or team server (``folder``), the main window
+    while someone is signed in, locking, and the automatic backups."""
+
+    def __init__(self, folder: Path | ServerAddress, ops: Operations, username: str = "") -> None:
         super().__init__()
         self.folder = folder
         self.ops = ops
@@ -80,6 +90,8 @@ class Controller(QObject):
         self.window: MainWindow | None = None
         self.idle = IdleTimer()
         self.signin = SignInWindow(folder, ops)
+        if username:
+            self.signin.set_folder(folder, username)
         self.signin.signed_in.connect(self._signed_in)
         self.signin.other_workspace_was_requested.connect(self.open_another_workspace)
         self._idle_poll = QTimer(self)
@@ -96,7 +108,8 @@ class Controller(QObject):
             app.installEventFilter(self)
 
     def start(self) -> None:
-        recent.remember_workspace(self.folder)
+        if isinstance(self.folder, Path):
+            recent.remember_workspace(self.folder)
         self.signin.show()
 
     # -- another workspace --
@@ -107,19 +120,35 @@ class Controller(QObject):
         if self.ctx is not None:
             return
         choice = OpenWorkspaceDialog.choose(self.folder, self.signin)
-        if choice == WELCOME:
-            choice = FirstRunWizard.choose_workspace(
+        if isinstance(choice, RememberedServer):
+            self.switch_workspace(remembered(choice), choice.username)
+        elif choice == WELCOME:
+            chosen = FirstRunWizard.choose_workspace(
                 recent.new_workspace_folder(), self.ops, self.signin, first_run=False
             )
-        if isinstance(choice, Path):
+            if isinstance(chosen, Connected):
+                self.switch_workspace(chosen.address)
+                self.signed_in_elsewhere(chosen.ctx)
+                return
+            if chosen is not None:
+                self.switch_workspace(chosen)
+        elif isinstance(choice, Path):
             self.switch_workspace(choice)
         self.signin.activateWindow()
         self.signin.focus_form()  # not left on the button: typing goes into the form
 
-    def switch_workspace(self, folder: Path) -> None:
+    def switch_workspace(self, folder: Path | ServerAddress, username: str = "") -> None:
         self.folder = folder
-        self.signin.set_folder(folder)
-        recent.remember_workspace(folder)
+        self.signin.set_folder(folder, username)
+        if isinstance(folder, Path):
+            recent.remember_workspace(folder)
+
+    def signed_in_elsewhere(self, ctx: ServiceContext) -> None:
+        """Signed in already (the "Connect to my organisation's server" dialog): on as if
+        through this sign-in window."""
+        self.signin.username.setText(ctx.require_actor().username)  # kept when locked
+        self.signin.reset()
+        self._signed_in(ctx)
 
     # -- sign-in --
 
@@ -127,6 +156,12 @@ class Controller(QObject):
         self.ctx = ctx
         self.notices = notices(self.signin.outcome)
         actor = ctx.require_actor()
+        if isinstance(self.folder, ServerAddress):
+            # Where and who only: the list never holds a password or anything of a client.
+            address = self.folder
+            recent.remember_server(
+                RememberedServer(address.host, address.port, address.database, actor.username)
+            )
         language = actor.language
         chosen = self.signin.chosen_language
         if chosen in LANGUAGES and chosen != language:
@@ -362,19 +397,25 @@ class Startup(QObject):
             return
         known = recent.remembered_workspaces()
         default = recent.default_workspace_folder()
-        if known.folders:
+        servers = recent.remembered_servers()
+        if servers and (recent.last_opened_is_server() or not known.folders):
+            self._open(remembered(servers[0]), known.dropped, servers[0].username)
+        elif known.folders:
             self._open(known.folders[0], known.dropped)
         elif ws.has_workspace(default):
             self._open(default, known.dropped)
         else:
             self._welcome(default, known.dropped)
 
-    def _open(self, folder: Path, gone: tuple[Path, ...] = ()) -> None:
-        controller = Controller(folder, self.ops)
+    def _open(
+        self, folder: Path | ServerAddress, gone: tuple[Path, ...] = (), username: str = ""
+    ) -> Controller:
+        controller = Controller(folder, self.ops, username)
         self.controller = controller
         controller.start()
         if gone:
             controller.signin.message.setText(gone_text(gone))
+        return controller
 
     def _welcome(self, default: Path, gone: tuple[Path, ...]) -> None:
         wizard = FirstRunWizard(default, self.ops, gone=gone)
@@ -384,7 +425,10 @@ class Startup(QObject):
 
     def _welcome_finished(self, _result: int) -> None:
         chosen = self.wizard.chosen if self.wizard is not None else None
-        if chosen is None:
+        connected = self.wizard.connected if self.wizard is not None else None
+        if connected is not None:
+            self._open(connected.address).signed_in_elsewhere(connected.ctx)
+        elif chosen is None:
             self.nothing_was_chosen.emit()
         else:
             self._open(chosen)

@@ -1,6 +1,6 @@
 """The sign-in window: user name and password (or this computer's keychain), a language
 switch, clear messages for wrong passwords and lock-outs, the demo banner, the workspace
-folder, and "Open another workspace…"."""
+folder (or the team server), and "Open another workspace…"."""
 
 from __future__ import annotations
 
@@ -23,6 +23,8 @@ from app.kernel.errors import HomewardError
 from app.kernel.i18n import _
 from app.services import workspace as ws
 from app.services.context import ServiceContext
+from app.services.team import ServerAddress
+from app.shell.servers import sign_in_to_server
 from app.ui_kit.language import apply_language, language_combo, remember_language, select_language
 from app.ui_kit.operations import Operations, describe
 from app.ui_kit.widgets import banner, grow_to_fit, show_datetime
@@ -54,7 +56,7 @@ class SignInWindow(QWidget):
     #: "Open another workspace…" was pressed (the controller asks which one).
     other_workspace_was_requested = Signal()
 
-    def __init__(self, folder: Path, ops: Operations) -> None:
+    def __init__(self, folder: Path | ServerAddress, ops: Operations) -> None:
         super().__init__()
         self.folder = folder
         self.ops = ops
@@ -125,26 +127,28 @@ class SignInWindow(QWidget):
         self.set_folder(folder)
         self.username.setFocus()
 
-    def set_folder(self, folder: Path) -> None:
-        """Sign in to the workspace in ``folder`` from now on (an empty form)."""
+    def set_folder(self, folder: Path | ServerAddress, username: str = "") -> None:
+        """Sign in to the workspace in ``folder`` (or the team server) from now on (an empty
+        form, or the user name who signed in to the server last)."""
         self.folder = folder
-        self.demo.setVisible(ws.is_demo_workspace(folder))
+        self.demo.setVisible(isinstance(folder, Path) and ws.is_demo_workspace(folder))
         self.keychain_button.hide()
-        self.username.clear()
+        self.username.setText(username)
         self.reset()
         self.retranslate()
 
     def retranslate(self) -> None:
         self.setWindowTitle(_("Sign in to Homeward"))
         self.heading.setText(_("Sign in"))
-        folder = str(self.folder)
+        folder = self.folder.label if isinstance(self.folder, ServerAddress) else str(self.folder)
+        shown = self.workspace.fontMetrics().elidedText(
+            folder, Qt.TextElideMode.ElideMiddle, FOLDER_WIDTH
+        )
         self.workspace.setToolTip(folder)
         self.workspace.setText(
-            _("Workspace: {folder}").format(
-                folder=self.workspace.fontMetrics().elidedText(
-                    folder, Qt.TextElideMode.ElideMiddle, FOLDER_WIDTH
-                )
-            )
+            _("Server: {server}").format(server=shown)
+            if isinstance(self.folder, ServerAddress)
+            else _("Workspace: {folder}").format(folder=shown)
         )
         self.other_button.setText(_("Open another workspace…"))
         self.demo.setText(
@@ -186,7 +190,7 @@ class SignInWindow(QWidget):
 
     def _check_keychain(self) -> None:
         folder, name = self.folder, self.username.text().strip()
-        if not name:
+        if not name or isinstance(folder, ServerAddress):
             self.keychain_button.hide()
             return
         self.ops.run(
@@ -206,6 +210,10 @@ class SignInWindow(QWidget):
             return
         folder, name, password = self.folder, self.username.text(), self.password.text()
         self._start()
+        if isinstance(folder, ServerAddress):
+            # The server checks the password; a certificate is confirmed first if need be.
+            sign_in_to_server(self.ops, self, folder, name, password, self._success, self._failure)
+            return
         # A damaged database opens read-only (with the newest backups named), never silently.
         self.ops.run(
             lambda: integrity.open_workspace(folder, name, password),
@@ -214,9 +222,9 @@ class SignInWindow(QWidget):
         )
 
     def _keychain_sign_in(self) -> None:
-        if self._busy:
-            return
         folder, name = self.folder, self.username.text()
+        if self._busy or isinstance(folder, ServerAddress):
+            return
         self._start()
 
         self.ops.run(

@@ -3,6 +3,7 @@ folder picker, and the message for remembered folders that are gone.
 
 Only folder paths are shown and remembered (``app.features.admin.services.recent_workspaces``); a folder
 that no longer holds a workspace is dropped from the list with a plain message, never created.
+Team servers signed in to are listed after the folders: their address only.
 """
 
 from __future__ import annotations
@@ -24,13 +25,15 @@ from PySide6.QtWidgets import (
 )
 
 from app.features.admin.services import recent_workspaces as recent
+from app.features.admin.services.recent_workspaces import RememberedServer
 from app.kernel.i18n import _, ngettext, pgettext
 from app.services import workspace as ws
 
 #: What :meth:`OpenWorkspaceDialog.choose` returns for "Try the demo or create a workspace…".
 WELCOME: Final = "welcome"
-Choice = Path | Literal["welcome"] | None
+Choice = Path | RememberedServer | Literal["welcome"] | None
 FOLDER_ROLE = Qt.ItemDataRole.UserRole
+SERVER_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 def gone_text(folders: tuple[Path, ...]) -> str:
@@ -57,7 +60,7 @@ def choose_folder(parent: QWidget | None) -> Path | None:
 class OpenWorkspaceDialog(QDialog):
     """The workspaces opened on this computer; or browse for a folder; or the welcome window."""
 
-    def __init__(self, current: Path | None, parent: QWidget | None = None) -> None:
+    def __init__(self, current: Path | object | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Open another workspace"))
         self.setModal(True)
@@ -98,8 +101,8 @@ class OpenWorkspaceDialog(QDialog):
         self._fill(current)
         self.resize(560, 360)
 
-    def _fill(self, current: Path | None) -> None:
-        here = current.expanduser().absolute() if current is not None else None
+    def _fill(self, current: Path | object | None) -> None:
+        here = current.expanduser().absolute() if isinstance(current, Path) else None
         known = recent.remembered_workspaces()
         for folder in known.folders:
             text = str(folder)
@@ -110,6 +113,10 @@ class OpenWorkspaceDialog(QDialog):
             item = QListWidgetItem(text)
             item.setData(FOLDER_ROLE, str(folder))
             self.list.addItem(item)
+        for server in recent.remembered_servers():
+            item = QListWidgetItem(_("{server} (team server)").format(server=server.label))
+            item.setData(SERVER_ROLE, server)
+            self.list.addItem(item)
         self.message.setText(gone_text(known.dropped))
         # The first one that is not open now: the one a user most likely wants.
         rows = [r for r in range(self.list.count()) if self._folder(r) != here]
@@ -118,10 +125,17 @@ class OpenWorkspaceDialog(QDialog):
 
     def _folder(self, row: int) -> Path | None:
         item = self.list.item(row)
-        return Path(item.data(FOLDER_ROLE)) if item is not None else None
+        folder = item.data(FOLDER_ROLE) if item is not None else None
+        return Path(folder) if folder else None
 
     def open_selected(self) -> None:
         row = self.list.currentRow()
+        item = self.list.item(row)
+        server = item.data(SERVER_ROLE) if item is not None else None
+        if isinstance(server, RememberedServer):
+            self.choice = server
+            self.accept()
+            return
         folder = self._folder(row)
         if folder is None:
             return
@@ -149,8 +163,9 @@ class OpenWorkspaceDialog(QDialog):
         self.accept()
 
     @classmethod
-    def choose(cls, current: Path | None, parent: QWidget | None = None) -> Choice:
-        """A folder that holds a workspace, :data:`WELCOME`, or ``None`` (cancelled)."""
+    def choose(cls, current: Path | object | None, parent: QWidget | None = None) -> Choice:
+        """A folder that holds a workspace, a remembered server, :data:`WELCOME`, or ``None``
+        (cancelled)."""
         dialog = cls(current, parent)
         dialog.exec()
         return dialog.choice if dialog.result() == QDialog.DialogCode.Accepted else None

@@ -1,5 +1,6 @@
 """The list of workspaces opened on this computer: folder paths only, newest first, written
-atomically; folders that are gone are dropped, never created."""
+atomically; folders that are gone are dropped, never created. Team servers beside them: the
+address and the last user name only."""
 
 from __future__ import annotations
 
@@ -37,7 +38,12 @@ def test_the_last_one_opened_comes_first_once(tmp_path: Path, state: Path) -> No
 def test_only_folder_paths_are_kept_owner_only(tmp_path: Path, state: Path) -> None:
     a = fake_workspace(tmp_path / "a")
     recent.remember_workspace(a)
-    assert json.loads(state.read_text()) == {"version": 1, "workspaces": [str(a)]}
+    assert json.loads(state.read_text()) == {
+        "version": 1,
+        "last": "workspace",
+        "workspaces": [str(a)],
+        "servers": [],
+    }
     assert stat.S_IMODE(state.stat().st_mode) == 0o600
     assert [p.name for p in state.parent.iterdir()] == [recent.FILE_NAME]  # no temp file left
 
@@ -87,3 +93,51 @@ def test_an_unwritable_state_folder_does_not_stop_anyone(
     monkeypatch.setenv("HOMEWARD_STATE_DIR", str(blocker / "state"))
     recent.remember_workspace(fake_workspace(tmp_path / "a"))  # logged, not raised
     assert recent.remembered_workspaces().folders == ()
+
+
+def test_servers_keep_only_where_and_who_newest_first(tmp_path: Path, state: Path) -> None:
+    a = fake_workspace(tmp_path / "a")
+    one = recent.RememberedServer("db.example.org", 5432, "homeward", "kari")
+    two = recent.RememberedServer("10.0.0.5", 6543, "office", "ola")
+    recent.remember_workspace(a)
+    assert not recent.last_opened_is_server()
+    recent.remember_server(one)
+    recent.remember_server(two)
+    recent.remember_server(recent.RememberedServer("db.example.org", 5432, "homeward", "tove"))
+    assert recent.remembered_servers() == (
+        recent.RememberedServer("db.example.org", 5432, "homeward", "tove"),
+        two,
+    )
+    assert recent.last_opened_is_server()
+    assert recent.remembered_workspaces().folders == (a,)  # the folders are kept beside them
+    saved = json.loads(state.read_text())
+    assert saved["servers"][1] == {
+        "host": "10.0.0.5",
+        "port": 6543,
+        "database": "office",
+        "username": "ola",
+    }
+    recent.remember_workspace(a)
+    assert not recent.last_opened_is_server()
+    assert len(recent.remembered_servers()) == 2
+    recent.forget_server(two)
+    assert [s.username for s in recent.remembered_servers()] == ["tove"]
+
+
+def test_a_damaged_server_entry_is_left_out(state: Path) -> None:
+    state.parent.mkdir(parents=True)
+    state.write_text(
+        json.dumps(
+            {
+                "version": 1,
+                "last": "server",
+                "workspaces": [],
+                "servers": [
+                    {"host": "db", "port": "5432"},
+                    "x",
+                    {"host": "db", "port": 1, "database": "h"},
+                ],
+            }
+        )
+    )
+    assert recent.remembered_servers() == (recent.RememberedServer("db", 1, "h", ""),)

@@ -1,4 +1,5 @@
-"""The workspaces opened on this computer: folder paths only, newest first.
+"""The workspaces opened on this computer: folder paths only, newest first; and the team
+servers signed in to: their host, port and database and the last user name, never a password.
 
 Homeward opens the last one's sign-in window on start, and the sign-in window's "Open another
 workspace…" lists them. The list is harmless state of this computer, never client data: it
@@ -24,6 +25,25 @@ log = logging.getLogger(__name__)
 FILE_NAME = "workspaces.json"
 #: Enough for an office that keeps a demo, its own workspace and a few restored copies.
 KEEP = 10
+#: What was opened last: a workspace folder, or a team server.
+LAST_WORKSPACE, LAST_SERVER = "workspace", "server"
+
+
+@dataclass(frozen=True)
+class RememberedServer:
+    """A team server signed in to from this computer: where it is and who signed in last."""
+
+    host: str
+    port: int
+    database: str
+    username: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.host}:{self.port}/{self.database}"
+
+    def same_server(self, other: RememberedServer) -> bool:
+        return (self.host, self.port, self.database) == (other.host, other.port, other.database)
 
 
 @dataclass(frozen=True)
@@ -42,23 +62,60 @@ def _normal(folder: Path) -> Path:
     return Path(folder).expanduser().absolute()
 
 
-def _read(path: Path) -> list[Path]:
+def _load(path: Path) -> dict[str, object]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return []
+        return {}
     except (OSError, ValueError):
         # A damaged list is only a convenience lost: start a new one.
         log.warning("the list of remembered workspaces could not be read; starting afresh")
-        return []
-    folders = data.get("workspaces") if isinstance(data, dict) else None
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _read(path: Path) -> list[Path]:
+    folders = _load(path).get("workspaces")
     if not isinstance(folders, list):
         return []
     return [_normal(Path(item)) for item in folders if isinstance(item, str) and item]
 
 
-def _write(path: Path, folders: list[Path]) -> None:
-    text = json.dumps({"version": 1, "workspaces": [str(f) for f in folders[:KEEP]]}, indent=2)
+def _read_servers(path: Path) -> list[RememberedServer]:
+    found = _load(path).get("servers")
+    servers: list[RememberedServer] = []
+    for item in found if isinstance(found, list) else []:
+        if not isinstance(item, dict):
+            continue
+        host, port, database = item.get("host"), item.get("port"), item.get("database")
+        username = item.get("username")
+        if isinstance(host, str) and host and isinstance(port, int) and isinstance(database, str):
+            name = username if isinstance(username, str) else ""
+            servers.append(RememberedServer(host, port, database, name))
+    return servers
+
+
+def _last(path: Path) -> str:
+    return LAST_SERVER if _load(path).get("last") == LAST_SERVER else LAST_WORKSPACE
+
+
+def _write(
+    path: Path,
+    folders: list[Path],
+    servers: list[RememberedServer] | None = None,
+    last: str | None = None,
+) -> None:
+    kept_servers = servers if servers is not None else _read_servers(path)
+    body = {
+        "version": 1,
+        "last": last if last is not None else _last(path),
+        "workspaces": [str(f) for f in folders[:KEEP]],
+        "servers": [
+            {"host": s.host, "port": s.port, "database": s.database, "username": s.username}
+            for s in kept_servers[:KEEP]
+        ],
+    }
+    text = json.dumps(body, indent=2)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(path, text.encode("utf-8"), mode=0o600)
@@ -85,7 +142,7 @@ def remember_workspace(folder: Path, path: Path | None = None) -> None:
     file = path or _list_file()
     folder = _normal(folder)
     folders = [f for f in _read(file) if f != folder]
-    _write(file, [folder, *folders])
+    _write(file, [folder, *folders], last=LAST_WORKSPACE)
 
 
 @entry_point
@@ -95,6 +152,33 @@ def forget_workspace(folder: Path, path: Path | None = None) -> None:
     folders = _read(file)
     if folder in folders:
         _write(file, [f for f in folders if f != folder])
+
+
+@entry_point
+def remembered_servers(path: Path | None = None) -> tuple[RememberedServer, ...]:
+    """The team servers signed in to from this computer, the most recent first."""
+    return tuple(_read_servers(path or _list_file()))
+
+
+@entry_point
+def last_opened_is_server(path: Path | None = None) -> bool:
+    """Whether a team server (not a workspace folder) was opened last on this computer."""
+    file = path or _list_file()
+    return _last(file) == LAST_SERVER and bool(_read_servers(file))
+
+
+@entry_point
+def remember_server(server: RememberedServer, path: Path | None = None) -> None:
+    """Put ``server`` first in the list (just signed in to, as ``server.username``)."""
+    file = path or _list_file()
+    others = [s for s in _read_servers(file) if not s.same_server(server)]
+    _write(file, _read(file), [server, *others], last=LAST_SERVER)
+
+
+@entry_point
+def forget_server(server: RememberedServer, path: Path | None = None) -> None:
+    file = path or _list_file()
+    _write(file, _read(file), [s for s in _read_servers(file) if not s.same_server(server)])
 
 
 @entry_point
