@@ -33,11 +33,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.kernel.errors import DiskFullError, HomewardError, ValidationError
+from app.kernel.errors import DiskFullError, EditConflict, HomewardError, ValidationError
 from app.kernel.i18n import _
 from app.services import drafts
 from app.services.context import ServiceContext
 from app.ui_kit import field_values
+from app.ui_kit.conflict_panel import ConflictPanel
 from app.ui_kit.operations import Operations, describe
 from app.ui_kit.widgets import FormWithErrors, change_signal, grow_to_fit
 
@@ -72,6 +73,12 @@ class ServiceDialog(QDialog):
         self.message.setWordWrap(True)
         self.message.hide()
         layout.addWidget(self.message)
+        #: An edit dialog's record as the form opened it (its view): passed to the service as
+        #: ``base`` so a colleague's save in between is never overwritten unseen
+        #: (:mod:`app.services.edits`); after a conflict, the record to edit on.
+        self.base: Any = None
+        self.conflict = ConflictPanel(self)
+        layout.addWidget(self.conflict)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -217,6 +224,7 @@ class ServiceDialog(QDialog):
             return
         self.form.clear_errors()
         self.message.hide()
+        self.conflict.hide()
         try:
             fn = self.work()
         except ValidationError as exc:  # a field the dialog itself could not parse
@@ -262,6 +270,8 @@ class ServiceDialog(QDialog):
             if unknown or not shown:
                 self.message.setText(" ".join(unknown) or str(exc))
                 self.message.show()
+        elif isinstance(exc, EditConflict):
+            self._conflicted(exc)
         elif isinstance(exc, DiskFullError):
             # What was typed stays in the fields: the user frees space and presses Save again.
             self.message.setText(
@@ -272,6 +282,22 @@ class ServiceDialog(QDialog):
             self.message.setText(str(exc) if isinstance(exc, HomewardError) else describe(exc))
             self.message.show()
         grow_to_fit(self)
+
+    def _conflicted(self, conflict: EditConflict) -> None:
+        """A colleague saved first: nothing was written and what is typed stays in the form
+        (and is kept as a draft now). The user reviews both versions, then keeps editing on
+        theirs or saves what is typed over theirs."""
+        self._dirty = True
+        self.write_draft()
+
+        def rebase() -> None:
+            self.base = conflict.base
+
+        def save_mine() -> None:
+            rebase()
+            self.save()
+
+        self.conflict.show_conflict(conflict, rebase, save_mine)
 
     def reject(self) -> None:
         if self._dirty:
