@@ -57,6 +57,7 @@ def merge_edit(
     entity_type: str,
     current: Callable[[], Any],
     labels: Mapping[str, str] | None = None,
+    base_values: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The values to write for ``typed`` (field → value, cleaned as the service stores it)
     on ``record`` (loaded in the writing unit of work), given the ``base`` the form opened
@@ -65,7 +66,8 @@ def merge_edit(
     Raises :class:`EditConflict` when a field was changed both here and by someone else;
     ``current()`` then makes the record's view as it is now, for the form to edit on.
     ``table``/``entity_type`` name the record for its field labels and its audit events;
-    ``labels`` gives a form's own label where the record declares none.
+    ``labels`` gives a form's own label where the record declares none; ``base_values``
+    the base's values as stored, where the view shows them otherwise (a list kept as text).
     """
     if base is None:
         return dict(typed)
@@ -73,7 +75,8 @@ def merge_edit(
     clashes: list[str] = []
     kept: list[str] = []
     for name, mine in typed.items():
-        theirs, was = getattr(record, name), getattr(base, name, None)
+        theirs = getattr(record, name)
+        was = base_values[name] if base_values is not None else getattr(base, name, None)
         if theirs == was:
             merged[name] = mine
         elif mine in (was, theirs):

@@ -61,7 +61,10 @@ class ConflictPanel(QFrame):
         self.hide()
 
     def show_conflict(
-        self, conflict: EditConflict, keep_editing: Callable[[], None], save_mine: Callable[[], None]
+        self,
+        conflict: EditConflict,
+        keep_editing: Callable[[], None],
+        save_mine: Callable[[], None],
     ) -> None:
         """Show ``conflict``; the buttons call back once and hide the panel."""
         self.headline.setText(str(conflict))
