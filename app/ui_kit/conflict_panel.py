@@ -45,11 +45,11 @@ class ConflictPanel(QFrame):
         self.kept.setWordWrap(True)
         layout.addWidget(self.kept)
         row = QHBoxLayout()
-        self.keep_editing = QPushButton(_("&Keep editing on their version"))
+        self.keep_editing = QPushButton(_("Keep editing on their version"))
         self.keep_editing.setToolTip(
             _("Your typing stays in the form; saving then puts it over their version.")
         )
-        self.save_mine = QPushButton(_("Save &mine over theirs"))
+        self.save_mine = QPushButton(_("Save mine over theirs"))
         row.addWidget(self.keep_editing)
         row.addWidget(self.save_mine)
         row.addStretch(1)
