@@ -37,6 +37,7 @@ from app.kernel.i18n_formats import date_text, datetime_text, time_text
 from app.kernel.labels import label
 from app.kernel.record_labels import declared
 from app.models import AuditEvent, Institution, Organisation, Person, User
+from app.security.permissions import internal, pure
 
 #: Where a field holding an id is shown by name (a worker, an institution, a person…).
 _NAMED: tuple[tuple[type[Any], Callable[[Any], str]], ...] = (
@@ -47,6 +48,7 @@ _NAMED: tuple[tuple[type[Any], Callable[[Any], str]], ...] = (
 )
 
 
+@internal
 def merge_edit(
     session: Session,
     record: Any,
@@ -131,12 +133,14 @@ def _last_change(session: Session, record: Any, entity_type: str) -> tuple[str, 
     return name or _("a colleague"), when or datetime.now(UTC).replace(tzinfo=None)
 
 
+@pure
 def moment_text(utc: datetime) -> str:
     """A stored UTC time as this computer's local time: "14:02" today, else with the date."""
     local = utc.replace(tzinfo=UTC).astimezone().replace(tzinfo=None)
     return time_text(local) if local.date() == date.today() else datetime_text(local)
 
 
+@internal
 def value_text(session: Session, value: Any) -> str:
     """A field's value as the forms show it: a label, a date, a name for an id."""
     if value is None or value == "":

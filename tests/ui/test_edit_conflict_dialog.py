@@ -85,3 +85,43 @@ def test_conflict_shows_both_versions_and_keeps_the_typing(
     )
     assert [d for d in drafts.my_drafts(ctx) if d.kind == "edit_case"] == []
     dialog.deleteLater()
+
+
+def test_a_draft_brings_back_only_what_was_typed(signed_in: ServiceContext, qtbot: object) -> None:
+    """Reopened from a draft, the form shows a colleague's change made since to a field the
+    draft never touched (so saving keeps it), and the typed text."""
+    ctx, ops = signed_in, SyncOperations()
+    client = people.create_person(ctx, people.PersonInput(given_name="Ada", family_name="Berg"))
+    case = cases.open_case(
+        ctx,
+        cases.CaseInput(
+            kind=CaseKind.RELEASE_SUPPORT, client_id=client.id, opened_on=date(2026, 1, 5)
+        ),
+    )
+    first = EditCaseDialog(None, ctx, ops, Choices.load(ctx), cases.get_case(ctx, case.id))
+    first.show()
+    first.fields.summary.setPlainText("Typed before the power cut.")
+    first.write_draft()
+    first.close_for_lock()
+    [draft] = [d for d in drafts.my_drafts(ctx) if d.kind == "edit_case"]
+
+    now = cases.get_case(ctx, case.id)  # meanwhile the custody status is recorded
+    names = [f.name for f in dataclasses.fields(cases.CaseInput)]
+    data = cases.CaseInput(**{n: getattr(now, n) for n in names})  # type: ignore[arg-type]
+    cases.update_case(
+        ctx, case.id, dataclasses.replace(data, custody_status=CustodyStatus.REMAND), base=now
+    )
+
+    second = EditCaseDialog.from_draft(None, ctx, ops, draft)  # type: ignore[arg-type]
+    assert isinstance(second, EditCaseDialog)
+    second.restore_draft(draft)
+    assert second.fields.summary.toPlainText() == "Typed before the power cut."
+    assert second.fields.custody.currentData() == CustodyStatus.REMAND
+    second.save()
+    saved = cases.get_case(ctx, case.id)
+    assert (saved.summary, saved.custody_status) == (
+        "Typed before the power cut.",
+        CustodyStatus.REMAND,
+    )
+    first.deleteLater()
+    second.deleteLater()
