@@ -79,3 +79,49 @@ class ValidationError(HomewardError):
 
 class NotFoundError(HomewardError):
     exit_code = 2
+
+
+class EditConflict(HomewardError):
+    """Someone else saved the record after this form was opened, and changed a field this
+    form changes too. Nothing was written (see :mod:`app.services.edits`).
+
+    ``changed_by`` and ``changed_at`` say who saved last and when (UTC, naive);
+    ``fields`` the clashing fields, each with their value and the value typed here, as
+    display text; ``kept`` the labels of fields they changed that this form did not touch
+    (their values stay); ``base`` the record to keep editing on (pass it as the next save's
+    ``base``: the typed values then win where they clash, theirs stay everywhere else).
+
+    The message names the colleague and the time only: field values are attributes, never
+    part of ``str()``, so a logged error carries no client data.
+    """
+
+    exit_code = 2
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        changed_by: str,
+        changed_at: object,
+        fields: tuple[ConflictField, ...],
+        kept: tuple[str, ...],
+        base: object,
+    ) -> None:
+        super().__init__(message)
+        self.changed_by = changed_by
+        self.changed_at = changed_at
+        self.fields = fields
+        self.kept = kept
+        self.base = base
+
+
+class ConflictField:
+    """One field two people changed: its name and label, their value and the typed one."""
+
+    __slots__ = ("label", "name", "theirs", "yours")
+
+    def __init__(self, name: str, label: str, theirs: str, yours: str) -> None:
+        self.name, self.label, self.theirs, self.yours = name, label, theirs, yours
+
+    def __repr__(self) -> str:  # the values are client data: never in a repr
+        return f"ConflictField({self.name!r})"

@@ -16,6 +16,8 @@ deletes the draft, in the same job as the save. After the same user signs in aga
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import threading
 import uuid
@@ -23,7 +25,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -33,11 +35,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.kernel.errors import DiskFullError, HomewardError, ValidationError
+from app.kernel.errors import DiskFullError, EditConflict, HomewardError, ValidationError
 from app.kernel.i18n import _
 from app.services import drafts
 from app.services.context import ServiceContext
 from app.ui_kit import field_values
+from app.ui_kit.conflict_panel import ConflictPanel
 from app.ui_kit.operations import Operations, describe
 from app.ui_kit.widgets import FormWithErrors, change_signal, grow_to_fit
 
@@ -72,6 +75,12 @@ class ServiceDialog(QDialog):
         self.message.setWordWrap(True)
         self.message.hide()
         layout.addWidget(self.message)
+        #: An edit dialog's record as the form opened it (its view): passed to the service as
+        #: ``base`` so a colleague's save in between is never overwritten unseen
+        #: (:mod:`app.services.edits`); after a conflict, the record to edit on.
+        self.base: Any = None
+        self.conflict = ConflictPanel(self)
+        layout.addWidget(self.conflict)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -80,6 +89,9 @@ class ServiceDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setToolTip(_("Save (Ctrl+Enter)"))
         layout.addWidget(self.buttons)
         self.draft_id = uuid.uuid4()
+        #: A digest of each field as the form showed it before any typing (taken when first
+        #: shown): a draft keeps them, so reopening it restores only what was typed.
+        self._opened: dict[str, str] | None = None
         #: A draft may exist in the database (written, being written, or reopened from one).
         self._draft_kept = False
         #: Set on the database thread once the dialog's record is saved: a draft written after
@@ -91,6 +103,11 @@ class ServiceDialog(QDialog):
         self._draft_timer.timeout.connect(self.write_draft)
         # The main window's Ctrl+L cannot reach past a modal dialog: the dialog passes it on.
         QShortcut(QKeySequence("Ctrl+L"), self).activated.connect(self._request_lock)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._opened is None:
+            self._opened = _digests(field_values.read_all(self.form.fields))
+        super().showEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Ctrl+Enter saves from any field (a text area keeps plain Enter for new lines)."""
@@ -148,8 +165,28 @@ class ServiceDialog(QDialog):
     def restore_draft(self, draft: drafts.DraftView) -> None:
         """Fill the fields with what the draft kept; saving or discarding deletes it."""
         fields = draft.payload.get("fields")
+        opened = draft.payload.get("opened")
+        now = _digests(field_values.read_all(self.form.fields))
+        if isinstance(fields, dict) and isinstance(opened, dict):
+            # Only what was typed comes back: a field the draft did not change shows the
+            # record as it is now, so saving never puts back a value someone has changed
+            # since. A field changed on both sides is named, to be checked before saving.
+            typed = {k: v for k, v in fields.items() if k in now and opened.get(k) != _digest(v)}
+            both = [k for k in typed if now[k] not in (opened.get(k), _digest(typed[k]))]
+            fields = typed
+            if both:
+                labels = self.form.labels
+                names = ", ".join(labels[k].text().replace("&", "") for k in both if k in labels)
+                self.message.setText(
+                    _(
+                        "Changed by someone else since your draft: {fields}. Your draft's "
+                        "text is in the form; check it before saving."
+                    ).format(fields=names)
+                )
+                self.message.show()
         if isinstance(fields, dict):
             field_values.write_all(self.form.fields, fields)
+        self._opened = now
         self.draft_id = draft.id
         self._draft_kept = True
         self._draft_timer.stop()
@@ -165,6 +202,7 @@ class ServiceDialog(QDialog):
         payload = {
             "title": self.windowTitle(),
             "fields": field_values.read_all(self.form.fields),
+            "opened": self._opened,
             "target": self.draft_target(),
             "locked": locked,
         }
@@ -217,6 +255,7 @@ class ServiceDialog(QDialog):
             return
         self.form.clear_errors()
         self.message.hide()
+        self.conflict.hide()
         try:
             fn = self.work()
         except ValidationError as exc:  # a field the dialog itself could not parse
@@ -262,6 +301,8 @@ class ServiceDialog(QDialog):
             if unknown or not shown:
                 self.message.setText(" ".join(unknown) or str(exc))
                 self.message.show()
+        elif isinstance(exc, EditConflict):
+            self._conflicted(exc)
         elif isinstance(exc, DiskFullError):
             # What was typed stays in the fields: the user frees space and presses Save again.
             self.message.setText(
@@ -272,6 +313,22 @@ class ServiceDialog(QDialog):
             self.message.setText(str(exc) if isinstance(exc, HomewardError) else describe(exc))
             self.message.show()
         grow_to_fit(self)
+
+    def _conflicted(self, conflict: EditConflict) -> None:
+        """A colleague saved first: nothing was written and what is typed stays in the form
+        (and is kept as a draft now). The user reviews both versions, then keeps editing on
+        theirs or saves what is typed over theirs."""
+        self._dirty = True
+        self.write_draft()
+
+        def rebase() -> None:
+            self.base = conflict.base
+
+        def save_mine() -> None:
+            rebase()
+            self.save()
+
+        self.conflict.show_conflict(conflict, rebase, save_mine)
 
     def reject(self) -> None:
         if self._dirty:
@@ -290,6 +347,17 @@ class ServiceDialog(QDialog):
 
     def run_modal(self) -> Any:
         return self.result_value if self.exec() == QDialog.DialogCode.Accepted else None
+
+
+def _digest(value: Any) -> str:
+    """A short fingerprint of a field's value: enough to tell whether it changed, and small,
+    so keeping the opened form beside the typed one never makes a draft too long to keep."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _digests(values: dict[str, Any]) -> dict[str, str]:
+    return {name: _digest(value) for name, value in values.items()}
 
 
 def _draft_failed(exc: BaseException) -> None:

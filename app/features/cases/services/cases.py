@@ -21,6 +21,7 @@ from app.features.cases.services.recent_views import record_case_view
 from app.features.release.services.release_plans import reschedule_plan
 from app.kernel.changes import Topic, writes
 from app.kernel.errors import NotFoundError, ValidationError
+from app.kernel.field_labels import CASE_FORM
 from app.kernel.i18n import _
 from app.kernel.records import restricted_fields
 from app.models import Case, Institution, Person, User, utcnow
@@ -37,6 +38,7 @@ from app.security.permissions import Permission, internal, pure, requires
 from app.services import validation as v
 from app.services.audit_log import AuditAction, log, log_on_cursor
 from app.services.context import Actor, ServiceContext
+from app.services.edits import merge_edit
 from app.services.scope import reader_params, visible_cases_prepared
 from app.store import search
 from app.store.prepared import Prepared, param
@@ -323,8 +325,14 @@ def record_view(ctx: ServiceContext, cursor: Any, view: CaseView) -> None:
 
 @requires(Permission.CASE_WRITE)
 @writes(Topic.CASES)
-def update_case(ctx: ServiceContext, case_id: uuid.UUID, data: CaseInput) -> CaseView:
-    """Replace the editable fields (not status or reference; see :func:`change_status`)."""
+def update_case(
+    ctx: ServiceContext, case_id: uuid.UUID, data: CaseInput, *, base: CaseView | None = None
+) -> CaseView:
+    """Replace the editable fields (not status or reference; see :func:`change_status`).
+
+    ``base``: the case as the form showed it when it opened; a field someone else changed
+    since is kept, or raises :class:`~app.kernel.errors.EditConflict` if this edit changes it
+    too (:mod:`app.services.edits`)."""
     validate_case(data)
     actor = ctx.require_actor()
     with ctx.uow(write=True) as uow:
@@ -335,11 +343,21 @@ def update_case(ctx: ServiceContext, case_id: uuid.UUID, data: CaseInput) -> Cas
         if data.kind != case.kind:
             raise ValidationError({"kind": _("The kind of a case cannot change; open a new case.")})
         _check_links(session, data)
+        typed = {name: getattr(data, name) for name in _INPUT_FIELDS}
+        typed["summary"] = v.clean(data.summary)
+        merged = merge_edit(
+            session,
+            case,
+            base=base,
+            typed=typed,
+            table="cases",
+            entity_type="case",
+            current=lambda: _load_view(session, case_id, actor),
+            labels=CASE_FORM,
+        )
         changed = []
         for name in _INPUT_FIELDS:
-            value = getattr(data, name)
-            if name == "summary":
-                value = v.clean(value)
+            value = merged[name]
             if getattr(case, name) != value:
                 setattr(case, name, value)
                 changed.append(name)

@@ -35,6 +35,7 @@ from app.security.permissions import Permission, internal, requires
 from app.services import validation as v
 from app.services.audit_log import AuditAction
 from app.services.context import Actor, ServiceContext
+from app.services.edits import merge_edit
 from app.services.scope import readable_case
 from app.store.prepared import Prepared, param
 from app.store.uow import read_cursor
@@ -165,14 +166,26 @@ def set_need_status(
 
 
 @requires(Permission.CASE_WRITE)
-def update_need_notes(ctx: ServiceContext, need_id: uuid.UUID, notes: str | None) -> NeedView:
+def update_need_notes(
+    ctx: ServiceContext, need_id: uuid.UUID, notes: str | None, *, base: NeedView | None = None
+) -> NeedView:
+    """Replace the need's notes. ``base``: the need as the form showed it; notes someone else
+    changed since raise :class:`~app.kernel.errors.EditConflict` (:mod:`app.services.edits`)."""
     error = v.text_limit(notes)
     if error:
         raise ValidationError({"notes": error})
     actor = ctx.require_actor()
     with ctx.uow(write=True) as uow:
         need, case = _need(uow.session, actor, need_id)
-        cleaned = v.clean(notes)
+        cleaned = merge_edit(
+            uow.session,
+            need,
+            base=base,
+            typed={"notes": v.clean(notes)},
+            table="needs",
+            entity_type="need",
+            current=lambda: _view(need, actor),
+        )["notes"]
         if need.notes != cleaned:
             need.notes = cleaned
             audit_record(uow, ctx, AuditAction.UPDATE, "need", need.id, case, ["notes"])

@@ -32,6 +32,7 @@ from app.security.permissions import Permission, PermissionDenied, allowed, inte
 from app.services import validation as v
 from app.services.audit_log import AuditAction, log
 from app.services.context import Actor, ServiceContext
+from app.services.edits import merge_edit
 from app.services.scope import VisibleCase, readable_case, visible_cases_clause
 from app.store.prepared import Prepared, param
 from app.store.uow import UnitOfWork, read_cursor
@@ -250,8 +251,14 @@ def create_task(ctx: ServiceContext, data: TaskInput) -> TaskView:
 
 
 @requires(Permission.TASKS_OWN)
-def update_task(ctx: ServiceContext, task_id: uuid.UUID, data: TaskInput) -> TaskView:
-    """Replace title, due date, assignee, case and notes. Unchanged input writes nothing."""
+def update_task(
+    ctx: ServiceContext, task_id: uuid.UUID, data: TaskInput, *, base: TaskView | None = None
+) -> TaskView:
+    """Replace title, due date, assignee, case and notes. Unchanged input writes nothing.
+
+    ``base``: the task as the form showed it when it opened; a field someone else changed
+    since is kept, or raises :class:`~app.kernel.errors.EditConflict` if this edit changes it
+    too (:mod:`app.services.edits`)."""
     validate_task(data)
     actor = ctx.require_actor()
     with ctx.uow(write=True) as uow:
@@ -260,21 +267,29 @@ def update_task(ctx: ServiceContext, task_id: uuid.UUID, data: TaskInput) -> Tas
         assignee_id = data.assignee_id
         if assignee_id is None:
             assignee_id = actor.id if task.assignee_id is None else task.assignee_id
+        values = merge_edit(
+            session,
+            task,
+            base=base,
+            typed={
+                "title": data.title.strip(),
+                "due_on": data.due_on,
+                "assignee_id": assignee_id,
+                "case_id": data.case_id,
+                "notes": v.clean(data.notes),
+            },
+            table="tasks",
+            entity_type="task",
+            current=lambda: _one(session, task_id),
+        )
         case = _check_links(
             session,
             actor,
-            assignee_id,
-            data.case_id,
-            assignee_changed=assignee_id != task.assignee_id,
+            values["assignee_id"],
+            values["case_id"],
+            assignee_changed=values["assignee_id"] != task.assignee_id,
         )
         old_case = session.get(Case, task.case_id) if task.case_id is not None else None
-        values = {
-            "title": data.title.strip(),
-            "due_on": data.due_on,
-            "assignee_id": assignee_id,
-            "case_id": data.case_id,
-            "notes": v.clean(data.notes),
-        }
         changed = [name for name, value in values.items() if getattr(task, name) != value]
         for name in changed:
             setattr(task, name, values[name])

@@ -322,17 +322,18 @@ class EditCaseDialog(ServiceDialog):
         super().__init__(
             parent, ctx, ops, _("Edit case {reference}").format(reference=case.reference)
         )
-        self.case = case
+        self.case = self.base = case
         self.fields = CaseForm(self, choices, case)
         self.resize(560, 640)
 
     def work(self) -> Callable[[], Any]:
-        data, ctx, case_id = (
+        data, ctx, case_id, base = (
             self.fields.data(self.case.kind, self.case.client_id),
             self.ctx,
             self.case.id,
+            self.base,
         )
-        return lambda: cases.update_case(ctx, case_id, data)
+        return lambda: cases.update_case(ctx, case_id, data, base=base)
 
     @classmethod
     def edit(

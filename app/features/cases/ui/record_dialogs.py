@@ -313,7 +313,7 @@ class PersonDialog(ServiceDialog):
         existing: people.PersonView | None = None,
     ) -> None:
         super().__init__(parent, ctx, ops, _("Edit person") if existing else _("New person"))
-        self.existing = existing
+        self.existing = self.base = existing
         self._duplicates_checked = existing is not None
         f = self.form
         self.given = f.add("given_name", _(PERSON_FORM["given_name"]), QLineEdit())
@@ -442,10 +442,10 @@ class PersonDialog(ServiceDialog):
         super().save()
 
     def work(self) -> Callable[[], Any]:
-        data, ctx, existing = self.data(), self.ctx, self.existing
+        data, ctx, existing, base = self.data(), self.ctx, self.existing, self.base
         if existing is None:
             return lambda: people.create_person(ctx, data)
-        return lambda: people.update_person(ctx, existing.id, data)
+        return lambda: people.update_person(ctx, existing.id, data, base=base)
 
     def draft_person_id(self) -> uuid.UUID | None:
         return self.existing.id if self.existing is not None else None

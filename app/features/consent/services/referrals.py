@@ -28,6 +28,7 @@ from app.security.permissions import Permission, internal, requires
 from app.services import validation as v
 from app.services.audit_log import AuditAction, log
 from app.services.context import Actor, ServiceContext
+from app.services.edits import merge_edit
 from app.services.scope import readable_case
 from app.store.prepared import Prepared, param
 from app.store.uow import read_cursor
@@ -242,8 +243,11 @@ def record_referral_response(
     status: ReferralStatus,
     outcome: str | None = None,
     responded_on: date | None = None,
+    *,
+    base: ReferralView | None = None,
 ) -> ReferralView:
-    """The partner accepted, declined or completed the referral (with the outcome)."""
+    """The partner accepted, declined or completed the referral (with the outcome).
+    ``base``: the referral as the form showed it (see :mod:`app.services.edits`)."""
     status = choice(ReferralStatus, status, "status")
     if status not in _RESPONSES:
         raise ValidationError({"status": _("Choose accepted, declined or completed.")})
@@ -258,6 +262,18 @@ def record_referral_response(
     with ctx.uow(write=True) as uow:
         session = uow.session
         referral, case = _referral_in_case(session, actor, referral_id)
+        answer = merge_edit(
+            session,
+            referral,
+            base=base,
+            typed={"status": status, "responded_on": on, "outcome": v.clean(outcome)},
+            table="referrals",
+            entity_type="referral",
+            current=lambda: _view(
+                *session.execute(_stmt().where(Referral.id == referral_id)).one()
+            ),
+        )
+        status, on, outcome = answer["status"], answer["responded_on"], answer["outcome"]
         if referral.status not in _RESPONSES[status]:
             message = (
                 _("Send the referral before recording the answer.")

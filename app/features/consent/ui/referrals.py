@@ -58,7 +58,7 @@ class ReferralResponseDialog(ServiceDialog):
         referral: referrals.ReferralView,
     ) -> None:
         super().__init__(parent, ctx, ops, _("The partner's answer"))
-        self.referral = referral
+        self.referral = self.base = referral
         self.status = enum_combo(
             (ReferralStatus.ACCEPTED, ReferralStatus.DECLINED, ReferralStatus.COMPLETED)
         )
@@ -72,8 +72,8 @@ class ReferralResponseDialog(ServiceDialog):
     def work(self) -> Callable[[], Any]:
         ctx, rid = self.ctx, self.referral.id
         status, outcome = self.status.currentData(), optional(self.outcome.toPlainText())
-        on = from_qdate(self.on.date())
-        return lambda: referrals.record_referral_response(ctx, rid, status, outcome, on)
+        on, base = from_qdate(self.on.date()), self.base
+        return lambda: referrals.record_referral_response(ctx, rid, status, outcome, on, base=base)
 
     def draft_case_id(self) -> uuid.UUID | None:
         return self.referral.case_id

@@ -26,6 +26,7 @@ from app.security.permissions import Permission, requires
 from app.services import validation as v
 from app.services.audit_log import AuditAction, log
 from app.services.context import ServiceContext
+from app.services.edits import merge_edit
 from app.store import search
 from app.store.search import fold, folded
 
@@ -190,14 +191,27 @@ def _save(
     taken: Callable[[Entry], str],
     gone: str,
     to_row: Callable[[Entry], Row],
+    base: Row | None,
 ) -> Row:
-    """Add or edit one directory entry, refusing a second entry of the same name."""
+    """Add or edit one directory entry, refusing a second entry of the same name; an edit
+    keeps a colleague's change made since ``base`` (:mod:`app.services.edits`)."""
     actor = ctx.require_actor()
     with ctx.uow(write=True) as uow:
         session = uow.session
         found = None if entry_id is None else session.get(model, entry_id)
         if entry_id is not None and found is None:
             raise NotFoundError(gone)
+        if found is not None:
+            entry_now = found
+            values = merge_edit(
+                session,
+                found,
+                base=base,
+                typed=values,
+                table=model.__tablename__,
+                entity_type=entity_type,
+                current=lambda: to_row(entry_now),
+            )
         same_name = select(model).where(folded(model.name) == fold(values["name"]))
         if entry_id is not None:
             same_name = same_name.where(model.id != entry_id)
@@ -239,10 +253,15 @@ _INST_TEXT = (
 @requires(Permission.ADMIN)
 @writes(Topic.DIRECTORY)
 def save_institution(
-    ctx: ServiceContext, data: InstitutionInput, institution_id: uuid.UUID | None = None
+    ctx: ServiceContext,
+    data: InstitutionInput,
+    institution_id: uuid.UUID | None = None,
+    *,
+    base: InstitutionRow | None = None,
 ) -> InstitutionRow:
     """Add a prison, probation office… to the directory, or (with ``institution_id``) edit
-    one: its visiting information and child contact person are shown when visits are booked."""
+    one: its visiting information and child contact person are shown when visits are booked.
+    ``base``: the entry as the form showed it (see :mod:`app.services.edits`)."""
     kind = choice(InstitutionKind, data.kind, "kind")
     level = choice(SecurityLevel, data.security_level, "security_level")
     errors = _check_entry(data, ("visiting_info",))
@@ -264,15 +283,21 @@ def save_institution(
         taken=lambda _twin: _("An institution with this name is already in the directory."),
         gone=_("That institution no longer exists."),
         to_row=_inst_row,
+        base=base,
     )
 
 
 @requires(Permission.ADMIN)
 @writes(Topic.DIRECTORY)
 def save_organisation(
-    ctx: ServiceContext, data: OrganisationInput, organisation_id: uuid.UUID | None = None
+    ctx: ServiceContext,
+    data: OrganisationInput,
+    organisation_id: uuid.UUID | None = None,
+    *,
+    base: OrganisationRow | None = None,
 ) -> OrganisationRow:
-    """Add a partner to the directory, or (with ``organisation_id``) edit one."""
+    """Add a partner to the directory, or (with ``organisation_id``) edit one. ``base``: the
+    entry as the form showed it (see :mod:`app.services.edits`)."""
     kind = choice(OrganisationType, data.type, "type")
     errors = _check_entry(data, ("notes",))
     if errors:
@@ -299,6 +324,7 @@ def save_organisation(
         ),
         gone=_("That organisation no longer exists."),
         to_row=_org_row,
+        base=base,
     )
 
 

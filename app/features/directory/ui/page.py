@@ -135,14 +135,15 @@ class _EntryDialog(ServiceDialog, Generic[RowT]):
     ) -> None:
         super().__init__(parent, ctx, ops, title)
         self.existing: RowT | None = existing
+        self.base = existing
 
     def data(self) -> object:
         raise NotImplementedError
 
     def work(self) -> Callable[[], Any]:
-        ctx, data, save = self.ctx, self.data(), type(self).save_entry
+        ctx, data, save, base = self.ctx, self.data(), type(self).save_entry, self.base
         entry_id: uuid.UUID | None = getattr(self.existing, "id", None)
-        return lambda: save(ctx, data, entry_id)
+        return lambda: save(ctx, data, entry_id, base=base)
 
     @classmethod
     def add(

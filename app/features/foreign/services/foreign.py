@@ -33,6 +33,7 @@ from app.features.cases.services.case_access import (
 from app.features.consent.services.consent import consent_refusal
 from app.kernel.changes import Topic, writes
 from app.kernel.errors import ValidationError
+from app.kernel.field_labels import PERSON_FORM
 from app.kernel.i18n import _
 from app.models import (
     Case,
@@ -54,6 +55,7 @@ from app.security.permissions import Permission, requires
 from app.services import validation as v
 from app.services.audit_log import AuditAction, log
 from app.services.context import ServiceContext
+from app.services.edits import merge_edit
 
 
 @dataclass(frozen=True)
@@ -164,9 +166,15 @@ def interpreter_info(ctx: ServiceContext, case_id: uuid.UUID) -> InterpreterInfo
 @requires(Permission.CASE_WRITE)
 @writes(Topic.CASES)
 def set_interpreter_needs(
-    ctx: ServiceContext, case_id: uuid.UUID, languages: tuple[str, ...], interpreter_needed: bool
+    ctx: ServiceContext,
+    case_id: uuid.UUID,
+    languages: tuple[str, ...],
+    interpreter_needed: bool,
+    *,
+    base: InterpreterInfo | None = None,
 ) -> InterpreterInfo:
-    """Record the languages the client speaks and whether meetings need an interpreter."""
+    """Record the languages the client speaks and whether meetings need an interpreter.
+    ``base``: what the form showed (see :mod:`app.services.edits`)."""
     error = v.language_codes(languages)
     if error:
         raise ValidationError({"languages": error})
@@ -176,8 +184,27 @@ def set_interpreter_needs(
         case = visible_case(session, actor, case_id)
         person = session.get(Person, case.client_id)
         assert person is not None
-        person.languages = ",".join(dict.fromkeys(languages))
-        person.interpreter_needed = bool(interpreter_needed)
+        values = merge_edit(
+            session,
+            person,
+            base=base,
+            base_values=None
+            if base is None
+            else {
+                "languages": ",".join(base.languages),
+                "interpreter_needed": base.interpreter_needed,
+            },
+            typed={
+                "languages": ",".join(dict.fromkeys(languages)),
+                "interpreter_needed": bool(interpreter_needed),
+            },
+            table="people",
+            entity_type="person",
+            current=lambda: _interpreter(session, case),
+            labels=PERSON_FORM,
+        )
+        person.languages = values["languages"]
+        person.interpreter_needed = values["interpreter_needed"]
         log(
             uow,
             ctx,
@@ -260,9 +287,14 @@ def log_consular_contact(
 
 @requires(Permission.CASE_WRITE)
 def set_consular_outcome(
-    ctx: ServiceContext, contact_id: uuid.UUID, outcome: ConsularOutcome
+    ctx: ServiceContext,
+    contact_id: uuid.UUID,
+    outcome: ConsularOutcome,
+    *,
+    base: ConsularContactView | None = None,
 ) -> ConsularContactView:
-    """The consulate answered (or did not)."""
+    """The consulate answered (or did not). ``base``: what the form showed (see
+    :mod:`app.services.edits`)."""
     outcome = choice(ConsularOutcome, outcome, "outcome")
     actor = ctx.require_actor()
     with ctx.uow(write=True) as uow:
@@ -274,7 +306,16 @@ def set_consular_outcome(
             contact_id,
             _("That consular contact no longer exists."),
         )
-        row.outcome = outcome
+        contact = row
+        row.outcome = merge_edit(
+            session,
+            row,
+            base=base,
+            typed={"outcome": outcome},
+            table="consular_contacts",
+            entity_type="consular_contact",
+            current=lambda: _consular_view(contact),
+        )["outcome"]
         audit_record(uow, ctx, AuditAction.UPDATE, "consular_contact", row.id, case, ["outcome"])
         touch(case)
         session.flush()
@@ -498,9 +539,14 @@ def add_discrimination_report(
 @requires(Permission.CASE_WRITE)
 @writes(Topic.CASES)
 def set_discrimination_outcome(
-    ctx: ServiceContext, report_id: uuid.UUID, outcome: str | None
+    ctx: ServiceContext,
+    report_id: uuid.UUID,
+    outcome: str | None,
+    *,
+    base: DiscriminationView | None = None,
 ) -> DiscriminationView:
-    """Record (or change) what came of a discrimination report."""
+    """Record (or change) what came of a discrimination report. ``base``: what the form
+    showed (see :mod:`app.services.edits`)."""
     error = v.text_limit(outcome)
     if error:
         raise ValidationError({"outcome": error})
@@ -510,7 +556,16 @@ def set_discrimination_outcome(
         row, case = record_in_case(
             session, actor, DiscriminationReport, report_id, _("That report no longer exists.")
         )
-        row.outcome = v.clean(outcome)
+        report = row
+        row.outcome = merge_edit(
+            session,
+            row,
+            base=base,
+            typed={"outcome": v.clean(outcome)},
+            table="discrimination_reports",
+            entity_type="discrimination_report",
+            current=lambda: _report_view(report),
+        )["outcome"]
         audit_record(
             uow, ctx, AuditAction.UPDATE, "discrimination_report", row.id, case, ["outcome"]
         )

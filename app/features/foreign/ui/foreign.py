@@ -76,7 +76,7 @@ class InterpreterDialog(ServiceDialog):
         info: foreign.InterpreterInfo,
     ) -> None:
         super().__init__(parent, ctx, ops, _("Languages and interpreter"))
-        self.case_id = case_id
+        self.case_id, self.base = case_id, info
         self.languages = LanguagePicker()
         self.languages.set_codes(info.languages)
         self.form.add("languages", _("&Languages"), self.languages)
@@ -86,13 +86,14 @@ class InterpreterDialog(ServiceDialog):
         self.watch(self.needed)
 
     def work(self) -> Callable[[], Any]:
-        ctx, cid, codes, needed = (
+        ctx, cid, codes, needed, base = (
             self.ctx,
             self.case_id,
             self.languages.codes(),
             self.needed.isChecked(),
+            self.base,
         )
-        return lambda: foreign.set_interpreter_needs(ctx, cid, codes, needed)
+        return lambda: foreign.set_interpreter_needs(ctx, cid, codes, needed, base=base)
 
 
 class ConsularDialog(ServiceDialog):
@@ -230,14 +231,15 @@ class OutcomeDialog(ServiceDialog):
         report: foreign.DiscriminationView,
     ) -> None:
         super().__init__(parent, ctx, ops, _("Outcome of the report"))
-        self.report_id, self.case_id = report.id, report.case_id
+        self.report_id, self.case_id, self.base = report.id, report.case_id, report
         self.outcome = text_area(report.outcome or "")
         self.form.add("outcome", _("&Outcome"), self.outcome)
         self.watch(self.outcome)
 
     def work(self) -> Callable[[], Any]:
         ctx, rid, outcome = self.ctx, self.report_id, optional(self.outcome.toPlainText())
-        return lambda: foreign.set_discrimination_outcome(ctx, rid, outcome)
+        base = self.base
+        return lambda: foreign.set_discrimination_outcome(ctx, rid, outcome, base=base)
 
     def draft_target(self) -> dict[str, str]:
         return {"report_id": str(self.report_id)}

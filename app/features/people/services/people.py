@@ -10,6 +10,7 @@ from sqlalchemy import or_, select
 
 from app.kernel.changes import Topic, writes
 from app.kernel.errors import NotFoundError, ValidationError
+from app.kernel.field_labels import PERSON_FORM
 from app.kernel.i18n import _
 from app.models import Person
 from app.models.enums import Gender
@@ -17,6 +18,7 @@ from app.security.permissions import Permission, pure, requires
 from app.services import validation as v
 from app.services.audit_log import AuditAction, log
 from app.services.context import Actor, ServiceContext
+from app.services.edits import merge_edit
 from app.services.scope import visible_people_clause
 from app.store import search
 
@@ -168,17 +170,34 @@ def get_person(ctx: ServiceContext, person_id: uuid.UUID) -> PersonView:
 
 @requires(Permission.CASE_WRITE)
 @writes(Topic.PEOPLE)
-def update_person(ctx: ServiceContext, person_id: uuid.UUID, data: PersonInput) -> PersonView:
-    """Replace the editable fields. Returns the new view; unchanged input writes nothing."""
+def update_person(
+    ctx: ServiceContext, person_id: uuid.UUID, data: PersonInput, *, base: PersonView | None = None
+) -> PersonView:
+    """Replace the editable fields. Returns the new view; unchanged input writes nothing.
+
+    ``base``: the person as the form showed them when it opened; a field someone else changed
+    since is kept, or raises :class:`~app.kernel.errors.EditConflict` if this edit changes it
+    too (:mod:`app.services.edits`)."""
     validate_person(data)
-    ctx.require_actor()
+    actor = ctx.require_actor()
     with ctx.uow(write=True) as uow:
         person = uow.session.get(Person, person_id)
         if person is None:
             raise NotFoundError(_("That person no longer exists."))
-        changed = [n for n, value in _row_values(data).items() if getattr(person, n) != value]
+        values = merge_edit(
+            uow.session,
+            person,
+            base=base,
+            base_values=_row_values(base) if base is not None else None,
+            typed=_row_values(data),
+            table="people",
+            entity_type="person",
+            current=lambda: _view(person, actor),
+            labels=PERSON_FORM,
+        )
+        changed = [n for n, value in values.items() if getattr(person, n) != value]
         for name in changed:
-            setattr(person, name, _row_values(data)[name])
+            setattr(person, name, values[name])
         if changed:
             uow.session.flush()
             search.refresh_cases(uow.session, "c.client_id = :id", {"id": person.id.hex})

@@ -29,6 +29,7 @@ from app.features.cases.services.case_access import add_record, audit_record, to
 from app.features.release.services.plan_templates import template_items, template_label
 from app.kernel.changes import Topic, writes
 from app.kernel.errors import ValidationError
+from app.kernel.field_labels import CASE_FORM
 from app.kernel.i18n import _
 from app.models import Case, PlanTemplate, PlanTemplateItem, ReleasePlan, Task, User, utcnow
 from app.models.enums import CaseKind, CaseStatus, NeedDomain, Role
@@ -36,6 +37,7 @@ from app.security.permissions import Permission, allowed, internal, pure, requir
 from app.services import validation as v
 from app.services.audit_log import AuditAction
 from app.services.context import Actor, ServiceContext
+from app.services.edits import merge_edit
 from app.store.uow import UnitOfWork
 
 # -- read models -------------------------------------------------------------------------
@@ -305,14 +307,35 @@ def reschedule_plan(uow: UnitOfWork, ctx: ServiceContext, case: Case, new_date: 
     return moved
 
 
+@dataclass(frozen=True)
+class ReleaseDate:
+    """The expected release date as a form showed it (the base of :func:`move_release_date`)."""
+
+    expected_release: date | None
+
+
 @requires(Permission.CASE_WRITE)
 @writes(Topic.CASES, Topic.TASKS, Topic.RELEASES)
-def move_release_date(ctx: ServiceContext, case_id: uuid.UUID, new_date: date) -> PlanView | None:
-    """Change the expected release date; the plan's open tasks move with it."""
+def move_release_date(
+    ctx: ServiceContext, case_id: uuid.UUID, new_date: date, *, base: ReleaseDate | None = None
+) -> PlanView | None:
+    """Change the expected release date; the plan's open tasks move with it. ``base``: the
+    date the form showed (see :mod:`app.services.edits`)."""
     actor = ctx.require_actor()
     with ctx.uow(write=True) as uow:
         session = uow.session
         case = visible_case(session, actor, case_id)
+        moved = case
+        new_date = merge_edit(
+            session,
+            case,
+            base=base,
+            typed={"expected_release": new_date},
+            table="cases",
+            entity_type="case",
+            current=lambda: ReleaseDate(moved.expected_release),
+            labels=CASE_FORM,
+        )["expected_release"]
         if case.sentence_start is not None and new_date < case.sentence_start:
             raise ValidationError(
                 {"expected_release": _("The expected release is before the sentence starts.")}

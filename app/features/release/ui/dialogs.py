@@ -145,7 +145,7 @@ class MoveReleaseDialog(ServiceDialog):
         current: date | None,
     ) -> None:
         super().__init__(parent, ctx, ops, _("Move the release date"))
-        self.case_id = case_id
+        self.case_id, self.base = case_id, release_plans.ReleaseDate(current)
         self.on = localise_date_edit(QDateEdit(to_qdate(current or date.today())))
         self.form.add("expected_release", _("&Expected release"), self.on)
         note = QLabel(_("Open tasks of the release plan move with the date; done tasks stay."))
@@ -154,10 +154,10 @@ class MoveReleaseDialog(ServiceDialog):
         self.watch(self.on)
 
     def work(self) -> Callable[[], Any]:
-        ctx, case_id, on = self.ctx, self.case_id, from_qdate(self.on.date())
+        ctx, case_id, on, base = self.ctx, self.case_id, from_qdate(self.on.date()), self.base
 
         def move() -> object:
-            release_plans.move_release_date(ctx, case_id, on)
+            release_plans.move_release_date(ctx, case_id, on, base=base)
             return on
 
         return move

@@ -27,6 +27,7 @@ from app.features.visits.services.visits import (
     VisitView,
     check_transport,
     child_ids,
+    load_visit_view,
     visit_in_case,
     visit_updated,
 )
@@ -38,6 +39,7 @@ from app.models.enums import AssessmentOutcome, TransportSupport, VisitStatus
 from app.security.permissions import Permission, requires
 from app.services import validation as v
 from app.services.context import Actor, ServiceContext
+from app.services.edits import merge_edit
 
 
 @dataclass(frozen=True)
@@ -59,8 +61,11 @@ def set_transport(
     visit_id: uuid.UUID,
     support: TransportSupport,
     amount_minor: int | None = None,
+    *,
+    base: VisitView | None = None,
 ) -> VisitView:
-    """Record the transport support for a visit (ticket, escort, reimbursement) and its cost."""
+    """Record the transport support for a visit (ticket, escort, reimbursement) and its cost.
+    ``base``: the visit as the form showed it (see :mod:`app.services.edits`)."""
     support = choice(TransportSupport, support, "transport_support")
     errors = v.Errors()
     check_transport(errors, support, amount_minor)
@@ -69,8 +74,17 @@ def set_transport(
     actor = ctx.require_actor()
     with ctx.uow(write=True) as uow:
         visit, case = visit_in_case(uow.session, actor, visit_id)
-        visit.transport_support = support
-        visit.transport_amount_minor = amount_minor
+        values = merge_edit(
+            uow.session,
+            visit,
+            base=base,
+            typed={"transport_support": support, "transport_amount_minor": amount_minor},
+            table="child_visits",
+            entity_type="child_visit",
+            current=lambda: load_visit_view(uow.session, visit_id, actor),
+        )
+        visit.transport_support = values["transport_support"]
+        visit.transport_amount_minor = values["transport_amount_minor"]
         fields = ["transport_amount_minor", "transport_support"]
         view = visit_updated(uow, ctx, actor, visit, case, fields)
         uow.commit()
@@ -84,8 +98,11 @@ def record_reaction(
     visit_id: uuid.UUID,
     child_reaction: str | None,
     follow_up: str | None = None,
+    *,
+    base: VisitView | None = None,
 ) -> VisitView:
-    """After a visit was held: how the child reacted, and any follow-up."""
+    """After a visit was held: how the child reacted, and any follow-up. ``base``: the visit
+    as the form showed it (see :mod:`app.services.edits`)."""
     errors = v.Errors()
     errors.add("child_reaction", v.text_limit(child_reaction))
     errors.add("follow_up", v.text_limit(follow_up))
@@ -98,8 +115,17 @@ def record_reaction(
             raise ValidationError(
                 {"child_reaction": _("Record the child's reaction after the visit was held.")}
             )
-        visit.child_reaction = v.clean(child_reaction)
-        visit.follow_up = v.clean(follow_up)
+        values = merge_edit(
+            uow.session,
+            visit,
+            base=base,
+            typed={"child_reaction": v.clean(child_reaction), "follow_up": v.clean(follow_up)},
+            table="child_visits",
+            entity_type="child_visit",
+            current=lambda: load_visit_view(uow.session, visit_id, actor),
+        )
+        visit.child_reaction = values["child_reaction"]
+        visit.follow_up = values["follow_up"]
         view = visit_updated(uow, ctx, actor, visit, case, ["child_reaction", "follow_up"])
         uow.commit()
         return view

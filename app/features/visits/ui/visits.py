@@ -385,7 +385,7 @@ class AfterVisitDialog(ServiceDialog):
         self, parent: QWidget | None, ctx: ServiceContext, ops: Operations, visit: visits.VisitView
     ) -> None:
         super().__init__(parent, ctx, ops, _("Transport and the child's reaction"))
-        self.visit = visit
+        self.visit = self.base = visit
         self.transport = enum_combo(TransportSupport)
         self.transport.setCurrentIndex(list(TransportSupport).index(visit.transport_support))
         self.form.add("transport_support", _("T&ransport support"), self.transport)
@@ -408,11 +408,12 @@ class AfterVisitDialog(ServiceDialog):
         support, amount = self.transport.currentData(), round(self.amount.value() * 100) or None
         held = self.visit.status is VisitStatus.HELD
         reaction, follow_up = self.reaction.toPlainText(), self.follow_up.toPlainText()
+        base = self.base
 
         def save() -> visits.VisitView:
-            view = visit_records.set_transport(ctx, vid, support, amount)
+            view = visit_records.set_transport(ctx, vid, support, amount, base=base)
             if held:
-                view = visit_records.record_reaction(ctx, vid, reaction, follow_up)
+                view = visit_records.record_reaction(ctx, vid, reaction, follow_up, base=base)
             return view
 
         return save
