@@ -118,9 +118,10 @@ def test_throttling_holds_across_processes(workspace: CreatedWorkspace) -> None:
     for _ in range(5):
         assert verify("wrong").returncode == 3
     refused = verify(PASSWORD)
-    # 30 s from the fifth failure; a slow machine may already be a second or two into it
+    # 30 s from the fifth failure; a busy machine may already be several seconds into it (each
+    # check is a new process: 27 s left was seen with the whole suite running beside it)
     assert refused.returncode == 3
-    assert re.search(r"Try again in (2[89]|30) seconds", refused.stderr)
+    assert re.search(r"Try again in (2\d|30) seconds", refused.stderr)
 
 
 def test_volunteers_see_only_their_cases_and_no_restricted_fields(
