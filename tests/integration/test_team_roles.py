@@ -644,3 +644,31 @@ def test_backups_are_the_servers_not_each_computers(team: Team, tmp_path: Path) 
         assert list((tmp_path / "local" / "backups").iterdir()) == []
     finally:
         ctx.lock()
+
+
+def test_a_social_worker_works_a_case_through_homeward(team: Team, tmp_path: Path) -> None:
+    """Opening, editing (with the two-people check) and reading a case's history and needs as
+    a social worker: everything through their views and grants, nothing refused."""
+    import dataclasses
+
+    from app.features.cases.services import cases, needs
+    from app.features.cases.services.case_list import list_cases
+    from app.services.audit_log import case_history
+
+    ctx = sign_in(team.address, WORKER, DEMO_PASSWORD, folder=tmp_path / "local")
+    try:
+        row = list_cases(ctx)[0]
+        case = cases.get_case(ctx, row.id)
+        assert not case.restricted_hidden
+        fields = {f.name: getattr(case, f.name) for f in dataclasses.fields(cases.CaseInput)}
+        edited = cases.update_case(
+            ctx,
+            case.id,
+            cases.CaseInput(**{**fields, "summary": "Reviewed with the team"}),
+            base=case,
+        )
+        assert edited.summary == "Reviewed with the team"
+        assert case_history(ctx, case.id)  # a case's own history, through their view
+        needs.list_case_needs(ctx, case.id)
+    finally:
+        ctx.lock()
