@@ -66,7 +66,7 @@ lint: $(VENV)/.stamp-test $(MO_FILES)
 # in one process per core; a process that runs out of tests takes some of the other's.
 TEST_WORKERS ?= auto
 test: lint
-	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal --durations=20
 
 # Benchmarks (bench/README.md), on SQLCipher and on a PostgreSQL server of their own: the first
 # run generates the demo data (about 2 minutes and 2.5 GB at 100,000 cases), loads it into
@@ -76,7 +76,7 @@ bench: $(VENV)/.stamp-test $(MO_FILES)
 	QT_QPA_PLATFORM=offscreen $(PY) bench/run.py $(BENCH_ARGS)
 
 # The whole GUI with its real database thread, driven by tools/soak.py on a real X display
-# (Xvfb + openbox) when Xvfb is installed, offscreen otherwise. A 60-second run is in `make test`.
+# (Xvfb + openbox) when Xvfb is installed, offscreen otherwise. A 40-second run is in `make test`.
 SOAK_SECONDS ?= 600
 soak: $(VENV)/.stamp-test $(MO_FILES)
 	$(PY) tools/soak.py --seconds $(SOAK_SECONDS)

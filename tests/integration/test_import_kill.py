@@ -28,9 +28,9 @@ from app.services import workspace as ws
 from app.services.workspace import CreatedWorkspace
 from tests.conftest import PASSWORD
 
-ROWS = 5_000
+ROWS = 2_500
 BATCH = 50
-KILLS = 50
+KILLS = 25
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork (POSIX)")
 
@@ -108,7 +108,7 @@ def life(folder: Path, source: Path, rng: random.Random, reported: set[int], *, 
     kill_at: float | None = None
     # Kill after 0 or 1 batches of this life, at a random moment within the next batch (its
     # length estimated from the previous one): random moments, and at most two batches a
-    # life, so 100 batches always outlast 50 kills however fast the machine is.
+    # life, so 50 batches always outlast 25 kills however fast the machine is.
     batches_first = rng.randint(0, 1)
     seen = 0
     last = time.monotonic()

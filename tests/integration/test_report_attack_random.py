@@ -21,10 +21,11 @@ from tests.attacker import Key, Shown, findings, read_csv
 K = 5
 
 
-# Derandomised: the same three workspaces on every run, so CI cannot turn red on a draw it never
-# saw before; widen the search locally with --hypothesis-seed and a larger max_examples.
+# Derandomised: the same workspaces on every run, so CI cannot turn red on a draw it never saw
+# before; widen the search locally with --hypothesis-seed and a larger max_examples (one drawn
+# workspace beside the two that once found gaps keeps `make test` under 20 minutes).
 @settings(
-    max_examples=3,
+    max_examples=1,
     derandomize=True,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],

@@ -21,7 +21,7 @@ from app.services.workspace import CreatedWorkspace
 from tests.conftest import PASSWORD
 
 STEPS = ["pending-seals", "rekey", "promote", "reopen", "done"]
-KILLS = 30
+KILLS = 15
 
 
 def kill_during(folder: str, step: str, rng: random.Random, *, between: bool) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
+import pytest
 from PySide6.QtWidgets import QLabel
 
 from app.features.admin.services import users
@@ -19,6 +20,10 @@ from app.services import workspace as ws
 from app.services.context import ServiceContext
 from app.services.workspace import CreatedWorkspace, NewUser
 from app.ui_kit.operations import SyncOperations
+
+# The dialog is the same on both engines; the service under it is tested on both
+# (tests/integration/test_edit_conflicts.py).
+pytestmark = pytest.mark.sqlcipher_only
 
 
 def test_conflict_shows_both_versions_and_keeps_the_typing(

@@ -1,4 +1,4 @@
-"""The short soak: the whole GUI with its real database thread for 60 seconds, driven like a
+"""The short soak: the whole GUI with its real database thread for 40 seconds, driven like a
 person (tools/soak.py; `make soak` runs it for 600). On a real X display (Xvfb with openbox)
 where Xvfb is installed — `.ci/run` installs it — offscreen otherwise."""
 
@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-SECONDS = int(os.environ.get("HOMEWARD_TEST_SOAK_SECONDS", "60"))
+SECONDS = int(os.environ.get("HOMEWARD_TEST_SOAK_SECONDS", "40"))
 
 
 def test_a_minute_of_real_use_without_a_crash_or_a_lost_meeting() -> None:
