@@ -27,6 +27,7 @@ from app.models.enums import Role
 if TYPE_CHECKING:
     from app.services.team import CreatedServer
     from app.services.team_import import ImportReport
+    from app.services.workspace import NewUser
     from app.store.local_server import LocalServer
 
 #: The address schemes accepted for the administrator's address.
@@ -79,6 +80,39 @@ def url_arg(parser: argparse.ArgumentParser) -> None:
 # --- setup --------------------------------------------------------------------------------
 
 
+def _coordinator_args(parser: argparse.ArgumentParser) -> None:
+    """The first coordinator's arguments (``setup`` and ``init``)."""
+    parser.add_argument("--org", required=True, metavar="NAME", help=_("the organisation's name"))
+    parser.add_argument(
+        "--admin", required=True, metavar="USERNAME", help=_("the first coordinator's user name")
+    )
+    parser.add_argument("--admin-name", metavar="NAME", help=_("the coordinator's full name"))
+    parser.add_argument(
+        "--language",
+        default="en",
+        choices=["en", "nb", "ru", "ro"],
+        help=_("the coordinator's language"),
+    )
+    parser.add_argument(
+        "--password-stdin",
+        action="store_true",
+        required=True,
+        help=_("read the coordinator's password from standard input"),
+    )
+
+
+def _coordinator(args: argparse.Namespace, password: str) -> NewUser:
+    from app.services.workspace import NewUser
+
+    return NewUser(
+        username=args.admin,
+        display_name=args.admin_name or args.admin,
+        role=Role.COORDINATOR,
+        password=password,
+        language=args.language,
+    )
+
+
 def add_setup(sub: Subparsers) -> None:
     setup = sub.add_parser(
         "setup",
@@ -92,23 +126,7 @@ def add_setup(sub: Subparsers) -> None:
         ),
     )
     url_arg(setup)
-    setup.add_argument("--org", required=True, metavar="NAME", help=_("the organisation's name"))
-    setup.add_argument(
-        "--admin", required=True, metavar="USERNAME", help=_("the first coordinator's user name")
-    )
-    setup.add_argument("--admin-name", metavar="NAME", help=_("the coordinator's full name"))
-    setup.add_argument(
-        "--language",
-        default="en",
-        choices=["en", "nb", "ru", "ro"],
-        help=_("the coordinator's language"),
-    )
-    setup.add_argument(
-        "--password-stdin",
-        action="store_true",
-        required=True,
-        help=_("read the coordinator's password from standard input"),
-    )
+    _coordinator_args(setup)
     setup.add_argument(
         "--kdf-seconds",
         type=float,
@@ -120,20 +138,13 @@ def add_setup(sub: Subparsers) -> None:
 
 def run_setup(args: argparse.Namespace) -> int:
     from app.services.team import setup_server
-    from app.services.workspace import NewUser
 
     url = admin_url(args.url)
     password = read_secret()
     created = setup_server(
         url,
         organisation=args.org,
-        admin=NewUser(
-            username=args.admin,
-            display_name=args.admin_name or args.admin,
-            role=Role.COORDINATOR,
-            password=password,
-            language=args.language,
-        ),
+        admin=_coordinator(args, password),
         kdf_seconds=args.kdf_seconds,
     )
     _print_created(created)
@@ -328,23 +339,7 @@ def add_init(sub: Subparsers) -> None:
         ),
     )
     _data_arg(init)
-    init.add_argument("--org", required=True, metavar="NAME", help=_("the organisation's name"))
-    init.add_argument(
-        "--admin", required=True, metavar="USERNAME", help=_("the first coordinator's user name")
-    )
-    init.add_argument("--admin-name", metavar="NAME", help=_("the coordinator's full name"))
-    init.add_argument(
-        "--language",
-        default="en",
-        choices=["en", "nb", "ru", "ro"],
-        help=_("the coordinator's language"),
-    )
-    init.add_argument(
-        "--password-stdin",
-        action="store_true",
-        required=True,
-        help=_("read the coordinator's password from standard input"),
-    )
+    _coordinator_args(init)
     init.add_argument(
         "--listen",
         default="localhost",
@@ -365,7 +360,6 @@ def add_init(sub: Subparsers) -> None:
 
 def run_init(args: argparse.Namespace) -> int:
     from app.services.team import ServerAddress, setup_server
-    from app.services.workspace import NewUser
     from app.store.local_server import LocalServer, find_binaries
     from app.store.tls import Address, PinStore, first_contact
 
@@ -393,13 +387,7 @@ def run_init(args: argparse.Namespace) -> int:
     made = setup_server(
         socket_url,
         organisation=args.org,
-        admin=NewUser(
-            username=args.admin,
-            display_name=args.admin_name or args.admin,
-            role=Role.COORDINATOR,
-            password=password,
-            language=args.language,
-        ),
+        admin=_coordinator(args, password),
         kdf_seconds=args.kdf_seconds,
         password=server.admin_password(),
         address=ServerAddress(

@@ -20,25 +20,14 @@ from app.models.enums import Role
 from app.security.permissions import entry_point
 from app.store import migrate
 from app.store.pg_engine import make_server_engine
-from app.store.team_schema import TEAM, Groups
+from app.store.team_schema import COORDINATORS_FUNCTIONS, EVERYONES_FUNCTIONS, TEAM, Groups
 
 #: The oldest PostgreSQL a team server runs on.
 MIN_VERSION = 150000
 #: Tables whose rows are each one user's own: row-level security must be on.
 OWN_ROW_TABLES = ("public.drafts", "public.recent_views", f"{TEAM}.key_slots")
 #: The team server's functions (:mod:`app.store.team_schema`).
-FUNCTIONS = (
-    "me()",
-    "audit_append(text, text, uuid, text, uuid, uuid, uuid, timestamp)",
-    "audit_verify()",
-    "audit_end()",
-    "audit_mac_at(bigint)",
-    "login_create(text, text, text, boolean)",
-    "login_password(text, text)",
-    "login_role(text, text)",
-    "login_active(text, boolean)",
-    "login_drop(text)",
-)
+FUNCTIONS = (*EVERYONES_FUNCTIONS, *COORDINATORS_FUNCTIONS)
 
 
 @dataclass(frozen=True)

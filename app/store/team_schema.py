@@ -624,6 +624,22 @@ def accounts_sql(groups: Groups) -> list[str]:
 # --- install ------------------------------------------------------------------------------
 
 _ALL = "SELECT, INSERT, UPDATE, DELETE"
+#: The functions in ``hw_team`` every user may call, and those only coordinators may.
+EVERYONES_FUNCTIONS = (
+    "me()",
+    "signed_in()",
+    "audit_append(text, text, uuid, text, uuid, uuid, uuid, timestamp)",
+    "audit_end()",
+    "audit_mac_at(bigint)",
+)
+COORDINATORS_FUNCTIONS = (
+    "audit_verify()",
+    "login_create(text, text, text, boolean)",
+    "login_password(text, text)",
+    "login_role(text, text)",
+    "login_active(text, boolean)",
+    "login_drop(text)",
+)
 
 
 def install(conn: Connection, database: str, audit_key: bytes, witness_key: bytes) -> Groups:
@@ -693,39 +709,17 @@ def install(conn: Connection, database: str, audit_key: bytes, witness_key: byte
         "SET search_path = pg_catalog, public AS $$ UPDATE public.users "
         "SET last_sign_in_at = timezone('UTC', clock_timestamp()) WHERE id = hw_team.me() $$"
     )
-    for function in (
-        "audit_append(text, text, uuid, text, uuid, uuid, uuid, timestamp)",
-        "audit_verify()",
-        "audit_end()",
-        "audit_mac_at(bigint)",
-        "login_create(text, text, text, boolean)",
-        "login_password(text, text)",
-        "login_role(text, text)",
-        "login_active(text, boolean)",
-        "login_drop(text)",
-    ):
-        run(f"DROP FUNCTION IF EXISTS {TEAM}.{function}")
+    for function in (*EVERYONES_FUNCTIONS, *COORDINATORS_FUNCTIONS):
+        if function not in ("me()", "signed_in()"):  # made just above
+            run(f"DROP FUNCTION IF EXISTS {TEAM}.{function}")
     run(f"DROP FUNCTION IF EXISTS {PRIVATE}.hmac(text, bytea) CASCADE")
     run(f"DROP FUNCTION IF EXISTS {PRIVATE}.audit_guard() CASCADE")
     for statement in (*audit_sql(groups), *accounts_sql(groups)):
         run(statement)
     run(f"REVOKE ALL ON ALL FUNCTIONS IN SCHEMA {TEAM} FROM PUBLIC")
-    run(f"GRANT EXECUTE ON FUNCTION {TEAM}.me() TO {every}")
-    run(f"GRANT EXECUTE ON FUNCTION {TEAM}.signed_in() TO {every}")
-    run(
-        f"GRANT EXECUTE ON FUNCTION {TEAM}.audit_append(text, text, uuid, text, uuid, uuid, "
-        f"uuid, timestamp) TO {every}"
-    )
-    run(f"GRANT EXECUTE ON FUNCTION {TEAM}.audit_end() TO {every}")
-    run(f"GRANT EXECUTE ON FUNCTION {TEAM}.audit_mac_at(bigint) TO {every}")
-    run(f"GRANT EXECUTE ON FUNCTION {TEAM}.audit_verify() TO {coordinator}")
-    for function in (
-        "login_create(text, text, text, boolean)",
-        "login_password(text, text)",
-        "login_role(text, text)",
-        "login_active(text, boolean)",
-        "login_drop(text)",
-    ):
+    for function in EVERYONES_FUNCTIONS:
+        run(f"GRANT EXECUTE ON FUNCTION {TEAM}.{function} TO {every}")
+    for function in COORDINATORS_FUNCTIONS:
         run(f"GRANT EXECUTE ON FUNCTION {TEAM}.{function} TO {coordinator}")
     # The search line follows its case through a trigger: as the owner, whoever updates.
     run("ALTER FUNCTION public.cases_search_filters_au() SECURITY DEFINER")
